@@ -1,0 +1,19 @@
+/**
+ * Where the e2e tier's own stack listens. The e2e global setup starts every app on these ports, against
+ * its own database and Redis prefix, so `npm test` never touches a `npm start` stack running beside it.
+ */
+export const e2ePorts = {
+  gateway: 18080,
+  adminApi: 13001,
+  worker: 13002,
+  mockProvider: 18090,
+  portal: 13000,
+} as const;
+
+export const stackUrls = {
+  gateway: `http://127.0.0.1:${e2ePorts.gateway}`,
+  adminApi: `http://127.0.0.1:${e2ePorts.adminApi}`,
+  worker: `http://127.0.0.1:${e2ePorts.worker}`,
+  mockProvider: `http://127.0.0.1:${e2ePorts.mockProvider}`,
+  portal: `http://127.0.0.1:${e2ePorts.portal}`,
+} as const;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gatehouse';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A TCP port number given as an environment string. */
+export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const postgresUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
+  .default(DEFAULT_DATABASE_URL);
+
+export const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default(DEFAULT_REDIS_URL);
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+/** Booleans as people write them in env files. */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
