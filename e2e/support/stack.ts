@@ -17,3 +17,7 @@ export const stackUrls = {
   mockProvider: `http://127.0.0.1:${e2ePorts.mockProvider}`,
   portal: `http://127.0.0.1:${e2ePorts.portal}`,
 } as const;
+
+export const E2E_DATABASE = 'gatehouse_e2e';
+/** Hash-tagged like the production prefix, so cluster-safety holds in tests too. */
+export const E2E_REDIS_PREFIX = '{gatehouse-e2e}';

@@ -8,3 +8,4 @@ export * from './apps/worker.config';
 export * from './apps/mock-provider.config';
 export * from './apps/portal.config';
 export * from './apps/seed.config';
+export * from './apps/stack.config';

@@ -17,7 +17,11 @@ export type Environment = Record<string, string | undefined>;
  * Validates `env` against an app's schema. Every problem is collected (zod reports all issues, not the
  * first), named by its environment variable, so one restart fixes them all.
  */
-export function parseConfig<Schema extends z.ZodType>(appName: string, schema: Schema, env: Environment): z.output<Schema> {
+export function parseConfig<Schema extends z.ZodType>(
+  appName: string,
+  schema: Schema,
+  env: Environment,
+): z.output<Schema> {
   // Empty strings mean "not set": `FOO= npm start` should fall back to the default, not fail validation.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = schema.safeParse(cleaned);
@@ -33,7 +37,11 @@ export function parseConfig<Schema extends z.ZodType>(appName: string, schema: S
  * Loads an app's configuration from `process.env` at boot. On failure it prints every problem and exits,
  * because an app that starts with half a configuration fails later, further from the cause.
  */
-export function loadConfig<Schema extends z.ZodType>(appName: string, schema: Schema, env: Environment = process.env): z.output<Schema> {
+export function loadConfig<Schema extends z.ZodType>(
+  appName: string,
+  schema: Schema,
+  env: Environment = process.env,
+): z.output<Schema> {
   try {
     return parseConfig(appName, schema, env);
   } catch (error) {

@@ -1,1 +1,3 @@
 export * from './ids';
+export * from './limits';
+export * from './errors';

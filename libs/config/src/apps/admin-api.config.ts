@@ -8,7 +8,10 @@ const DEV_CREDENTIAL_KEY = Buffer.alloc(32, 7).toString('base64');
 
 const base64Key32 = z
   .string()
-  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)');
+  .refine(
+    (value) => Buffer.from(value, 'base64').length === 32,
+    'must be 32 bytes encoded in base64 (openssl rand -base64 32)',
+  );
 
 export const adminApiConfigSchema = z
   .object({

@@ -1,0 +1,1 @@
+export const ADMIN_API_CONFIG = Symbol('ADMIN_API_CONFIG');

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { gatewayConfigSchema, loadConfig } from '@gatehouse/config';
+import { Logger } from 'nestjs-pino';
+import { GatewayModule } from './gateway.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig('gateway', gatewayConfigSchema);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(config),
+    new FastifyAdapter({ trustProxy: true, bodyLimit: 10 * 1024 * 1024 }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.listen(config.http.port, config.http.host);
+  app.get(Logger).log(`gateway listening on http://${config.http.host}:${config.http.port}`);
+}
+
+void bootstrap();

@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseBody } from '../errors/validation';
+import { newId } from '../simulation/ids';
+import { seedFrom } from '../simulation/seeded-random';
+import { generateText, splitIntoChunks, type GeneratedText, type StopCause } from '../simulation/text-generator';
+import { countConversationTokens, type CountableMessage } from '../simulation/token-counter';
+import { sseFrame, streamSse } from '../streaming/sse-stream';
+
+const contentBlockSchema = z.looseObject({ type: z.string() });
+const contentSchema = z.union([z.string(), z.array(contentBlockSchema)]);
+
+const messageSchema = z.looseObject({
+  role: z.enum(['user', 'assistant']),
+  content: contentSchema,
+});
+
+/** Anthropic requires `max_tokens`, unlike OpenAI. */
+export const messagesRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  max_tokens: z.number().int().min(1),
+  messages: z.array(messageSchema).min(1),
+  system: contentSchema.optional(),
+  stop_sequences: z.array(z.string()).optional(),
+  stream: z.boolean().optional(),
+  tools: z.array(z.unknown()).optional(),
+});
+
+export type MessagesRequest = z.output<typeof messagesRequestSchema>;
+
+const countTokensRequestSchema = messagesRequestSchema.omit({ max_tokens: true, stream: true, stop_sequences: true });
+
+type CountTokensRequest = z.output<typeof countTokensRequestSchema>;
+
+export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence';
+
+const STOP_REASONS: Record<StopCause, AnthropicStopReason> = {
+  natural: 'end_turn',
+  length: 'max_tokens',
+  stop_sequence: 'stop_sequence',
+};
+
+/** The system prompt counts as one more message, so the chat rule applies unchanged. */
+export function countInputTokens(request: CountTokensRequest): number {
+  const messages: CountableMessage[] = request.system === undefined ? [] : [{ content: request.system }];
+  messages.push(...request.messages);
+  return countConversationTokens(messages, request.tools);
+}
+
+export function answerMessage(request: MessagesRequest, chunks: number): GeneratedText {
+  const seed = seedFrom(
+    'messages',
+    request.model,
+    JSON.stringify(request.system ?? null),
+    JSON.stringify(request.messages),
+  );
+  return generateText({ seed, maxTokens: request.max_tokens, minTokens: chunks, stop: request.stop_sequences });
+}
+
+function usageOf(inputTokens: number, outputTokens: number) {
+  return {
+    input_tokens: inputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: outputTokens,
+  };
+}
+
+export function registerMessagesRoute(app: FastifyInstance): void {
+  app.post('/v1/messages', async (request, reply) => {
+    const body = parseBody(messagesRequestSchema, request.body, 'anthropic');
+    const faults = request.mockFaults;
+    const answer = answerMessage(body, faults.chunks);
+    const inputTokens = countInputTokens(body);
+    const outputTokens = answer.tokens.length;
+    const stopReason = STOP_REASONS[answer.cause];
+    const message = { id: newId('msg_'), type: 'message', role: 'assistant', model: body.model };
+
+    if (body.stream !== true) {
+      return {
+        ...message,
+        content: [{ type: 'text', text: answer.text }],
+        stop_reason: stopReason,
+        stop_sequence: answer.stopSequence,
+        usage: usageOf(inputTokens, outputTokens),
+      };
+    }
+
+    // Anthropic's event sequence: output_tokens is 0 at message_start and final in message_delta.
+    const head = [
+      sseFrame(
+        {
+          type: 'message_start',
+          message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usageOf(inputTokens, 0) },
+        },
+        'message_start',
+      ),
+      sseFrame(
+        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        'content_block_start',
+      ),
+      sseFrame({ type: 'ping' }, 'ping'),
+    ];
+    function* contentFrames(): Generator<string> {
+      for (const text of splitIntoChunks(answer.tokens, faults.chunks)) {
+        yield sseFrame(
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
+          'content_block_delta',
+        );
+      }
+    }
+    const tail = [
+      sseFrame({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+      sseFrame(
+        {
+          type: 'message_delta',
+          delta: { stop_reason: stopReason, stop_sequence: answer.stopSequence },
+          usage: { output_tokens: outputTokens },
+        },
+        'message_delta',
+      ),
+      sseFrame({ type: 'message_stop' }, 'message_stop'),
+    ];
+    const errorFrame = sseFrame(
+      {
+        type: 'error',
+        error: { type: 'overloaded_error', message: 'Mock provider: stream interrupted by x-mock-fail-after-chunks.' },
+      },
+      'error',
+    );
+    return streamSse(reply, { head, content: contentFrames(), tail, errorFrame }, faults);
+  });
+
+  app.post('/v1/messages/count_tokens', async (request) => {
+    const body = parseBody(countTokensRequestSchema, request.body, 'anthropic');
+    return { input_tokens: countInputTokens(body) };
+  });
+}

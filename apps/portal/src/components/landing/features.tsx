@@ -1,0 +1,59 @@
+import { Icon, type IconName } from '../icons';
+import { SectionHeading } from './section-heading';
+
+const features: { icon: IconName; title: string; body: string }[] = [
+  {
+    icon: 'key',
+    title: 'Self-serve API keys',
+    body: 'Teams create keys scoped to the access they were granted. Secrets are shown once and stored only as hashes; rotation keeps the old key working for a grace period.',
+  },
+  {
+    icon: 'approval',
+    title: 'Approvals on plans',
+    body: 'Every product comes with plans. Free tiers are approved on the spot; the rest wait for an admin, who can tighten any limit or set an expiry.',
+  },
+  {
+    icon: 'gauge',
+    title: 'Budgets that hold',
+    body: 'Each request reserves its worst-case cost in one atomic step before it runs, then settles to what it used. A thousand parallel calls cannot overshoot.',
+  },
+  {
+    icon: 'chart',
+    title: 'A usage record for every call',
+    body: 'Tokens, cost, latency, model and key for each request, rolled up by minute, hour and day. If Redis is unavailable, events are spooled, never dropped.',
+  },
+  {
+    icon: 'shield',
+    title: 'Policies at the edge',
+    body: 'Size and token limits, PII redaction and prompt-injection rules, versioned as YAML and run in enforce or monitor mode, for streams too.',
+  },
+  {
+    icon: 'route',
+    title: 'Routing that rides out outages',
+    body: 'Weighted targets, retries with backoff, fallback to the next provider and a circuit breaker per upstream. Streams pass straight through.',
+  },
+];
+
+export function Features() {
+  return (
+    <section aria-labelledby="features" className="mx-auto max-w-7xl px-4 py-20 sm:px-6 sm:py-28 lg:px-8">
+      <SectionHeading
+        id="features"
+        eyebrow="Features"
+        title="Everything between your teams and the models they call"
+        lead="Gatehouse turns model access into a product your platform team can offer: a catalog, plans, keys and a bill that adds up."
+      />
+      <ul className="mt-14 grid gap-x-8 gap-y-10 sm:grid-cols-2 sm:gap-y-12 lg:grid-cols-3">
+        {features.map((feature) => (
+          <li key={feature.title}>
+            <div className="flex size-11 items-center justify-center rounded-xl bg-indigo-50 text-indigo-600 ring-1 ring-indigo-100">
+              <Icon name={feature.icon} className="size-6" />
+            </div>
+            <h3 className="mt-5 text-base font-semibold text-slate-950">{feature.title}</h3>
+            <p className="mt-2 text-[15px] leading-7 text-slate-600">{feature.body}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

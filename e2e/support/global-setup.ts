@@ -1,0 +1,94 @@
+import { loadConfig, stackConfigSchema } from '@gatehouse/config';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { checkServices } from '../../scripts/stack/preflight';
+import { runCommand } from '../../scripts/stack/run-command';
+import { runStack, type RunningStack } from '../../scripts/stack/run-stack';
+import { stackApps } from '../../scripts/stack/stack-apps';
+import { E2E_DATABASE, E2E_REDIS_PREFIX, e2ePorts } from './stack';
+
+const root = path.resolve(__dirname, '../..');
+const artifacts = path.join(root, 'e2e', 'artifacts');
+
+declare global {
+  var gatehouseE2eStack: RunningStack | undefined;
+}
+
+/**
+ * Starts the e2e stack: a fresh `gatehouse_e2e` database (migrated and seeded), a clean Redis prefix, and
+ * the five apps built into dist/ on the e2e ports. The apps' output goes to e2e/artifacts/stack.log.
+ */
+export default async function globalSetup(): Promise<void> {
+  const config = loadConfig('e2e', stackConfigSchema);
+  const databaseUrl = new URL(config.database.url);
+  databaseUrl.pathname = `/${E2E_DATABASE}`;
+
+  const problems = await checkServices(config.database.url, config.redis.url);
+  if (problems.length > 0) throw new Error(`The e2e tier needs PostgreSQL and Redis:\n${problems.join('\n')}`);
+
+  await recreateDatabase(config.database.url, E2E_DATABASE);
+  await clearRedisPrefix(config.redis.url, E2E_REDIS_PREFIX);
+
+  const env = {
+    DATABASE_URL: databaseUrl.toString(),
+    MOCK_PROVIDER_URL: `http://127.0.0.1:${e2ePorts.mockProvider}`,
+  };
+  await runCommand('npm run --silent db:migrate', { cwd: root, env, timeoutMs: 120_000, quiet: true });
+  await runCommand('npm run --silent db:seed', { cwd: root, env, timeoutMs: 120_000, quiet: true });
+
+  const built = ['gateway', 'admin-api', 'worker', 'mock-provider'].every((app) =>
+    existsSync(path.join(root, 'dist', 'apps', app, 'src', 'main.js')),
+  );
+  if (!built || !existsSync(path.join(root, 'apps', 'portal', '.next', 'BUILD_ID'))) {
+    await runCommand('npx nx run-many -t build --outputStyle=static', { cwd: root, timeoutMs: 600_000, quiet: true });
+  }
+
+  mkdirSync(artifacts, { recursive: true });
+  const apps = stackApps(e2ePorts, {
+    databaseUrl: databaseUrl.toString(),
+    redisUrl: config.redis.url,
+    redisKeyPrefix: E2E_REDIS_PREFIX,
+    logLevel: 'warn',
+  });
+  const stack = runStack(apps, {
+    cwd: root,
+    readyTimeoutMs: 90_000,
+    outputStream: createWriteStream(path.join(artifacts, 'stack.log')),
+  });
+  globalThis.gatehouseE2eStack = stack;
+  try {
+    await stack.ready;
+  } catch (error) {
+    await stack.stop();
+    throw new Error(`The e2e stack did not start (see e2e/artifacts/stack.log): ${String(error)}`);
+  }
+}
+
+async function recreateDatabase(serverUrl: string, name: string): Promise<void> {
+  const maintenance = new URL(serverUrl);
+  maintenance.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: maintenance.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,96 @@
+import { adminApiConfigSchema } from './apps/admin-api.config';
+import { gatewayConfigSchema } from './apps/gateway.config';
+import { mockProviderConfigSchema } from './apps/mock-provider.config';
+import { ConfigError, parseConfig } from './load-config';
+import { maskSecrets, maskUrl } from './mask-secrets';
+
+describe('parseConfig', () => {
+  it('needs no variables at all in development: every app has working defaults', () => {
+    const gateway = parseConfig('gateway', gatewayConfigSchema, {});
+    expect(gateway.http.port).toBe(8080);
+    expect(gateway.database.url).toBe('postgresql://postgres@127.0.0.1:5432/gatehouse');
+    expect(gateway.database.readUrl).toBe(gateway.database.url);
+    expect(gateway.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: '{gatehouse}' });
+    expect(parseConfig('admin-api', adminApiConfigSchema, {}).http.port).toBe(3001);
+    expect(parseConfig('mock-provider', mockProviderConfigSchema, {}).http.port).toBe(8090);
+  });
+
+  it('coerces and validates values from the environment', () => {
+    const config = parseConfig('gateway', gatewayConfigSchema, {
+      GATEWAY_PORT: '9000',
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+      DATABASE_READ_URL: 'postgresql://u:p@replica:5432/x',
+    });
+    expect(config.http.port).toBe(9000);
+    expect(config.database.readUrl).toBe('postgresql://u:p@replica:5432/x');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseConfig('gateway', gatewayConfigSchema, { GATEWAY_PORT: '' }).http.port).toBe(8080);
+  });
+
+  it('lists every problem at once, each named by its variable', () => {
+    let caught: unknown;
+    try {
+      parseConfig('gateway', gatewayConfigSchema, {
+        GATEWAY_PORT: 'eighty',
+        DATABASE_URL: 'mysql://localhost/x',
+        REDIS_URL: 'not a url',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'GATEWAY_PORT',
+      'LOG_LEVEL',
+      'REDIS_URL',
+    ]);
+    expect((caught as ConfigError).message).toContain('Invalid configuration for gateway');
+  });
+
+  it('refuses the development secrets in production', () => {
+    expect(() => parseConfig('admin-api', adminApiConfigSchema, { NODE_ENV: 'production' })).toThrow(
+      /SESSION_SECRET: must be set in production[\s\S]*CREDENTIAL_ENCRYPTION_KEY: must be set in production/,
+    );
+    const config = parseConfig('admin-api', adminApiConfigSchema, {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
+    expect(config.nodeEnv).toBe('production');
+  });
+
+  it('rejects an encryption key that is not 32 bytes', () => {
+    expect(() =>
+      parseConfig('admin-api', adminApiConfigSchema, {
+        CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64'),
+      }),
+    ).toThrow(/CREDENTIAL_ENCRYPTION_KEY: must be 32 bytes/);
+  });
+});
+
+describe('maskSecrets', () => {
+  it('hides secret-looking keys and URL passwords, and leaves the rest', () => {
+    const masked = maskSecrets({
+      database: { url: 'postgresql://gatehouse:hunter2@db:5432/gatehouse' },
+      auth: { sessionSecret: 'abc', signupEnabled: true },
+      credentialEncryptionKey: 'key',
+      http: { port: 3001 },
+    });
+    expect(masked).toEqual({
+      database: { url: 'postgresql://gatehouse:***@db:5432/gatehouse' },
+      auth: { sessionSecret: '***', signupEnabled: true },
+      credentialEncryptionKey: '***',
+      http: { port: 3001 },
+    });
+  });
+
+  it('leaves a URL without a password unchanged', () => {
+    expect(maskUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  });
+});

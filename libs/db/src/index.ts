@@ -1,0 +1,46 @@
+/**
+ * @gatehouse/db: the only import point of the database layer and the only importer of the Prisma runtime.
+ * Apps inject repositories (or, for a new repository's home, the clients) and get the generated types from here.
+ */
+export * from './db.constants';
+export * from './db.module';
+export * from './postgres-health.probe';
+export * from './prisma-client';
+export * from './pagination';
+export * from './uuid';
+export * from './repositories/tenant.repository';
+export * from './repositories/api-key.repository';
+export * from './repositories/subscription.repository';
+export * from './repositories/catalog.repository';
+export * from './migrations/database-admin';
+export * from './migrations/migrator';
+
+// Generated types: enums (as values and types), the `Prisma` namespace (Decimal, input types, errors) and the
+// model types. The PrismaClient class itself is not exported: clients come from createPrismaClient or DbModule.
+export { Prisma } from './generated/prisma/client';
+export * from './generated/prisma/enums';
+export type {
+  AlertFiring,
+  AlertRule,
+  ApiKey,
+  ApiKeySubscription,
+  AuditEvent,
+  Invitation,
+  Membership,
+  ModelPrice,
+  ModelRoute,
+  ModelTarget,
+  Notification,
+  Plan,
+  Policy,
+  PolicyVersion,
+  Product,
+  Provider,
+  Session,
+  Subscription,
+  Tenant,
+  UsageEvent,
+  UsageRollup,
+  User,
+  WebhookDelivery,
+} from './generated/prisma/client';

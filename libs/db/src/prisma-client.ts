@@ -1,0 +1,35 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, type Prisma } from './generated/prisma/client';
+
+/**
+ * Columns that never leave libs/db unless a query asks for them by name (`omit: { hash: false }`): hashes of
+ * secrets and encrypted credentials. A service that maps rows to DTOs cannot leak what it never received.
+ */
+export const SECRET_COLUMNS = {
+  user: { passwordHash: true },
+  session: { tokenHash: true },
+  invitation: { tokenHash: true },
+  apiKey: { hash: true, previousHash: true },
+  provider: { credentialCiphertext: true, credentialIv: true, credentialAuthTag: true },
+  alertRule: { webhookSecretCiphertext: true, webhookSecretIv: true, webhookSecretAuthTag: true },
+} as const satisfies Prisma.GlobalOmitConfig;
+
+export interface PrismaClientOptions {
+  url: string;
+  /** Shown in pg_stat_activity, so an operator can tell the apps' connections apart. */
+  applicationName?: string;
+  /** Pool size per process; pg's default is 10. */
+  maxConnections?: number;
+}
+
+/** A Prisma client on the pure-JS Postgres driver adapter (no native query engine; see docs/STACK.md). */
+export function createPrismaClient(options: PrismaClientOptions) {
+  const adapter = new PrismaPg({
+    connectionString: options.url,
+    application_name: options.applicationName ?? 'gatehouse',
+    max: options.maxConnections,
+  });
+  return new PrismaClient({ adapter, omit: SECRET_COLUMNS });
+}
+
+export type DbClient = ReturnType<typeof createPrismaClient>;

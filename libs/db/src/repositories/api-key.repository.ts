@@ -1,0 +1,139 @@
+import { type TenantId } from '@gatehouse/contracts';
+import { type ApiKey, type ApiKeyMode, Prisma } from '../generated/prisma/client';
+import { type Page, type PageRequest, pageArgs, toPage } from '../pagination';
+import { type DbClient } from '../prisma-client';
+import { isUuid } from '../uuid';
+
+/** An API key as the rest of the platform sees it: every column but the hashes. */
+export type ApiKeyRecord = Omit<ApiKey, 'hash' | 'previousHash'>;
+
+/** What the gateway caches per key: the key and the subscriptions it is scoped to (empty = all of its tenant's). */
+export type ApiKeySnapshot = ApiKeyRecord & { subscriptionIds: string[] };
+
+export interface CreateApiKeyData {
+  name: string;
+  prefix: string;
+  /** sha256 hex of the full secret; the secret itself is never stored. */
+  hash: string;
+  last4: string;
+  mode: ApiKeyMode;
+  expiresAt?: Date | null;
+  createdById?: string | null;
+  limits?: Prisma.InputJsonValue | null;
+  /** Scope the key to these subscriptions, which must belong to the same tenant. */
+  subscriptionIds?: string[];
+}
+
+export interface RotateApiKeyData {
+  hash: string;
+  prefix: string;
+  last4: string;
+  /** Until when the old secret keeps working. */
+  previousHashExpiresAt: Date;
+}
+
+/** Raised when a key would be scoped to a subscription of another tenant (or one that does not exist). */
+export class ForeignSubscriptionError extends Error {
+  constructor(readonly subscriptionIds: string[]) {
+    super(`Subscriptions not found for this tenant: ${subscriptionIds.join(', ')}`);
+    this.name = 'ForeignSubscriptionError';
+  }
+}
+
+export class ApiKeyRepository {
+  constructor(private readonly db: DbClient) {}
+
+  /**
+   * The gateway's key lookup, and the one tenant-unscoped read here: a request carries only its secret, and
+   * the key row is what tells us the tenant. Matches the current hash, or the previous one during a rotation's
+   * grace period. Returns revoked and expired keys too; the caller decides (and caches the refusal).
+   */
+  async findByHash(hash: string, now: Date = new Date()): Promise<ApiKeySnapshot | null> {
+    const key = await this.db.apiKey.findFirst({
+      where: { OR: [{ hash }, { previousHash: hash, previousHashExpiresAt: { gt: now } }] },
+      include: { subscriptions: { select: { subscriptionId: true } } },
+    });
+    if (key === null) return null;
+    const { subscriptions, ...record } = key;
+    return { ...record, subscriptionIds: subscriptions.map((scope) => scope.subscriptionId) };
+  }
+
+  async listForTenant(tenantId: TenantId, page: PageRequest = {}): Promise<Page<ApiKeyRecord>> {
+    const rows = await this.db.apiKey.findMany({
+      where: { tenantId },
+      ...pageArgs(page),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    return toPage(rows, page);
+  }
+
+  async findForTenant(tenantId: TenantId, keyId: string): Promise<ApiKeyRecord | null> {
+    if (!isUuid(keyId)) return null;
+    return this.db.apiKey.findFirst({ where: { id: keyId, tenantId } });
+  }
+
+  /** The ids of the subscriptions a key is scoped to (empty = all of its tenant's). */
+  async scopeForTenant(tenantId: TenantId, keyId: string): Promise<string[]> {
+    if (!isUuid(keyId)) return [];
+    const rows = await this.db.apiKeySubscription.findMany({
+      where: { tenantId, apiKeyId: keyId },
+      select: { subscriptionId: true },
+    });
+    return rows.map((row) => row.subscriptionId);
+  }
+
+  async create(tenantId: TenantId, data: CreateApiKeyData): Promise<ApiKeyRecord> {
+    const { subscriptionIds = [], limits, ...columns } = data;
+    return this.db.$transaction(async (tx) => {
+      if (subscriptionIds.length > 0) {
+        const owned = await tx.subscription.findMany({
+          where: { tenantId, id: { in: subscriptionIds.filter(isUuid) } },
+          select: { id: true },
+        });
+        const ownedIds = new Set(owned.map((subscription) => subscription.id));
+        const foreign = subscriptionIds.filter((id) => !ownedIds.has(id));
+        if (foreign.length > 0) throw new ForeignSubscriptionError(foreign);
+      }
+      // The transaction client's type forgets the global `omit`, so leave the hashes out explicitly.
+      return tx.apiKey.create({
+        data: {
+          ...columns,
+          tenantId,
+          limits: limits === null ? Prisma.DbNull : limits,
+          subscriptions: { create: subscriptionIds.map((subscriptionId) => ({ subscriptionId, tenantId })) },
+        },
+        omit: { hash: true, previousHash: true },
+      });
+    });
+  }
+
+  /** Revokes an active key of this tenant. Returns false when there is no such active key. */
+  async revoke(tenantId: TenantId, keyId: string, now: Date = new Date()): Promise<boolean> {
+    if (!isUuid(keyId)) return false;
+    const result = await this.db.apiKey.updateMany({
+      where: { id: keyId, tenantId, status: 'ACTIVE' },
+      data: { status: 'REVOKED', revokedAt: now },
+    });
+    return result.count === 1;
+  }
+
+  /**
+   * Replaces the secret of an active key; the old one keeps working until `previousHashExpiresAt`. One UPDATE
+   * moves the current hash into previous_hash, so two concurrent rotations cannot lose a secret silently.
+   * Returns false when there is no such active key.
+   */
+  async rotate(tenantId: TenantId, keyId: string, data: RotateApiKeyData): Promise<boolean> {
+    if (!isUuid(keyId)) return false;
+    const count = await this.db.$executeRaw`
+      UPDATE "api_keys"
+      SET "previous_hash" = "hash",
+          "previous_hash_expires_at" = ${data.previousHashExpiresAt},
+          "hash" = ${data.hash},
+          "prefix" = ${data.prefix},
+          "last4" = ${data.last4},
+          "rotated_at" = CURRENT_TIMESTAMP,
+          "updated_at" = CURRENT_TIMESTAMP
+      WHERE "id" = ${keyId}::uuid AND "tenant_id" = ${tenantId}::uuid AND "status" = 'ACTIVE'`;
+    return count === 1;
+  }
+}

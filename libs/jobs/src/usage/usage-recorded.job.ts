@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * One gateway request, as the gateway saw it. Version 1. The worker prices it from the price table in
+ * force at `occurredAt`, so the gateway sends token counts, not money. `requestId` makes ingestion
+ * idempotent: a redelivered event counts once.
+ */
+export const usageRecordedV1Schema = z.object({
+  version: z.literal(1),
+  requestId: z.string().min(1).max(128),
+  occurredAt: z.iso.datetime({ offset: true }),
+  tenantId: z.uuid(),
+  apiKeyId: z.uuid(),
+  subscriptionId: z.uuid().nullable(),
+  productId: z.uuid().nullable(),
+  model: z.string().min(1).max(200).nullable(),
+  providerId: z.uuid().nullable(),
+  endpoint: z.string().min(1).max(200),
+  statusCode: z.number().int().min(100).max(599),
+  errorCode: z.string().max(100).nullable(),
+  latencyMs: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cachedTokens: z.number().int().nonnegative(),
+  streamed: z.boolean(),
+  cacheHit: z.boolean(),
+  policyActions: z.array(z.string().max(200)).max(50),
+});
+
+export type UsageRecordedV1 = z.infer<typeof usageRecordedV1Schema>;

@@ -1,0 +1,4 @@
+export * from './health/health-probe';
+export * from './health/health.module';
+export * from './logging/logger.module';
+export * from './metrics/metrics.module';

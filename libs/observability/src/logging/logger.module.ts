@@ -1,0 +1,42 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
+
+/**
+ * Never logged, whatever the level: credentials arrive in these headers, and set-cookie carries sessions.
+ * pino's redaction replaces them before serialisation, so no code path can leak them by accident.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export interface LoggerOptions {
+  appName: string;
+  level: string;
+  /** Per-request access logs. The gateway turns them off on its hot path and records usage events instead. */
+  logRequests?: boolean;
+}
+
+@Module({})
+export class LoggerModule {
+  static forRoot(options: LoggerOptions): DynamicModule {
+    return {
+      module: LoggerModule,
+      imports: [
+        PinoLoggerModule.forRoot({
+          pinoHttp: {
+            name: options.appName,
+            level: options.level,
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            autoLogging: options.logRequests === false ? false : { ignore: (request) => request.url === '/healthz' },
+            quietReqLogger: true,
+          },
+        }),
+      ],
+      exports: [PinoLoggerModule],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './redis-client.factory';
+export * from './redis-keys';
+export * from './redis.constants';
+export * from './redis.module';
+export * from './redis-health.probe';

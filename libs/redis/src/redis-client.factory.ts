@@ -1,0 +1,25 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisClientOptions {
+  /** Shown in `CLIENT LIST`, so an operator can tell the gateway's connections from the worker's. */
+  connectionName: string;
+  /**
+   * BullMQ needs `null` here (its blocking commands must wait as long as it takes); request-path clients
+   * keep a small bound so that a Redis outage fails a request fast instead of queueing it forever.
+   */
+  maxRetriesPerRequest?: number | null;
+  lazyConnect?: boolean;
+}
+
+export function createRedisClient(url: string, options: RedisClientOptions): Redis {
+  const redisOptions: RedisOptions = {
+    connectionName: options.connectionName,
+    maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
+    lazyConnect: options.lazyConnect ?? false,
+    enableReadyCheck: true,
+    connectTimeout: 5_000,
+    // Reconnect forever with a capped backoff: recovery after an outage needs no restart.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+  };
+  return new Redis(url, redisOptions);
+}

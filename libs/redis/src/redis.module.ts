@@ -1,0 +1,41 @@
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type Redis } from 'ioredis';
+import { createRedisClient } from './redis-client.factory';
+import { REDIS_CLIENT, REDIS_KEYS } from './redis.constants';
+import { RedisHealthProbe } from './redis-health.probe';
+import { RedisKeys } from './redis-keys';
+
+export interface RedisModuleOptions {
+  url: string;
+  keyPrefix: string;
+  connectionName: string;
+}
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Global()
+@Module({})
+export class RedisModule {
+  static forRoot(options: RedisModuleOptions): DynamicModule {
+    return {
+      module: RedisModule,
+      providers: [
+        {
+          provide: REDIS_CLIENT,
+          useFactory: () => createRedisClient(options.url, { connectionName: options.connectionName }),
+        },
+        { provide: REDIS_KEYS, useValue: new RedisKeys(options.keyPrefix) },
+        RedisLifecycle,
+        RedisHealthProbe,
+      ],
+      exports: [REDIS_CLIENT, REDIS_KEYS, RedisHealthProbe],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+export * from './alert';
+export * from './badge';
+export * from './button';
+export * from './card';
+export * from './code-block';
+export * from './copy-button';
+export * from './logo';
+export * from './text-field';
+export { cx } from './lib/class-names';
+export { focusRing } from './lib/focus-ring';
