@@ -1,2 +1,3 @@
 export * from './test-redis';
 export * from './test-database';
+export * from './healthz-contract';

@@ -51,8 +51,8 @@ export interface SignupRequest extends LoginRequest {
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Posts to admin-api's auth endpoints through the portal's own origin (`/api/v1` is rewritten to ADMIN_API_URL in
- * next.config.ts), so the session cookie admin-api sets is first-party.
+ * Posts to admin-api's auth endpoints through the portal's own origin (`/api/v1` is proxied to ADMIN_API_URL by
+ * `app/api/v1/[...path]/route.ts`), so the session cookie admin-api sets is first-party.
  */
 export async function authenticate(action: 'login', body: LoginRequest): Promise<AuthOutcome>;
 export async function authenticate(action: 'signup', body: SignupRequest): Promise<AuthOutcome>;
@@ -83,6 +83,6 @@ export async function authenticate(
   // Only an error in admin-api's own shape proves admin-api answered. When it is down, the proxy answers instead,
   // with a 5xx and a body of its own.
   const error = apiErrorSchema.safeParse(payload);
-  if (!error.success) return { kind: 'unreachable' };
+  if (!error.success || error.data.code === 'control_plane_unreachable') return { kind: 'unreachable' };
   return { kind: 'rejected', code: error.data.code, message: error.data.message };
 }
