@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     redisUrl: config.redis.url,
     redisKeyPrefix: config.redis.keyPrefix,
     logLevel: config.logLevel,
+    logFormat: config.logFormat,
   });
   const stack = runStack(apps, { cwd: root, readyTimeoutMs: 120_000 });
 

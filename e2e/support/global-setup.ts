@@ -51,6 +51,7 @@ export default async function globalSetup(): Promise<void> {
     redisUrl: config.redis.url,
     redisKeyPrefix: E2E_REDIS_PREFIX,
     logLevel: 'warn',
+    logFormat: 'json',
   });
   const stack = runStack(apps, {
     cwd: root,

@@ -30,13 +30,17 @@ export async function checkServices(databaseUrl: string, redisUrl: string): Prom
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  redis.on('error', () => undefined);
+  // ioredis reports the cause (ECONNREFUSED, ENOTFOUND…) on 'error'; the rejected connect() only says it closed.
+  let cause: unknown;
+  redis.on('error', (error) => {
+    cause = error;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     problems.push(
-      `Redis does not answer at REDIS_URL=${maskUrl(redisUrl)} (${describe(error)}).\n` +
+      `Redis does not answer at REDIS_URL=${maskUrl(redisUrl)} (${describe(cause ?? error)}).\n` +
         '    Start it (with Docker: `docker compose up -d redis`; on Debian: `redis-server --daemonize yes`)\n' +
         '    or point REDIS_URL at a running server.',
     );

@@ -19,16 +19,32 @@ export function runCommand(command: string, options: RunCommandOptions): Promise
       stdio: options.quiet ? 'ignore' : 'inherit',
       detached: true,
     });
+    // The child leads its own process group (so a timeout can end its whole tree), which also means a
+    // Ctrl-C at the terminal does not reach it: pass the signal on, and fail.
+    const killTree = (signal: NodeJS.Signals) => {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, signal);
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      killTree(signal);
+      reject(new Error(`\`${command}\` was interrupted (${signal})`));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      killTree('SIGKILL');
       reject(new Error(`\`${command}\` did not finish within ${Math.round(options.timeoutMs / 1000)}s`));
     }, options.timeoutMs);
-    child.on('error', (error) => {
+    const settle = () => {
       clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+    child.on('error', (error) => {
+      settle();
       reject(error);
     });
     child.on('exit', (code, signal) => {
-      clearTimeout(timer);
+      settle();
       if (code === 0) resolve();
       else reject(new Error(`\`${command}\` failed (${signal ? `signal ${signal}` : `exit code ${code}`})`));
     });

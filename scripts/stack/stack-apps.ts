@@ -20,6 +20,7 @@ export interface StackEnvironment {
   redisUrl: string;
   redisKeyPrefix: string;
   logLevel: string;
+  logFormat: 'json' | 'pretty';
 }
 
 export interface StackApp {
@@ -38,6 +39,7 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
   const shared = {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     LOG_LEVEL: environment.logLevel,
+    LOG_FORMAT: environment.logFormat,
     DATABASE_URL: environment.databaseUrl,
     REDIS_URL: environment.redisUrl,
     REDIS_KEY_PREFIX: environment.redisKeyPrefix,
@@ -46,7 +48,11 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
     {
       name: 'mock-provider',
       command: 'node dist/apps/mock-provider/src/main.js',
-      env: { LOG_LEVEL: environment.logLevel, MOCK_PROVIDER_PORT: String(ports.mockProvider) },
+      env: {
+        LOG_LEVEL: environment.logLevel,
+        LOG_FORMAT: environment.logFormat,
+        MOCK_PROVIDER_PORT: String(ports.mockProvider),
+      },
       readyUrl: `${local(ports.mockProvider)}/healthz`,
       publicUrl: `http://localhost:${ports.mockProvider}/v1`,
     },

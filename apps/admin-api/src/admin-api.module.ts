@@ -11,7 +11,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [
-        LoggerModule.forRoot({ appName: 'admin-api', level: config.logLevel }),
+        LoggerModule.forRoot({ appName: 'admin-api', level: config.logLevel, format: config.logFormat }),
         DbModule.forRoot({ url: config.database.url, readUrl: config.database.readUrl }),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'admin-api' }),
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { gatewayConfigSchema, loadConfig } from '@gatehouse/config';
+import { gatewayConfigSchema, loadConfig, maskSecrets } from '@gatehouse/config';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule } from './gateway.module';
 
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
+  app.get(Logger).log({ config: maskSecrets(config) }, 'gateway configuration');
   app.get(Logger).log(`gateway listening on http://${config.http.host}:${config.http.port}`);
 }
 

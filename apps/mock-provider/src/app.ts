@@ -19,7 +19,14 @@ const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 export function buildMockProvider(config: MockProviderConfig): FastifyInstance {
   const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            transport:
+              config.logFormat === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+          },
     logController: new LogController({ disableRequestLogging: !verbose }),
     bodyLimit: BODY_LIMIT_BYTES,
   });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig, workerConfigSchema } from '@gatehouse/config';
+import { loadConfig, maskSecrets, workerConfigSchema } from '@gatehouse/config';
 import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
@@ -14,6 +14,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
+  app.get(Logger).log({ config: maskSecrets(config) }, 'worker configuration');
   app.get(Logger).log(`worker listening on http://${config.http.host}:${config.http.port}`);
 }
 

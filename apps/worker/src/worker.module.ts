@@ -11,7 +11,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        LoggerModule.forRoot({ appName: 'worker', level: config.logLevel }),
+        LoggerModule.forRoot({ appName: 'worker', level: config.logLevel, format: config.logFormat }),
         DbModule.forRoot({ url: config.database.url, readUrl: config.database.readUrl }),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'worker' }),
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),

@@ -4,7 +4,13 @@ export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gateho
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A TCP port number given as an environment string. */
-export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+export const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number between 1 and 65535' })
+    .int('must be a port number between 1 and 65535')
+    .min(1, 'must be a port number between 1 and 65535')
+    .max(65535, 'must be a port number between 1 and 65535')
+    .default(fallback);
 
 export const postgresUrl = z
   .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
@@ -15,6 +21,9 @@ export const redisUrl = z
   .default(DEFAULT_REDIS_URL);
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** `json` for machines (one object per line), `pretty` for people at a terminal (`npm start` picks it). */
+export const logFormat = z.enum(['json', 'pretty']).default('json');
 
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 

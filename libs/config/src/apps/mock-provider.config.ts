@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { logLevel, port } from '../fields';
+import { logFormat, logLevel, port } from '../fields';
 
 export const mockProviderConfigSchema = z
   .object({
     LOG_LEVEL: logLevel,
+    LOG_FORMAT: logFormat,
     MOCK_PROVIDER_HOST: z.string().default('0.0.0.0'),
     MOCK_PROVIDER_PORT: port(8090),
     /** Latency added before every response, unless a request's `x-mock-delay-ms` says otherwise. */
@@ -17,6 +18,7 @@ export const mockProviderConfigSchema = z
   })
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     http: { host: env.MOCK_PROVIDER_HOST, port: env.MOCK_PROVIDER_PORT },
     defaults: {
       delayMs: env.MOCK_DELAY_MS,

@@ -6,6 +6,8 @@ import { infrastructureSection, infrastructureVariables } from './shared';
 export const stackConfigSchema = z
   .object({
     ...infrastructureVariables,
+    // People read `npm start`'s output at a terminal; set LOG_FORMAT=json to get machine logs instead.
+    LOG_FORMAT: infrastructureVariables.LOG_FORMAT.removeDefault().default('pretty'),
     GATEWAY_PORT: port(8080),
     ADMIN_PORT: port(3001),
     WORKER_PORT: port(3002),

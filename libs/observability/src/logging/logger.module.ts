@@ -16,6 +16,7 @@ export const REDACTED_PATHS = [
 export interface LoggerOptions {
   appName: string;
   level: string;
+  format: 'json' | 'pretty';
   /** Per-request access logs. The gateway turns them off on its hot path and records usage events instead. */
   logRequests?: boolean;
 }
@@ -33,6 +34,11 @@ export class LoggerModule {
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             autoLogging: options.logRequests === false ? false : { ignore: (request) => request.url === '/healthz' },
             quietReqLogger: true,
+            // pino-pretty runs in a worker thread; JSON stays the default for anything that parses logs.
+            transport:
+              options.format === 'pretty'
+                ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+                : undefined,
           },
         }),
       ],
