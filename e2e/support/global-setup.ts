@@ -1,5 +1,6 @@
 import { loadConfig, stackConfigSchema } from '@gatehouse/config';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -27,6 +28,14 @@ export default async function globalSetup(): Promise<void> {
 
   const problems = await checkServices(config.database.url, config.redis.url);
   if (problems.length > 0) throw new Error(`The e2e tier needs PostgreSQL and Redis:\n${problems.join('\n')}`);
+
+  const busy = await portsInUse(Object.values(e2ePorts));
+  if (busy.length > 0) {
+    throw new Error(
+      `The e2e ports ${busy.join(', ')} are in use: a previous run may have left apps behind ` +
+        "(pkill -f 'dist/apps'; pkill -f 'next start').",
+    );
+  }
 
   await recreateDatabase(config.database.url, E2E_DATABASE);
   await clearRedisPrefix(config.redis.url, E2E_REDIS_PREFIX);
@@ -65,6 +74,23 @@ export default async function globalSetup(): Promise<void> {
     await stack.stop();
     throw new Error(`The e2e stack did not start (see e2e/artifacts/stack.log): ${String(error)}`);
   }
+}
+
+async function portsInUse(ports: number[]): Promise<number[]> {
+  const inUse = await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise<boolean>((resolve) => {
+          const socket = connect({ host: '127.0.0.1', port });
+          socket.once('connect', () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(false));
+        }),
+    ),
+  );
+  return ports.filter((_, index) => inUse[index]);
 }
 
 async function recreateDatabase(serverUrl: string, name: string): Promise<void> {
