@@ -3,7 +3,7 @@
 # One image recipe for every Gatehouse app. Pick the app with a build argument:
 #   docker build --build-arg APP=gateway -t gatehouse-gateway .
 # APP is one of: gateway, admin-api, worker, mock-provider, portal.
-# The portal also takes ADMIN_API_URL at build time: Next.js writes its /api/v1 rewrite into the build output.
+# The portal reads ADMIN_API_URL when it starts, so one portal image serves any deployment.
 #
 # The runtime image keeps the full workspace and its dev dependencies, because the same image runs the one-shot
 # `npm run db:migrate && npm run db:seed` (TypeScript scripts run with tsx).
@@ -34,7 +34,6 @@ RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
 ARG APP
-ARG ADMIN_API_URL=http://admin-api:3001
 COPY . .
 RUN if [ -z "$APP" ]; then echo 'Set --build-arg APP=<gateway|admin-api|worker|mock-provider|portal>' >&2; exit 1; fi \
  && npx nx run "${APP}:build" --skip-nx-cache
