@@ -46,6 +46,8 @@ const REQUIRED_REQUESTS_PER_SECOND = 1_000;
 /** Content chunks per streamed answer, pinned so that the stream scenario means the same on every run. */
 const STREAM_CHUNKS = 8;
 const EMBEDDING_DIMENSIONS = 1536;
+/** Other processes' CPU, in cores, from which a row is called disturbed in the reading. */
+const NOTICEABLE_OTHER_CORES = 0.25;
 
 const BUILD_TIMEOUT_MS = 5 * 60_000;
 const READY_TIMEOUT_MS = 20_000;
@@ -397,12 +399,12 @@ async function main(options: Options): Promise<number> {
   const facts = [
     `Date: ${startedAt.toISOString()}`,
     `Machine: \`nproc\` = ${os.availableParallelism()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `${formatBytes(os.totalmem())} RAM, ${os.type()} ${os.release()}, Node ${process.version}; ` +
+      `${formatBytes(os.totalmem())} RAM, ${os.type()}, Node ${process.version}; ` +
       `at start, other work kept ${busyAtStart.toFixed(2)} cores busy ` +
       `(load average ${loadAverage.map((value) => value.toFixed(2)).join(' / ')}; the machine is shared)`,
-    `Command: \`${COMMAND}\`` +
-      (process.argv.length > 2 ? ` with \`${process.argv.slice(2).join(' ')}\`` : '') +
-      ' (`npm run bench:mock-provider`)',
+    process.argv.length > 2
+      ? `Command: \`${COMMAND} ${process.argv.slice(2).join(' ')}\``
+      : `Command: \`${COMMAND}\` (\`npm run bench:mock-provider\`)`,
     `Load: autocannon ${autocannonVersion()} in the benchmark process, ${settings.connections} connections, ` +
       `no pipelining, ${settings.warmupSeconds} s warm-up (discarded) then ${settings.durationSeconds} s per scenario, ` +
       `all on ${LOOPBACK}`,
@@ -455,11 +457,19 @@ function readingOf(rows: ScenarioRow[], plan: Scenario[], settings: LoadSettings
   const [first, last] = [baselines[0], baselines.at(-1)];
   if (first !== undefined && last !== undefined && baselines.length > 1) {
     const drift = (100 * (last.requestsPerSecond - first.requestsPerSecond)) / first.requestsPerSecond;
+    const disturbed = rows.filter((row) => (row.measurement.otherCores ?? 0) >= NOTICEABLE_OTHER_CORES);
+    const steady = Math.abs(drift) <= 10 && disturbed.length === 0;
     reading.push(
       `The baseline ran first and last: ${formatNumber(first.requestsPerSecond)} then ` +
-        `${formatNumber(last.requestsPerSecond)} req/s (${drift >= 0 ? '+' : ''}${drift.toFixed(1)} %), ` +
-        `${Math.abs(drift) > 10 ? 'so the machine was noisy during this run (other work shares its cores); compare rows with care.' : 'so the floor held steady through the run.'} ` +
-        `"vs baseline" compares with the mean of the two.`,
+        `${formatNumber(last.requestsPerSecond)} req/s (${drift >= 0 ? '+' : ''}${drift.toFixed(1)} %). ` +
+        (steady
+          ? 'The floor held steady through the run. '
+          : 'The machine was noisy: ' +
+            (disturbed.length === 0
+              ? 'compare rows with care. '
+              : `other work took ${NOTICEABLE_OTHER_CORES} cores or more during ${disturbed.map((row) => row.name).join(', ')} ` +
+                '(last column), which lowers those rows; the server CPU per request is the steadier figure. ')) +
+        '"vs baseline" compares with the mean of the two.',
     );
   }
 

@@ -110,16 +110,22 @@ async function runAutocannon(
   settings: LoadSettings,
   durationSeconds: number,
 ): Promise<autocannon.Result> {
-  const instance = autocannon({
-    title,
-    url: target.url,
-    method: target.method,
-    headers: target.headers,
-    body: target.body,
-    connections: settings.connections,
-    pipelining: 1,
-    duration: durationSeconds,
-    timeout: settings.timeoutSeconds,
+  let instance: autocannon.Instance | undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
+      {
+        title,
+        url: target.url,
+        method: target.method,
+        headers: target.headers,
+        body: target.body,
+        connections: settings.connections,
+        pipelining: 1,
+        duration: durationSeconds,
+        timeout: settings.timeoutSeconds,
+      },
+      (error: unknown, result: autocannon.Result) => (error ? reject(toError(error)) : resolve(result)),
+    );
   });
   current = instance;
   // autocannon stops itself after `duration`; this only guards against a run that never reports.
@@ -127,14 +133,18 @@ async function runAutocannon(
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      instance.stop();
+      instance?.stop();
       reject(new Error(`${title}: autocannon did not finish within ${limitMs / 1000} s`));
     }, limitMs);
   });
   try {
-    return await Promise.race([instance, hung]);
+    return await Promise.race([finished, hung]);
   } finally {
     clearTimeout(timer);
     current = undefined;
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
