@@ -1,5 +1,6 @@
 /**
  * `npm test`: every tier, in order, each bounded in time.
+ *   format            (Prettier)
  *   lint + typecheck  (Nx, cached)
  *   unit              (Nx, cached: `*.spec.ts` beside the code)
  *   build             (Nx, cached: what the e2e tier runs)
@@ -22,11 +23,8 @@ interface Tier {
 }
 
 const tiers: Tier[] = [
-  {
-    name: 'lint',
-    command: 'npx prettier --check . && npx nx run-many -t lint typecheck --outputStyle=static',
-    timeoutMs: minutes(10),
-  },
+  { name: 'format', command: 'npx prettier --check .', timeoutMs: minutes(3) },
+  { name: 'lint', command: 'npx nx run-many -t lint typecheck --outputStyle=static', timeoutMs: minutes(10) },
   { name: 'unit', command: 'npx nx run-many -t test --outputStyle=static', timeoutMs: minutes(8) },
   {
     name: 'build',

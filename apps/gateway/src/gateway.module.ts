@@ -11,7 +11,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        LoggerModule.forRoot({ appName: 'gateway', level: config.logLevel, format: config.logFormat, logRequests: false }),
+        LoggerModule.forRoot({
+          appName: 'gateway',
+          level: config.logLevel,
+          format: config.logFormat,
+          logRequests: false,
+        }),
         DbModule.forRoot({ url: config.database.url, readUrl: config.database.readUrl }),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'gateway' }),
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),
