@@ -1,10 +1,16 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { type AdminApiConfig } from '@gatehouse/config';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
 import { RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
 import { ADMIN_API_CONFIG } from './admin-api.constants';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 
+@Global()
 @Module({})
 export class AdminApiModule {
   static forRoot(config: AdminApiConfig): DynamicModule {
@@ -16,8 +22,15 @@ export class AdminApiModule {
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'admin-api' }),
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),
         MetricsModule,
+        AuthModule,
+        AuditModule,
       ],
-      providers: [{ provide: ADMIN_API_CONFIG, useValue: config }],
+      providers: [
+        { provide: ADMIN_API_CONFIG, useValue: config },
+        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
       exports: [ADMIN_API_CONFIG],
     };
   }

@@ -1,6 +1,7 @@
-import { ValidationPipe } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { type AdminApiConfig } from '@gatehouse/config';
 
 /** Everything `main.ts` applies to the app, shared with tests so they run the app exactly as deployed. */
@@ -8,8 +9,9 @@ export function configureAdminApi(app: NestExpressApplication, config: AdminApiC
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics', 'api/docs'] });
   app.enableCors({ origin: config.portalUrl, credentials: true });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.use(cookieParser());
 
   const document = SwaggerModule.createDocument(
     app,
@@ -23,5 +25,5 @@ export function configureAdminApi(app: NestExpressApplication, config: AdminApiC
       .addCookieAuth('gatehouse_session')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs/openapi.json' });
 }

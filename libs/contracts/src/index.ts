@@ -1,3 +1,4 @@
 export * from './ids';
 export * from './limits';
 export * from './errors';
+export * from './invalidation';

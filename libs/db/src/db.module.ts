@@ -6,6 +6,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { CatalogRepository } from './repositories/catalog.repository';
 import { SubscriptionRepository } from './repositories/subscription.repository';
 import { TenantRepository } from './repositories/tenant.repository';
+import { TransactionRunner } from './transaction-runner';
 
 export interface DbModuleOptions {
   url: string;
@@ -38,6 +39,13 @@ const onPrimary = (token: new (db: DbClient) => object): Provider => ({
   inject: [PRISMA_CLIENT],
 });
 
+/**
+ * Provides a repository (or any class built from the primary client) to a feature module:
+ * `providers: [provideOnPrimary(UserRepository)]`. Feature modules register the repositories they use,
+ * so that adding one does not touch this module.
+ */
+export const provideOnPrimary = onPrimary;
+
 const REPOSITORIES = [TenantRepository, ApiKeyRepository, SubscriptionRepository, CatalogRepository];
 
 /** Postgres for a Nest app: the Prisma clients, the repositories and the health probe, available everywhere. */
@@ -64,9 +72,10 @@ export class DbModule {
           inject: [PRISMA_CLIENT, PRISMA_READ_CLIENT],
         },
         onPrimary(PostgresHealthProbe),
+        onPrimary(TransactionRunner),
         ...REPOSITORIES.map(onPrimary),
       ],
-      exports: [PRISMA_CLIENT, PRISMA_READ_CLIENT, PostgresHealthProbe, ...REPOSITORIES],
+      exports: [PRISMA_CLIENT, PRISMA_READ_CLIENT, PostgresHealthProbe, TransactionRunner, ...REPOSITORIES],
     };
   }
 }

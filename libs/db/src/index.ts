@@ -12,6 +12,10 @@ export * from './repositories/tenant.repository';
 export * from './repositories/api-key.repository';
 export * from './repositories/subscription.repository';
 export * from './repositories/catalog.repository';
+// Repositories of the control plane's contexts: one line per file, kept in alphabetical order.
+export * from './repositories/audit.repository';
+export * from './repositories/session.repository';
+export * from './transaction-runner';
 export * from './migrations/database-admin';
 export * from './migrations/migrator';
 

@@ -33,3 +33,12 @@ export function createPrismaClient(options: PrismaClientOptions) {
 }
 
 export type DbClient = ReturnType<typeof createPrismaClient>;
+
+/** The client inside `$transaction(async (tx) => …)`: the same model API, without connection management. */
+export type DbTransaction = Parameters<Parameters<DbClient['$transaction']>[0]>[0];
+
+/**
+ * What a repository runs its queries on: the client, or a transaction. Build a repository on a transaction
+ * (`new ApiKeyRepository(tx)`) to make its writes part of a larger unit, such as a write and its audit event.
+ */
+export type DbExecutor = DbClient | DbTransaction;

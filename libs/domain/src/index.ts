@@ -1,1 +1,3 @@
 export * from './subscriptions/subscription-status';
+export * from './audit/audit-chain';
+export * from './audit/strip-secrets';

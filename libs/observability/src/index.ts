@@ -2,3 +2,4 @@ export * from './health/health-probe';
 export * from './health/health.module';
 export * from './logging/logger.module';
 export * from './metrics/metrics.module';
+export * from './http/public-route.decorator';

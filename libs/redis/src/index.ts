@@ -3,3 +3,4 @@ export * from './redis-keys';
 export * from './redis.constants';
 export * from './redis.module';
 export * from './redis-health.probe';
+export * from './invalidation.publisher';

@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicat
 import { type Redis } from 'ioredis';
 import { createRedisClient } from './redis-client.factory';
 import { REDIS_CLIENT, REDIS_KEYS } from './redis.constants';
+import { InvalidationPublisher } from './invalidation.publisher';
 import { RedisHealthProbe } from './redis-health.probe';
 import { RedisKeys } from './redis-keys';
 
@@ -36,8 +37,9 @@ export class RedisModule {
         { provide: REDIS_KEYS, useValue: new RedisKeys(options.keyPrefix) },
         RedisLifecycle,
         RedisHealthProbe,
+        InvalidationPublisher,
       ],
-      exports: [REDIS_CLIENT, REDIS_KEYS, RedisHealthProbe],
+      exports: [REDIS_CLIENT, REDIS_KEYS, RedisHealthProbe, InvalidationPublisher],
     };
   }
 }

@@ -22,6 +22,12 @@ export const adminApiConfigSchema = z
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
     CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_KEY),
     SIGNUP_ENABLED: booleanFlag(true),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 7),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV !== 'production') return;
@@ -36,7 +42,12 @@ export const adminApiConfigSchema = z
     ...infrastructureSection(env),
     http: { host: env.ADMIN_HOST, port: env.ADMIN_PORT },
     portalUrl: env.PORTAL_URL,
-    auth: { sessionSecret: env.SESSION_SECRET, signupEnabled: env.SIGNUP_ENABLED },
+    auth: {
+      sessionSecret: env.SESSION_SECRET,
+      signupEnabled: env.SIGNUP_ENABLED,
+      sessionTtlHours: env.SESSION_TTL_HOURS,
+      secureCookies: env.NODE_ENV === 'production',
+    },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
   }));
 

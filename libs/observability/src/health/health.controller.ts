@@ -1,12 +1,14 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { PublicRoute } from '../http/public-route.decorator';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HEALTH_PROBES, type HealthProbe } from './health-probe';
 
 /** A probe that does not answer within this time counts as down: a health check must not hang. */
 const PROBE_TIMEOUT_MS = 2_000;
 
 @ApiExcludeController()
+@PublicRoute()
 @Controller()
 export class HealthController {
   constructor(
@@ -15,11 +17,19 @@ export class HealthController {
     @Inject(HEALTH_PROBES) private readonly probes: HealthProbe[],
   ) {}
 
-  /** 200 when every dependency answers; 503 with `error.<name>` for each one that does not. */
+  /**
+   * 200 when every dependency answers; 503 with `error.<name>` for each one that does not. The report is
+   * written here rather than thrown, so that an app's exception filter cannot reshape it.
+   */
   @Get('healthz')
-  @HealthCheck()
-  check() {
-    return this.health.check(this.probes.map((probe) => () => this.run(probe)));
+  async check(@Res({ passthrough: true }) response: { status(code: number): unknown }) {
+    try {
+      return await this.health.check(this.probes.map((probe) => () => this.run(probe)));
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse();
+    }
   }
 
   private async run(probe: HealthProbe) {
