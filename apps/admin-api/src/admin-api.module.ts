@@ -9,6 +9,13 @@ import { ADMIN_API_CONFIG } from './admin-api.constants';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { TenantsModule } from './tenants/tenants.module';
+import { KeysModule } from './keys/keys.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { PlansModule } from './plans/plans.module';
+import { ProvidersModule } from './providers/providers.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Global()
 @Module({})
@@ -24,6 +31,13 @@ export class AdminApiModule {
         MetricsModule,
         AuthModule,
         AuditModule,
+        TenantsModule,
+        KeysModule,
+        CatalogModule,
+        PlansModule,
+        ProvidersModule,
+        SubscriptionsModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: ADMIN_API_CONFIG, useValue: config },
