@@ -37,7 +37,7 @@ describe('access rules of every admin API route', () => {
   }
 
   it('declares an access rule on every route', () => {
-    expect(routes.length).toBeGreaterThan(3);
+    expect(routes.map((route) => route.path)).toContain('/healthz');
     const undeclared = routes.filter((route) => route.rule === undefined).map((r) => `${r.method} ${r.path}`);
     expect(undeclared).toEqual([]);
   });
