@@ -8,6 +8,7 @@ import { checkServices } from '../../scripts/stack/preflight';
 import { runCommand } from '../../scripts/stack/run-command';
 import { runStack, type RunningStack } from '../../scripts/stack/run-stack';
 import { stackApps } from '../../scripts/stack/stack-apps';
+import { OIDC_ISSUER_URL, OIDC_PROVIDER_PORT, oidcEnvironment } from './oidc';
 import { E2E_DATABASE, E2E_REDIS_PREFIX, e2ePorts } from './stack';
 
 const root = path.resolve(__dirname, '../..');
@@ -29,7 +30,7 @@ export default async function globalSetup(): Promise<void> {
   const problems = await checkServices(config.database.url, config.redis.url);
   if (problems.length > 0) throw new Error(`The e2e tier needs PostgreSQL and Redis:\n${problems.join('\n')}`);
 
-  const busy = await portsInUse(Object.values(e2ePorts));
+  const busy = await portsInUse([...Object.values(e2ePorts), OIDC_PROVIDER_PORT]);
   if (busy.length > 0) {
     throw new Error(
       `The e2e ports ${busy.join(', ')} are in use: a previous run may have left apps behind ` +
@@ -55,13 +56,27 @@ export default async function globalSetup(): Promise<void> {
   }
 
   mkdirSync(artifacts, { recursive: true });
-  const apps = stackApps(e2ePorts, {
-    databaseUrl: databaseUrl.toString(),
-    redisUrl: config.redis.url,
-    redisKeyPrefix: E2E_REDIS_PREFIX,
-    logLevel: 'warn',
-    logFormat: 'json',
-  });
+  // A local OpenID Connect provider (its own Node process: oidc-provider is ESM-only) and admin-api configured
+  // to it, so the SSO journey runs end to end.
+  const oidc = oidcEnvironment(e2ePorts.adminApi);
+  const apps = [
+    ...stackApps(e2ePorts, {
+      databaseUrl: databaseUrl.toString(),
+      redisUrl: config.redis.url,
+      redisKeyPrefix: E2E_REDIS_PREFIX,
+      // info: request logs are part of what the secret scan reads.
+      logLevel: 'info',
+      logFormat: 'json',
+      adminApiEnv: oidc.adminApi,
+    }),
+    {
+      name: 'oidc-provider' as const,
+      command: 'node e2e/support/oidc-provider.mjs',
+      env: oidc.provider,
+      readyUrl: `${OIDC_ISSUER_URL}/.well-known/openid-configuration`,
+      publicUrl: OIDC_ISSUER_URL,
+    },
+  ];
   const stack = runStack(apps, {
     cwd: root,
     readyTimeoutMs: 90_000,

@@ -21,10 +21,12 @@ export interface StackEnvironment {
   redisKeyPrefix: string;
   logLevel: string;
   logFormat: 'json' | 'pretty';
+  /** Extra variables for admin-api, e.g. the e2e tier's OIDC_* settings for its local OpenID Connect provider. */
+  adminApiEnv?: Record<string, string>;
 }
 
 export interface StackApp {
-  name: 'gateway' | 'admin-api' | 'worker' | 'mock-provider' | 'portal';
+  name: 'gateway' | 'admin-api' | 'worker' | 'mock-provider' | 'portal' | 'oidc-provider';
   command: string;
   env: Record<string, string>;
   /** Answers 200 once the app is ready to serve. */
@@ -66,7 +68,12 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
     {
       name: 'admin-api',
       command: 'node dist/apps/admin-api/src/main.js',
-      env: { ...shared, ADMIN_PORT: String(ports.adminApi), PORTAL_URL: `http://localhost:${ports.portal}` },
+      env: {
+        ...shared,
+        ADMIN_PORT: String(ports.adminApi),
+        PORTAL_URL: `http://localhost:${ports.portal}`,
+        ...environment.adminApiEnv,
+      },
       readyUrl: `${local(ports.adminApi)}/healthz`,
       publicUrl: `http://localhost:${ports.adminApi}/api/docs`,
     },

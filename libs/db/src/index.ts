@@ -14,7 +14,15 @@ export * from './repositories/subscription.repository';
 export * from './repositories/catalog.repository';
 // Repositories of the control plane's contexts: one line per file, kept in alphabetical order.
 export * from './repositories/audit.repository';
+export * from './repositories/invitation.repository';
+export * from './repositories/membership.repository';
+export * from './repositories/notification.repository';
+export * from './repositories/plan.repository';
+export * from './repositories/product.repository';
+export * from './repositories/provider.repository';
 export * from './repositories/session.repository';
+export * from './repositories/user.repository';
+export * from './repositories/webhook.repository';
 export * from './transaction-runner';
 export * from './migrations/database-admin';
 export * from './migrations/migrator';

@@ -1,13 +1,34 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { provideOnPrimary, SessionRepository } from '@gatehouse/db';
+import { provideOnPrimary, SessionRepository, UserRepository } from '@gatehouse/db';
 import { AccessGuard } from './access/access.guard';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcService } from './oidc/oidc.service';
+import { PasswordHasher } from './password-hasher';
 import { SessionService } from './session.service';
+import { SignupEnabledGuard } from './signup-enabled.guard';
+import { LoginThrottle } from './throttle/login-throttle';
 
-/** Authentication and access rules for every route (the global `AccessGuard`), and the session service. */
+/**
+ * Authentication and access rules for every route (the global `AccessGuard`), the session service, and the
+ * auth endpoints: password sign-up and sign-in, sign-out, the current user, and OpenID Connect SSO.
+ */
 @Global()
 @Module({
-  providers: [provideOnPrimary(SessionRepository), SessionService, { provide: APP_GUARD, useClass: AccessGuard }],
+  controllers: [AuthController, OidcController],
+  providers: [
+    provideOnPrimary(SessionRepository),
+    provideOnPrimary(UserRepository),
+    SessionService,
+    AuthService,
+    PasswordHasher,
+    LoginThrottle,
+    SignupEnabledGuard,
+    OidcService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [SessionService],
 })
 export class AuthModule {}

@@ -1,4 +1,20 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { AdminSubscriptionsController } from './admin-subscriptions.controller';
+import { SubscriptionAnnouncer } from './subscription-announcer';
+import { SubscriptionDecisionsService } from './subscription-decisions.service';
+import { SubscriptionExpirySweeper } from './subscription-expiry.sweeper';
+import { SubscriptionsController } from './subscriptions.controller';
+import { SubscriptionsService } from './subscriptions.service';
 
-@Module({})
+/**
+ * Subscriptions: tenants request access to a product's plan, admins decide, grants expire. `SubscriptionRepository`
+ * and `TransactionRunner` come from the global DbModule.
+ */
+@Module({
+  imports: [NotificationsModule],
+  controllers: [SubscriptionsController, AdminSubscriptionsController],
+  providers: [SubscriptionsService, SubscriptionDecisionsService, SubscriptionAnnouncer, SubscriptionExpirySweeper],
+  exports: [SubscriptionExpirySweeper],
+})
 export class SubscriptionsModule {}

@@ -6,6 +6,8 @@ import { infrastructureSection, infrastructureVariables } from './shared';
 const DEV_SESSION_SECRET = 'gatehouse-dev-session-secret-change-me-0000';
 const DEV_CREDENTIAL_KEY = Buffer.alloc(32, 7).toString('base64');
 
+const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
 const base64Key32 = z
   .string()
   .refine(
@@ -28,9 +30,39 @@ export const adminApiConfigSchema = z
       .min(1)
       .max(24 * 90)
       .default(24 * 7),
+    // Failed sign-ins allowed per fixed window, per (email, client address) and per client address alone.
+    LOGIN_MAX_FAILURES_PER_EMAIL: positiveInteger(5),
+    LOGIN_MAX_FAILURES_PER_IP: positiveInteger(50),
+    LOGIN_FAILURE_WINDOW_SECONDS: positiveInteger(15 * 60),
+    // Single sign-on with OpenID Connect: enabled when the issuer, client id, secret and redirect URL are all set.
+    OIDC_ISSUER_URL: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
+    /** Must be admin-api's `GET /api/v1/auth/oidc/callback`, as registered at the provider. */
+    OIDC_REDIRECT_URL: z.url().optional(),
+    OIDC_SCOPES: z.string().default('openid email profile'),
+    /** `example.com=Acme,other.org=<tenant uuid>`: which tenant a first SSO sign-in joins. */
+    OIDC_TENANT_MAPPING: z.string().optional(),
+    /** The ID token claim looked up in the mapping; by default the domain of the `email` claim. */
+    OIDC_TENANT_CLAIM: z.string().optional(),
   })
   .superRefine((env, context) => {
+    const oidcVariables = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const;
+    const oidcSet = oidcVariables.filter((name) => env[name] !== undefined);
+    if (oidcSet.length > 0 && oidcSet.length < oidcVariables.length) {
+      for (const name of oidcVariables.filter((candidate) => env[candidate] === undefined)) {
+        context.addIssue({ code: 'custom', path: [name], message: `must be set with ${oidcSet.join(', ')}` });
+      }
+    }
+    if (env.OIDC_TENANT_MAPPING !== undefined) {
+      const mapping = parseTenantMapping(env.OIDC_TENANT_MAPPING);
+      if ('error' in mapping)
+        context.addIssue({ code: 'custom', path: ['OIDC_TENANT_MAPPING'], message: mapping.error });
+    }
     if (env.NODE_ENV !== 'production') return;
+    if (env.OIDC_ISSUER_URL?.startsWith('http:')) {
+      context.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be an https:// URL in production' });
+    }
     if (env.SESSION_SECRET === DEV_SESSION_SECRET) {
       context.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'must be set in production' });
     }
@@ -47,8 +79,63 @@ export const adminApiConfigSchema = z
       signupEnabled: env.SIGNUP_ENABLED,
       sessionTtlHours: env.SESSION_TTL_HOURS,
       secureCookies: env.NODE_ENV === 'production',
+      loginThrottle: {
+        maxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
+        maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+        windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      },
+      oidc: oidcSection(env),
     },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
   }));
 
 export type AdminApiConfig = z.output<typeof adminApiConfigSchema>;
+
+export type OidcConfig = NonNullable<AdminApiConfig['auth']['oidc']>;
+
+/** One `key=tenant` pair: `key` is an email domain (or a value of the configured claim), `tenant` a name or id. */
+export interface TenantMappingEntry {
+  key: string;
+  tenant: string;
+}
+
+/** Parses `example.com=Acme,other.org=<uuid>`; keys are compared lower-cased. */
+export function parseTenantMapping(value: string): { entries: TenantMappingEntry[] } | { error: string } {
+  const entries: TenantMappingEntry[] = [];
+  for (const pair of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const separator = pair.indexOf('=');
+    const key = pair.slice(0, separator).trim().toLowerCase();
+    const tenant = pair.slice(separator + 1).trim();
+    if (separator < 0 || !key || !tenant) {
+      return { error: `"${pair}" is not key=tenant (e.g. example.com=Acme,other.org=<tenant id>)` };
+    }
+    if (entries.some((entry) => entry.key === key)) return { error: `"${key}" is mapped twice` };
+    entries.push({ key, tenant });
+  }
+  return { entries };
+}
+
+function oidcSection(env: {
+  OIDC_ISSUER_URL?: string;
+  OIDC_CLIENT_ID?: string;
+  OIDC_CLIENT_SECRET?: string;
+  OIDC_REDIRECT_URL?: string;
+  OIDC_SCOPES: string;
+  OIDC_TENANT_MAPPING?: string;
+  OIDC_TENANT_CLAIM?: string;
+}) {
+  if (!env.OIDC_ISSUER_URL || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET || !env.OIDC_REDIRECT_URL) return null;
+  const mapping = env.OIDC_TENANT_MAPPING ? parseTenantMapping(env.OIDC_TENANT_MAPPING) : { entries: [] };
+  return {
+    issuerUrl: env.OIDC_ISSUER_URL,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    redirectUrl: env.OIDC_REDIRECT_URL,
+    scopes: env.OIDC_SCOPES,
+    tenantMapping: 'entries' in mapping ? mapping.entries : [],
+    tenantClaim: env.OIDC_TENANT_CLAIM ?? null,
+  };
+}

@@ -1,7 +1,7 @@
 import { type TenantId } from '@gatehouse/contracts';
-import { type ApiKey, type ApiKeyMode, Prisma } from '../generated/prisma/client';
+import { type ApiKey, type ApiKeyMode, type ApiKeyStatus, Prisma } from '../generated/prisma/client';
 import { type Page, type PageRequest, pageArgs, toPage } from '../pagination';
-import { type DbClient } from '../prisma-client';
+import { type DbExecutor } from '../prisma-client';
 import { isUuid } from '../uuid';
 
 /** An API key as the rest of the platform sees it: every column but the hashes. */
@@ -9,6 +9,25 @@ export type ApiKeyRecord = Omit<ApiKey, 'hash' | 'previousHash'>;
 
 /** What the gateway caches per key: the key and the subscriptions it is scoped to (empty = all of its tenant's). */
 export type ApiKeySnapshot = ApiKeyRecord & { subscriptionIds: string[] };
+
+/** A key as its tenant's list shows it: who created it and the subscriptions it is scoped to. */
+export type ApiKeyListItem = ApiKeyRecord & {
+  createdBy: { id: string; name: string; email: string } | null;
+  subscriptionIds: string[];
+};
+
+/**
+ * The secret-bearing state of a key, read under a row lock by a write that changes it (rotation, revocation):
+ * the hashes it replaces are what the gateway must drop from its caches.
+ */
+export interface LockedApiKey {
+  id: string;
+  status: ApiKeyStatus;
+  hash: string;
+  previousHash: string | null;
+  previousHashExpiresAt: Date | null;
+  expiresAt: Date | null;
+}
 
 export interface CreateApiKeyData {
   name: string;
@@ -40,8 +59,12 @@ export class ForeignSubscriptionError extends Error {
   }
 }
 
+/**
+ * Built on the client or on a transaction (`new ApiKeyRepository(tx)`), so that a key change and its audit
+ * event commit together.
+ */
 export class ApiKeyRepository {
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly db: DbExecutor) {}
 
   /**
    * The gateway's key lookup, and the one tenant-unscoped read here: a request carries only its secret, and
@@ -58,18 +81,42 @@ export class ApiKeyRepository {
     return { ...record, subscriptionIds: subscriptions.map((scope) => scope.subscriptionId) };
   }
 
-  async listForTenant(tenantId: TenantId, page: PageRequest = {}): Promise<Page<ApiKeyRecord>> {
+  async listForTenant(tenantId: TenantId, page: PageRequest = {}): Promise<Page<ApiKeyListItem>> {
     const rows = await this.db.apiKey.findMany({
       where: { tenantId },
       ...pageArgs(page),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      include: {
+        createdBy: { select: { id: true, name: true, email: true } },
+        subscriptions: { select: { subscriptionId: true }, orderBy: { createdAt: 'asc' } },
+      },
+      omit: { hash: true, previousHash: true },
     });
-    return toPage(rows, page);
+    const items = rows.map(({ subscriptions, ...key }) => ({
+      ...key,
+      subscriptionIds: subscriptions.map((scope) => scope.subscriptionId),
+    }));
+    return toPage(items, page);
   }
 
   async findForTenant(tenantId: TenantId, keyId: string): Promise<ApiKeyRecord | null> {
     if (!isUuid(keyId)) return null;
-    return this.db.apiKey.findFirst({ where: { id: keyId, tenantId } });
+    return this.db.apiKey.findFirst({ where: { id: keyId, tenantId }, omit: { hash: true, previousHash: true } });
+  }
+
+  /**
+   * Reads a key's hashes and locks its row until the transaction ends, so that the hashes a rotation or a
+   * revocation reports as replaced are exactly the ones it replaced. Run it inside a transaction.
+   */
+  async lockForChange(tenantId: TenantId, keyId: string): Promise<LockedApiKey | null> {
+    if (!isUuid(keyId)) return null;
+    const rows = await this.db.$queryRaw<LockedApiKey[]>`
+      SELECT "id", "status", "hash", "previous_hash" AS "previousHash",
+             "previous_hash_expires_at" AS "previousHashExpiresAt", "expires_at" AS "expiresAt"
+      FROM "api_keys"
+      WHERE "id" = ${keyId}::uuid AND "tenant_id" = ${tenantId}::uuid
+      FOR UPDATE`;
+    return rows[0] ?? null;
   }
 
   /** The ids of the subscriptions a key is scoped to (empty = all of its tenant's). */
@@ -84,37 +131,46 @@ export class ApiKeyRepository {
 
   async create(tenantId: TenantId, data: CreateApiKeyData): Promise<ApiKeyRecord> {
     const { subscriptionIds = [], limits, ...columns } = data;
-    return this.db.$transaction(async (tx) => {
-      if (subscriptionIds.length > 0) {
-        const owned = await tx.subscription.findMany({
-          where: { tenantId, id: { in: subscriptionIds.filter(isUuid) } },
-          select: { id: true },
-        });
-        const ownedIds = new Set(owned.map((subscription) => subscription.id));
-        const foreign = subscriptionIds.filter((id) => !ownedIds.has(id));
-        if (foreign.length > 0) throw new ForeignSubscriptionError(foreign);
-      }
-      // The transaction client's type forgets the global `omit`, so leave the hashes out explicitly.
-      return tx.apiKey.create({
-        data: {
-          ...columns,
-          tenantId,
-          limits: limits === null ? Prisma.DbNull : limits,
-          subscriptions: { create: subscriptionIds.map((subscriptionId) => ({ subscriptionId, tenantId })) },
-        },
-        omit: { hash: true, previousHash: true },
+    // No transaction of its own, so that it can join the caller's: the check cannot go stale before the
+    // insert, because a subscription never changes tenant and a deleted one fails the insert's foreign key.
+    if (subscriptionIds.length > 0) {
+      const owned = await this.db.subscription.findMany({
+        where: { tenantId, id: { in: subscriptionIds.filter(isUuid) } },
+        select: { id: true },
       });
+      const ownedIds = new Set(owned.map((subscription) => subscription.id));
+      const foreign = subscriptionIds.filter((id) => !ownedIds.has(id));
+      if (foreign.length > 0) throw new ForeignSubscriptionError(foreign);
+    }
+    // The transaction client's type forgets the global `omit`, so leave the hashes out explicitly.
+    return this.db.apiKey.create({
+      data: {
+        ...columns,
+        tenantId,
+        limits: limits === null ? Prisma.DbNull : limits,
+        subscriptions: {
+          create: [...new Set(subscriptionIds)].map((subscriptionId) => ({ subscriptionId, tenantId })),
+        },
+      },
+      omit: { hash: true, previousHash: true },
     });
   }
 
-  /** Revokes an active key of this tenant. Returns false when there is no such active key. */
+  /**
+   * Revokes an active key of this tenant, ending a rotation's grace period too (the previous secret stops at
+   * the same moment). Returns false when there is no such active key.
+   */
   async revoke(tenantId: TenantId, keyId: string, now: Date = new Date()): Promise<boolean> {
     if (!isUuid(keyId)) return false;
-    const result = await this.db.apiKey.updateMany({
-      where: { id: keyId, tenantId, status: 'ACTIVE' },
-      data: { status: 'REVOKED', revokedAt: now },
-    });
-    return result.count === 1;
+    const count = await this.db.$executeRaw`
+      UPDATE "api_keys"
+      SET "status" = 'REVOKED',
+          "revoked_at" = ${now},
+          "previous_hash_expires_at" = CASE WHEN "previous_hash" IS NULL THEN NULL
+                                          ELSE LEAST("previous_hash_expires_at", ${now}) END,
+          "updated_at" = CURRENT_TIMESTAMP
+      WHERE "id" = ${keyId}::uuid AND "tenant_id" = ${tenantId}::uuid AND "status" = 'ACTIVE'`;
+    return count === 1;
   }
 
   /**

@@ -1,4 +1,6 @@
+import { type TenantId } from '@gatehouse/contracts';
 import { type AuditEvent, Prisma } from '../generated/prisma/client';
+import { type Page, type PageRequest, pageArgs, toPage } from '../pagination';
 import { type DbExecutor } from '../prisma-client';
 
 /** Serialises appends to the audit chain across every admin-api instance (held until the transaction ends). */
@@ -17,6 +19,18 @@ export interface AppendAuditEventData {
   createdAt: Date;
   prevHash: string;
   hash: string;
+}
+
+export interface AuditEventFilter extends PageRequest {
+  tenantId?: string;
+  actorUserId?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
 }
 
 /** The append-only audit table. Rows are only ever inserted; nothing here updates or deletes them. */
@@ -42,4 +56,41 @@ export class AuditRepository {
       },
     });
   }
+
+  /** Platform admin: events of every tenant (and tenant-less ones), newest first. */
+  async list(filter: AuditEventFilter = {}): Promise<Page<AuditEvent>> {
+    const rows = await this.db.auditEvent.findMany({
+      where: auditWhere(filter),
+      ...pageArgs(filter),
+      orderBy: { seq: 'desc' },
+    });
+    return toPage(rows, filter);
+  }
+
+  /** One tenant's own trail, newest first. */
+  listForTenant(tenantId: TenantId, filter: Omit<AuditEventFilter, 'tenantId'> = {}): Promise<Page<AuditEvent>> {
+    return this.list({ ...filter, tenantId });
+  }
+
+  /** The next `take` events of the chain after `afterSeq` (from the start when null), in chain order. */
+  chainPage(afterSeq: bigint | null, take: number): Promise<AuditEvent[]> {
+    return this.db.auditEvent.findMany({
+      where: afterSeq === null ? {} : { seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take,
+    });
+  }
+}
+
+function auditWhere(filter: AuditEventFilter): Prisma.AuditEventWhereInput {
+  return {
+    ...(filter.tenantId ? { tenantId: filter.tenantId } : {}),
+    ...(filter.actorUserId ? { actorUserId: filter.actorUserId } : {}),
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.targetType ? { targetType: filter.targetType } : {}),
+    ...(filter.targetId ? { targetId: filter.targetId } : {}),
+    ...(filter.from || filter.to
+      ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+      : {}),
+  };
 }

@@ -1,5 +1,7 @@
 import { type ModelPrice, type ModelRoute, type Plan, Prisma, type Product } from '../generated/prisma/client';
+import { type Page, type PageRequest, pageArgs, toPage } from '../pagination';
 import { type DbClient } from '../prisma-client';
+import { isUuid } from '../uuid';
 
 /** A model alias with the price in force (null when the route has none, which the catalog shows as unpriced). */
 export type CatalogModel = ModelRoute & { price: ModelPrice | null };
@@ -25,6 +27,26 @@ export class CatalogRepository {
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     });
     return products.map(toCatalogProduct);
+  }
+
+  /** One page of `listPublishedProducts`, for the public catalog endpoint. */
+  async pagePublishedProducts(page: PageRequest = {}, now: Date = new Date()): Promise<Page<CatalogProduct>> {
+    const products = await this.db.product.findMany({
+      where: { status: 'PUBLISHED' },
+      include: this.catalogInclude(now),
+      ...pageArgs(page),
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
+    return toPage(products.map(toCatalogProduct), page);
+  }
+
+  async findPublishedProductById(id: string, now: Date = new Date()): Promise<CatalogProduct | null> {
+    if (!isUuid(id)) return null;
+    const product = await this.db.product.findFirst({
+      where: { id, status: 'PUBLISHED' },
+      include: this.catalogInclude(now),
+    });
+    return product === null ? null : toCatalogProduct(product);
   }
 
   async findPublishedProductBySlug(slug: string, now: Date = new Date()): Promise<CatalogProduct | null> {

@@ -1,7 +1,14 @@
 import { type TenantId } from '@gatehouse/contracts';
-import { type Plan, type Product, type Subscription, type SubscriptionStatus } from '../generated/prisma/client';
+import {
+  type Plan,
+  Prisma,
+  type Product,
+  type Subscription,
+  type SubscriptionStatus,
+  type Tenant,
+} from '../generated/prisma/client';
 import { type Page, type PageRequest, pageArgs, toPage } from '../pagination';
-import { type DbClient } from '../prisma-client';
+import { type DbExecutor } from '../prisma-client';
 import { isUuid } from '../uuid';
 
 export interface SubscriptionListFilter extends PageRequest {
@@ -24,8 +31,56 @@ export type Entitlement = Subscription & {
   product: Pick<Product, 'id' | 'slug' | 'kind' | 'status'> & { modelRoutes: { alias: string }[] };
 };
 
+/** A subscription with what its views show: the plan (its limits) and the product's name. */
+export type SubscriptionWithPlan = Subscription & {
+  plan: Plan;
+  product: Pick<Product, 'id' | 'slug' | 'name' | 'status'>;
+};
+
+/** What the admin queue shows: also the tenant's name. */
+export type SubscriptionForAdmin = SubscriptionWithPlan & { tenant: Pick<Tenant, 'id' | 'name'> };
+
+export interface AdminSubscriptionFilter extends PageRequest {
+  status?: SubscriptionStatus;
+  tenantId?: string;
+  productId?: string;
+}
+
+/** The product and plan a tenant asks for, with what the request checks (status, ownership, model aliases). */
+export type SubscriptionTarget = {
+  product: Pick<Product, 'id' | 'name' | 'status'> & { modelRoutes: { alias: string }[] };
+  plan: Plan | null;
+};
+
+export interface SubscriptionDecisionData {
+  status: SubscriptionStatus;
+  decidedById?: string | null;
+  decidedAt?: Date;
+  reason?: string | null;
+  limitOverrides?: Prisma.InputJsonValue | null;
+  expiresAt?: Date | null;
+}
+
+const withPlan = {
+  plan: true,
+  product: { select: { id: true, slug: true, name: true, status: true } },
+} satisfies Prisma.SubscriptionInclude;
+
+const forAdmin = { ...withPlan, tenant: { select: { id: true, name: true } } } satisfies Prisma.SubscriptionInclude;
+
+/**
+ * Status filter as reads see it: an APPROVED row past its expiresAt is EXPIRED even before the sweep marks
+ * it, so `APPROVED` excludes such rows and `EXPIRED` includes them.
+ */
+function effectiveStatusWhere(status: SubscriptionStatus | undefined, now: Date): Prisma.SubscriptionWhereInput {
+  if (status === 'APPROVED') return { status, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  if (status === 'EXPIRED') return { OR: [{ status }, { status: 'APPROVED', expiresAt: { lte: now } }] };
+  return status ? { status } : {};
+}
+
+/** Build it on a transaction (`new SubscriptionRepository(tx)`) to make a decision part of a larger unit. */
 export class SubscriptionRepository {
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly db: DbExecutor) {}
 
   async listForTenant(tenantId: TenantId, filter: SubscriptionListFilter = {}): Promise<Page<Subscription>> {
     const rows = await this.db.subscription.findMany({
@@ -58,5 +113,132 @@ export class SubscriptionRepository {
   /** The caller has checked that the plan belongs to the product and is active. */
   create(tenantId: TenantId, data: CreateSubscriptionData): Promise<Subscription> {
     return this.db.subscription.create({ data: { ...data, tenantId } });
+  }
+
+  /** The tenant's subscriptions with plan and product, newest first; `status` as reads see it (see above). */
+  async listViewsForTenant(
+    tenantId: TenantId,
+    filter: SubscriptionListFilter = {},
+    now: Date = new Date(),
+  ): Promise<Page<SubscriptionWithPlan>> {
+    const rows = await this.db.subscription.findMany({
+      where: { AND: [{ tenantId }, effectiveStatusWhere(filter.status, now)] },
+      include: withPlan,
+      ...pageArgs(filter),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    return toPage(rows, filter);
+  }
+
+  async findViewForTenant(tenantId: TenantId, subscriptionId: string): Promise<SubscriptionWithPlan | null> {
+    if (!isUuid(subscriptionId)) return null;
+    return this.db.subscription.findFirst({ where: { id: subscriptionId, tenantId }, include: withPlan });
+  }
+
+  /**
+   * The tenant's grant or request on a product that still counts (PENDING, or APPROVED and unexpired), if
+   * any: a tenant holds at most one. Call it after `lockTenantProduct` in the creating transaction.
+   */
+  findOpenForProduct(tenantId: TenantId, productId: string, now: Date = new Date()): Promise<Subscription | null> {
+    return this.db.subscription.findFirst({
+      where: {
+        tenantId,
+        productId,
+        OR: [{ status: 'PENDING' }, { status: 'APPROVED', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+      },
+    });
+  }
+
+  /**
+   * Serialises requests of one tenant for one product until the transaction ends, so that two concurrent
+   * requests cannot both find no open subscription and both create one.
+   */
+  async lockTenantProduct(tenantId: TenantId, productId: string): Promise<void> {
+    await this.db
+      .$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`subscription:${tenantId}:${productId}`}, 0))`;
+  }
+
+  /** The product (any status) and the plan (null when it does not exist) a request names. */
+  async findTarget(productId: string, planId: string): Promise<SubscriptionTarget | null> {
+    if (!isUuid(productId)) return null;
+    const product = await this.db.product.findUnique({
+      where: { id: productId },
+      select: { id: true, name: true, status: true, modelRoutes: { select: { alias: true } } },
+    });
+    if (!product) return null;
+    const plan = isUuid(planId) ? await this.db.plan.findUnique({ where: { id: planId } }) : null;
+    return { product, plan };
+  }
+
+  /** The model aliases of a product, to check an approval's `allowedModels` against. */
+  async listProductModelAliases(productId: string): Promise<string[]> {
+    const routes = await this.db.modelRoute.findMany({ where: { productId }, select: { alias: true } });
+    return routes.map((route) => route.alias);
+  }
+
+  createWithPlan(tenantId: TenantId, data: CreateSubscriptionData): Promise<SubscriptionWithPlan> {
+    return this.db.subscription.create({ data: { ...data, tenantId }, include: withPlan });
+  }
+
+  /**
+   * Platform admin queue, across tenants (behind the admin guard). PENDING requests come oldest first (the
+   * queue's order), every other list newest first.
+   */
+  async listForAdmin(
+    filter: AdminSubscriptionFilter = {},
+    now: Date = new Date(),
+  ): Promise<Page<SubscriptionForAdmin>> {
+    const direction = filter.status === 'PENDING' ? 'asc' : 'desc';
+    const rows = await this.db.subscription.findMany({
+      where: {
+        AND: [
+          effectiveStatusWhere(filter.status, now),
+          filter.tenantId ? { tenantId: filter.tenantId } : {},
+          filter.productId ? { productId: filter.productId } : {},
+        ],
+      },
+      include: forAdmin,
+      ...pageArgs(filter),
+      orderBy: [{ createdAt: direction }, { id: direction }],
+    });
+    return toPage(rows, filter);
+  }
+
+  /** Platform admin: any tenant's subscription. */
+  async findForAdmin(subscriptionId: string): Promise<SubscriptionForAdmin | null> {
+    if (!isUuid(subscriptionId)) return null;
+    return this.db.subscription.findUnique({ where: { id: subscriptionId }, include: forAdmin });
+  }
+
+  /**
+   * Moves a subscription out of `from` (compare-and-set): returns the updated row, or null when it is no longer
+   * in `from` because a concurrent decision won. `expiredBefore` additionally requires expiresAt <= it (the sweep).
+   */
+  async decide(
+    subscriptionId: string,
+    from: SubscriptionStatus,
+    data: SubscriptionDecisionData,
+    expiredBefore?: Date,
+  ): Promise<SubscriptionForAdmin | null> {
+    const { limitOverrides, ...rest } = data;
+    const updated = await this.db.subscription.updateMany({
+      where: { id: subscriptionId, status: from, ...(expiredBefore ? { expiresAt: { lte: expiredBefore } } : {}) },
+      data: {
+        ...rest,
+        ...(limitOverrides === undefined ? {} : { limitOverrides: limitOverrides ?? Prisma.DbNull }),
+      },
+    });
+    if (updated.count === 0) return null;
+    return this.db.subscription.findUnique({ where: { id: subscriptionId }, include: forAdmin });
+  }
+
+  /** APPROVED grants whose expiresAt has passed at `now`, oldest expiry first: the sweep's batch. */
+  async listDueForExpiry(now: Date, limit: number): Promise<{ id: string; tenantId: string }[]> {
+    return this.db.subscription.findMany({
+      where: { status: 'APPROVED', expiresAt: { lte: now } },
+      select: { id: true, tenantId: true },
+      orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { type TenantId } from '@gatehouse/contracts';
 import { type Prisma, type Tenant } from '../generated/prisma/client';
 import { type Page, type PageRequest, pageArgs, toPage } from '../pagination';
-import { type DbClient } from '../prisma-client';
+import { type DbExecutor } from '../prisma-client';
+import { isUuid } from '../uuid';
 
 export interface CreateTenantData {
   name: string;
@@ -9,8 +10,31 @@ export interface CreateTenantData {
   monthlyBudgetUsd?: Prisma.Decimal | string | null;
 }
 
+export interface TenantListFilter extends PageRequest {
+  /** Case-insensitive substring of the name. */
+  search?: string | null;
+}
+
+/** A tenant with the sizes the platform admin's list shows. */
+export type TenantWithCounts = Tenant & { memberCount: number; subscriptionCount: number; apiKeyCount: number };
+
+const COUNTS = { _count: { select: { memberships: true, subscriptions: true, apiKeys: true } } } as const;
+
+function withCounts<T extends Tenant & { _count: { memberships: number; subscriptions: number; apiKeys: number } }>(
+  row: T,
+): TenantWithCounts {
+  const { _count, ...tenant } = row;
+  return {
+    ...(tenant as Tenant),
+    memberCount: _count.memberships,
+    subscriptionCount: _count.subscriptions,
+    apiKeyCount: _count.apiKeys,
+  };
+}
+
+/** Built on the client or on a transaction, so that a tenant change and its audit event commit together. */
 export class TenantRepository {
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly db: DbExecutor) {}
 
   findById(tenantId: TenantId): Promise<Tenant | null> {
     return this.db.tenant.findUnique({ where: { id: tenantId } });
@@ -26,8 +50,21 @@ export class TenantRepository {
   }
 
   /** Platform admin listing: the one place that reads across tenants, behind the admin guard. */
-  async listAll(page: PageRequest = {}): Promise<Page<Tenant>> {
-    const rows = await this.db.tenant.findMany({ ...pageArgs(page), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-    return toPage(rows, page);
+  async listAll(filter: TenantListFilter = {}): Promise<Page<TenantWithCounts>> {
+    const search = filter.search?.trim();
+    const rows = await this.db.tenant.findMany({
+      where: search ? { name: { contains: search, mode: 'insensitive' } } : {},
+      ...pageArgs(filter),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      include: COUNTS,
+    });
+    return toPage(rows.map(withCounts), filter);
+  }
+
+  /** Platform admin detail of any tenant; null for an unknown or malformed id. */
+  async findWithCounts(tenantId: string): Promise<TenantWithCounts | null> {
+    if (!isUuid(tenantId)) return null;
+    const row = await this.db.tenant.findUnique({ where: { id: tenantId }, include: COUNTS });
+    return row === null ? null : withCounts(row);
   }
 }

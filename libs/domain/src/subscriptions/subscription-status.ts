@@ -30,7 +30,8 @@ export class InvalidSubscriptionTransitionError extends Error {
     readonly from: SubscriptionStatus,
     readonly to: SubscriptionStatus,
   ) {
-    super(`A ${from.toLowerCase()} subscription cannot become ${to.toLowerCase()}`);
+    const state = from.toLowerCase();
+    super(`${/^[aeiou]/.test(state) ? 'An' : 'A'} ${state} subscription cannot become ${to.toLowerCase()}`);
     this.name = 'InvalidSubscriptionTransitionError';
   }
 }

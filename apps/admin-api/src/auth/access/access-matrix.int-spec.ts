@@ -29,6 +29,9 @@ describe('access rules of every admin API route', () => {
     await api.close();
   });
 
+  /** GET and HEAD carry no body; everything else gets an empty one (guards run before validation). */
+  const bodyFor = (route: RouteDescription) => (route.method === 'GET' || route.method === 'HEAD' ? undefined : {});
+
   function concretePath(route: RouteDescription, tenantId: string): string {
     return route.path
       .replace(/^\/api\/v1/, '')
@@ -55,7 +58,7 @@ describe('access rules of every admin API route', () => {
     const failures: string[] = [];
     for (const route of routes.filter((candidate) => candidate.rule?.kind !== 'public')) {
       if (!route.path.startsWith('/api/v1')) continue;
-      const response = await api.request(route.method, concretePath(route, owner.tenantId), { body: {} });
+      const response = await api.request(route.method, concretePath(route, owner.tenantId), { body: bodyFor(route) });
       if (response.status !== 401) failures.push(`${route.method} ${route.path} → ${response.status}`);
     }
     expect(failures).toEqual([]);
@@ -66,7 +69,7 @@ describe('access rules of every admin API route', () => {
     for (const route of routes.filter((candidate) => candidate.rule?.kind === 'tenant')) {
       const response = await api.request<{ code?: string }>(route.method, concretePath(route, owner.tenantId), {
         token: stranger.token,
-        body: {},
+        body: bodyFor(route),
       });
       if (response.status !== 404 || response.body.code !== 'tenant_not_found') {
         failures.push(`${route.method} ${route.path} → ${response.status} ${response.body.code ?? ''}`);
@@ -88,7 +91,7 @@ describe('access rules of every admin API route', () => {
       for (const [role, caller] of callers) {
         const response = await api.request<{ code?: string }>(route.method, concretePath(route, owner.tenantId), {
           token: caller.token,
-          body: {},
+          body: bodyFor(route),
         });
         const refused = response.status === 403 && response.body.code === 'insufficient_role';
         if (roleAtLeast(role, rule.role) === refused) {
@@ -104,11 +107,17 @@ describe('access rules of every admin API route', () => {
     const failures: string[] = [];
     for (const route of routes.filter((candidate) => candidate.rule?.kind === 'admin')) {
       const path = concretePath(route, owner.tenantId);
-      const refused = await api.request<{ code?: string }>(route.method, path, { token: owner.token, body: {} });
+      const refused = await api.request<{ code?: string }>(route.method, path, {
+        token: owner.token,
+        body: bodyFor(route),
+      });
       if (refused.status !== 403 || refused.body.code !== 'admin_only') {
         failures.push(`${route.method} ${route.path} as owner → ${refused.status}`);
       }
-      const allowed = await api.request<{ code?: string }>(route.method, path, { token: admin.token, body: {} });
+      const allowed = await api.request<{ code?: string }>(route.method, path, {
+        token: admin.token,
+        body: bodyFor(route),
+      });
       if (allowed.status === 401 || allowed.status === 403) {
         failures.push(`${route.method} ${route.path} as admin → ${allowed.status}`);
       }

@@ -1,0 +1,224 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type ApiKeyListQuery,
+  type ApiKeyListResponse,
+  type ApiKeyModeName,
+  type ApiKeyResponse,
+  type CreateApiKeyRequest,
+  type CreatedApiKeyResponse,
+  type InvalidationMessage,
+  type RotateApiKeyRequest,
+  type RotatedApiKeyResponse,
+  type TenantId,
+} from '@gatehouse/contracts';
+import {
+  type ApiKeyListItem,
+  type ApiKeyMode,
+  type ApiKeyRecord,
+  ApiKeyRepository,
+  ForeignSubscriptionError,
+  TransactionRunner,
+} from '@gatehouse/db';
+import { generateApiKey } from '@gatehouse/domain';
+import { InvalidationPublisher } from '@gatehouse/redis';
+import { AuditService } from '../audit/audit.service';
+import { type Actor } from '../auth/authenticated-user';
+import { ApiError } from '../common/errors/api-error';
+
+const MODE_BY_NAME: Record<ApiKeyModeName, ApiKeyMode> = { live: 'LIVE', test: 'TEST' };
+const NAME_BY_MODE: Record<ApiKeyMode, ApiKeyModeName> = { LIVE: 'live', TEST: 'test' };
+
+/** A tenant's API keys. Secrets are generated here, returned once, and only their sha256 is stored. */
+@Injectable()
+export class KeysService {
+  private readonly logger = new Logger(KeysService.name);
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly invalidations: InvalidationPublisher,
+  ) {}
+
+  async list(tenantId: TenantId, query: ApiKeyListQuery, now: Date = new Date()): Promise<ApiKeyListResponse> {
+    const page = await this.keys.listForTenant(tenantId, query);
+    return { items: page.items.map((key) => toApiKeyResponse(key, now)), nextCursor: page.nextCursor };
+  }
+
+  async create(tenantId: TenantId, actor: Actor, request: CreateApiKeyRequest): Promise<CreatedApiKeyResponse> {
+    const generated = generateApiKey(request.mode);
+    const subscriptionIds = [...new Set(request.subscriptionIds ?? [])];
+    const key = await this.transactions
+      .run(async (tx) => {
+        const created = await new ApiKeyRepository(tx).create(tenantId, {
+          name: request.name,
+          prefix: generated.prefix,
+          hash: generated.hash,
+          last4: generated.last4,
+          mode: MODE_BY_NAME[request.mode],
+          expiresAt: request.expiresAt ? new Date(request.expiresAt) : null,
+          createdById: actor.userId,
+          subscriptionIds,
+        });
+        await this.audit.record(tx, {
+          actor,
+          action: 'api_key.create',
+          targetType: 'api_key',
+          targetId: created.id,
+          tenantId,
+          after: auditSnapshot(created, subscriptionIds),
+        });
+        return created;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ForeignSubscriptionError) throw foreignSubscriptions(request.subscriptionIds ?? [], error);
+        throw error;
+      });
+    // A gateway may hold a negative-cache entry for this hash (someone tried the key before it existed).
+    await this.announce({ kind: 'api-key', tenantId, apiKeyId: key.id, hashes: [generated.hash] });
+    return {
+      id: key.id,
+      name: key.name,
+      prefix: key.prefix,
+      secret: generated.key,
+      expiresAt: key.expiresAt?.toISOString() ?? null,
+    };
+  }
+
+  async rotate(
+    tenantId: TenantId,
+    actor: Actor,
+    keyId: string,
+    request: RotateApiKeyRequest,
+    now: Date = new Date(),
+  ): Promise<RotatedApiKeyResponse> {
+    const previousSecretValidUntil = new Date(now.getTime() + request.gracePeriodSeconds * 1000);
+    const { key, generated, replacedHashes } = await this.transactions.run(async (tx) => {
+      const keys = new ApiKeyRepository(tx);
+      const locked = await keys.lockForChange(tenantId, keyId);
+      const before = locked && (await keys.findForTenant(tenantId, locked.id));
+      if (!locked || !before) throw ApiError.notFound('API key');
+      if (locked.status === 'REVOKED') throw ApiError.conflict('api_key_revoked', 'A revoked key cannot be rotated.');
+      if (locked.expiresAt && locked.expiresAt <= now) {
+        throw ApiError.conflict('api_key_expired', 'An expired key cannot be rotated; create a new one.');
+      }
+      const generated = generateApiKey(NAME_BY_MODE[before.mode]);
+      await keys.rotate(tenantId, locked.id, {
+        hash: generated.hash,
+        prefix: generated.prefix,
+        last4: generated.last4,
+        previousHashExpiresAt: previousSecretValidUntil,
+      });
+      const after = { ...before, prefix: generated.prefix, last4: generated.last4 };
+      await this.audit.record(tx, {
+        actor,
+        action: 'api_key.rotate',
+        targetType: 'api_key',
+        targetId: locked.id,
+        tenantId,
+        before: { prefix: before.prefix, last4: before.last4, rotatedAt: before.rotatedAt },
+        after: { prefix: after.prefix, last4: after.last4, previousSecretValidUntil, rotatedAt: now },
+      });
+      // A second rotation within a grace period ends the first one's old secret at once: drop it as well.
+      const replacedHashes = [locked.previousHash, locked.hash].filter((hash): hash is string => hash !== null);
+      return { key: after, generated, replacedHashes };
+    });
+    await this.announce({
+      kind: 'api-key',
+      tenantId,
+      apiKeyId: key.id,
+      hashes: [...replacedHashes, generated.hash],
+    });
+    return {
+      id: key.id,
+      name: key.name,
+      prefix: key.prefix,
+      secret: generated.key,
+      expiresAt: key.expiresAt?.toISOString() ?? null,
+      previousSecretValidUntil: previousSecretValidUntil.toISOString(),
+    };
+  }
+
+  /** Revoking a revoked key is a no-op (DELETE is idempotent): no second audit event, no announcement. */
+  async revoke(tenantId: TenantId, actor: Actor, keyId: string, now: Date = new Date()): Promise<void> {
+    const revoked = await this.transactions.run(async (tx) => {
+      const keys = new ApiKeyRepository(tx);
+      const locked = await keys.lockForChange(tenantId, keyId);
+      if (!locked) throw ApiError.notFound('API key');
+      if (locked.status === 'REVOKED') return null;
+      await keys.revoke(tenantId, locked.id, now);
+      await this.audit.record(tx, {
+        actor,
+        action: 'api_key.revoke',
+        targetType: 'api_key',
+        targetId: locked.id,
+        tenantId,
+        before: { status: 'ACTIVE' },
+        after: { status: 'REVOKED', revokedAt: now },
+      });
+      return locked;
+    });
+    if (revoked === null) return;
+    await this.announce({
+      kind: 'api-key',
+      tenantId,
+      apiKeyId: revoked.id,
+      hashes: [revoked.hash, revoked.previousHash].filter((hash): hash is string => hash !== null),
+    });
+  }
+
+  /**
+   * After commit, so a gateway that reloads finds the new state. The write has happened either way, so a Redis
+   * failure is logged, not returned: gateways then converge within their key-cache TTL.
+   */
+  private async announce(message: InvalidationMessage): Promise<void> {
+    try {
+      await this.invalidations.publish(message);
+    } catch (error) {
+      this.logger.error(`Invalidation of ${message.kind} not published: ${String(error)}`);
+    }
+  }
+}
+
+/** The list/detail shape of a key. EXPIRED is derived: an ACTIVE key past its expiry. */
+export function toApiKeyResponse(key: ApiKeyListItem, now: Date): ApiKeyResponse {
+  const expired = key.status === 'ACTIVE' && key.expiresAt !== null && key.expiresAt <= now;
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    last4: key.last4,
+    mode: NAME_BY_MODE[key.mode],
+    status: expired ? 'EXPIRED' : key.status,
+    createdBy: key.createdBy ? { id: key.createdBy.id, name: key.createdBy.name, email: key.createdBy.email } : null,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    subscriptionIds: key.subscriptionIds,
+  };
+}
+
+/** What the audit trail keeps of a key: never the secret or its hashes. */
+function auditSnapshot(key: ApiKeyRecord, subscriptionIds: string[]) {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    last4: key.last4,
+    mode: key.mode,
+    status: key.status,
+    expiresAt: key.expiresAt,
+    subscriptionIds,
+  };
+}
+
+function foreignSubscriptions(requested: string[], error: ForeignSubscriptionError): ApiError {
+  return ApiError.badRequest(
+    'validation_failed',
+    'The request is not valid: see details for each field.',
+    error.subscriptionIds.map((id) => ({
+      field: `subscriptionIds.${requested.indexOf(id)}`,
+      reason: 'no such subscription in this tenant',
+    })),
+  );
+}

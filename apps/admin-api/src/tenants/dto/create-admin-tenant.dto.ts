@@ -1,0 +1,18 @@
+import {
+  adminTenantDetailSchema,
+  adminTenantListQuerySchema,
+  adminTenantListSchema,
+  createAdminTenantRequestSchema,
+  createdAdminTenantSchema,
+} from '@gatehouse/contracts';
+import { createZodDto } from 'nestjs-zod';
+
+export class CreateAdminTenantDto extends createZodDto(createAdminTenantRequestSchema) {}
+
+export class CreatedAdminTenantDto extends createZodDto(createdAdminTenantSchema) {}
+
+export class ListAdminTenantsQueryDto extends createZodDto(adminTenantListQuerySchema) {}
+
+export class AdminTenantListDto extends createZodDto(adminTenantListSchema) {}
+
+export class AdminTenantDetailDto extends createZodDto(adminTenantDetailSchema) {}

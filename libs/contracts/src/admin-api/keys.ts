@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * API keys of a tenant: `/api/v1/tenants/{tenantId}/keys`. The secret appears in the create and rotate
+ * responses only; lists and details never carry it.
+ */
+
+export const apiKeyModeSchema = z.enum(['live', 'test']);
+export type ApiKeyModeName = z.infer<typeof apiKeyModeSchema>;
+
+/** ACTIVE and REVOKED are stored; EXPIRED is an ACTIVE key past its `expiresAt`. */
+export const apiKeyStatusSchema = z.enum(['ACTIVE', 'REVOKED', 'EXPIRED']);
+export type ApiKeyStatusName = z.infer<typeof apiKeyStatusSchema>;
+
+/** The longest rotation grace period: a week. */
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
+export const DEFAULT_ROTATION_GRACE_SECONDS = 3600;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+export const createApiKeyRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  /** ISO 8601; must be in the future. Absent or null: the key does not expire. */
+  expiresAt: isoDateTime
+    .refine((value) => Date.parse(value) > Date.now(), { message: 'must be in the future' })
+    .nullish(),
+  /** Scope the key to some of the tenant's subscriptions; absent or empty: all of them. */
+  subscriptionIds: z.array(z.uuid()).max(100).optional(),
+  mode: apiKeyModeSchema.default('live'),
+});
+export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
+
+/** The body is optional: no body means the default grace period. */
+export const rotateApiKeyRequestSchema = z
+  .strictObject({
+    /** How long the old secret keeps working; 0 ends it at once. */
+    gracePeriodSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).default(DEFAULT_ROTATION_GRACE_SECONDS),
+  })
+  .prefault({});
+export type RotateApiKeyRequest = z.infer<typeof rotateApiKeyRequestSchema>;
+
+/** `?cursor&limit` of a keyset-paginated list: `cursor` is the `nextCursor` of the previous page. */
+export const apiKeyListQuerySchema = z.strictObject({
+  cursor: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+export type ApiKeyListQuery = z.infer<typeof apiKeyListQuerySchema>;
+
+export const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The visible start of the key, e.g. `gh_live_ab12`. */
+  prefix: z.string(),
+  last4: z.string(),
+  mode: apiKeyModeSchema,
+  status: apiKeyStatusSchema,
+  createdBy: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  expiresAt: z.iso.datetime().nullable(),
+  /** Empty: the key may use every subscription of its tenant. */
+  subscriptionIds: z.array(z.string()),
+});
+export type ApiKeyResponse = z.infer<typeof apiKeySchema>;
+
+export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema), nextCursor: z.string().nullable() });
+export type ApiKeyListResponse = z.infer<typeof apiKeyListSchema>;
+
+/** The one response that carries the secret. */
+export const createdApiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  secret: z.string(),
+  expiresAt: z.iso.datetime().nullable(),
+});
+export type CreatedApiKeyResponse = z.infer<typeof createdApiKeySchema>;
+
+export const rotatedApiKeySchema = createdApiKeySchema.extend({
+  /** Until when the previous secret keeps working. */
+  previousSecretValidUntil: z.iso.datetime(),
+});
+export type RotatedApiKeyResponse = z.infer<typeof rotatedApiKeySchema>;
