@@ -1,6 +1,6 @@
 import { type AdminSubscriptionResponse, type SubscriptionResponse } from '@gatehouse/contracts';
 import { type SubscriptionForAdmin, type SubscriptionWithPlan } from '@gatehouse/db';
-import { effectiveLimits, effectiveStatus, limitsFromPlanColumns, readLimitOverrides } from '@gatehouse/domain';
+import { effectiveLimits, effectiveStatus, limitsFromPlanRow, readLimitOverrides } from '@gatehouse/domain';
 
 /** What a tenant sees: effective limits (plan + overrides) and the status at `now` (computed EXPIRED). */
 export function toSubscriptionResponse(row: SubscriptionWithPlan, now: Date): SubscriptionResponse {
@@ -9,7 +9,7 @@ export function toSubscriptionResponse(row: SubscriptionWithPlan, now: Date): Su
     productId: row.productId,
     planId: row.planId,
     status: effectiveStatus(row.status, row.expiresAt, now),
-    limits: effectiveLimits(limitsFromPlanColumns(row.plan), readLimitOverrides(row.limitOverrides)),
+    limits: effectiveLimits(limitsFromPlanRow(row.plan), readLimitOverrides(row.limitOverrides)),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     reason: row.reason,
     justification: row.justification,
@@ -26,7 +26,7 @@ export function toAdminSubscriptionResponse(row: SubscriptionForAdmin, now: Date
     tenantId: row.tenantId,
     tenantName: row.tenant.name,
     productSlug: row.product.slug,
-    planLimits: limitsFromPlanColumns(row.plan),
+    planLimits: limitsFromPlanRow(row.plan),
     limitOverrides: readLimitOverrides(row.limitOverrides),
     requestedById: row.requestedById,
     decidedById: row.decidedById,

@@ -1,6 +1,7 @@
-import { effectiveLimits, limitsFromPlanColumns, readLimitOverrides, type EffectiveLimits } from './effective-limits';
+import { limitsFromPlanRow } from '../catalog/plan-limits';
+import { effectiveLimits, readLimitOverrides, type EffectiveLimits } from './effective-limits';
 
-const plan: EffectiveLimits = limitsFromPlanColumns({
+const plan: EffectiveLimits = limitsFromPlanRow({
   rpm: 600,
   rpmBurst: null,
   tpm: 1_000_000,
@@ -9,11 +10,11 @@ const plan: EffectiveLimits = limitsFromPlanColumns({
   dailyTokens: null,
   monthlyTokens: 50_000_000n,
   monthlyCalls: 1_000_000n,
-  monthlyBudgetUsd: { toString: () => '100' },
+  monthlyBudgetUsd: '100.000000',
   allowedModels: [],
 });
 
-describe('limitsFromPlanColumns', () => {
+describe('limitsFromPlanRow (as subscriptions use it)', () => {
   it('names every limit in contract names, quotas as numbers, money as a decimal string, no models as null', () => {
     expect(plan).toEqual({
       rpm: 600,
@@ -30,7 +31,7 @@ describe('limitsFromPlanColumns', () => {
   });
 
   it('keeps a model list', () => {
-    expect(limitsFromPlanColumns({ ...zeroPlan(), allowedModels: ['demo-chat'] }).allowedModels).toEqual(['demo-chat']);
+    expect(limitsFromPlanRow({ ...zeroPlan(), allowedModels: ['demo-chat'] }).allowedModels).toEqual(['demo-chat']);
   });
 });
 
