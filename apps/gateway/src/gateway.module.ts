@@ -3,11 +3,21 @@ import { type GatewayConfig } from '@gatehouse/config';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
 import { RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import { AuthModule } from './auth/auth.module';
+import { type KeySnapshotCacheOptions } from './auth/key-snapshot.cache';
+import { CommonModule } from './common/common.module';
+import { EntitlementModule } from './entitlement/entitlement.module';
 import { GATEWAY_CONFIG } from './gateway.constants';
+import { ModelsModule } from './models/models.module';
+
+/** What the config does not carry yet: tests shorten the key cache's lifetimes. */
+export interface GatewayModuleOptions {
+  keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
+}
 
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, options: GatewayModuleOptions = {}): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -21,6 +31,10 @@ export class GatewayModule {
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'gateway' }),
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),
         MetricsModule,
+        CommonModule,
+        AuthModule.forRoot(options.keySnapshotCache),
+        EntitlementModule,
+        ModelsModule,
       ],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],

@@ -3,16 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { gatewayConfigSchema, loadConfig, maskSecrets } from '@gatehouse/config';
 import { Logger } from 'nestjs-pino';
+import { configureGateway, gatewayFastifyOptions } from './common/configure-gateway';
 import { GatewayModule } from './gateway.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig('gateway', gatewayConfigSchema);
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(config),
-    new FastifyAdapter({ trustProxy: true, bodyLimit: 10 * 1024 * 1024 }),
+    new FastifyAdapter(gatewayFastifyOptions({ trustProxy: true, bodyLimit: 10 * 1024 * 1024 })),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  configureGateway(app);
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
   app.get(Logger).log({ config: maskSecrets(config) }, 'gateway configuration');

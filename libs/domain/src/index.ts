@@ -9,3 +9,5 @@ export * from './auth/password-policy';
 export * from './crypto/credential-cipher';
 export * from './catalog/plan-limits';
 export * from './catalog/product-status';
+export * from './routing';
+export * from './translation';
