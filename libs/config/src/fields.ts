@@ -33,3 +33,16 @@ export const booleanFlag = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * Development-only key for provider credentials, so that `npm start` needs no .env. Admin API and gateway
+ * must share the key (one encrypts, the other decrypts); both refuse it in production.
+ */
+export const DEV_CREDENTIAL_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export const base64Key32 = z
+  .string()
+  .refine(
+    (value) => Buffer.from(value, 'base64').length === 32,
+    'must be 32 bytes encoded in base64 (openssl rand -base64 32)',
+  );

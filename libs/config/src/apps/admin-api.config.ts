@@ -1,19 +1,11 @@
 import { z } from 'zod';
-import { booleanFlag, port } from '../fields';
+import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 // Development-only defaults so that `npm start` needs no .env. Production refuses to boot with them.
 const DEV_SESSION_SECRET = 'gatehouse-dev-session-secret-change-me-0000';
-const DEV_CREDENTIAL_KEY = Buffer.alloc(32, 7).toString('base64');
 
 const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
-const base64Key32 = z
-  .string()
-  .refine(
-    (value) => Buffer.from(value, 'base64').length === 32,
-    'must be 32 bytes encoded in base64 (openssl rand -base64 32)',
-  );
 
 export const adminApiConfigSchema = z
   .object({
@@ -22,7 +14,7 @@ export const adminApiConfigSchema = z
     ADMIN_PORT: port(3001),
     PORTAL_URL: z.url().default('http://localhost:3000'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
-    CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_KEY),
+    CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_ENCRYPTION_KEY),
     SIGNUP_ENABLED: booleanFlag(true),
     SESSION_TTL_HOURS: z.coerce
       .number()
@@ -66,7 +58,7 @@ export const adminApiConfigSchema = z
     if (env.SESSION_SECRET === DEV_SESSION_SECRET) {
       context.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'must be set in production' });
     }
-    if (env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_KEY) {
+    if (env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
       context.addIssue({ code: 'custom', path: ['CREDENTIAL_ENCRYPTION_KEY'], message: 'must be set in production' });
     }
   })

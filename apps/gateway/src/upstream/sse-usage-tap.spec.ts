@@ -1,0 +1,177 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SseEventSplitter } from './sse-event-splitter';
+import { SseUsageTap } from './sse-usage-tap';
+import { type StreamUsageReport } from './stream-usage';
+
+const openAiChunk = (content: string) =>
+  `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}],"usage":null}\n\n`;
+const openAiUsage =
+  'data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17,"prompt_tokens_details":{"cached_tokens":4}}}\n\n';
+const done = 'data: [DONE]\n\n';
+
+/** Cuts `text` into pieces of `size` bytes, so events and even multi-byte characters straddle chunk boundaries. */
+function bytesIn(text: string, size: number): Buffer[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+  return chunks;
+}
+
+async function run(
+  chunks: Buffer[],
+  options: { protocol: 'openai' | 'anthropic'; stripUsageChunk: boolean },
+): Promise<{ output: string; report: StreamUsageReport }> {
+  const reports: StreamUsageReport[] = [];
+  const tap = new SseUsageTap({ ...options, onReport: (report) => reports.push(report) });
+  const out: Buffer[] = [];
+  await pipeline(Readable.from(chunks), tap, async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) out.push(chunk);
+  });
+  expect(reports).toHaveLength(1);
+  return { output: Buffer.concat(out).toString('utf8'), report: reports[0] as StreamUsageReport };
+}
+
+describe('SseEventSplitter', () => {
+  it('finds the same events however the bytes are chunked, with LF, CRLF and CR line ends', () => {
+    const text = 'event: a\ndata: 1\n\n: comment\r\ndata: x\r\ndata: y\r\n\r\ndata:no-space\r\rdata: é€😀\n\n';
+    for (const size of [1, 2, 3, 7, 1000]) {
+      const splitter = new SseEventSplitter();
+      const events = bytesIn(text, size).flatMap((chunk) => splitter.push(chunk));
+      expect(events.map((e) => [e.event, e.data])).toEqual([
+        ['a', '1'],
+        [null, 'x\ny'],
+        [null, 'no-space'],
+        [null, 'é€😀'],
+      ]);
+      expect(Buffer.concat(events.map((e) => e.raw)).toString('utf8')).toBe(text);
+      expect(splitter.remainder.length).toBe(0);
+    }
+  });
+
+  it('holds only the incomplete last event', () => {
+    const splitter = new SseEventSplitter();
+    expect(splitter.push(Buffer.from('data: 1\n\ndata: 2'))).toHaveLength(1);
+    expect(splitter.remainder.toString()).toBe('data: 2');
+    expect(splitter.push(Buffer.from('\r'))).toHaveLength(0);
+    expect(splitter.push(Buffer.from('\n\r\n'))).toHaveLength(1);
+  });
+});
+
+describe('SseUsageTap', () => {
+  const stream = openAiChunk('Hello') + openAiChunk(' wörld') + openAiUsage + done;
+
+  it.each([1, 3, 17, 4096])('passes bytes through untouched and captures OpenAI usage (chunks of %i)', async (size) => {
+    const { output, report } = await run(bytesIn(stream, size), { protocol: 'openai', stripUsageChunk: false });
+    expect(output).toBe(stream);
+    expect(report).toMatchObject({
+      ending: 'completed',
+      inputTokens: 12,
+      cachedInputTokens: 4,
+      outputTokens: 5,
+      outputTokensSource: 'upstream',
+      contentDeltas: 2,
+    });
+  });
+
+  it('forwards each chunk as it arrives when not stripping (no buffering)', async () => {
+    const chunks = bytesIn(stream, 5);
+    const tap = new SseUsageTap({ protocol: 'openai', stripUsageChunk: false });
+    const seen: Buffer[] = [];
+    tap.on('data', (chunk: Buffer) => seen.push(chunk));
+    for (const chunk of chunks) {
+      tap.write(chunk);
+      // Out before the next one goes in: nothing waits for an event boundary.
+      expect(seen.at(-1)).toEqual(chunk);
+    }
+    tap.end();
+  });
+
+  it.each([1, 5, 4096])('drops the usage-only chunk when asked, still reading it (chunks of %i)', async (size) => {
+    const { output, report } = await run(bytesIn(stream, size), { protocol: 'openai', stripUsageChunk: true });
+    expect(output).toBe(openAiChunk('Hello') + openAiChunk(' wörld') + done);
+    expect(report.outputTokens).toBe(5);
+    expect(report.inputTokens).toBe(12);
+  });
+
+  it('estimates the output of a stream cut before its usage chunk', async () => {
+    const cut = openAiChunk('abcdefghij') + openAiChunk('k') + 'data: {"choi';
+    const { output, report } = await run(bytesIn(cut, 4), { protocol: 'openai', stripUsageChunk: true });
+    expect(output).toBe(cut);
+    expect(report).toMatchObject({
+      ending: 'cut',
+      inputTokens: null,
+      outputTokensSource: 'estimate',
+      contentCharacters: 11,
+      estimatedOutputTokens: 3,
+      outputTokens: 3,
+    });
+  });
+
+  it('reports a mid-stream provider error event', async () => {
+    const text = openAiChunk('hi') + 'data: {"error":{"message":"boom","type":"server_error"}}\n\n';
+    const { report } = await run(bytesIn(text, 9), { protocol: 'openai', stripUsageChunk: false });
+    expect(report.ending).toBe('upstream_error');
+    expect(report.upstreamError).toEqual({ type: 'server_error', message: 'boom' });
+  });
+
+  it('reports the upstream error that broke the stream, with what was streamed', async () => {
+    const reports: StreamUsageReport[] = [];
+    const source = new Readable({ read() {} });
+    const tap = new SseUsageTap({ protocol: 'openai', stripUsageChunk: false, onReport: (r) => reports.push(r) });
+    const done = pipeline(source, tap, async (s: AsyncIterable<Buffer>) => {
+      for await (const _ of s);
+    });
+    source.push(Buffer.from(openAiChunk('four')));
+    setImmediate(() => source.destroy(new Error('other side closed')));
+    await expect(done).rejects.toThrow('other side closed');
+    expect(reports).toEqual([expect.objectContaining({ ending: 'cut', outputTokens: 1, contentDeltas: 1 })]);
+  });
+
+  it('captures Anthropic usage from message_start and message_delta', async () => {
+    const text = [
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":20,"cache_read_input_tokens":5,"output_tokens":0}}}\n\n',
+      'event: ping\ndata: {"type":"ping"}\n\n',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi there"}}\n\n',
+      'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":7}}\n\n',
+      'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+    ].join('');
+    const { output, report } = await run(bytesIn(text, 6), { protocol: 'anthropic', stripUsageChunk: true });
+    expect(output).toBe(text);
+    expect(report).toMatchObject({
+      ending: 'completed',
+      inputTokens: 25,
+      cachedInputTokens: 5,
+      outputTokens: 7,
+      outputTokensSource: 'upstream',
+    });
+  });
+
+  it('keeps Anthropic input tokens and estimates output when cut after message_start', async () => {
+    const text =
+      'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":9,"output_tokens":0}}}\n\n' +
+      'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"type":"text_delta","text":"one two"}}\n\n';
+    const { report } = await run(bytesIn(text, 10), { protocol: 'anthropic', stripUsageChunk: false });
+    expect(report).toMatchObject({ ending: 'cut', inputTokens: 9, outputTokens: 2, outputTokensSource: 'estimate' });
+  });
+
+  it('tears down on the client abort signal and reports client_aborted', async () => {
+    const controller = new AbortController();
+    const reports: StreamUsageReport[] = [];
+    const source = new Readable({ read() {} });
+    const tap = new SseUsageTap({
+      protocol: 'openai',
+      stripUsageChunk: false,
+      signal: controller.signal,
+      onReport: (r) => reports.push(r),
+    });
+    const done = pipeline(source, tap, async (s: AsyncIterable<Buffer>) => {
+      for await (const _ of s);
+    });
+    source.push(Buffer.from(openAiChunk('partial')));
+    setImmediate(() => controller.abort());
+    await expect(done).rejects.toThrow();
+    expect(source.destroyed).toBe(true);
+    expect(reports).toEqual([expect.objectContaining({ ending: 'client_aborted', contentDeltas: 1 })]);
+  });
+});

@@ -1,0 +1,78 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { SseEventSplitter } from './sse-event-splitter';
+import { type StreamEnding, type StreamProtocol, StreamUsageObserver, type StreamUsageReport } from './stream-usage';
+
+export interface SseUsageTapOptions {
+  protocol: StreamProtocol;
+  /**
+   * Drop OpenAI's usage-only chunk: the gateway always asks for usage, and the client that did not ask
+   * (`stream_options.include_usage` unset) must not see a chunk with `choices: []`.
+   */
+  stripUsageChunk: boolean;
+  /** The client's lifetime: when it aborts, the tap is destroyed, and with it (through `pipeline`) the upstream. */
+  signal?: AbortSignal;
+  /** Called exactly once, when the stream ends, breaks or is abandoned. */
+  onReport?: (report: StreamUsageReport) => void;
+}
+
+/**
+ * Passes an upstream SSE body through to the client chunk by chunk while reading usage from it. Without
+ * stripping, every chunk goes out the moment it comes in, untouched. With stripping, whole events go out as soon
+ * as their blank line arrives, and only the incomplete last event waits. Use with `pipeline(upstream, tap, reply)`
+ * so that a break on either side tears down the other.
+ */
+export class SseUsageTap extends Transform {
+  private readonly splitter = new SseEventSplitter();
+  private readonly observer: StreamUsageObserver;
+  private reported: StreamUsageReport | null = null;
+  private readonly onClientAbort = () => this.destroy(abortError(this.options.signal?.reason));
+
+  constructor(private readonly options: SseUsageTapOptions) {
+    super();
+    this.observer = new StreamUsageObserver(options.protocol);
+    if (options.signal?.aborted) queueMicrotask(this.onClientAbort);
+    else options.signal?.addEventListener('abort', this.onClientAbort, { once: true });
+  }
+
+  /** The report, once the stream is over; null while it runs. */
+  get report(): StreamUsageReport | null {
+    return this.reported;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const events = this.splitter.push(chunk);
+    if (!this.options.stripUsageChunk) {
+      for (const event of events) this.observer.observe(event);
+      callback(null, chunk);
+      return;
+    }
+    const kept = events.filter((event) => !this.observer.observe(event)).map((event) => event.raw);
+    callback(null, kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : Buffer.concat(kept));
+  }
+
+  override _flush(callback: TransformCallback): void {
+    // A last event without its blank line is the upstream's business: forward it as it came.
+    const remainder = this.options.stripUsageChunk ? this.splitter.remainder : Buffer.alloc(0);
+    this.finish();
+    callback(null, remainder.length > 0 ? remainder : undefined);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.finish(this.options.signal?.aborted ? 'client_aborted' : error ? undefined : 'client_aborted');
+    callback(error);
+  }
+
+  private finish(ending?: StreamEnding): void {
+    this.options.signal?.removeEventListener('abort', this.onClientAbort);
+    if (this.reported !== null) return;
+    this.reported = this.observer.report(ending);
+    this.options.onReport?.(this.reported);
+  }
+}
+
+function abortError(reason: unknown): Error {
+  if (reason instanceof Error) return reason;
+  const error = new Error('The client aborted the request');
+  error.name = 'AbortError';
+  return error;
+}

@@ -1,0 +1,314 @@
+import { type IncomingHttpHeaders } from 'node:http';
+import { type Readable } from 'node:stream';
+import { type Pool } from 'undici';
+import {
+  backoffDelayMs,
+  type Clock,
+  isRetryableStatus,
+  isTargetSpecificStatus,
+  orderByPriorityAndWeight,
+  parseRetryAfterMs,
+  parseRetryAfterMsHeader,
+  type RandomSource,
+} from '@gatehouse/domain';
+import { type CircuitBreakers } from './circuit-breakers';
+import { upstreamRequestHeaders } from './upstream-headers';
+import { type UpstreamPools } from './upstream-pools';
+import { UpstreamError, type UpstreamErrorKind } from './upstream.error';
+import {
+  type UpstreamAttempt,
+  type UpstreamCallOptions,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  type UpstreamTarget,
+} from './upstream.types';
+
+export interface UpstreamRetryOptions {
+  /** Attempts across all targets of one call (circuit-open skips do not count). */
+  maxAttempts: number;
+  /** Attempts on one target before falling back to the next. */
+  maxAttemptsPerTarget: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_UPSTREAM_RETRY_OPTIONS: UpstreamRetryOptions = {
+  maxAttempts: 4,
+  maxAttemptsPerTarget: 2,
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+};
+
+/** Error bodies are kept for pass-through decisions and logs, up to this size; the rest is discarded. */
+export const UPSTREAM_ERROR_BODY_LIMIT = 64 * 1024;
+
+export interface UpstreamCallerDependencies {
+  clock?: Clock;
+  random?: RandomSource;
+}
+
+/** Why the per-attempt controller fired: the call's deadline (as opposed to the client leaving). */
+class DeadlineReached extends Error {
+  constructor() {
+    super('upstream deadline reached');
+    this.name = 'DeadlineReached';
+  }
+}
+
+type AttemptResult =
+  | { kind: 'response'; status: number; headers: IncomingHttpHeaders; body: Readable; finish: () => void }
+  | { kind: 'failure'; outcome: 'timeout' | 'connection' | 'client_aborted' };
+
+interface LastFailure {
+  kind: UpstreamErrorKind;
+  status?: number;
+  body?: string;
+  headers?: IncomingHttpHeaders;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Routing and resilience for one upstream call (ARCHITECTURE §3 step 8): targets in priority order, weighted
+ * within a tier; retryable failures (connection errors, timeouts, 429, 5xx) retried on the same target with
+ * full-jitter backoff or the upstream's `retry-after`, then the next target; a circuit breaker per target; the
+ * whole thing bounded by a deadline on the response headers.
+ *
+ * The response is returned as soon as its headers arrive, body unread: from then on nothing is retried, because
+ * the caller may already have sent bytes to the client. A stream cut later surfaces as an error on `body`.
+ */
+export class UpstreamCaller {
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+
+  constructor(
+    private readonly pools: UpstreamPools,
+    private readonly breakers: CircuitBreakers,
+    private readonly retry: UpstreamRetryOptions = DEFAULT_UPSTREAM_RETRY_OPTIONS,
+    dependencies: UpstreamCallerDependencies = {},
+  ) {
+    this.clock = dependencies.clock ?? Date.now;
+    this.random = dependencies.random ?? Math.random;
+  }
+
+  async call(
+    request: UpstreamRequest,
+    targets: readonly UpstreamTarget[],
+    options: UpstreamCallOptions,
+  ): Promise<UpstreamResponse> {
+    const started = this.clock();
+    const deadline = started + options.deadlineMs;
+    const attempts: UpstreamAttempt[] = [];
+    let last: LastFailure | undefined;
+    let attemptsMade = 0;
+    let circuitOpen = 0;
+    let notConfigured = 0;
+
+    const fail = (kind: UpstreamErrorKind, message: string, failure: LastFailure | undefined = last): never => {
+      throw new UpstreamError(kind, message, {
+        upstreamStatus: failure?.status,
+        upstreamBody: failure?.body,
+        upstreamHeaders: failure?.headers,
+        attempts,
+      });
+    };
+
+    targets: for (const target of orderByPriorityAndWeight(targets, this.random)) {
+      if (!this.pools.has(target.providerId)) {
+        notConfigured += 1;
+        attempts.push({ ...targetIds(target), outcome: 'not_configured', durationMs: 0 });
+        continue;
+      }
+      for (let retry = 0; retry < this.retry.maxAttemptsPerTarget; retry++) {
+        if (attemptsMade >= this.retry.maxAttempts) break targets;
+        const remaining = deadline - this.clock();
+        if (remaining <= 0) fail('timeout', `no upstream answered within ${options.deadlineMs} ms`);
+        if (request.signal?.aborted) fail('client_aborted', 'the client went away');
+
+        // Throws for a path that could leave the provider's origin: a programming error, never retried.
+        const resolved = this.pools.resolve(target.providerId, request.path);
+        const breaker = this.breakers.for(target);
+        if (!breaker.tryAcquire()) {
+          if (retry === 0) circuitOpen += 1;
+          attempts.push({ ...targetIds(target), outcome: 'circuit_open', durationMs: 0 });
+          continue targets;
+        }
+
+        attemptsMade += 1;
+        const attemptStarted = this.clock();
+        const body = request.body?.(target);
+        const headers = upstreamRequestHeaders(
+          resolved.provider,
+          request.headers,
+          body !== undefined && request.headers['content-type'] === undefined
+            ? { 'content-type': 'application/json' }
+            : {},
+        );
+        const result = await this.attempt(resolved.pool, resolved.path, request, headers, body, remaining);
+        const durationMs = this.clock() - attemptStarted;
+
+        if (result.kind === 'failure') {
+          attempts.push({ ...targetIds(target), outcome: result.outcome, durationMs });
+          if (result.outcome === 'client_aborted') {
+            breaker.release();
+            fail('client_aborted', 'the client went away');
+          }
+          breaker.recordFailure();
+          last = { kind: result.outcome === 'timeout' ? 'timeout' : 'connection' };
+          if (!(await this.backOff(retry, null, deadline, request.signal))) continue targets;
+          continue;
+        }
+
+        if (result.status < 400) {
+          breaker.recordSuccess();
+          attempts.push({ ...targetIds(target), outcome: 'success', status: result.status, durationMs });
+          result.finish();
+          options.onFirstByte?.({ target, elapsedMs: this.clock() - started });
+          return {
+            status: result.status,
+            headers: result.headers,
+            body: result.body,
+            target,
+            provider: { id: resolved.provider.id, name: resolved.provider.name, type: resolved.provider.type },
+            attempts,
+          };
+        }
+
+        const errorBody = await readCapped(result.body, UPSTREAM_ERROR_BODY_LIMIT).finally(result.finish);
+        attempts.push({ ...targetIds(target), outcome: 'status', status: result.status, durationMs });
+        last = { kind: 'upstream_status', status: result.status, body: errorBody, headers: result.headers };
+
+        if (isRetryableStatus(result.status)) {
+          breaker.recordFailure();
+          const retryAfterMs =
+            parseRetryAfterMsHeader(result.headers['retry-after-ms']) ??
+            parseRetryAfterMs(result.headers['retry-after'], Date.now());
+          if (!(await this.backOff(retry, retryAfterMs, deadline, request.signal))) continue targets;
+          continue;
+        }
+        if (isTargetSpecificStatus(result.status)) {
+          breaker.recordFailure();
+          continue targets;
+        }
+        // Any other 4xx is about the request: the upstream is healthy, and every target would say the same.
+        breaker.recordSuccess();
+        fail('upstream_status', `the upstream rejected the request with ${result.status}`);
+      }
+    }
+
+    if (this.clock() >= deadline) fail('timeout', `no upstream answered within ${options.deadlineMs} ms`);
+    if (last !== undefined) {
+      fail(last.kind, `every upstream attempt failed (${attempts.length} attempts)`);
+    }
+    if (circuitOpen > 0) fail('unavailable', 'every target of this route is failing (circuits open)');
+    if (notConfigured > 0) fail('not_configured', 'no target of this route names a configured provider');
+    return fail('not_configured', 'this route has no enabled target');
+  }
+
+  /**
+   * Waits before retrying the same target: the upstream's own `retry-after` when it sent one, otherwise
+   * full-jitter backoff. False when there is no retry left on this target or the wait would not fit in the
+   * deadline: then the caller falls back to the next target at once, rather than sleeping through the budget.
+   */
+  private async backOff(
+    retry: number,
+    retryAfterMs: number | null,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    if (retry + 1 >= this.retry.maxAttemptsPerTarget) return false;
+    const waitMs = retryAfterMs ?? backoffDelayMs(retry, this.retry, this.random);
+    if (this.clock() + waitMs >= deadline) return false;
+    await sleep(waitMs, signal);
+    return true;
+  }
+
+  private async attempt(
+    pool: Pool,
+    path: string,
+    request: UpstreamRequest,
+    headers: Record<string, string | string[]>,
+    body: string | Uint8Array | undefined,
+    remainingMs: number,
+  ): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const onClientAbort = () => controller.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', onClientAbort, { once: true });
+    const deadlineTimer = setTimeout(() => controller.abort(new DeadlineReached()), remainingMs);
+    const detachClient = () => request.signal?.removeEventListener('abort', onClientAbort);
+
+    try {
+      const response = await pool.request({
+        path,
+        method: request.method,
+        headers,
+        body,
+        signal: controller.signal,
+      });
+      let finished = false;
+      return {
+        kind: 'response',
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+        // Headers are in: the deadline no longer applies (the body is bounded by bodyTimeout), but the client's
+        // abort must keep cancelling the upstream until the body is done.
+        finish: () => {
+          if (finished) return;
+          finished = true;
+          clearTimeout(deadlineTimer);
+          if (response.body.destroyed || response.body.readableEnded) detachClient();
+          else response.body.once('close', detachClient);
+        },
+      };
+    } catch (error) {
+      clearTimeout(deadlineTimer);
+      detachClient();
+      if (request.signal?.aborted) return { kind: 'failure', outcome: 'client_aborted' };
+      if (controller.signal.reason instanceof DeadlineReached) return { kind: 'failure', outcome: 'timeout' };
+      const code = (error as { code?: unknown }).code;
+      return {
+        kind: 'failure',
+        outcome: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : 'connection',
+      };
+    }
+  }
+}
+
+function targetIds(target: UpstreamTarget): Pick<UpstreamAttempt, 'providerId' | 'upstreamModel'> {
+  return { providerId: target.providerId, upstreamModel: target.upstreamModel };
+}
+
+async function readCapped(body: Readable, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      chunks.push(buffer.subarray(0, Math.max(0, limit - size)));
+      size += buffer.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // A body cut short still tells what arrived; the failure is already recorded by its status.
+  } finally {
+    if (!body.destroyed) body.destroy();
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    // Woken early by the client's abort; the loop then sees `signal.aborted` and stops.
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

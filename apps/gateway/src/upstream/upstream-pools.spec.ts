@@ -1,0 +1,62 @@
+import { UpstreamPools } from './upstream-pools';
+import { UpstreamOriginRefusedError } from './upstream.error';
+import { type UpstreamProvider } from './upstream.types';
+
+const provider = (id: string, baseUrl: string): UpstreamProvider => ({
+  id,
+  name: id,
+  type: 'OPENAI_COMPATIBLE',
+  baseUrl,
+  credential: null,
+});
+
+describe('UpstreamPools', () => {
+  let pools: UpstreamPools;
+
+  beforeEach(async () => {
+    pools = new UpstreamPools();
+    await pools.setProviders([
+      provider('a', 'https://api.example.com'),
+      provider('b', 'https://api.example.com/openai/'),
+      provider('c', 'http://127.0.0.1:8090'),
+    ]);
+  });
+
+  afterEach(() => pools.close());
+
+  it('keeps one pool per origin', () => {
+    expect(pools.configuredOrigins.sort()).toEqual(['http://127.0.0.1:8090', 'https://api.example.com']);
+  });
+
+  it('appends the API path to the base URL, path prefix included', () => {
+    expect(pools.resolve('a', '/v1/chat/completions')).toMatchObject({
+      origin: 'https://api.example.com',
+      path: '/v1/chat/completions',
+    });
+    expect(pools.resolve('b', '/v1/embeddings').path).toBe('/openai/v1/embeddings');
+  });
+
+  it.each(['//evil.example/v1', 'http://evil.example/v1', 'v1/chat', '/v1/../../x', '/v1/%2e%2e/x', '/v1?x=1', '/a b'])(
+    'refuses the path %p',
+    (path) => {
+      expect(() => pools.resolve('a', path)).toThrow(UpstreamOriginRefusedError);
+    },
+  );
+
+  it('refuses a provider that is not configured', () => {
+    expect(() => pools.resolve('unknown', '/v1/chat/completions')).toThrow(UpstreamOriginRefusedError);
+  });
+
+  it('leaves out providers with unusable base URLs, and closes pools of origins no longer configured', async () => {
+    const { rejected } = await pools.setProviders([
+      provider('c', 'http://127.0.0.1:8090'),
+      provider('d', 'ftp://files.example'),
+      provider('e', 'https://user:pw@api.example.com'),
+      provider('f', 'not a url'),
+    ]);
+    expect(rejected.map((r) => r.id)).toEqual(['d', 'e', 'f']);
+    expect(pools.configuredOrigins).toEqual(['http://127.0.0.1:8090']);
+    expect(pools.has('a')).toBe(false);
+    expect(() => pools.resolve('a', '/v1/chat/completions')).toThrow(UpstreamOriginRefusedError);
+  });
+});

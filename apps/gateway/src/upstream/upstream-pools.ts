@@ -1,0 +1,146 @@
+import { Pool } from 'undici';
+import { UpstreamOriginRefusedError } from './upstream.error';
+import { type UpstreamProvider } from './upstream.types';
+
+export interface UpstreamPoolOptions {
+  /** TCP + TLS handshake. */
+  connectTimeoutMs: number;
+  /** From request sent to response headers; a slow first token counts here. */
+  headersTimeoutMs: number;
+  /** Longest silence between two body chunks (not the whole body: streams may last minutes). */
+  bodyTimeoutMs: number;
+  /** Idle keep-alive sockets are closed after this (unless the server says less). */
+  keepAliveTimeoutMs: number;
+  /** Sockets per origin. */
+  connections: number;
+}
+
+export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = {
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 120_000,
+  bodyTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 30_000,
+  connections: 256,
+};
+
+/** Where one request of a provider goes: its pool and the request-target path on that pool's origin. */
+export interface ResolvedUpstream {
+  provider: UpstreamProvider;
+  pool: Pool;
+  origin: string;
+  path: string;
+}
+
+/**
+ * One undici `Pool` per provider origin (CONVENTIONS 15), built from the configured providers only: a request
+ * can only reach an origin in `pools`, whatever the path, because undici sends the path to the pool's own origin.
+ * Two providers on one origin share a pool (and its keep-alive sockets). TLS verification is undici's default
+ * and is never turned off.
+ */
+export class UpstreamPools {
+  private readonly pools = new Map<string, Pool>();
+  private providers = new Map<string, UpstreamProvider>();
+
+  constructor(private readonly options: UpstreamPoolOptions = DEFAULT_UPSTREAM_POOL_OPTIONS) {}
+
+  /**
+   * Replaces the provider set. Pools of origins still in use are kept (warm sockets survive a reload); pools of
+   * origins no longer configured are closed gracefully, letting requests in flight finish. A provider with an
+   * unusable base URL is left out (and returned) rather than failing the others.
+   */
+  async setProviders(providers: readonly UpstreamProvider[]): Promise<{ rejected: { id: string; reason: string }[] }> {
+    const next = new Map<string, UpstreamProvider>();
+    const origins = new Set<string>();
+    const rejected: { id: string; reason: string }[] = [];
+    for (const provider of providers) {
+      let origin: string;
+      try {
+        origin = parseBaseUrl(provider).origin;
+      } catch (error) {
+        rejected.push({ id: provider.id, reason: (error as Error).message });
+        continue;
+      }
+      next.set(provider.id, provider);
+      origins.add(origin);
+      if (!this.pools.has(origin)) this.pools.set(origin, this.createPool(origin));
+    }
+    this.providers = next;
+    const stale = [...this.pools.entries()].filter(([origin]) => !origins.has(origin));
+    for (const [origin] of stale) this.pools.delete(origin);
+    await Promise.all(stale.map(([, pool]) => pool.close()));
+    return { rejected };
+  }
+
+  has(providerId: string): boolean {
+    return this.providers.has(providerId);
+  }
+
+  get configuredOrigins(): string[] {
+    return [...this.pools.keys()];
+  }
+
+  /**
+   * The pool and path for `apiPath` on a provider. Throws `UpstreamOriginRefusedError` for an unknown provider,
+   * a path that is not a plain absolute path, or a URL whose origin is not one of the pools.
+   */
+  resolve(providerId: string, apiPath: string): ResolvedUpstream {
+    const provider = this.providers.get(providerId);
+    if (provider === undefined) throw new UpstreamOriginRefusedError(`provider ${providerId} is not configured`);
+    // `//host/...` would be a network-path reference, whitespace could split the request line, and dot segments
+    // (plain or encoded) would climb out of the provider's path prefix.
+    if (
+      !apiPath.startsWith('/') ||
+      apiPath.startsWith('//') ||
+      /[\s\\#?]/.test(apiPath) ||
+      /%2e/i.test(apiPath) ||
+      /(^|\/)\.\.?(\/|$)/.test(apiPath)
+    ) {
+      throw new UpstreamOriginRefusedError('the API path must be a plain absolute path');
+    }
+    const base = parseBaseUrl(provider);
+    const prefix = base.pathname.replace(/\/+$/, '');
+    const url = new URL(`${prefix}${apiPath}`, base.origin);
+    const pool = this.pools.get(url.origin);
+    if (pool === undefined || url.origin !== base.origin) {
+      throw new UpstreamOriginRefusedError(`origin ${url.origin} is not a configured provider`);
+    }
+    return { provider, pool, origin: url.origin, path: `${url.pathname}${url.search}` };
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    this.providers = new Map();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+
+  private createPool(origin: string): Pool {
+    return new Pool(origin, {
+      connections: this.options.connections,
+      connectTimeout: this.options.connectTimeoutMs,
+      headersTimeout: this.options.headersTimeoutMs,
+      bodyTimeout: this.options.bodyTimeoutMs,
+      keepAliveTimeout: this.options.keepAliveTimeoutMs,
+      // A provider may say less in `keep-alive: timeout=`; never hold a socket longer than we asked for.
+      keepAliveMaxTimeout: this.options.keepAliveTimeoutMs,
+    });
+  }
+}
+
+function parseBaseUrl(provider: UpstreamProvider): URL {
+  let url: URL;
+  try {
+    url = new URL(provider.baseUrl);
+  } catch {
+    throw new UpstreamOriginRefusedError(`provider ${provider.name} has an invalid base URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UpstreamOriginRefusedError(`provider ${provider.name} has a non-HTTP base URL`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new UpstreamOriginRefusedError(
+      `provider ${provider.name} has a base URL with credentials, query or fragment`,
+    );
+  }
+  return url;
+}

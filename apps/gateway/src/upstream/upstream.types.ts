@@ -1,0 +1,69 @@
+import { type IncomingHttpHeaders } from 'node:http';
+import { type Readable } from 'node:stream';
+
+/** How the gateway authenticates to a provider: the provider row's type. */
+export type UpstreamProviderType = 'OPENAI' | 'ANTHROPIC' | 'OPENAI_COMPATIBLE' | 'HTTP';
+
+/** A configured provider as the gateway holds it: base URL parsed, credential already decrypted. */
+export interface UpstreamProvider {
+  id: string;
+  name: string;
+  type: UpstreamProviderType;
+  /** Origin plus optional path prefix, e.g. `https://api.openai.com` or `https://proxy.example/openai`. */
+  baseUrl: string;
+  /** Plaintext credential, or null (the mock provider has none). Never logged, never in an error. */
+  credential: string | null;
+}
+
+/** One routing target of a model route (ModelTarget): provider + upstream model, weight, priority tier. */
+export interface UpstreamTarget {
+  providerId: string;
+  upstreamModel: string;
+  weight: number;
+  priority: number;
+}
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST';
+  /**
+   * The fixed API path appended to the provider's base URL (`/v1/chat/completions`), chosen by the endpoint,
+   * never taken from the client. Must start with a single `/`.
+   */
+  path: string;
+  /** The client's headers; hop-by-hop, auth and framing headers are dropped before forwarding. */
+  headers: IncomingHttpHeaders;
+  /** The body for a given target (each target has its own upstream model name). */
+  body?: (target: UpstreamTarget) => string | Uint8Array;
+  /** The client's lifetime: aborting it cancels the attempt in flight and, later, the streamed body. */
+  signal?: AbortSignal;
+}
+
+export interface UpstreamCallOptions {
+  /** Budget for getting response headers, retries and waits included. The streamed body is bounded by bodyTimeout. */
+  deadlineMs: number;
+  /** Called once when the winning attempt's response headers arrive (time to first byte). */
+  onFirstByte?: (info: { target: UpstreamTarget; elapsedMs: number }) => void;
+}
+
+export type AttemptOutcome =
+  'success' | 'status' | 'timeout' | 'connection' | 'circuit_open' | 'not_configured' | 'client_aborted';
+
+/** One line of the call's history, for logs and usage events. */
+export interface UpstreamAttempt {
+  providerId: string;
+  upstreamModel: string;
+  outcome: AttemptOutcome;
+  status?: number;
+  durationMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  /** The upstream's response headers, unfiltered; use `responseHeadersForClient` before sending any on. */
+  headers: IncomingHttpHeaders;
+  /** The body, not yet read. Reading starts the stream; destroying it cancels the upstream request. */
+  body: Readable;
+  target: UpstreamTarget;
+  provider: Pick<UpstreamProvider, 'id' | 'name' | 'type'>;
+  attempts: UpstreamAttempt[];
+}

@@ -1,0 +1,124 @@
+import { type ApiKeyMode, type ApiKeyStatus, type Plan, type TenantStatus } from '../generated/prisma/client';
+import { type DbClient } from '../prisma-client';
+
+/** A subscription in force, with what the gateway's entitlement needs: its plan and its product's aliases. */
+export interface GatewaySubscriptionRecord {
+  id: string;
+  productId: string;
+  productSlug: string;
+  planId: string;
+  plan: Plan;
+  /** The stored overrides document (JSON), not yet filtered to the known limit names. */
+  limitOverrides: unknown;
+  expiresAt: Date | null;
+  modelAliases: string[];
+}
+
+/** Everything the gateway caches for one key hash, as read from Postgres. */
+export interface GatewayKeyRecord {
+  keyId: string;
+  tenantId: string;
+  tenantStatus: TenantStatus;
+  status: ApiKeyStatus;
+  mode: ApiKeyMode;
+  expiresAt: Date | null;
+  /** Non-null when the looked-up hash is the key's previous secret: its grace expiry. */
+  graceExpiresAt: Date | null;
+  scope: string[];
+  subscriptions: GatewaySubscriptionRecord[];
+}
+
+/** One public model alias of a published product: what tells 404 `model_not_found` from 403. */
+export interface GatewayCatalogModel {
+  alias: string;
+  productId: string;
+  productSlug: string;
+  createdAt: Date;
+}
+
+/**
+ * The gateway's reads. Tenant-unscoped by necessity: a request carries only its key, and the key row is what
+ * tells us the tenant; every read after that one is scoped by the tenant it found.
+ */
+export class GatewaySnapshotRepository {
+  constructor(private readonly db: DbClient) {}
+
+  /**
+   * The key whose current or previous hash is `hash`, with its tenant's APPROVED subscriptions on PUBLISHED
+   * products that are unexpired at `now` (a RETIRED product is no longer served). Returns revoked and expired
+   * keys and previous hashes past their grace too: the caller decides, and caches the refusal. Two queries
+   * (Prisma may split each `include` level into one more), whatever the number of subscriptions or models.
+   */
+  async loadByKeyHash(hash: string, now: Date = new Date()): Promise<GatewayKeyRecord | null> {
+    const key = await this.db.apiKey.findFirst({
+      where: { OR: [{ hash }, { previousHash: hash }] },
+      select: {
+        id: true,
+        tenantId: true,
+        hash: true,
+        status: true,
+        mode: true,
+        expiresAt: true,
+        previousHashExpiresAt: true,
+        tenant: { select: { status: true } },
+        subscriptions: { select: { subscriptionId: true }, orderBy: { subscriptionId: 'asc' } },
+      },
+    });
+    if (key === null) return null;
+    const subscriptions = await this.db.subscription.findMany({
+      where: {
+        tenantId: key.tenantId,
+        status: 'APPROVED',
+        OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+        product: { status: 'PUBLISHED' },
+      },
+      select: {
+        id: true,
+        productId: true,
+        planId: true,
+        limitOverrides: true,
+        expiresAt: true,
+        plan: true,
+        product: { select: { slug: true, modelRoutes: { select: { alias: true }, orderBy: { alias: 'asc' } } } },
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    const isPrevious = key.hash !== hash;
+    return {
+      keyId: key.id,
+      tenantId: key.tenantId,
+      tenantStatus: key.tenant.status,
+      status: key.status,
+      mode: key.mode,
+      expiresAt: key.expiresAt,
+      // A previous hash without an expiry cannot happen (rotation sets both); treat it as already ended.
+      graceExpiresAt: isPrevious ? (key.previousHashExpiresAt ?? new Date(0)) : null,
+      scope: key.subscriptions.map((scope) => scope.subscriptionId),
+      subscriptions: subscriptions.map((subscription) => ({
+        id: subscription.id,
+        productId: subscription.productId,
+        productSlug: subscription.product.slug,
+        planId: subscription.planId,
+        plan: subscription.plan,
+        limitOverrides: subscription.limitOverrides,
+        expiresAt: subscription.expiresAt,
+        modelAliases: subscription.product.modelRoutes.map((route) => route.alias),
+      })),
+    };
+  }
+
+  /** Every public model alias of the published products, in one query. */
+  async listPublishedModels(): Promise<GatewayCatalogModel[]> {
+    const routes = await this.db.modelRoute.findMany({
+      where: { product: { status: 'PUBLISHED' } },
+      select: { alias: true, productId: true, createdAt: true, product: { select: { slug: true } } },
+      orderBy: { alias: 'asc' },
+    });
+    return routes.map((route) => ({
+      alias: route.alias,
+      productId: route.productId,
+      productSlug: route.product.slug,
+      createdAt: route.createdAt,
+    }));
+  }
+}
