@@ -1,7 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { adminApiConfigSchema, type Environment, parseConfig } from '@gatehouse/config';
+import { type InvalidationMessage } from '@gatehouse/contracts';
 import { createPrismaClient, type DbClient } from '@gatehouse/db';
+import { RedisKeys } from '@gatehouse/redis';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gatehouse/testing';
 import { randomBytes } from 'node:crypto';
 import { seedDatabase } from '../../../prisma/seed/seed-database';
@@ -90,6 +92,19 @@ export class AdminApiHarness {
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body, headers: response.headers };
+  }
+
+  /**
+   * Records every invalidation message published under this suite's Redis prefix into `messages`, from
+   * now on, as a gateway would receive them. Resolves with the function that stops recording.
+   */
+  async recordInvalidations(messages: InvalidationMessage[]): Promise<() => Promise<void>> {
+    const subscriber = this.redis.redis.duplicate();
+    await subscriber.subscribe(new RedisKeys(this.redis.prefix).invalidationChannel());
+    subscriber.on('message', (_channel, payload: string) => messages.push(JSON.parse(payload) as InvalidationMessage));
+    return async () => {
+      await subscriber.quit();
+    };
   }
 
   /** A session token for an existing user, without going through a sign-in endpoint. */

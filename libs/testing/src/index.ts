@@ -1,3 +1,4 @@
 export * from './test-redis';
 export * from './test-database';
 export * from './healthz-contract';
+export * from './eventually';

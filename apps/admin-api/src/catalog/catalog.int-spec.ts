@@ -1,3 +1,4 @@
+import { eventually } from '@gatehouse/testing';
 import {
   type AdminModelResponse,
   type AdminProductResponse,
@@ -5,8 +6,6 @@ import {
   type InvalidationMessage,
   type ModelPriceResponse,
 } from '@gatehouse/contracts';
-import { RedisKeys } from '@gatehouse/redis';
-import { type Redis } from 'ioredis';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 
 /** The value, or a failed test when it is missing. */
@@ -20,18 +19,12 @@ interface Page<T> {
   nextCursor: string | null;
 }
 
-const waitFor = async (predicate: () => boolean, timeoutMs = 2000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return predicate();
-};
-
 describe('catalog (admin API)', () => {
   let harness: AdminApiHarness;
   let admin: { id: string; token: string };
   let tenantUser: TestUser;
   let mockProviderId: string;
-  let subscriber: Redis;
+  let stopRecording: () => Promise<void>;
   const messages: InvalidationMessage[] = [];
 
   beforeAll(async () => {
@@ -39,13 +32,11 @@ describe('catalog (admin API)', () => {
     admin = await harness.admin();
     tenantUser = await harness.tenantUser('VIEWER');
     mockProviderId = (await harness.db.provider.findUniqueOrThrow({ where: { name: 'mock' } })).id;
-    subscriber = harness.redis.redis.duplicate();
-    await subscriber.subscribe(new RedisKeys(harness.redis.prefix).invalidationChannel());
-    subscriber.on('message', (_channel, payload: string) => messages.push(JSON.parse(payload) as InvalidationMessage));
+    stopRecording = await harness.recordInvalidations(messages);
   });
 
   afterAll(async () => {
-    subscriber.disconnect();
+    await stopRecording();
     await harness.close();
   });
 
@@ -180,7 +171,7 @@ describe('catalog (admin API)', () => {
     const published = await asAdmin<AdminProductResponse>('POST', `/admin/products/${productId}/publish`);
     expect(published.status).toBe(200);
     expect(published.body.status).toBe('PUBLISHED');
-    expect(await waitFor(() => messages.some((m) => m.kind === 'product' && m.productId === productId))).toBe(true);
+    expect(await eventually(() => messages.some((m) => m.kind === 'product' && m.productId === productId))).toBe(true);
 
     const visible = (await catalog()).body.items.find((product) => product.id === productId);
     expect(visible?.models).toEqual([

@@ -1,8 +1,6 @@
 import { type InvalidationMessage } from '@gatehouse/contracts';
 import { ApiKeyRepository } from '@gatehouse/db';
 import { hashApiKey, isWellFormedApiKey } from '@gatehouse/domain';
-import { RedisKeys } from '@gatehouse/redis';
-import { type Redis } from 'ioredis';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 
 interface Created {
@@ -42,7 +40,7 @@ describe('API keys (admin API)', () => {
   let viewer: TestUser;
   let stranger: TestUser;
   let keys: ApiKeyRepository;
-  let subscriber: Redis;
+  let stopRecording: (() => Promise<void>) | undefined;
   const messages: InvalidationMessage[] = [];
 
   beforeAll(async () => {
@@ -53,13 +51,11 @@ describe('API keys (admin API)', () => {
     stranger = await harness.tenantUser('OWNER');
     keys = new ApiKeyRepository(harness.db);
 
-    subscriber = harness.redis.redis.duplicate();
-    await subscriber.subscribe(new RedisKeys(harness.redis.prefix).invalidationChannel());
-    subscriber.on('message', (_channel, payload: string) => messages.push(JSON.parse(payload) as InvalidationMessage));
+    stopRecording = await harness.recordInvalidations(messages);
   });
 
   afterAll(async () => {
-    subscriber?.disconnect();
+    await stopRecording?.();
     await harness?.close();
   });
 

@@ -1,13 +1,6 @@
+import { eventually } from '@gatehouse/testing';
 import { type InvalidationMessage, type PlanResponse } from '@gatehouse/contracts';
-import { RedisKeys } from '@gatehouse/redis';
-import { type Redis } from 'ioredis';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
-
-const waitFor = async (predicate: () => boolean, timeoutMs = 2000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return predicate();
-};
 
 const FULL_LIMITS = {
   rpm: 120,
@@ -28,7 +21,7 @@ describe('plans (admin API)', () => {
   let admin: { id: string; token: string };
   let tenantUser: TestUser;
   let demoProductId: string;
-  let subscriber: Redis;
+  let stopRecording: () => Promise<void>;
   const messages: InvalidationMessage[] = [];
 
   beforeAll(async () => {
@@ -36,13 +29,11 @@ describe('plans (admin API)', () => {
     admin = await harness.admin();
     tenantUser = await harness.tenantUser('OWNER');
     demoProductId = (await harness.db.product.findUniqueOrThrow({ where: { slug: 'demo' } })).id;
-    subscriber = harness.redis.redis.duplicate();
-    await subscriber.subscribe(new RedisKeys(harness.redis.prefix).invalidationChannel());
-    subscriber.on('message', (_channel, payload: string) => messages.push(JSON.parse(payload) as InvalidationMessage));
+    stopRecording = await harness.recordInvalidations(messages);
   });
 
   afterAll(async () => {
-    subscriber.disconnect();
+    await stopRecording();
     await harness.close();
   });
 
@@ -71,7 +62,7 @@ describe('plans (admin API)', () => {
 
     const read = await harness.request<PlanResponse>('GET', `/admin/plans/${created.body.id}`, { token: admin.token });
     expect(read.body).toEqual(created.body);
-    expect(await waitFor(() => messages.some((m) => m.kind === 'plan' && m.planId === created.body.id))).toBe(true);
+    expect(await eventually(() => messages.some((m) => m.kind === 'plan' && m.planId === created.body.id))).toBe(true);
 
     const audit = await harness.db.auditEvent.findFirst({
       where: { action: 'plan.create', targetId: created.body.id },
@@ -96,7 +87,7 @@ describe('plans (admin API)', () => {
     expect(patched.status).toBe(200);
     expect(patched.body.autoApprove).toBe(true);
     expect(patched.body.limits).toEqual({ ...FULL_LIMITS, rpm: 300, monthlyBudgetUsd: null, allowedModels: null });
-    expect(await waitFor(() => messages.some((m) => m.kind === 'plan' && m.planId === created.body.id))).toBe(true);
+    expect(await eventually(() => messages.some((m) => m.kind === 'plan' && m.planId === created.body.id))).toBe(true);
   });
 
   it('lists plans of a product', async () => {

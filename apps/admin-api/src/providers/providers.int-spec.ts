@@ -1,8 +1,7 @@
+import { eventually } from '@gatehouse/testing';
 import { type InvalidationMessage, type ProviderResponse } from '@gatehouse/contracts';
 import { ProviderRepository } from '@gatehouse/db';
 import { credentialKeyFromBase64, CredentialDecryptionError, decryptCredential } from '@gatehouse/domain';
-import { RedisKeys } from '@gatehouse/redis';
-import { type Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 
@@ -15,30 +14,22 @@ function present<T>(value: T | null | undefined): T {
   return value;
 }
 
-const waitFor = async (predicate: () => boolean, timeoutMs = 2000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return predicate();
-};
-
 describe('providers (admin API)', () => {
   let harness: AdminApiHarness;
   let admin: { id: string; token: string };
   let tenantUser: TestUser;
-  let subscriber: Redis;
+  let stopRecording: () => Promise<void>;
   const messages: InvalidationMessage[] = [];
 
   beforeAll(async () => {
     harness = await AdminApiHarness.start('providers', { CREDENTIAL_ENCRYPTION_KEY: KEY_BASE64 });
     admin = await harness.admin();
     tenantUser = await harness.tenantUser('OWNER');
-    subscriber = harness.redis.redis.duplicate();
-    await subscriber.subscribe(new RedisKeys(harness.redis.prefix).invalidationChannel());
-    subscriber.on('message', (_channel, payload: string) => messages.push(JSON.parse(payload) as InvalidationMessage));
+    stopRecording = await harness.recordInvalidations(messages);
   });
 
   afterAll(async () => {
-    subscriber.disconnect();
+    await stopRecording();
     await harness.close();
   });
 
@@ -79,9 +70,9 @@ describe('providers (admin API)', () => {
       CredentialDecryptionError,
     );
 
-    expect(await waitFor(() => messages.some((m) => m.kind === 'provider' && m.providerId === response.body.id))).toBe(
-      true,
-    );
+    expect(
+      await eventually(() => messages.some((m) => m.kind === 'provider' && m.providerId === response.body.id)),
+    ).toBe(true);
 
     const audit = await harness.db.auditEvent.findFirstOrThrow({
       where: { action: 'provider.create', targetId: response.body.id },

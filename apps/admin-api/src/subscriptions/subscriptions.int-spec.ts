@@ -4,7 +4,6 @@ import {
   type SubscriptionResponse,
 } from '@gatehouse/contracts';
 import { RedisKeys } from '@gatehouse/redis';
-import { type Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 import { SubscriptionExpirySweeper } from './subscription-expiry.sweeper';
@@ -36,7 +35,7 @@ describe('subscriptions', () => {
   let productId: string;
   let freePlanId: string;
   let proPlanId: string;
-  let subscriber: Redis;
+  let stopRecording: (() => Promise<void>) | undefined;
   const invalidations: InvalidationMessage[] = [];
 
   beforeAll(async () => {
@@ -46,15 +45,11 @@ describe('subscriptions', () => {
     productId = product.id;
     freePlanId = must(product.plans.find((plan) => plan.name === 'demo-free')).id;
     proPlanId = must(product.plans.find((plan) => plan.name === 'demo-pro')).id;
-    subscriber = api.redis.redis.duplicate();
-    await subscriber.subscribe(new RedisKeys(api.redis.prefix).invalidationChannel());
-    subscriber.on('message', (_channel, message: string) =>
-      invalidations.push(JSON.parse(message) as InvalidationMessage),
-    );
+    stopRecording = await api.recordInvalidations(invalidations);
   });
 
   afterAll(async () => {
-    subscriber.disconnect();
+    await stopRecording?.();
     await api.close();
   });
 

@@ -1,6 +1,4 @@
 import { type InvalidationMessage } from '@gatehouse/contracts';
-import { RedisKeys } from '@gatehouse/redis';
-import { type Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 import { hashInvitationToken } from './invitation-tokens';
@@ -32,7 +30,7 @@ describe('tenants, members and invitations (admin API)', () => {
   let member: TestUser;
   let viewer: TestUser;
   let stranger: TestUser;
-  let subscriber: Redis;
+  let stopRecording: (() => Promise<void>) | undefined;
   const messages: InvalidationMessage[] = [];
 
   beforeAll(async () => {
@@ -41,13 +39,11 @@ describe('tenants, members and invitations (admin API)', () => {
     member = await harness.tenantUser('MEMBER', owner.tenantId);
     viewer = await harness.tenantUser('VIEWER', owner.tenantId);
     stranger = await harness.tenantUser('OWNER');
-    subscriber = harness.redis.redis.duplicate();
-    await subscriber.subscribe(new RedisKeys(harness.redis.prefix).invalidationChannel());
-    subscriber.on('message', (_channel, payload: string) => messages.push(JSON.parse(payload) as InvalidationMessage));
+    stopRecording = await harness.recordInvalidations(messages);
   });
 
   afterAll(async () => {
-    subscriber?.disconnect();
+    await stopRecording?.();
     await harness?.close();
   });
 
