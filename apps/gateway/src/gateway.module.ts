@@ -6,9 +6,11 @@ import { RedisHealthProbe, RedisModule } from '@gatehouse/redis';
 import { AuthModule } from './auth/auth.module';
 import { type KeySnapshotCacheOptions } from './auth/key-snapshot.cache';
 import { CommonModule } from './common/common.module';
+import { CompletionsModule } from './completions/completions.module';
 import { EntitlementModule } from './entitlement/entitlement.module';
 import { GATEWAY_CONFIG } from './gateway.constants';
 import { ModelsModule } from './models/models.module';
+import { UpstreamModule } from './upstream/upstream.module';
 
 /** What the config does not carry yet: tests shorten the key cache's lifetimes. */
 export interface GatewayModuleOptions {
@@ -35,6 +37,12 @@ export class GatewayModule {
         AuthModule.forRoot(options.keySnapshotCache),
         EntitlementModule,
         ModelsModule,
+        // Global: the endpoint modules (completions now, messages and HTTP products later) all call upstreams.
+        {
+          ...UpstreamModule.forRoot({ credentialKey: Buffer.from(config.credentialEncryptionKey, 'base64') }),
+          global: true,
+        },
+        CompletionsModule,
       ],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],

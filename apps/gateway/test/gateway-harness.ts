@@ -11,6 +11,7 @@ import { seedDatabase } from '../../../prisma/seed/seed-database';
 import { type KeySnapshotCacheOptions } from '../src/auth/key-snapshot.cache';
 import { configureGateway, gatewayFastifyOptions } from '../src/common/configure-gateway';
 import { GatewayModule } from '../src/gateway.module';
+import { UpstreamProvidersService } from '../src/upstream/upstream-providers.service';
 
 export interface GatewayResponse<Body = unknown> {
   status: number;
@@ -146,5 +147,11 @@ export class GatewayHarness {
       select: { id: true },
     });
     return subscription.id;
+  }
+
+  /** Points the seeded `mock` provider at `baseUrl` (an in-process mock-provider) and reloads the upstream pools. */
+  async useMockProvider(baseUrl: string): Promise<void> {
+    await this.db.provider.update({ where: { name: 'mock' }, data: { baseUrl } });
+    await this.app.get(UpstreamProvidersService).reload();
   }
 }
