@@ -121,4 +121,27 @@ export class GatewaySnapshotRepository {
       createdAt: route.createdAt,
     }));
   }
+
+  /**
+   * The routing targets of every public model alias of the published products: enabled targets on enabled
+   * providers, by priority. One query.
+   */
+  async listModelTargets(): Promise<GatewayModelTargets[]> {
+    return this.db.modelRoute.findMany({
+      where: { product: { status: 'PUBLISHED' } },
+      select: {
+        alias: true,
+        targets: {
+          where: { enabled: true, provider: { enabled: true } },
+          select: { providerId: true, upstreamModel: true, weight: true, priority: true },
+          orderBy: [{ priority: 'asc' }, { id: 'asc' }],
+        },
+      },
+    });
+  }
+}
+
+export interface GatewayModelTargets {
+  alias: string;
+  targets: { providerId: string; upstreamModel: string; weight: number; priority: number }[];
 }
