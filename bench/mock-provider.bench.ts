@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { builtMain } from '../scripts/stack/stack-apps';
 import { machineBusyCores, measureLoad, stopCurrentLoad, type LoadSettings, type LoadTarget } from './support/load-run';
 import {
   appendResults,
@@ -33,7 +34,7 @@ import {
 } from './support/server-process';
 
 const ROOT = path.resolve(__dirname, '..');
-const MOCK_MAIN = 'dist/apps/mock-provider/src/main.js';
+const MOCK_MAIN = builtMain('mock-provider');
 /** What `mock-provider:build` compiles into MOCK_MAIN; a newer file here means dist is stale. */
 const MOCK_SOURCES = ['apps/mock-provider/src', 'libs/config/src'];
 const BASELINE_SERVER = 'bench/support/baseline-server.ts';

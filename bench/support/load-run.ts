@@ -104,7 +104,8 @@ export function machineBusySeconds(): number {
   return busyMs / 1000;
 }
 
-async function runAutocannon(
+/** One autocannon run of `durationSeconds`; what `measureLoad` runs twice, exported for the load generator. */
+export async function runAutocannon(
   title: string,
   target: LoadTarget,
   settings: LoadSettings,

@@ -146,7 +146,8 @@ export async function freePort(preferred: number): Promise<number> {
   return port;
 }
 
-function processCpuSeconds(pid: number): number | undefined {
+/** CPU time (user + system, every thread) process `pid` has used so far, in seconds; undefined off Linux. */
+export function processCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after "(comm)": state is field 3, utime field 14, stime field 15 (man 5 proc).

@@ -26,9 +26,16 @@ export async function adminApi<Body = Record<string, unknown>>(
 
 export const SEED_ADMIN = { email: 'admin@gatehouse.local', password: 'gatehouse-admin' } as const;
 
+/** Lower-case letters and digits, different on every call: for names that must be unique in the shared stack. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export type TenantOwner = Awaited<ReturnType<typeof signUpTenantOwner>>;
+
 /** A fresh tenant owner per test, through the public sign-up. */
 export async function signUpTenantOwner(label: string) {
-  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const suffix = uniqueSuffix();
   const email = `${label}-${suffix}@example.com`;
   const password = `correct horse battery ${suffix}`;
   const response = await adminApi<{ token: string; user: { id: string; memberships: { tenantId: string }[] } }>(

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { checkServices } from '../../scripts/stack/preflight';
 import { runCommand } from '../../scripts/stack/run-command';
 import { runStack, type RunningStack } from '../../scripts/stack/run-stack';
-import { stackApps } from '../../scripts/stack/stack-apps';
+import { builtMain, gatewayReplica, stackApps } from '../../scripts/stack/stack-apps';
 import { OIDC_ISSUER_URL, OIDC_PROVIDER_PORT, oidcEnvironment } from './oidc';
 import { E2E_DATABASE, E2E_REDIS_PREFIX, e2ePorts } from './stack';
 
@@ -20,7 +20,8 @@ declare global {
 
 /**
  * Starts the e2e stack: a fresh `gatehouse_e2e` database (migrated and seeded), a clean Redis prefix, and
- * the five apps built into dist/ on the e2e ports. The apps' output goes to e2e/artifacts/stack.log.
+ * the five apps built into dist/, plus a second gateway instance, on the e2e ports. The apps' output goes to
+ * e2e/artifacts/stack.log.
  */
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig('e2e', stackConfigSchema);
@@ -34,7 +35,7 @@ export default async function globalSetup(): Promise<void> {
   if (busy.length > 0) {
     throw new Error(
       `The e2e ports ${busy.join(', ')} are in use: a previous run may have left apps behind ` +
-        "(pkill -f 'dist/apps'; pkill -f 'next start').",
+        "(pkill -f 'src/main.js'; pkill -f 'next start').",
     );
   }
 
@@ -48,8 +49,8 @@ export default async function globalSetup(): Promise<void> {
   await runCommand('npm run --silent db:migrate', { cwd: root, env, timeoutMs: 120_000, quiet: true });
   await runCommand('npm run --silent db:seed', { cwd: root, env, timeoutMs: 120_000, quiet: true });
 
-  const built = ['gateway', 'admin-api', 'worker', 'mock-provider'].every((app) =>
-    existsSync(path.join(root, 'dist', 'apps', app, 'src', 'main.js')),
+  const built = (['gateway', 'admin-api', 'worker', 'mock-provider'] as const).every((app) =>
+    existsSync(path.join(root, builtMain(app))),
   );
   if (!built || !existsSync(path.join(root, 'apps', 'portal', '.next', 'BUILD_ID'))) {
     await runCommand('npx nx run-many -t build --outputStyle=static', { cwd: root, timeoutMs: 600_000, quiet: true });
@@ -59,16 +60,21 @@ export default async function globalSetup(): Promise<void> {
   // A local OpenID Connect provider (its own Node process: oidc-provider is ESM-only) and admin-api configured
   // to it, so the SSO journey runs end to end.
   const oidc = oidcEnvironment(e2ePorts.adminApi);
+  const platform = stackApps(e2ePorts, {
+    databaseUrl: databaseUrl.toString(),
+    redisUrl: config.redis.url,
+    redisKeyPrefix: E2E_REDIS_PREFIX,
+    // info: request logs are part of what the secret scan reads.
+    logLevel: 'info',
+    logFormat: 'json',
+    adminApiEnv: oidc.adminApi,
+  });
+  const gateway = platform.find((app) => app.name === 'gateway');
+  if (!gateway) throw new Error('stackApps() returned no gateway');
   const apps = [
-    ...stackApps(e2ePorts, {
-      databaseUrl: databaseUrl.toString(),
-      redisUrl: config.redis.url,
-      redisKeyPrefix: E2E_REDIS_PREFIX,
-      // info: request logs are part of what the secret scan reads.
-      logLevel: 'info',
-      logFormat: 'json',
-      adminApiEnv: oidc.adminApi,
-    }),
+    ...platform,
+    // Gateways are stateless and scale out: revocation must reach every instance, so the tier runs two.
+    gatewayReplica(gateway, 2, e2ePorts.secondGateway),
     {
       name: 'oidc-provider' as const,
       command: 'node e2e/support/oidc-provider.mjs',

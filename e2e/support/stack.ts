@@ -4,6 +4,8 @@
  */
 export const e2ePorts = {
   gateway: 18080,
+  /** A second gateway instance (same build, same env): what one admin change must reach on every gateway. */
+  secondGateway: 18081,
   adminApi: 13001,
   worker: 13002,
   mockProvider: 18090,
@@ -12,6 +14,7 @@ export const e2ePorts = {
 
 export const stackUrls = {
   gateway: `http://127.0.0.1:${e2ePorts.gateway}`,
+  secondGateway: `http://127.0.0.1:${e2ePorts.secondGateway}`,
   adminApi: `http://127.0.0.1:${e2ePorts.adminApi}`,
   worker: `http://127.0.0.1:${e2ePorts.worker}`,
   mockProvider: `http://127.0.0.1:${e2ePorts.mockProvider}`,

@@ -26,13 +26,25 @@ export interface StackEnvironment {
 }
 
 export interface StackApp {
-  name: 'gateway' | 'admin-api' | 'worker' | 'mock-provider' | 'portal' | 'oidc-provider';
+  /** `gateway-<n>`: a further instance of the gateway, e.g. the e2e tier's second one. */
+  name: 'gateway' | `gateway-${number}` | 'admin-api' | 'worker' | 'mock-provider' | 'portal' | 'oidc-provider';
   command: string;
   env: Record<string, string>;
   /** Answers 200 once the app is ready to serve. */
   readyUrl: string;
   /** What to show a person in the start banner. */
   publicUrl: string;
+}
+
+/** The Node apps compiled by SWC (each build writes its own `dist/<app>`, with the libs it needs). */
+export type BuiltApp = 'gateway' | 'admin-api' | 'worker' | 'mock-provider';
+
+/**
+ * Where `nx run <app>:build` puts the app's entry point. Each app has a tree of its own under `dist/<app>`, so that
+ * Nx restoring one app's cached build never replaces the compiled libs another app's build wrote.
+ */
+export function builtMain(app: BuiltApp): string {
+  return `dist/${app}/apps/${app}/src/main.js`;
 }
 
 /** The five apps of the platform, built into `dist/` (and `apps/portal/.next`) beforehand. */
@@ -49,7 +61,7 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
   return [
     {
       name: 'mock-provider',
-      command: 'node dist/apps/mock-provider/src/main.js',
+      command: `node ${builtMain('mock-provider')}`,
       env: {
         LOG_LEVEL: environment.logLevel,
         LOG_FORMAT: environment.logFormat,
@@ -60,14 +72,14 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
     },
     {
       name: 'gateway',
-      command: 'node dist/apps/gateway/src/main.js',
+      command: `node ${builtMain('gateway')}`,
       env: { ...shared, GATEWAY_PORT: String(ports.gateway) },
       readyUrl: `${local(ports.gateway)}/healthz`,
       publicUrl: `http://localhost:${ports.gateway}/v1`,
     },
     {
       name: 'admin-api',
-      command: 'node dist/apps/admin-api/src/main.js',
+      command: `node ${builtMain('admin-api')}`,
       env: {
         ...shared,
         ADMIN_PORT: String(ports.adminApi),
@@ -79,7 +91,7 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
     },
     {
       name: 'worker',
-      command: 'node dist/apps/worker/src/main.js',
+      command: `node ${builtMain('worker')}`,
       env: { ...shared, WORKER_PORT: String(ports.worker) },
       readyUrl: `${local(ports.worker)}/healthz`,
       publicUrl: `http://localhost:${ports.worker}/healthz`,
@@ -97,4 +109,19 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
       publicUrl: `http://localhost:${ports.portal}`,
     },
   ];
+}
+
+/**
+ * One more instance of `gateway` (same build and environment) on `port`: gateways are stateless, so N of them
+ * share one database and Redis, and an invalidation must reach every one.
+ */
+export function gatewayReplica(gateway: StackApp, instance: number, port: number): StackApp {
+  if (gateway.name !== 'gateway') throw new Error(`gatewayReplica needs the gateway app, not ${gateway.name}`);
+  return {
+    ...gateway,
+    name: `gateway-${instance}`,
+    env: { ...gateway.env, GATEWAY_PORT: String(port) },
+    readyUrl: `http://127.0.0.1:${port}/healthz`,
+    publicUrl: `http://localhost:${port}/v1`,
+  };
 }

@@ -9,12 +9,17 @@ import { CommonModule } from './common/common.module';
 import { CompletionsModule } from './completions/completions.module';
 import { EntitlementModule } from './entitlement/entitlement.module';
 import { GATEWAY_CONFIG } from './gateway.constants';
+import { HttpProductsModule } from './http-products/http-products.module';
+import { MessagesModule } from './messages/messages.module';
 import { ModelsModule } from './models/models.module';
 import { UpstreamModule } from './upstream/upstream.module';
+import { type UsageRecorderOptions } from './usage/usage-recorder';
+import { UsageModule } from './usage/usage.module';
 
-/** What the config does not carry yet: tests shorten the key cache's lifetimes. */
+/** What the config does not carry: tests shorten the key cache's lifetimes and the usage recorder's timers. */
 export interface GatewayModuleOptions {
   keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
+  usageRecorder?: Partial<UsageRecorderOptions>;
 }
 
 @Module({})
@@ -28,6 +33,7 @@ export class GatewayModule {
           level: config.logLevel,
           format: config.logFormat,
           logRequests: false,
+          requestContext: false,
         }),
         DbModule.forRoot({ url: config.database.url, readUrl: config.database.readUrl }),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'gateway' }),
@@ -39,10 +45,25 @@ export class GatewayModule {
         ModelsModule,
         // Global: the endpoint modules (completions now, messages and HTTP products later) all call upstreams.
         {
-          ...UpstreamModule.forRoot({ credentialKey: Buffer.from(config.credentialEncryptionKey, 'base64') }),
+          ...UpstreamModule.forRoot({
+            credentialKey: Buffer.from(config.credentialEncryptionKey, 'base64'),
+            pool: { connections: config.upstream.connectionsPerOrigin },
+          }),
           global: true,
         },
+        UsageModule.forRoot({
+          redisUrl: config.redis.url,
+          keyPrefix: config.redis.keyPrefix,
+          spoolDir: config.usage.spoolDir,
+          recorder: {
+            batchSize: config.usage.batchSize,
+            flushIntervalMs: config.usage.flushIntervalMs,
+            ...options.usageRecorder,
+          },
+        }),
         CompletionsModule,
+        MessagesModule,
+        HttpProductsModule,
       ],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],

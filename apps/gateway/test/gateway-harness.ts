@@ -1,17 +1,23 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Environment, gatewayConfigSchema, parseConfig } from '@gatehouse/config';
+import { type Environment, type GatewayConfig, gatewayConfigSchema, parseConfig } from '@gatehouse/config';
 import { type InvalidationMessage } from '@gatehouse/contracts';
 import { createPrismaClient, type DbClient } from '@gatehouse/db';
 import { generateApiKey, type GeneratedApiKey } from '@gatehouse/domain';
 import { RedisKeys } from '@gatehouse/redis';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gatehouse/testing';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { seedDatabase } from '../../../prisma/seed/seed-database';
 import { type KeySnapshotCacheOptions } from '../src/auth/key-snapshot.cache';
 import { configureGateway, gatewayFastifyOptions } from '../src/common/configure-gateway';
-import { GatewayModule } from '../src/gateway.module';
+import { ModelTargetsService } from '../src/completions/model-targets.service';
+import { ModelCatalogService } from '../src/entitlement/model-catalog.service';
+import { GatewayModule, type GatewayModuleOptions } from '../src/gateway.module';
 import { UpstreamProvidersService } from '../src/upstream/upstream-providers.service';
+import { type UsageRecorderOptions } from '../src/usage/usage-recorder';
 
 export interface GatewayResponse<Body = unknown> {
   status: number;
@@ -37,13 +43,19 @@ export class GatewayHarness {
     readonly db: DbClient,
     readonly database: TestDatabase,
     readonly redis: TestRedis,
+    readonly config: GatewayConfig,
+    private readonly moduleOptions: GatewayModuleOptions,
   ) {
     this.keys = new RedisKeys(redis.prefix);
   }
 
   static async start(
     suiteName: string,
-    options: { env?: Environment; keySnapshotCache?: Partial<KeySnapshotCacheOptions> } = {},
+    options: {
+      env?: Environment;
+      keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
+      usageRecorder?: Partial<UsageRecorderOptions>;
+    } = {},
   ): Promise<GatewayHarness> {
     const database = await createTestDatabase(suiteName);
     const redis = await createTestRedis(suiteName);
@@ -58,23 +70,44 @@ export class GatewayHarness {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: redis.prefix,
+      GATEWAY_USAGE_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), `gatehouse-${suiteName}-spool-`)),
       ...options.env,
     });
-    const app = await NestFactory.create<NestFastifyApplication>(
-      GatewayModule.forRoot(config, { keySnapshotCache: options.keySnapshotCache }),
-      new FastifyAdapter(gatewayFastifyOptions()),
-      { logger: false },
+    const moduleOptions = { keySnapshotCache: options.keySnapshotCache, usageRecorder: options.usageRecorder };
+    const app = await startGatewayApp(config, moduleOptions);
+    return new GatewayHarness(await app.getUrl(), app, db, database, redis, config, moduleOptions);
+  }
+
+  /**
+   * A new gateway process, as after a restart: same database, Redis prefix and configuration (so the same usage
+   * spool), another port. Stops this one's app first if it still runs; close the returned harness, not this one.
+   */
+  async restart(): Promise<GatewayHarness> {
+    await this.stop();
+    const app = await startGatewayApp(this.config, this.moduleOptions);
+    return new GatewayHarness(
+      await app.getUrl(),
+      app,
+      this.db,
+      this.database,
+      this.redis,
+      this.config,
+      this.moduleOptions,
     );
-    configureGateway(app);
-    await app.listen(0, '127.0.0.1');
-    return new GatewayHarness(await app.getUrl(), app, db, database, redis);
   }
 
   async close(): Promise<void> {
-    await this.app.close();
+    await this.stop();
     await this.db.$disconnect();
     await this.redis.cleanup();
     await this.database.drop();
+  }
+
+  /** Stops the gateway app (a graceful shutdown), keeping the database and Redis prefix for a `restart`. */
+  async stop(): Promise<void> {
+    if (stoppedApps.has(this.app)) return;
+    stoppedApps.add(this.app);
+    await this.app.close();
   }
 
   async request<Body = unknown>(
@@ -154,4 +187,59 @@ export class GatewayHarness {
     await this.db.provider.update({ where: { name: 'mock' }, data: { baseUrl } });
     await this.app.get(UpstreamProvidersService).reload();
   }
+
+  /**
+   * A public model `alias` in the seeded `demo` product (so a `subscribeToDemo` subscription grants it), routed to
+   * `targets`, each on a provider of its own made for it; the gateway's providers, catalog and routes are reloaded.
+   * Create it before the keys that call it: a cached key snapshot lists the models of its day.
+   */
+  async routeModel(alias: string, targets: TestModelTarget[]): Promise<void> {
+    const product = await this.db.product.findUniqueOrThrow({ where: { slug: 'demo' }, select: { id: true } });
+    const route = await this.db.modelRoute.create({ data: { alias, productId: product.id }, select: { id: true } });
+    for (const target of targets) {
+      const name = `test-${target.type.toLowerCase().replace('_', '-')}-${randomBytes(4).toString('hex')}`;
+      const provider = await this.db.provider.create({
+        data: { name, type: target.type, baseUrl: target.baseUrl },
+        select: { id: true },
+      });
+      await this.db.modelTarget.create({
+        data: {
+          modelRouteId: route.id,
+          providerId: provider.id,
+          upstreamModel: target.upstreamModel ?? (target.type === 'ANTHROPIC' ? 'claude-mock' : 'mock-chat'),
+          priority: target.priority ?? 0,
+        },
+      });
+    }
+    await this.app.get(UpstreamProvidersService).reload();
+    await Promise.all([this.app.get(ModelCatalogService).refresh(), this.app.get(ModelTargetsService).refresh()]);
+  }
+
+  /** `routeModel` with one Anthropic-format target (provider type `ANTHROPIC`, e.g. an in-process mock-provider). */
+  anthropicModel(alias: string, baseUrl: string): Promise<void> {
+    return this.routeModel(alias, [{ type: 'ANTHROPIC', baseUrl }]);
+  }
+}
+
+export interface TestModelTarget {
+  /** The provider's type: which API the gateway speaks to it. */
+  type: 'ANTHROPIC' | 'OPENAI' | 'OPENAI_COMPATIBLE';
+  baseUrl: string;
+  /** `claude-mock` for Anthropic, `mock-chat` otherwise. */
+  upstreamModel?: string;
+  /** Lower first; the next priority is the fallback. */
+  priority?: number;
+}
+
+const stoppedApps = new WeakSet<NestFastifyApplication>();
+
+async function startGatewayApp(config: GatewayConfig, options: GatewayModuleOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(config, options),
+    new FastifyAdapter(gatewayFastifyOptions()),
+    { logger: false },
+  );
+  configureGateway(app);
+  await app.listen(0, '127.0.0.1');
+  return app;
 }

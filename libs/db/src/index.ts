@@ -6,6 +6,7 @@ export * from './db.constants';
 export * from './db.module';
 export * from './postgres-health.probe';
 export * from './prisma-client';
+export * from './postgres-query-counter';
 export * from './pagination';
 export * from './uuid';
 export * from './repositories/tenant.repository';

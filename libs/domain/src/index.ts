@@ -11,3 +11,4 @@ export * from './catalog/plan-limits';
 export * from './catalog/product-status';
 export * from './routing';
 export * from './translation';
+export * from './limits';

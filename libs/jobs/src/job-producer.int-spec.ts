@@ -15,13 +15,16 @@ function usageEvent(overrides: Partial<UsageRecordedV1> = {}): UsageRecordedV1 {
     productId: randomUUID(),
     model: 'demo-chat',
     providerId: randomUUID(),
-    endpoint: '/v1/chat/completions',
+    upstreamModel: 'mock-chat',
+    endpoint: 'chat.completions',
     statusCode: 200,
     errorCode: null,
     latencyMs: 12,
+    timeToFirstByteMs: 9,
     inputTokens: 10,
     outputTokens: 20,
     cachedTokens: 0,
+    usageSource: 'upstream',
     streamed: false,
     cacheHit: false,
     policyActions: [],
@@ -65,6 +68,27 @@ describe('JobProducer (real Redis and BullMQ)', () => {
     await expect(producer.enqueue(JobName.UsageRecorded, bad)).rejects.toThrow(InvalidJobPayloadError);
     await expect(producer.enqueue(JobName.UsageRecorded, bad)).rejects.toThrow(
       /tenantId.*inputTokens|inputTokens.*tenantId/,
+    );
+    expect(await queue.getWaitingCount()).toBe(before);
+  });
+
+  it('enqueues a batch in one call, and a replayed batch adds nothing', async () => {
+    const queue = producer.queue(QueueName.Usage);
+    const before = await queue.getWaitingCount();
+    const events = [usageEvent(), usageEvent(), usageEvent()];
+    await producer.enqueueBulk(JobName.UsageRecorded, events, (event) => event.requestId);
+    await producer.enqueueBulk(JobName.UsageRecorded, events, (event) => event.requestId);
+    expect(await queue.getWaitingCount()).toBe(before + 3);
+    const stored = await Promise.all(events.map((event) => queue.getJob(event.requestId)));
+    expect(stored.map((job) => job?.data)).toEqual(events);
+  });
+
+  it('refuses a batch with one malformed payload, sending none of it', async () => {
+    const queue = producer.queue(QueueName.Usage);
+    const before = await queue.getWaitingCount();
+    const batch = [usageEvent(), usageEvent({ latencyMs: -5 })];
+    await expect(producer.enqueueBulk(JobName.UsageRecorded, batch, (event) => event.requestId)).rejects.toThrow(
+      /latencyMs/,
     );
     expect(await queue.getWaitingCount()).toBe(before);
   });

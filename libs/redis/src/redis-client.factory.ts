@@ -9,6 +9,11 @@ export interface RedisClientOptions {
    */
   maxRetriesPerRequest?: number | null;
   lazyConnect?: boolean;
+  /**
+   * Whether commands sent while disconnected wait for the connection (default) or fail at once. A producer with a
+   * fallback of its own (the gateway's usage spool) wants them to fail.
+   */
+  enableOfflineQueue?: boolean;
 }
 
 export function createRedisClient(url: string, options: RedisClientOptions): Redis {
@@ -16,6 +21,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     connectionName: options.connectionName,
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
     lazyConnect: options.lazyConnect ?? false,
+    enableOfflineQueue: options.enableOfflineQueue ?? true,
     enableReadyCheck: true,
     connectTimeout: 5_000,
     // Reconnect forever with a capped backoff: recovery after an outage needs no restart.

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@gatehouse/observability';
 import { GatewayError } from '../common/gateway-error';
+import '../usage/metered-request';
 import { extractApiKey } from './api-key-extractor';
 import { type AuthenticatedRequest } from './authenticated-request';
 import { KEY_SNAPSHOT_CACHE_OPTIONS, KeySnapshotCache, type KeySnapshotCacheOptions } from './key-snapshot.cache';
@@ -40,6 +41,7 @@ export class ApiKeyGuard implements CanActivate {
     if (refusal !== null || snapshot === null)
       throw GatewayError.invalidApiKey(refusal ?? 'Incorrect API key provided.');
     request.apiKey = snapshot;
+    request.meter?.identify(snapshot);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyServerOptions } from 'fastify';
+import { registerUsageHooks } from '../usage/register-usage-hooks';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
@@ -10,7 +11,8 @@ export function gatewayFastifyOptions(options: FastifyServerOptions = {}): Fasti
 
 /**
  * Everything the gateway configures on the app, for main.ts and the test harness alike: the OpenAI-shaped
- * exception filter (also for unknown routes) and `x-request-id` on every response, errors included.
+ * exception filter (also for unknown routes), `x-request-id` on every response, errors included, and a usage
+ * meter on every request.
  */
 export function configureGateway(app: NestFastifyApplication): void {
   app.useGlobalFilters(new OpenAiExceptionFilter());
@@ -21,4 +23,5 @@ export function configureGateway(app: NestFastifyApplication): void {
     .addHook('onRequest', async (request, reply) => {
       void reply.header(REQUEST_ID_HEADER, request.id);
     });
+  registerUsageHooks(app);
 }

@@ -1,7 +1,40 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
+import { type AnthropicErrorBody, anthropicErrorBody } from '@gatehouse/domain';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
+import '../usage/metered-request';
 import { GatewayError } from './gateway-error';
+
+/** Which API's error body a route answers with: OpenAI's everywhere, Anthropic's on Anthropic's endpoints. */
+export type ErrorShape = 'openai' | 'anthropic';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set by `@AnthropicErrorShape()`; unset means OpenAI's shape. */
+    errorShape?: ErrorShape;
+  }
+}
+
+/**
+ * Marks a route of Anthropic's API (`POST /v1/messages`): its errors leave in Anthropic's shape, with the same
+ * statuses. A Fastify route option rather than Nest metadata, because the filter must know it for errors thrown
+ * before any handler or interceptor runs (the API key guard's 401, a body Fastify could not parse).
+ */
+export const AnthropicErrorShape = (): MethodDecorator => RouteConfig({ errorShape: 'anthropic' });
+
+/** Unserved paths of Anthropic's API (`/v1/messages/count_tokens`, batches, another method) answer its SDK too. */
+const ANTHROPIC_PATH = /^\/v1\/messages(?:[/?]|$)/;
+
+/** The route's error shape; a path no route serves (`routeOptions.url` unset) goes by its prefix. */
+export function errorShapeOf(request: {
+  url: string;
+  routeOptions?: { url?: string; config?: { errorShape?: ErrorShape } };
+}): ErrorShape {
+  const route = request.routeOptions;
+  if (route?.url === undefined) return ANTHROPIC_PATH.test(request.url) ? 'anthropic' : 'openai';
+  return route.config?.errorShape ?? 'openai';
+}
 
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error',
@@ -16,8 +49,9 @@ const TYPE_BY_STATUS: Record<number, string> = {
 
 /**
  * The gateway's one exception filter: every error leaves in OpenAI's shape
- * `{ error: { message, type, param, code } }`, so the official SDKs raise their usual exceptions. Anything
- * unexpected is a 500 with a generic message (the cause goes to the log, never to the client).
+ * `{ error: { message, type, param, code } }`, or, on a route marked `@AnthropicErrorShape()`, in Anthropic's
+ * `{ type: 'error', error: { type, message } }` with the same status, so the official SDKs raise their usual
+ * exceptions. Anything unexpected is a 500 with a generic message (the cause goes to the log, never to the client).
  */
 @Catch()
 export class OpenAiExceptionFilter implements ExceptionFilter {
@@ -28,14 +62,21 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, headers } = toResponse(exception, request);
+    request.meter?.failed(body.error.code ?? body.error.type);
     if (status >= 500) {
       this.logger.error(
         { requestId: request.id, err: exception instanceof Error ? exception : String(exception) },
         'request failed',
       );
     }
-    void reply.status(status).headers(headers).send(body);
+    const shaped = errorShapeOf(request) === 'anthropic' ? toAnthropicBody(status, body) : body;
+    void reply.status(status).headers(headers).send(shaped);
   }
+}
+
+/** The OpenAI-shaped error in Anthropic's shape: its type follows from the status, as Anthropic's API does. */
+export function toAnthropicBody(status: number, body: OpenAiErrorBody): AnthropicErrorBody {
+  return anthropicErrorBody(status, body.error.message);
 }
 
 interface ErrorResponse {

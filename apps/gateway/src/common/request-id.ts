@@ -12,11 +12,26 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** Random bytes drawn 4 KiB at a time: one `randomBytes` call (and one buffer) per 256 ids instead of one per id. */
+const RANDOM_POOL_SIZE = 4_096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function pooledRandomBytes(size: number): Buffer {
+  if (randomOffset + size > randomPool.length) {
+    randomPool = randomBytes(RANDOM_POOL_SIZE);
+    randomOffset = 0;
+  }
+  const bytes = randomPool.subarray(randomOffset, randomOffset + size);
+  randomOffset += size;
+  return bytes;
+}
+
 /**
  * `req_` + a ULID-style id: 10 characters of millisecond time, then 16 of randomness (80 bits), so ids sort by
  * time and never collide in practice.
  */
-export function newRequestId(now: number = Date.now(), random: (size: number) => Buffer = randomBytes): string {
+export function newRequestId(now: number = Date.now(), random: (size: number) => Buffer = pooledRandomBytes): string {
   let time = '';
   let rest = now;
   for (let i = 0; i < 10; i++) {

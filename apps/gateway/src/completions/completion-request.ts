@@ -31,6 +31,63 @@ export const embeddingRequestSchema = z.looseObject({
   }),
 });
 
+const contentParts = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))], {
+  error: 'content must be a string or an array of content parts',
+});
+const functionToolCall = z.looseObject({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.looseObject({ name: z.string(), arguments: z.string() }),
+});
+
+/**
+ * A chat body as the translation to Anthropic's API reads it: checked only for Anthropic-format targets (an
+ * OpenAI-format upstream judges its own body), so that a malformed message is a 400 naming its field rather than
+ * a translation that breaks halfway. What Anthropic cannot express at all is refused by the translation itself.
+ */
+export const translatableChatRequestSchema = z.looseObject({
+  messages: z.array(
+    z.discriminatedUnion('role', [
+      z.looseObject({ role: z.enum(['system', 'developer', 'user']), content: contentParts }),
+      z.looseObject({
+        role: z.literal('assistant'),
+        content: contentParts.nullish(),
+        tool_calls: z.array(functionToolCall).nullish(),
+      }),
+      z.looseObject({ role: z.literal('tool'), tool_call_id: z.string(), content: contentParts }),
+      // Refused by the translation, with its own message.
+      z.looseObject({ role: z.literal('function') }),
+    ]),
+  ),
+  max_tokens: z.number().int().min(1).nullish(),
+  max_completion_tokens: z.number().int().min(1).nullish(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
+  n: z.number().nullish(),
+  logprobs: z.boolean().nullish(),
+  response_format: z.looseObject({ type: z.string() }).nullish(),
+  modalities: z.array(z.string()).nullish(),
+  user: z.string().nullish(),
+  safety_identifier: z.string().nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  tools: z
+    .array(
+      z.discriminatedUnion('type', [
+        z.looseObject({
+          type: z.literal('function'),
+          function: z.looseObject({
+            name: z.string(),
+            description: z.string().optional(),
+            parameters: z.record(z.string(), z.unknown()).optional(),
+          }),
+        }),
+        z.looseObject({ type: z.literal('custom') }),
+      ]),
+    )
+    .nullish(),
+});
+
 /** What the gateway reads of any of these bodies; the rest passes through. */
 export interface OpenAiRequestBody extends Record<string, unknown> {
   model: string;

@@ -2,6 +2,8 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { CurrentKey } from '../auth/authenticated-request';
+import { Meter } from '../usage/metered-request';
+import { type RequestMeter } from '../usage/request-meter';
 import {
   chatCompletionRequestSchema,
   completionRequestSchema,
@@ -23,6 +25,7 @@ export class CompletionsController {
   chat(
     @CurrentKey() key: KeySnapshot,
     @Body() body: unknown,
+    @Meter() meter: RequestMeter,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -30,6 +33,7 @@ export class CompletionsController {
     return this.completions.relay(
       key,
       { endpoint: '/v1/chat/completions', body: parsed, streamable: true },
+      meter,
       request,
       reply,
     );
@@ -40,11 +44,18 @@ export class CompletionsController {
   completion(
     @CurrentKey() key: KeySnapshot,
     @Body() body: unknown,
+    @Meter() meter: RequestMeter,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const parsed = parseRequestBody(completionRequestSchema, body);
-    return this.completions.relay(key, { endpoint: '/v1/completions', body: parsed, streamable: true }, request, reply);
+    return this.completions.relay(
+      key,
+      { endpoint: '/v1/completions', body: parsed, streamable: true },
+      meter,
+      request,
+      reply,
+    );
   }
 
   @Post('embeddings')
@@ -52,10 +63,17 @@ export class CompletionsController {
   embeddings(
     @CurrentKey() key: KeySnapshot,
     @Body() body: unknown,
+    @Meter() meter: RequestMeter,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const parsed = parseRequestBody(embeddingRequestSchema, body);
-    return this.completions.relay(key, { endpoint: '/v1/embeddings', body: parsed, streamable: false }, request, reply);
+    return this.completions.relay(
+      key,
+      { endpoint: '/v1/embeddings', body: parsed, streamable: false },
+      meter,
+      request,
+      reply,
+    );
   }
 }

@@ -1,33 +1,8 @@
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { mockProviderConfigSchema, parseConfig } from '@gatehouse/config';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
-import { type FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
-// The deterministic upstream, in-process: the upstream of every integration test (ARCHITECTURE §1).
-import { buildMockProvider } from '../../../mock-provider/src/app';
 import { GatewayHarness } from '../../test/gateway-harness';
-
-interface RunningMock {
-  url: string;
-  /** Every response the mock started, to see whether the gateway hung up on it. */
-  responses: ServerResponse[];
-  close(): Promise<void>;
-}
-
-async function startMock(env: Record<string, string> = {}): Promise<RunningMock> {
-  const app: FastifyInstance = buildMockProvider(
-    parseConfig('mock-provider', mockProviderConfigSchema, { LOG_LEVEL: 'silent', ...env }),
-  );
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const responses: ServerResponse[] = [];
-  app.server.prependListener('request', (_request: unknown, response: ServerResponse) => responses.push(response));
-  return {
-    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    responses,
-    close: () => app.close(),
-  };
-}
+import { type RunningMock, startMockProvider as startMock } from '../../test/mock-upstream';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
 

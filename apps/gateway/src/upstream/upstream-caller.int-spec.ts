@@ -121,6 +121,7 @@ describe('UpstreamCaller against mock-provider', () => {
       { id: 'healthy', name: 'healthy', type: 'OPENAI_COMPATIBLE', baseUrl: healthy.url, credential: 'sk-healthy' },
       { id: 'failing', name: 'failing', type: 'OPENAI_COMPATIBLE', baseUrl: failing.url, credential: null },
       { id: 'flaky', name: 'flaky', type: 'OPENAI_COMPATIBLE', baseUrl: flaky.url, credential: null },
+      { id: 'anthropic', name: 'anthropic', type: 'ANTHROPIC', baseUrl: healthy.url, credential: 'sk-ant' },
     ]);
   });
 
@@ -152,6 +153,33 @@ describe('UpstreamCaller against mock-provider', () => {
     expect(JSON.stringify(healthy.received[0])).not.toContain('gh_live_client_key');
   });
 
+  it("builds each target's path and body for its provider's API, once per target, across a fallback", async () => {
+    const built: string[] = [];
+    const request: UpstreamRequest = {
+      method: 'POST',
+      path: (_target, provider) => (provider.type === 'ANTHROPIC' ? '/v1/messages' : PATH),
+      headers: { 'content-type': 'application/json' },
+      body: (routed, provider) => {
+        built.push(provider.id);
+        const messages = [{ role: 'user', content: 'hello' }];
+        return JSON.stringify(
+          provider.type === 'ANTHROPIC'
+            ? { model: routed.upstreamModel, max_tokens: 32, messages }
+            : { model: routed.upstreamModel, messages },
+        );
+      },
+    };
+    const response = await makeCaller().call(request, [target('failing', 0), target('anthropic', 1)], {
+      deadlineMs: 5_000,
+    });
+    expect(response.provider).toEqual({ id: 'anthropic', name: 'anthropic', type: 'ANTHROPIC' });
+    expect(JSON.parse(await readText(response.body))).toMatchObject({ type: 'message', role: 'assistant' });
+    expect(built).toEqual(['failing', 'anthropic']);
+    expect(failing.hits).toBe(2);
+    expect(healthy.received[0]).toMatchObject({ 'x-api-key': 'sk-ant', 'anthropic-version': '2023-06-01' });
+    expect(healthy.received[0]?.authorization).toBeUndefined();
+  });
+
   it('retries a 500 with backoff, then falls back to the next priority', async () => {
     const response = await makeCaller().call(chat(), [target('healthy', 1), target('failing', 0)], {
       deadlineMs: 5_000,
@@ -173,6 +201,7 @@ describe('UpstreamCaller against mock-provider', () => {
     expect(failure.httpStatus).toBe(502);
     expect(failure.upstreamStatus).toBe(500);
     expect(JSON.parse(failure.upstreamBody ?? '{}')).toHaveProperty('error.type');
+    expect(failure.upstreamProvider).toEqual({ id: 'failing', name: 'failing', type: 'OPENAI_COMPATIBLE' });
   });
 
   it('does not retry a 4xx that is about the request', async () => {

@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders } from 'node:http';
-import { type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type Pool } from 'undici';
 import {
   backoffDelayMs,
@@ -13,11 +13,12 @@ import {
 } from '@gatehouse/domain';
 import { type CircuitBreakers } from './circuit-breakers';
 import { upstreamRequestHeaders } from './upstream-headers';
-import { type UpstreamPools } from './upstream-pools';
+import { type ResolvedUpstream, type UpstreamPools } from './upstream-pools';
 import { UpstreamError, type UpstreamErrorKind } from './upstream.error';
 import {
   type UpstreamAttempt,
   type UpstreamCallOptions,
+  type UpstreamProviderSummary,
   type UpstreamRequest,
   type UpstreamResponse,
   type UpstreamTarget,
@@ -64,6 +65,14 @@ interface LastFailure {
   status?: number;
   body?: string;
   headers?: IncomingHttpHeaders;
+  provider?: UpstreamProviderSummary;
+}
+
+/** One target's request, built once before its first attempt: where it goes, what it sends. */
+interface PreparedRequest {
+  resolved: ResolvedUpstream;
+  headers: Record<string, string | string[]>;
+  body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -109,24 +118,30 @@ export class UpstreamCaller {
         upstreamStatus: failure?.status,
         upstreamBody: failure?.body,
         upstreamHeaders: failure?.headers,
+        upstreamProvider: failure?.provider,
         attempts,
       });
     };
 
     targets: for (const target of orderByPriorityAndWeight(targets, this.random)) {
-      if (!this.pools.has(target.providerId)) {
+      const provider = this.pools.provider(target.providerId);
+      if (provider === undefined) {
         notConfigured += 1;
         attempts.push({ ...targetIds(target), outcome: 'not_configured', durationMs: 0 });
         continue;
       }
+      let prepared: PreparedRequest | undefined;
       for (let retry = 0; retry < this.retry.maxAttemptsPerTarget; retry++) {
         if (attemptsMade >= this.retry.maxAttempts) break targets;
+        // A request that may not be repeated gets one attempt, on whichever target it went to.
+        if (attemptsMade > 0 && request.mayRetry?.() === false) break targets;
         const remaining = deadline - this.clock();
         if (remaining <= 0) fail('timeout', `no upstream answered within ${options.deadlineMs} ms`);
         if (request.signal?.aborted) fail('client_aborted', 'the client went away');
 
-        // Throws for a path that could leave the provider's origin: a programming error, never retried.
-        const resolved = this.pools.resolve(target.providerId, request.path);
+        // Before the breaker is acquired, so that a throwing builder cannot leave a half-open probe taken.
+        prepared ??= this.prepare(request, target, provider);
+        const { resolved, headers, body } = prepared;
         const breaker = this.breakers.for(target);
         if (!breaker.tryAcquire()) {
           if (retry === 0) circuitOpen += 1;
@@ -136,14 +151,6 @@ export class UpstreamCaller {
 
         attemptsMade += 1;
         const attemptStarted = this.clock();
-        const body = request.body?.(target);
-        const headers = upstreamRequestHeaders(
-          resolved.provider,
-          request.headers,
-          body !== undefined && request.headers['content-type'] === undefined
-            ? { 'content-type': 'application/json' }
-            : {},
-        );
         const result = await this.attempt(resolved.pool, resolved.path, request, headers, body, remaining);
         const durationMs = this.clock() - attemptStarted;
 
@@ -155,11 +162,13 @@ export class UpstreamCaller {
           }
           breaker.recordFailure();
           last = { kind: result.outcome === 'timeout' ? 'timeout' : 'connection' };
+          if (request.mayRetry?.() === false) break targets;
           if (!(await this.backOff(retry, null, deadline, request.signal))) continue targets;
           continue;
         }
 
-        if (result.status < 400) {
+        // A pass-through call's answer is whatever the upstream said; that it answered is all the breaker learns.
+        if (result.status < 400 || request.passThrough === true) {
           breaker.recordSuccess();
           attempts.push({ ...targetIds(target), outcome: 'success', status: result.status, durationMs });
           result.finish();
@@ -169,14 +178,14 @@ export class UpstreamCaller {
             headers: result.headers,
             body: result.body,
             target,
-            provider: { id: resolved.provider.id, name: resolved.provider.name, type: resolved.provider.type },
+            provider,
             attempts,
           };
         }
 
         const errorBody = await readCapped(result.body, UPSTREAM_ERROR_BODY_LIMIT).finally(result.finish);
         attempts.push({ ...targetIds(target), outcome: 'status', status: result.status, durationMs });
-        last = { kind: 'upstream_status', status: result.status, body: errorBody, headers: result.headers };
+        last = { kind: 'upstream_status', status: result.status, body: errorBody, headers: result.headers, provider };
 
         if (isRetryableStatus(result.status)) {
           breaker.recordFailure();
@@ -206,6 +215,30 @@ export class UpstreamCaller {
   }
 
   /**
+   * The target's path, headers and body. The path and body may depend on the provider's API (a model's targets
+   * may speak different ones). Throws `UpstreamOriginRefusedError` for a path that could leave the provider's
+   * origin (a programming error, never retried), and whatever a body builder throws.
+   */
+  private prepare(
+    request: UpstreamRequest,
+    target: UpstreamTarget,
+    provider: UpstreamProviderSummary,
+  ): PreparedRequest {
+    const path = typeof request.path === 'function' ? request.path(target, provider) : request.path;
+    const resolvedPath = this.pools.resolve(target.providerId, path);
+    const resolved =
+      request.query === undefined ? resolvedPath : { ...resolvedPath, path: `${resolvedPath.path}?${request.query}` };
+    const body = request.body?.(target, provider);
+    const headers = upstreamRequestHeaders(resolved.provider, request.headers, {
+      ...(body !== undefined && request.passThrough !== true && request.headers['content-type'] === undefined
+        ? { 'content-type': 'application/json' }
+        : {}),
+      ...(request.bodyLength === undefined ? {} : { 'content-length': String(request.bodyLength) }),
+    });
+    return { resolved, headers, body };
+  }
+
+  /**
    * Waits before retrying the same target: the upstream's own `retry-after` when it sent one, otherwise
    * full-jitter backoff. False when there is no retry left on this target or the wait would not fit in the
    * deadline: then the caller falls back to the next target at once, rather than sleeping through the budget.
@@ -228,7 +261,7 @@ export class UpstreamCaller {
     path: string,
     request: UpstreamRequest,
     headers: Record<string, string | string[]>,
-    body: string | Uint8Array | undefined,
+    body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined,
     remainingMs: number,
   ): Promise<AttemptResult> {
     const controller = new AbortController();
@@ -242,7 +275,11 @@ export class UpstreamCaller {
         path,
         method: request.method,
         headers,
-        body,
+        // A fresh stream per attempt over a streamed body: undici destroys the one of a failed attempt.
+        body:
+          body === undefined || typeof body === 'string' || body instanceof Uint8Array
+            ? body
+            : Readable.from(body, { objectMode: false }),
         signal: controller.signal,
       });
       let finished = false;

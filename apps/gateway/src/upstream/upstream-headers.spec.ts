@@ -62,6 +62,18 @@ describe('upstream headers', () => {
     expect(headers.authorization).toBeUndefined();
   });
 
+  it("keeps Anthropic's headers off requests to OpenAI-format providers, and on those to Anthropic", () => {
+    const withVersion = { ...client, 'anthropic-version': '2023-06-01' };
+    for (const type of ['OPENAI', 'OPENAI_COMPATIBLE'] as const) {
+      const headers = upstreamRequestHeaders({ type, credential: null }, withVersion);
+      expect(Object.keys(headers).filter((name) => name.startsWith('anthropic-'))).toEqual([]);
+    }
+    expect(upstreamRequestHeaders({ type: 'ANTHROPIC', credential: null }, withVersion)).toMatchObject({
+      'anthropic-beta': 'tools-2024',
+      'anthropic-version': '2023-06-01',
+    });
+  });
+
   it('sends no auth header when the provider has no credential, and never the client one', () => {
     const headers = upstreamRequestHeaders({ type: 'OPENAI_COMPATIBLE', credential: null }, client);
     expect(headers.authorization).toBeUndefined();

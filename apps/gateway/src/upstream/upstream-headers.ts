@@ -74,13 +74,21 @@ export function providerAuthHeaders(
   return provider.credential === null ? {} : { authorization: `Bearer ${provider.credential}` };
 }
 
-/** Client headers plus provider auth: the complete header set of an upstream request. */
+/**
+ * Client headers plus provider auth: the complete header set of an upstream request. Anthropic's own headers
+ * (`anthropic-version`, `anthropic-beta`) stay off requests to OpenAI-format providers: an Anthropic client's
+ * request translated for such a provider must not carry them.
+ */
 export function upstreamRequestHeaders(
   provider: Pick<UpstreamProvider, 'type' | 'credential'>,
   clientHeaders: IncomingHttpHeaders,
   extra: Record<string, string> = {},
 ): Record<string, string | string[]> {
-  return { ...forwardableRequestHeaders(clientHeaders), ...extra, ...providerAuthHeaders(provider, clientHeaders) };
+  let forwarded = forwardableRequestHeaders(clientHeaders);
+  if (provider.type === 'OPENAI' || provider.type === 'OPENAI_COMPATIBLE') {
+    forwarded = Object.fromEntries(Object.entries(forwarded).filter(([name]) => !name.startsWith('anthropic-')));
+  }
+  return { ...forwarded, ...extra, ...providerAuthHeaders(provider, clientHeaders) };
 }
 
 /**

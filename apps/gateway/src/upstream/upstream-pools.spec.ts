@@ -43,6 +43,12 @@ describe('UpstreamPools', () => {
     },
   );
 
+  it("tells a configured provider's type, never its credential", async () => {
+    await pools.setProviders([{ ...provider('a', 'https://api.example.com'), type: 'ANTHROPIC', credential: 'sk' }]);
+    expect(pools.provider('a')).toEqual({ id: 'a', name: 'a', type: 'ANTHROPIC' });
+    expect(pools.provider('unknown')).toBeUndefined();
+  });
+
   it('refuses a provider that is not configured', () => {
     expect(() => pools.resolve('unknown', '/v1/chat/completions')).toThrow(UpstreamOriginRefusedError);
   });

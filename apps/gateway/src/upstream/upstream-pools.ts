@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { UpstreamOriginRefusedError } from './upstream.error';
-import { type UpstreamProvider } from './upstream.types';
+import { type UpstreamProvider, type UpstreamProviderSummary } from './upstream.types';
 
 export interface UpstreamPoolOptions {
   /** TCP + TLS handshake. */
@@ -20,7 +20,8 @@ export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = {
   headersTimeoutMs: 120_000,
   bodyTimeoutMs: 120_000,
   keepAliveTimeoutMs: 30_000,
-  connections: 256,
+  // A stream holds its connection for its whole length: this bounds concurrent streams per provider origin.
+  connections: 2_048,
 };
 
 /** Where one request of a provider goes: its pool and the request-target path on that pool's origin. */
@@ -73,6 +74,12 @@ export class UpstreamPools {
 
   has(providerId: string): boolean {
     return this.providers.has(providerId);
+  }
+
+  /** A configured provider's id, name and type (which API it speaks), never its credential; undefined if unknown. */
+  provider(providerId: string): UpstreamProviderSummary | undefined {
+    const provider = this.providers.get(providerId);
+    return provider === undefined ? undefined : { id: provider.id, name: provider.name, type: provider.type };
   }
 
   get configuredOrigins(): string[] {

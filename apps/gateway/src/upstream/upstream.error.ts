@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders } from 'node:http';
-import { type UpstreamAttempt } from './upstream.types';
+import { type UpstreamAttempt, type UpstreamProviderSummary } from './upstream.types';
 
 /**
  * - `timeout`: the deadline ran out, or the last attempt timed out (→ 504);
@@ -18,6 +18,8 @@ export interface UpstreamErrorDetails {
   /** The last error response's body, capped (UPSTREAM_ERROR_BODY_LIMIT). Provider-shaped; never holds our credential. */
   upstreamBody?: string;
   upstreamHeaders?: IncomingHttpHeaders;
+  /** The provider that sent that error response: its type says which API's shape `upstreamBody` is in. */
+  upstreamProvider?: UpstreamProviderSummary;
   attempts: UpstreamAttempt[];
 }
 
@@ -25,6 +27,7 @@ export class UpstreamError extends Error {
   readonly upstreamStatus: number | undefined;
   readonly upstreamBody: string | undefined;
   readonly upstreamHeaders: IncomingHttpHeaders | undefined;
+  readonly upstreamProvider: UpstreamProviderSummary | undefined;
   readonly attempts: UpstreamAttempt[];
 
   constructor(
@@ -37,6 +40,7 @@ export class UpstreamError extends Error {
     this.upstreamStatus = details.upstreamStatus;
     this.upstreamBody = details.upstreamBody;
     this.upstreamHeaders = details.upstreamHeaders;
+    this.upstreamProvider = details.upstreamProvider;
     this.attempts = details.attempts;
   }
 

@@ -23,17 +23,45 @@ export interface UpstreamTarget {
   priority: number;
 }
 
+/** What a request builder may know of the provider it is sending to: never its credential. */
+export type UpstreamProviderSummary = Pick<UpstreamProvider, 'id' | 'name' | 'type'>;
+
+/** The methods an upstream call may use: the endpoints' own, and whatever an HTTP product forwards. */
+export type UpstreamMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
 export interface UpstreamRequest {
-  method: 'GET' | 'POST';
+  method: UpstreamMethod;
   /**
    * The fixed API path appended to the provider's base URL (`/v1/chat/completions`), chosen by the endpoint,
-   * never taken from the client. Must start with a single `/`.
+   * never taken from the client. Must start with a single `/`. A function when it depends on the target's
+   * provider: a model's targets may speak different APIs (OpenAI's `/v1/chat/completions`, Anthropic's
+   * `/v1/messages`).
    */
-  path: string;
+  path: string | ((target: UpstreamTarget, provider: UpstreamProviderSummary) => string);
+  /** A raw query string (no `?`), appended once the path is resolved: an HTTP product forwards the client's. */
+  query?: string;
   /** The client's headers; hop-by-hop, auth and framing headers are dropped before forwarding. */
   headers: IncomingHttpHeaders;
-  /** The body for a given target (each target has its own upstream model name). */
-  body?: (target: UpstreamTarget) => string | Uint8Array;
+  /**
+   * The body for a given target: each target has its own upstream model name, and its provider's API decides
+   * the body's format. Computed once per target, before its first attempt.
+   */
+  body?: (target: UpstreamTarget, provider: UpstreamProviderSummary) => string | Uint8Array | AsyncIterable<Uint8Array>;
+  /**
+   * The body's length when known in advance, sent as `content-length`. An `AsyncIterable` body is streamed as it
+   * is read, each attempt iterating it anew; without a length it goes chunked.
+   */
+  bodyLength?: number;
+  /**
+   * Asked before any attempt after the first: false means no other attempt at all, on this target or another (a
+   * non-idempotent method, or a streamed body an attempt has started reading). Absent: retries as usual.
+   */
+  mayRetry?: () => boolean;
+  /**
+   * A transparent proxy call (HTTP products): any upstream response is the answer, whatever its status, returned
+   * unread and never retried on its status; and the body's content type is the client's, never defaulted to JSON.
+   */
+  passThrough?: boolean;
   /** The client's lifetime: aborting it cancels the attempt in flight and, later, the streamed body. */
   signal?: AbortSignal;
 }
@@ -64,6 +92,6 @@ export interface UpstreamResponse {
   /** The body, not yet read. Reading starts the stream; destroying it cancels the upstream request. */
   body: Readable;
   target: UpstreamTarget;
-  provider: Pick<UpstreamProvider, 'id' | 'name' | 'type'>;
+  provider: UpstreamProviderSummary;
   attempts: UpstreamAttempt[];
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { base64Key32, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
@@ -9,6 +10,17 @@ export const gatewayConfigSchema = z
     GATEWAY_PORT: port(8080),
     /** The admin API's key: the gateway decrypts the provider credentials it stored. */
     CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_ENCRYPTION_KEY),
+    /**
+     * Where usage events wait, on disk, while Redis refuses them; replayed when it is back. One directory per
+     * gateway instance (the instance locks it). Default: `var/spool/gateway-<port>` under the working directory.
+     */
+    GATEWAY_USAGE_SPOOL_DIR: z.string().min(1).optional(),
+    /** Open connections per upstream origin, at most. A stream holds one for its whole length. */
+    GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(2_048),
+    /** Usage events go to the queue in batches of at most this many... */
+    GATEWAY_USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+    /** ...or after this long, whichever comes first. */
+    GATEWAY_USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(50),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
@@ -19,6 +31,12 @@ export const gatewayConfigSchema = z
     ...infrastructureSection(env),
     http: { host: env.GATEWAY_HOST, port: env.GATEWAY_PORT },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
+    upstream: { connectionsPerOrigin: env.GATEWAY_UPSTREAM_CONNECTIONS },
+    usage: {
+      spoolDir: path.resolve(env.GATEWAY_USAGE_SPOOL_DIR ?? path.join('var', 'spool', `gateway-${env.GATEWAY_PORT}`)),
+      batchSize: env.GATEWAY_USAGE_BATCH_SIZE,
+      flushIntervalMs: env.GATEWAY_USAGE_FLUSH_INTERVAL_MS,
+    },
   }));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

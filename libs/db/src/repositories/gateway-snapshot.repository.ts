@@ -139,6 +139,25 @@ export class GatewaySnapshotRepository {
       },
     });
   }
+
+  /** Every published HTTP product with its upstream, in one query. */
+  async listPublishedHttpProducts(): Promise<GatewayHttpProduct[]> {
+    return this.db.product.findMany({
+      where: { kind: 'HTTP', status: 'PUBLISHED' },
+      select: { id: true, slug: true, httpProviderId: true, httpUpstreamPath: true },
+      orderBy: { slug: 'asc' },
+    });
+  }
+}
+
+/** A published HTTP product: what `/apis/{slug}/...` is forwarded to. */
+export interface GatewayHttpProduct {
+  id: string;
+  slug: string;
+  /** The provider whose base URL is the upstream origin; null only for a product saved without one. */
+  httpProviderId: string | null;
+  /** Prepended to the forwarded path (`/v2`); null or empty for none. */
+  httpUpstreamPath: string | null;
 }
 
 export interface GatewayModelTargets {

@@ -8,3 +8,4 @@ export * from './anthropic-to-openai-stream';
 export * from './anthropic-to-openai-request';
 export * from './openai-to-anthropic-response';
 export * from './openai-to-anthropic-stream';
+export * from './error-shapes';

@@ -200,3 +200,8 @@ export function createOpenAiToAnthropicStreamTranslator(
     usage: () => counts,
   };
 }
+
+/** The SSE frame for one Anthropic event: `event: <name>` and `data: <json>`, as Anthropic sends them. */
+export function anthropicSseFrame(output: AnthropicStreamEvent): string {
+  return `event: ${output.event}\ndata: ${JSON.stringify(output.data)}\n\n`;
+}

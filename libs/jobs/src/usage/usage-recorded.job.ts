@@ -15,13 +15,24 @@ export const usageRecordedV1Schema = z.object({
   productId: z.uuid().nullable(),
   model: z.string().min(1).max(200).nullable(),
   providerId: z.uuid().nullable(),
+  /** The target's model name at the provider (null when no target was reached, or for HTTP products). */
+  upstreamModel: z.string().min(1).max(200).nullable(),
   endpoint: z.string().min(1).max(200),
   statusCode: z.number().int().min(100).max(599),
   errorCode: z.string().max(100).nullable(),
+  /** From arrival to the last byte sent (or the client leaving). */
   latencyMs: z.number().int().nonnegative(),
+  /** From arrival to the upstream's response headers; null when no upstream answered. */
+  timeToFirstByteMs: z.number().int().nonnegative().nullable(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   cachedTokens: z.number().int().nonnegative(),
+  /**
+   * `upstream`: the provider's own counts; `estimate`: counted by the gateway from what was streamed (a cut
+   * stream); `unknown`: a model answered without counts (the tokens above are 0 and must not be priced as a
+   * free call); `none`: nothing to count (no model answered, or an HTTP product).
+   */
+  usageSource: z.enum(['upstream', 'estimate', 'unknown', 'none']),
   streamed: z.boolean(),
   cacheHit: z.boolean(),
   policyActions: z.array(z.string().max(200)).max(50),

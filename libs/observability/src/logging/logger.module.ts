@@ -19,6 +19,12 @@ export interface LoggerOptions {
   format: 'json' | 'pretty';
   /** Per-request access logs. The gateway turns them off on its hot path and records usage events instead. */
   logRequests?: boolean;
+  /**
+   * A request-scoped child logger (with the request bound to every line) for each request. It costs a logger, a
+   * serialised binding and an AsyncLocalStorage context per request, about 5 % of the gateway's CPU at load, so
+   * the gateway turns it off and names the request id in the lines it writes.
+   */
+  requestContext?: boolean;
 }
 
 @Module({})
@@ -28,6 +34,8 @@ export class LoggerModule {
       module: LoggerModule,
       imports: [
         PinoLoggerModule.forRoot({
+          // No route gets the middleware: nothing is bound per request.
+          ...(options.requestContext === false ? { forRoutes: [] } : {}),
           pinoHttp: {
             name: options.appName,
             level: options.level,

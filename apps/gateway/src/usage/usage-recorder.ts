@@ -1,0 +1,208 @@
+import { type ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
+import {
+  InvalidJobPayloadError,
+  JobName,
+  type JobProducer,
+  type UsageRecordedV1,
+  usageRecordedV1Schema,
+} from '@gatehouse/jobs';
+import { type RequestMeter } from './request-meter';
+import { toUsageEvent } from './usage-event';
+import { type UsageSpool } from './usage-spool';
+
+export interface UsageRecorderOptions {
+  /** Events per queue round trip, at most. */
+  batchSize: number;
+  /** How long an event may wait for its batch to fill. */
+  flushIntervalMs: number;
+  /** How often the spool is offered back to the queue while it holds events. */
+  replayIntervalMs: number;
+  /** A queue write that has not answered by then counts as refused, and its batch is spooled. */
+  enqueueTimeoutMs: number;
+}
+
+export const DEFAULT_USAGE_RECORDER_OPTIONS: UsageRecorderOptions = {
+  batchSize: 200,
+  flushIntervalMs: 50,
+  replayIntervalMs: 2_000,
+  enqueueTimeoutMs: 2_000,
+};
+
+/**
+ * Turns each request's meter into one `usage.recorded` job (ARCHITECTURE §3 step 10), cheaply: events wait in
+ * memory for up to `flushIntervalMs` and go to BullMQ in one round trip per batch. When Redis refuses a batch
+ * (down, or too slow to answer), the batch goes to the durable spool and is replayed, in order, once Redis takes
+ * writes again. Job ids are the request ids, so a batch that reached Redis after all and is replayed too is
+ * enqueued once; the worker's ingestion is idempotent on the request id besides.
+ *
+ * What is not on disk yet is at most one batch in memory (`flushIntervalMs`); a graceful shutdown flushes it.
+ */
+export class UsageRecorder {
+  private readonly logger = new Logger(UsageRecorder.name);
+  private buffer: UsageRecordedV1[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly replayTimer: NodeJS.Timeout;
+  private readonly settling = new Set<Promise<void>>();
+  private readonly flushing = new Set<Promise<void>>();
+  private replaying: Promise<void> | null = null;
+  private outage = false;
+  private closed = false;
+
+  constructor(
+    private readonly producer: JobProducer,
+    private readonly spool: UsageSpool,
+    private readonly options: UsageRecorderOptions = DEFAULT_USAGE_RECORDER_OPTIONS,
+  ) {
+    this.replayTimer = setInterval(() => void this.replaySpool(), options.replayIntervalMs).unref();
+    if (spool.size > 0) void this.replaySpool();
+  }
+
+  /** Events on disk, waiting for Redis. */
+  get spooled(): number {
+    return this.spool.size;
+  }
+
+  /**
+   * Records the request once its response is over: when `response` closes (finished, or cut by the client) and
+   * the work the meter waits for (a stream's usage report) has settled.
+   */
+  track(meter: RequestMeter, response: ServerResponse): void {
+    response.once('close', () => {
+      const outcome = {
+        statusCode: response.headersSent ? response.statusCode : null,
+        completed: response.writableFinished,
+        endedAt: performance.now(),
+      };
+      const settled = meter
+        .settle()
+        .then((reading) => {
+          if (reading !== null) this.record(toUsageEvent(reading, outcome));
+        })
+        .catch((error: unknown) => this.logger.error({ err: error }, 'a usage event could not be built'))
+        .finally(() => this.settling.delete(settled));
+      this.settling.add(settled);
+    });
+  }
+
+  record(event: UsageRecordedV1): void {
+    this.buffer.push(event);
+    // flush() never rejects: a refused batch goes to the spool.
+    if (this.buffer.length >= this.options.batchSize) {
+      void this.flush();
+    } else {
+      this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+    }
+  }
+
+  /** Sends what is buffered now; resolves when it is in Redis or on disk. */
+  flush(): Promise<void> {
+    if (this.flushTimer !== null) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (this.buffer.length === 0) return Promise.resolve();
+    const batch = this.buffer;
+    this.buffer = [];
+    const done = this.send(batch).finally(() => this.flushing.delete(done));
+    this.flushing.add(done);
+    return done;
+  }
+
+  /**
+   * For a graceful shutdown, after the HTTP server stopped taking requests and finished the open ones: waits for
+   * the last events to be built, flushes them, and gives the spool one more chance.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.replayTimer);
+    await Promise.allSettled([...this.settling]);
+    await this.flush();
+    await Promise.allSettled([...this.flushing]);
+    if (this.spool.size > 0) await this.replaySpool();
+    if (this.spool.size > 0) {
+      this.logger.warn({ spooled: this.spool.size }, 'usage events stay in the spool for the next start');
+    }
+    this.spool.close();
+  }
+
+  private async send(batch: UsageRecordedV1[]): Promise<void> {
+    // While events wait on disk, new ones queue behind them, so that the queue receives them in order.
+    if (this.spool.size > 0 && !this.closed) {
+      await this.spool.append(batch);
+      void this.replaySpool();
+      return;
+    }
+    try {
+      await this.enqueue(batch);
+    } catch (error) {
+      if (error instanceof InvalidJobPayloadError) return this.sendValid(batch);
+      await this.spoolAfterFailure(batch, error);
+    }
+  }
+
+  /**
+   * A batch the producer refused as malformed (a bug in the gateway, never Redis's fault): the well-formed events
+   * go on; each malformed one is logged whole, for a fix and a manual replay, rather than spooled to block the
+   * spool forever.
+   */
+  private async sendValid(batch: UsageRecordedV1[]): Promise<void> {
+    const valid: UsageRecordedV1[] = [];
+    for (const event of batch) {
+      const parsed = usageRecordedV1Schema.safeParse(event);
+      if (parsed.success) valid.push(event);
+      else this.logger.error({ event, problems: parsed.error.issues }, 'a malformed usage event was not queued');
+    }
+    if (valid.length > 0 && valid.length < batch.length) await this.send(valid);
+  }
+
+  private async spoolAfterFailure(batch: UsageRecordedV1[], error: unknown): Promise<void> {
+    try {
+      await this.spool.append(batch);
+    } catch (spoolError) {
+      // The disk refused too: the only place left is memory, until the next flush tries again.
+      this.logger.error({ err: spoolError, events: batch.length }, 'usage events could not be spooled');
+      this.buffer.unshift(...batch);
+      return;
+    }
+    if (!this.outage) {
+      this.outage = true;
+      this.logger.warn(
+        { err: error, spoolDirectory: this.spool.directory },
+        'the usage queue refused events; spooling them to disk until Redis is back',
+      );
+    }
+  }
+
+  private replaySpool(): Promise<void> {
+    if (this.spool.size === 0) return Promise.resolve();
+    this.replaying ??= this.spool
+      .replay((events) => this.enqueue(events), this.options.batchSize)
+      .then((sent) => {
+        if (this.outage && this.spool.size === 0) {
+          this.outage = false;
+          this.logger.log({ replayed: sent }, 'the usage queue is back; the spool is replayed');
+        }
+      })
+      .catch(() => undefined) // Still refused: the next tick tries again.
+      .finally(() => {
+        this.replaying = null;
+      });
+    return this.replaying;
+  }
+
+  private enqueue(events: UsageRecordedV1[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the usage queue did not answer within ${this.options.enqueueTimeoutMs} ms`)),
+        this.options.enqueueTimeoutMs,
+      );
+    });
+    return Promise.race([
+      this.producer.enqueueBulk(JobName.UsageRecorded, events, (event) => event.requestId),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
+  }
+}

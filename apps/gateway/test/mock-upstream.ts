@@ -1,0 +1,28 @@
+import { type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { mockProviderConfigSchema, parseConfig } from '@gatehouse/config';
+import { type FastifyInstance } from 'fastify';
+// The deterministic upstream, in-process: the upstream of every integration test (ARCHITECTURE §1).
+import { buildMockProvider } from '../../mock-provider/src/app';
+
+export interface RunningMock {
+  url: string;
+  /** Every response the mock started, to see whether the gateway hung up on it. */
+  responses: ServerResponse[];
+  close(): Promise<void>;
+}
+
+/** mock-provider on a free port of 127.0.0.1, configured by its environment variables (`MOCK_STATUS`, ...). */
+export async function startMockProvider(env: Record<string, string> = {}): Promise<RunningMock> {
+  const app: FastifyInstance = buildMockProvider(
+    parseConfig('mock-provider', mockProviderConfigSchema, { LOG_LEVEL: 'silent', ...env }),
+  );
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const responses: ServerResponse[] = [];
+  app.server.prependListener('request', (_request: unknown, response: ServerResponse) => responses.push(response));
+  return {
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    responses,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,100 @@
+import { type Limits } from '@gatehouse/contracts';
+import { createPrismaClient, dropDatabase } from '@gatehouse/db';
+import { generateApiKey } from '@gatehouse/domain';
+import { type Redis } from 'ioredis';
+import { npmPath, runTool, toolEnvironment } from './tool-run';
+
+const MIGRATE_TIMEOUT_MS = 120_000;
+const SEED_TIMEOUT_MS = 120_000;
+
+/**
+ * The plan's limits lifted for the benchmark's subscription, as an admin's overrides would: huge, not null, so
+ * that a limiter (when the gateway has one) still runs its checks on every request, yet never refuses one.
+ * The benchmark measures what the gateway costs, not the demo plan's 60 requests a minute.
+ */
+const BENCH_LIMIT_OVERRIDES = {
+  rpm: 2_000_000_000,
+  tpm: 2_000_000_000,
+  concurrency: 1_000_000,
+  dailyTokens: 1e15,
+  monthlyTokens: 1e15,
+  monthlyCalls: 1e15,
+  monthlyBudgetUsd: '999999999999',
+} satisfies Limits;
+
+export interface BenchKey {
+  tenantId: string;
+  /** The secret: goes into request headers over IPC only, never printed or logged. */
+  key: string;
+  hash: string;
+}
+
+/**
+ * A fresh database for the benchmark: dropped, migrated and seeded through the workspace's own scripts
+ * (`npm run db:migrate`, `npm run db:seed`, the mock provider pointing at `mockProviderUrl`).
+ */
+export async function createBenchDatabase(root: string, databaseUrl: string, mockProviderUrl: string): Promise<void> {
+  await dropDatabase(databaseUrl);
+  const npm = npmPath();
+  await runTool('db:migrate', npm, ['run', '--silent', 'db:migrate'], {
+    cwd: root,
+    env: toolEnvironment(root, { DATABASE_URL: databaseUrl }),
+    timeoutMs: MIGRATE_TIMEOUT_MS,
+  });
+  await runTool('db:seed', npm, ['run', '--silent', 'db:seed'], {
+    cwd: root,
+    env: toolEnvironment(root, { DATABASE_URL: databaseUrl, MOCK_PROVIDER_URL: mockProviderUrl }),
+    timeoutMs: SEED_TIMEOUT_MS,
+  });
+}
+
+/**
+ * A tenant with an approved subscription to the seeded `demo` product on `demo-free` (the auto-approved plan,
+ * limits lifted) and a live key, written directly with Prisma as the gateway's integration harness does.
+ */
+export async function createBenchKey(databaseUrl: string): Promise<BenchKey> {
+  const db = createPrismaClient({ url: databaseUrl, applicationName: 'gatehouse-bench', maxConnections: 2 });
+  try {
+    const product = await db.product.findUniqueOrThrow({ where: { slug: 'demo' }, select: { id: true } });
+    const plan = await db.plan.findUniqueOrThrow({
+      where: { productId_name: { productId: product.id, name: 'demo-free' } },
+      select: { id: true },
+    });
+    const tenant = await db.tenant.create({ data: { name: 'Benchmark' }, select: { id: true } });
+    await db.subscription.create({
+      data: {
+        tenantId: tenant.id,
+        productId: product.id,
+        planId: plan.id,
+        status: 'APPROVED',
+        limitOverrides: BENCH_LIMIT_OVERRIDES,
+      },
+    });
+    const generated = generateApiKey('live');
+    await db.apiKey.create({
+      data: {
+        tenantId: tenant.id,
+        name: 'benchmark',
+        prefix: generated.prefix,
+        hash: generated.hash,
+        last4: generated.last4,
+        mode: 'LIVE',
+      },
+    });
+    return { tenantId: tenant.id, key: generated.key, hash: generated.hash };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Deletes every Redis key under `prefix` (the benchmark's own, hash-tagged: `{gatehouse-bench}`). */
+export async function clearRedisPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
