@@ -685,7 +685,7 @@ async function main(options: Options): Promise<number> {
 
     process.stdout.write(`\n${report.sections.join('\n\n')}\n\n${report.reading.join('\n\n')}\n`);
     if (!options.printOnly) {
-      appendResults(path.join(ROOT, RESULTS_FILE), {
+      await appendResults(path.join(ROOT, RESULTS_FILE), {
         title: `gateway, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
         facts,
         table: report.sections.join('\n\n'),

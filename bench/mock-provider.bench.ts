@@ -417,7 +417,7 @@ async function main(options: Options): Promise<number> {
 
   process.stdout.write(`\n${table}\n\n${reading.join('\n\n')}\n`);
   if (!options.printOnly) {
-    appendResults(path.join(ROOT, RESULTS_FILE), {
+    await appendResults(path.join(ROOT, RESULTS_FILE), {
       title: `mock-provider, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       facts,
       table,

@@ -1,3 +1,4 @@
+import * as prettier from 'prettier';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LoadMeasurement } from './load-run';
 
@@ -103,8 +104,11 @@ difference between two sections. Compare numbers only between sections with the 
 always against the baseline of the same section: the machine is shared and its floor moves.
 `;
 
-/** Appends a section to the results file, creating the file (with its header) if it is absent. */
-export function appendResults(path: string, section: ResultsSection): void {
+/**
+ * Appends a section to the results file, creating the file (with its header) if it is absent, then formats the
+ * file with the repository's Prettier settings, so that `npm test`'s format check passes on a committed result.
+ */
+export async function appendResults(path: string, section: ResultsSection): Promise<void> {
   const text = [
     `## ${section.title}`,
     '',
@@ -115,5 +119,7 @@ export function appendResults(path: string, section: ResultsSection): void {
     ...section.reading.map((paragraph) => `${paragraph}\n`),
   ].join('\n');
   const previous = existsSync(path) ? readFileSync(path, 'utf8').trimEnd() : RESULTS_HEADER.trimEnd();
-  writeFileSync(path, `${previous}\n\n${text.trimEnd()}\n`);
+  const markdown = `${previous}\n\n${text.trimEnd()}\n`;
+  const options = await prettier.resolveConfig(path);
+  writeFileSync(path, await prettier.format(markdown, { ...options, filepath: path }));
 }
