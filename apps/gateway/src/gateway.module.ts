@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type GatewayConfig } from '@gatehouse/config';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
-import { RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import { type LimitsEngineOptions, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
 import { AuthModule } from './auth/auth.module';
 import { type KeySnapshotCacheOptions } from './auth/key-snapshot.cache';
 import { CommonModule } from './common/common.module';
@@ -12,6 +12,7 @@ import { GATEWAY_CONFIG } from './gateway.constants';
 import { HttpProductsModule } from './http-products/http-products.module';
 import { MessagesModule } from './messages/messages.module';
 import { ModelsModule } from './models/models.module';
+import { LimitsModule } from './limits/limits.module';
 import { UpstreamModule } from './upstream/upstream.module';
 import { type UsageRecorderOptions } from './usage/usage-recorder';
 import { UsageModule } from './usage/usage.module';
@@ -20,6 +21,8 @@ import { UsageModule } from './usage/usage.module';
 export interface GatewayModuleOptions {
   keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
   usageRecorder?: Partial<UsageRecorderOptions>;
+  /** Tests pass a clock or shorter timeouts. */
+  limitsEngine?: LimitsEngineOptions;
 }
 
 @Module({})
@@ -51,6 +54,15 @@ export class GatewayModule {
           }),
           global: true,
         },
+        LimitsModule.forRoot({
+          redisUrl: config.redis.url,
+          keyPrefix: config.redis.keyPrefix,
+          engine: options.limitsEngine,
+          requestLimits: {
+            defaultMaxTokens: config.limits.defaultMaxTokens,
+            reservationTtlMs: config.limits.reservationTtlMs,
+          },
+        }),
         UsageModule.forRoot({
           redisUrl: config.redis.url,
           keyPrefix: config.redis.keyPrefix,

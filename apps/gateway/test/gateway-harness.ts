@@ -25,6 +25,22 @@ export interface GatewayResponse<Body = unknown> {
   headers: Headers;
 }
 
+/**
+ * Subscription overrides that lift every limit of a demo plan, for tests about something else (demo-free allows 60
+ * requests a minute, 4 at a time, and has quotas that fail closed when Redis is away).
+ */
+export const NO_LIMITS = {
+  rpm: null,
+  rpmBurst: null,
+  tpm: null,
+  tpmBurst: null,
+  concurrency: null,
+  dailyTokens: null,
+  monthlyTokens: null,
+  monthlyCalls: null,
+  monthlyBudgetUsd: null,
+} as const;
+
 export interface TestKey extends GeneratedApiKey {
   id: string;
   tenantId: string;
@@ -101,6 +117,19 @@ export class GatewayHarness {
     await this.db.$disconnect();
     await this.redis.cleanup();
     await this.database.drop();
+  }
+
+  /**
+   * One more gateway instance beside this one (same database, Redis prefix and configuration but its own usage
+   * spool), as behind a load balancer. Close it before this harness.
+   */
+  async startReplica(): Promise<{ url: string; app: NestFastifyApplication }> {
+    const spoolDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-replica-spool-'));
+    const app = await startGatewayApp(
+      { ...this.config, usage: { ...this.config.usage, spoolDir } },
+      this.moduleOptions,
+    );
+    return { url: await app.getUrl(), app };
   }
 
   /** Stops the gateway app (a graceful shutdown), keeping the database and Redis prefix for a `restart`. */

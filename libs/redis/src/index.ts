@@ -4,3 +4,4 @@ export * from './redis.constants';
 export * from './redis.module';
 export * from './redis-health.probe';
 export * from './invalidation.publisher';
+export * from './limits';

@@ -207,11 +207,17 @@ describe('catalog (admin API)', () => {
       name: 'Priced',
       kind: 'LLM',
     });
+    messages.length = 0;
     const model = await asAdmin<AdminModelResponse>(
       'POST',
       `/admin/products/${product.body.id}/models`,
       modelBody('priced-chat'),
     );
+    // A model's first price and every price change reload the gateways' catalog, which carries the prices.
+    const productAnnounced = () =>
+      eventually(() => messages.some((m) => m.kind === 'product' && m.productId === product.body.id));
+    expect(await productAnnounced()).toBe(true);
+    messages.length = 0;
     const changed = await asAdmin<AdminModelResponse>(
       'PUT',
       `/admin/products/${product.body.id}/models/${model.body.id}/price`,
@@ -219,6 +225,7 @@ describe('catalog (admin API)', () => {
     );
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ inputPricePer1M: '2', outputPricePer1M: '8.5', cachedInputPricePer1M: null });
+    expect(await productAnnounced()).toBe(true);
 
     const history = await asAdmin<Page<ModelPriceResponse>>(
       'GET',

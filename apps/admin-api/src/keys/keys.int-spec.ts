@@ -25,6 +25,7 @@ interface KeyItem {
   lastUsedAt: string | null;
   expiresAt: string | null;
   subscriptionIds: string[];
+  limits: Record<string, unknown> | null;
 }
 interface KeyList {
   items: KeyItem[];
@@ -110,6 +111,7 @@ describe('API keys (admin API)', () => {
       lastUsedAt: null,
       expiresAt: null,
       subscriptionIds: [],
+      limits: null,
     });
 
     const rows = await harness.db.$queryRaw<
@@ -169,6 +171,65 @@ describe('API keys (admin API)', () => {
     expect(scoped.status).toBe(201);
     const list = await harness.request<KeyList>('GET', base(owner.tenantId), { token: owner.token });
     expect(list.body.items.find((item) => item.id === scoped.body.id)?.subscriptionIds).toEqual([own]);
+  });
+
+  it('narrows a key with limits of the same names: stored on the key, shown in the list, not in the create answer', async () => {
+    const created = await createKey(member, {
+      name: 'narrow',
+      limits: {
+        rpm: 10,
+        tpmBurst: 500,
+        monthlyTokens: 9_000_000_000,
+        monthlyBudgetUsd: '12.50',
+        allowedModels: ['demo-chat', 'demo-chat'],
+        concurrency: null,
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(Object.keys(created.body).sort()).toEqual(['expiresAt', 'id', 'name', 'prefix', 'secret']);
+    const stored = {
+      rpm: 10,
+      tpmBurst: 500,
+      monthlyTokens: 9_000_000_000,
+      monthlyBudgetUsd: '12.5',
+      allowedModels: ['demo-chat'],
+    };
+    const row = await harness.db.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.limits).toEqual(stored);
+    const list = await harness.request<KeyList>('GET', base(owner.tenantId), { token: viewer.token });
+    expect(list.body.items.find((item) => item.id === created.body.id)?.limits).toEqual(stored);
+    const audit = await harness.db.auditEvent.findFirstOrThrow({
+      where: { action: 'api_key.create', targetId: created.body.id },
+    });
+    expect(audit.after).toMatchObject({ limits: stored });
+
+    // Every name null, or an empty object, narrows nothing.
+    const none = await createKey(member, { name: 'not-narrow', limits: { rpm: null } });
+    expect(none.status).toBe(201);
+    expect((await harness.db.apiKey.findUniqueOrThrow({ where: { id: none.body.id } })).limits).toBeNull();
+  });
+
+  it('refuses a narrowing that is not positive, unknown names and an empty model list, naming the field', async () => {
+    const refused = await createKey(member, {
+      name: 'bad-narrow',
+      limits: { rpm: 0, rpmBurst: -1, tpm: 1.5, monthlyBudgetUsd: '0.00', allowedModels: [] },
+    });
+    expect(refused.status).toBe(400);
+    const fields = (refused.body as unknown as { details: { field: string }[] }).details.map((detail) => detail.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'limits.rpm',
+        'limits.rpmBurst',
+        'limits.tpm',
+        'limits.monthlyBudgetUsd',
+        'limits.allowedModels',
+      ]),
+    );
+    const unknown = await createKey(member, { name: 'bad-narrow', limits: { tokensPerDay: 5 } });
+    expect(unknown.status).toBe(400);
+    const float = await createKey(member, { name: 'bad-narrow', limits: { monthlyBudgetUsd: 12.5 } });
+    expect(float.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'limits.monthlyBudgetUsd' }] });
+    expect(await harness.db.apiKey.count({ where: { name: 'bad-narrow' } })).toBe(0);
   });
 
   it('rotates: old and new secrets both work during the grace period, only the new one after', async () => {

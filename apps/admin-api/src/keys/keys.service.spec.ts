@@ -1,5 +1,5 @@
 import { type ApiKeyListItem } from '@gatehouse/db';
-import { toApiKeyResponse } from './keys.service';
+import { keyLimitsToStore, toApiKeyResponse } from './keys.service';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
 
@@ -42,6 +42,7 @@ describe('toApiKeyResponse', () => {
       lastUsedAt: '2026-05-31T00:00:00.000Z',
       expiresAt: null,
       subscriptionIds: [],
+      limits: null,
     });
   });
 
@@ -55,5 +56,22 @@ describe('toApiKeyResponse', () => {
     expect(toApiKeyResponse(key({ expiresAt: now }), now).status).toBe('EXPIRED');
     expect(toApiKeyResponse(key({ expiresAt: new Date(now.getTime() + 1) }), now).status).toBe('ACTIVE');
     expect(toApiKeyResponse(key({ status: 'REVOKED', expiresAt: new Date(0) }), now).status).toBe('REVOKED');
+  });
+});
+
+describe('key limits', () => {
+  it('shows the narrowing stored on the key, known names only', () => {
+    const stored = { rpm: 10, monthlyBudgetUsd: '2.5', somethingElse: 1 };
+    expect(toApiKeyResponse(key({ limits: stored }), now).limits).toEqual({ rpm: 10, monthlyBudgetUsd: '2.5' });
+  });
+
+  it('stores only the names that narrow, the budget canonical and the models once', () => {
+    expect(keyLimitsToStore({ rpm: 10, tpm: null, monthlyBudgetUsd: '12.50', allowedModels: ['a', 'b', 'a'] })).toEqual(
+      { rpm: 10, monthlyBudgetUsd: '12.5', allowedModels: ['a', 'b'] },
+    );
+    expect(keyLimitsToStore({ rpm: null })).toBeNull();
+    expect(keyLimitsToStore({})).toBeNull();
+    expect(keyLimitsToStore(null)).toBeNull();
+    expect(keyLimitsToStore(undefined)).toBeNull();
   });
 });

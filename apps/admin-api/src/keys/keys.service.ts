@@ -7,6 +7,10 @@ import {
   type CreateApiKeyRequest,
   type CreatedApiKeyResponse,
   type InvalidationMessage,
+  type KeyLimitsInput,
+  LIMIT_NAMES,
+  type Limits,
+  readNarrowingLimits,
   type RotateApiKeyRequest,
   type RotatedApiKeyResponse,
   type TenantId,
@@ -19,7 +23,7 @@ import {
   ForeignSubscriptionError,
   TransactionRunner,
 } from '@gatehouse/db';
-import { generateApiKey } from '@gatehouse/domain';
+import { decimalToString, generateApiKey } from '@gatehouse/domain';
 import { InvalidationPublisher } from '@gatehouse/redis';
 import { AuditService } from '../audit/audit.service';
 import { type Actor } from '../auth/authenticated-user';
@@ -48,6 +52,7 @@ export class KeysService {
   async create(tenantId: TenantId, actor: Actor, request: CreateApiKeyRequest): Promise<CreatedApiKeyResponse> {
     const generated = generateApiKey(request.mode);
     const subscriptionIds = [...new Set(request.subscriptionIds ?? [])];
+    const limits = keyLimitsToStore(request.limits);
     const key = await this.transactions
       .run(async (tx) => {
         const created = await new ApiKeyRepository(tx).create(tenantId, {
@@ -58,6 +63,7 @@ export class KeysService {
           mode: MODE_BY_NAME[request.mode],
           expiresAt: request.expiresAt ? new Date(request.expiresAt) : null,
           createdById: actor.userId,
+          limits,
           subscriptionIds,
         });
         await this.audit.record(tx, {
@@ -195,6 +201,7 @@ export function toApiKeyResponse(key: ApiKeyListItem, now: Date): ApiKeyResponse
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     expiresAt: key.expiresAt?.toISOString() ?? null,
     subscriptionIds: key.subscriptionIds,
+    limits: readNarrowingLimits(key.limits),
   };
 }
 
@@ -209,7 +216,25 @@ function auditSnapshot(key: ApiKeyRecord, subscriptionIds: string[]) {
     status: key.status,
     expiresAt: key.expiresAt,
     subscriptionIds,
+    limits: readNarrowingLimits(key.limits),
   };
+}
+
+/**
+ * The narrowing as stored: only the names it narrows (null = not narrowed, so left out), the budget in its
+ * canonical form (`12.50` → `12.5`), models once each; null when it narrows nothing.
+ */
+export function keyLimitsToStore(input: KeyLimitsInput | null | undefined): Limits | null {
+  if (!input) return null;
+  const stored: Record<string, unknown> = {};
+  for (const name of LIMIT_NAMES) {
+    const value = input[name];
+    if (value === undefined || value === null) continue;
+    if (name === 'monthlyBudgetUsd') stored[name] = decimalToString(value as string);
+    else if (name === 'allowedModels') stored[name] = [...new Set(value as string[])];
+    else stored[name] = value;
+  }
+  return Object.keys(stored).length === 0 ? null : (stored as Limits);
 }
 
 function foreignSubscriptions(requested: string[], error: ForeignSubscriptionError): ApiError {

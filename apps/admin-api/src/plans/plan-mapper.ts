@@ -28,6 +28,7 @@ export function toPlanResponse(plan: Plan): PlanResponse {
     autoApprove: plan.autoApprove,
     limits: limitsFromPlanRow(plan),
     limitModes: limitModesFromJson(plan.limitModes),
+    quotaFailOpen: plan.quotaFailOpen,
     createdAt: plan.createdAt.toISOString(),
     updatedAt: plan.updatedAt.toISOString(),
   };

@@ -75,6 +75,68 @@ describe('plans (admin API)', () => {
     expect(created.status).toBe(201);
     expect(created.body.limits).toEqual(UNLIMITED);
     expect(created.body.autoApprove).toBe(false);
+    // Quotas fail closed unless the plan says otherwise, and every limit is enforced.
+    expect(created.body.quotaFailOpen).toBe(false);
+    expect(new Set(Object.values(created.body.limitModes))).toEqual(new Set(['enforce']));
+  });
+
+  it('sets quotaFailOpen and limitModes on create and update, and announces each change', async () => {
+    const created = await createPlan({
+      productId: demoProductId,
+      name: 'demo-fail-open',
+      quotaFailOpen: true,
+      limitModes: { monthlyTokens: 'monitor' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      quotaFailOpen: true,
+      limitModes: { monthlyTokens: 'monitor', rpm: 'enforce' },
+    });
+    expect((await harness.db.plan.findUniqueOrThrow({ where: { id: created.body.id } })).quotaFailOpen).toBe(true);
+
+    messages.length = 0;
+    const closed = await harness.request<PlanResponse>('PATCH', `/admin/plans/${created.body.id}`, {
+      token: admin.token,
+      body: { quotaFailOpen: false, limitModes: { rpm: 'monitor' } },
+    });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({
+      quotaFailOpen: false,
+      limitModes: { rpm: 'monitor', monthlyTokens: 'enforce' },
+    });
+    expect(await eventually(() => messages.some((m) => m.kind === 'plan' && m.planId === created.body.id))).toBe(true);
+
+    // Absent keeps: a PATCH of something else leaves both as they are.
+    const renamed = await harness.request<PlanResponse>('PATCH', `/admin/plans/${created.body.id}`, {
+      token: admin.token,
+      body: { description: 'closed again' },
+    });
+    expect(renamed.body).toMatchObject({ quotaFailOpen: false, limitModes: { rpm: 'monitor' } });
+    const audit = await harness.db.auditEvent.findFirst({
+      where: { action: 'plan.update', targetId: created.body.id },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(audit?.before).toMatchObject({ quotaFailOpen: true });
+    expect(audit?.after).toMatchObject({ quotaFailOpen: false });
+  });
+
+  it('refuses a mode for an unknown limit name, an unknown mode, and a non-boolean quotaFailOpen', async () => {
+    const response = await createPlan({
+      productId: demoProductId,
+      name: 'demo-bad-modes',
+      limitModes: { tokensPerDay: 'monitor', rpm: 'MONITOR' },
+      quotaFailOpen: 'yes',
+    });
+    expect(response.status).toBe(400);
+    const fields = (response.body as unknown as { details: { field: string }[] }).details.map((detail) => detail.field);
+    expect(fields).toEqual(expect.arrayContaining(['limitModes.rpm', 'quotaFailOpen']));
+    const unknownName = await createPlan({
+      productId: demoProductId,
+      name: 'demo-bad-modes',
+      limitModes: { tokensPerDay: 'monitor' },
+    });
+    expect(unknownName.status).toBe(400);
+    expect(unknownName.body).toMatchObject({ code: 'validation_failed' });
   });
 
   it('patches limits name by name: present replaces, null lifts, absent keeps', async () => {

@@ -66,6 +66,7 @@ export class PlansService {
         autoApprove: request.autoApprove,
         ...planLimitWrite(request.limits),
         limitModes: limitModesToJson(request.limitModes ?? {}),
+        quotaFailOpen: request.quotaFailOpen,
       });
       await this.audit.record(tx, {
         actor,
@@ -101,6 +102,7 @@ export class PlansService {
         autoApprove: request.autoApprove,
         ...(limits ? planLimitWrite(limits) : {}),
         ...(request.limitModes ? { limitModes: limitModesToJson(request.limitModes) } : {}),
+        quotaFailOpen: request.quotaFailOpen,
       });
       await this.audit.record(tx, {
         actor,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminOnly } from '../auth/access/access-rule';
@@ -11,6 +11,7 @@ import {
   CreateAdminTenantDto,
   CreatedAdminTenantDto,
   ListAdminTenantsQueryDto,
+  UpdateAdminTenantDto,
 } from './dto/create-admin-tenant.dto';
 
 @ApiTags('admin')
@@ -35,5 +36,11 @@ export class AdminTenantsController {
   @ZodResponse({ status: 200, type: AdminTenantDetailDto })
   get(@Param('tenantId') tenantId: string) {
     return this.tenants.get(tenantId);
+  }
+
+  @Patch(':tenantId')
+  @ZodResponse({ status: 200, type: AdminTenantDetailDto })
+  update(@Param('tenantId') tenantId: string, @Body() body: UpdateAdminTenantDto, @CurrentActor() actor: Actor) {
+    return this.tenants.update(actor, tenantId, body);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   type AdminTenantDetailResponse,
   type AdminTenantListQuery,
@@ -8,6 +8,7 @@ import {
   type CreateAdminTenantRequest,
   type CreatedAdminTenantResponse,
   type CreatedInvitationResponse,
+  type UpdateAdminTenantRequest,
 } from '@gatehouse/contracts';
 import {
   type MemberRecord,
@@ -17,6 +18,8 @@ import {
   TransactionRunner,
   UserRepository,
 } from '@gatehouse/db';
+import { type DecimalValue, decimalToString } from '@gatehouse/domain';
+import { InvalidationPublisher } from '@gatehouse/redis';
 import { AuditService } from '../audit/audit.service';
 import { type Actor } from '../auth/authenticated-user';
 import { ApiError } from '../common/errors/api-error';
@@ -25,12 +28,15 @@ import { InvitationsService } from './invitations.service';
 /** The platform admin's view of every tenant. Behind `@AdminOnly()`: the one place that reads across tenants. */
 @Injectable()
 export class AdminTenantsService {
+  private readonly logger = new Logger(AdminTenantsService.name);
+
   constructor(
     private readonly tenants: TenantRepository,
     private readonly memberships: MembershipRepository,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly invitations: InvitationsService,
+    private readonly invalidations: InvalidationPublisher,
   ) {}
 
   async list(query: AdminTenantListQuery): Promise<AdminTenantListResponse> {
@@ -90,6 +96,48 @@ export class AdminTenantsService {
     });
   }
 
+  /**
+   * Renames a tenant, moves it to another time zone or sets its tenant-wide monthly budget. The gateways carry
+   * the zone and the budget in every key snapshot of the tenant, so a change to either drops them.
+   */
+  async update(actor: Actor, tenantId: string, request: UpdateAdminTenantRequest): Promise<AdminTenantDetailResponse> {
+    const { before, after } = await this.transactions.run(async (tx) => {
+      const tenants = new TenantRepository(tx);
+      const found = await tenants.findWithCounts(tenantId);
+      if (!found) throw ApiError.notFound('Tenant');
+      // A platform admin may act on any tenant, and this one exists: the id is resolved.
+      const id = asTenantId(found.id);
+      await tenants.update(id, {
+        ...(request.name !== undefined ? { name: request.name } : {}),
+        ...(request.timeZone !== undefined ? { timeZone: request.timeZone } : {}),
+        ...(request.monthlyBudgetUsd !== undefined
+          ? { monthlyBudgetUsd: request.monthlyBudgetUsd === null ? null : decimalToString(request.monthlyBudgetUsd) }
+          : {}),
+      });
+      const after = await this.detail(tenants, new MembershipRepository(tx), id);
+      if (!after) throw new Error(`tenant ${id} vanished inside its updating transaction`);
+      const before = tenantSettings(found.name, found.timeZone, found.monthlyBudgetUsd);
+      await this.audit.record(tx, {
+        actor,
+        action: 'tenant.update',
+        targetType: 'tenant',
+        targetId: id,
+        tenantId: id,
+        before,
+        after: tenantSettings(after.name, after.timeZone, after.monthlyBudgetUsd),
+      });
+      return { before, after };
+    });
+    if (before.timeZone !== after.timeZone || before.monthlyBudgetUsd !== after.monthlyBudgetUsd) {
+      // After commit, so a gateway that reloads reads the new values. A lost message is bounded by the
+      // gateways' key-cache TTL; the write has happened either way, so it is logged, not returned.
+      await this.invalidations
+        .publish({ kind: 'tenant', tenantId: after.id })
+        .catch((error: unknown) => this.logger.error(`Tenant invalidation not published: ${String(error)}`));
+    }
+    return after;
+  }
+
   private async detail(
     tenants: TenantRepository,
     memberships: MembershipRepository,
@@ -100,6 +148,11 @@ export class AdminTenantsService {
     const owners = await memberships.listOwners(asTenantId(tenant.id));
     return toAdminTenantDetail(tenant, owners);
   }
+}
+
+/** What `update` changes, as the audit trail keeps it. */
+function tenantSettings(name: string, timeZone: string, monthlyBudgetUsd: DecimalValue | null) {
+  return { name, timeZone, monthlyBudgetUsd: monthlyBudgetUsd === null ? null : decimalToString(monthlyBudgetUsd) };
 }
 
 export function toAdminTenantResponse(tenant: TenantWithCounts): AdminTenantResponse {
@@ -117,7 +170,7 @@ export function toAdminTenantDetail(tenant: TenantWithCounts, owners: MemberReco
   return {
     ...toAdminTenantResponse(tenant),
     timeZone: tenant.timeZone,
-    monthlyBudgetUsd: tenant.monthlyBudgetUsd?.toString() ?? null,
+    monthlyBudgetUsd: tenant.monthlyBudgetUsd === null ? null : decimalToString(tenant.monthlyBudgetUsd),
     apiKeyCount: tenant.apiKeyCount,
     owners: owners.map((owner) => ({ userId: owner.userId, email: owner.user.email, name: owner.user.name })),
   };

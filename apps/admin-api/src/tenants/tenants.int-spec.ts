@@ -464,5 +464,102 @@ describe('tenants, members and invitations (admin API)', () => {
       ).toBe(404);
       expect((await harness.request('GET', '/admin/tenants/nope', { token: admin.token })).status).toBe(404);
     });
+
+    it("sets a tenant's monthly budget and time zone, audited, and drops its keys from the gateways", async () => {
+      const admin = await harness.admin();
+      const tenantId = (
+        await harness.request<{ id: string }>('POST', '/admin/tenants', {
+          token: admin.token,
+          body: { name: 'Budgeted' },
+        })
+      ).body.id;
+      messages.length = 0;
+
+      const updated = await harness.request<Record<string, unknown>>('PATCH', `/admin/tenants/${tenantId}`, {
+        token: admin.token,
+        body: { monthlyBudgetUsd: '250.50', timeZone: 'america/new_york' },
+      });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({
+        id: tenantId,
+        name: 'Budgeted',
+        timeZone: 'America/New_York',
+        monthlyBudgetUsd: '250.5',
+        memberCount: 0,
+      });
+      const row = await harness.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+      expect(row.monthlyBudgetUsd?.toFixed()).toBe('250.5');
+      expect(row.timeZone).toBe('America/New_York');
+      for (let attempt = 0; attempt < 50 && messages.length === 0; attempt++) await sleep(20);
+      expect(messages).toContainEqual({ kind: 'tenant', tenantId });
+
+      const audit = await harness.db.auditEvent.findFirstOrThrow({
+        where: { action: 'tenant.update', targetId: tenantId },
+      });
+      expect(audit).toMatchObject({
+        tenantId,
+        before: { name: 'Budgeted', timeZone: 'UTC', monthlyBudgetUsd: null },
+        after: { name: 'Budgeted', timeZone: 'America/New_York', monthlyBudgetUsd: '250.5' },
+      });
+      expect((await harness.request('GET', `/admin/tenants/${tenantId}`, { token: admin.token })).body).toMatchObject({
+        monthlyBudgetUsd: '250.5',
+      });
+
+      // Lifting the budget (null) is a change too; a rename alone leaves the gateways' snapshots as they are.
+      messages.length = 0;
+      const lifted = await harness.request('PATCH', `/admin/tenants/${tenantId}`, {
+        token: admin.token,
+        body: { monthlyBudgetUsd: null },
+      });
+      expect(lifted.body).toMatchObject({ monthlyBudgetUsd: null, timeZone: 'America/New_York' });
+      for (let attempt = 0; attempt < 50 && messages.length === 0; attempt++) await sleep(20);
+      expect(messages).toContainEqual({ kind: 'tenant', tenantId });
+      messages.length = 0;
+      const renamed = await harness.request('PATCH', `/admin/tenants/${tenantId}`, {
+        token: admin.token,
+        body: { name: 'Renamed' },
+      });
+      expect(renamed.body).toMatchObject({ name: 'Renamed', monthlyBudgetUsd: null });
+      await sleep(100);
+      expect(messages).not.toContainEqual({ kind: 'tenant', tenantId });
+    });
+
+    it('refuses a budget that is not a decimal string, an unknown zone, an empty change, and non-admins', async () => {
+      const admin = await harness.admin();
+      const path = `/admin/tenants/${stranger.tenantId}`;
+      for (const [body, field] of [
+        [{ monthlyBudgetUsd: 12.5 }, 'monthlyBudgetUsd'],
+        [{ monthlyBudgetUsd: '-1' }, 'monthlyBudgetUsd'],
+        [{ monthlyBudgetUsd: '1.1234567' }, 'monthlyBudgetUsd'],
+        [{ timeZone: 'Mars/Olympus_Mons' }, 'timeZone'],
+      ] as const) {
+        const response = await harness.request('PATCH', path, { token: admin.token, body });
+        expect(response.status).toBe(400);
+        expect(response.body).toMatchObject({ code: 'validation_failed', details: [{ field }] });
+      }
+      expect((await harness.request('PATCH', path, { token: admin.token, body: {} })).status).toBe(400);
+      expect((await harness.request('PATCH', path, { token: admin.token, body: { status: 'SUSPENDED' } })).status).toBe(
+        400,
+      );
+      const asOwner = await harness.request('PATCH', path, { token: stranger.token, body: { monthlyBudgetUsd: '1' } });
+      expect(asOwner.status).toBe(403);
+      // A tenant's owner sets its zone, not its budget.
+      const ownBudget = await harness.request('PATCH', `/tenants/${stranger.tenantId}`, {
+        token: stranger.token,
+        body: { monthlyBudgetUsd: '1000' },
+      });
+      expect(ownBudget.status).toBe(400);
+      expect(
+        (
+          await harness.request('PATCH', '/admin/tenants/00000000-0000-4000-8000-000000000000', {
+            token: admin.token,
+            body: { name: 'x' },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (await harness.db.tenant.findUniqueOrThrow({ where: { id: stranger.tenantId } })).monthlyBudgetUsd,
+      ).toBeNull();
+    });
   });
 });

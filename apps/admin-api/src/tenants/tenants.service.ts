@@ -16,6 +16,7 @@ import {
   TenantRepository,
   TransactionRunner,
 } from '@gatehouse/db';
+import { decimalToString } from '@gatehouse/domain';
 import { InvalidationPublisher } from '@gatehouse/redis';
 import { AuditService } from '../audit/audit.service';
 import { type Actor, type AuthenticatedUser } from '../auth/authenticated-user';
@@ -148,7 +149,7 @@ export function toTenantResponse(tenant: Tenant, role: MemberRole): TenantRespon
     id: tenant.id,
     name: tenant.name,
     timeZone: tenant.timeZone,
-    monthlyBudgetUsd: tenant.monthlyBudgetUsd?.toString() ?? null,
+    monthlyBudgetUsd: tenant.monthlyBudgetUsd === null ? null : decimalToString(tenant.monthlyBudgetUsd),
     createdAt: tenant.createdAt.toISOString(),
     role,
   };

@@ -1,4 +1,4 @@
-import { type OpenAiErrorBody } from '@gatehouse/contracts';
+import { keySnapshotSchema, type OpenAiErrorBody } from '@gatehouse/contracts';
 import { GatewaySnapshotRepository } from '@gatehouse/db';
 import { REDIS_CLIENT } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
@@ -117,6 +117,54 @@ describe('gateway key authentication', () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error.message).toMatch(/rotated/);
     expect((await gateway.get('/v1/models', next.key)).status).toBe(200);
+  });
+
+  it("carries what limits need in the snapshot: the tenant's zone and budget, the key's narrowing, the plan's modes", async () => {
+    const tenantId = await gateway.tenant();
+    await gateway.db.tenant.update({
+      where: { id: tenantId },
+      data: { timeZone: 'Asia/Tokyo', monthlyBudgetUsd: '75.000000' },
+    });
+    const product = await gateway.db.product.findUniqueOrThrow({ where: { slug: 'demo' } });
+    const planName = `demo-limits-${tenantId.slice(0, 8)}`;
+    await gateway.db.plan.create({
+      data: { productId: product.id, name: planName, rpm: 30, limitModes: { rpm: 'MONITOR' }, quotaFailOpen: true },
+    });
+    await gateway.subscribeToDemo(tenantId, { planName });
+    const key = await gateway.key(tenantId);
+    await gateway.db.apiKey.update({
+      where: { id: key.id },
+      data: { limits: { rpm: 5, allowedModels: ['demo-chat'] } },
+    });
+
+    const models = await gateway.get<{ data: { id: string }[] }>('/v1/models', key.key);
+    expect(models.status).toBe(200);
+    // The key's allowedModels narrows its subscription's models.
+    expect(models.body.data.map((model) => model.id)).toEqual(['demo-chat']);
+
+    const redisKey = gateway.keys.global('key-snapshot', key.hash);
+    await eventually(async () => (await gateway.redis.redis.exists(redisKey)) === 1, 1000);
+    const cached = keySnapshotSchema.parse(JSON.parse((await gateway.redis.redis.get(redisKey)) ?? 'null'));
+    expect(cached).toMatchObject({
+      tenantTimeZone: 'Asia/Tokyo',
+      tenantMonthlyBudgetUsd: '75',
+      keyLimits: { rpm: 5, allowedModels: ['demo-chat'] },
+    });
+    expect(cached.subscriptions).toHaveLength(1);
+    expect(cached.subscriptions[0]).toMatchObject({
+      limits: { rpm: 30 },
+      limitModes: { rpm: 'monitor' },
+      quotaFailOpen: true,
+    });
+
+    // The admin changes the budget: the tenant message drops the snapshot, and the next load reads the new one.
+    await gateway.db.tenant.update({ where: { id: tenantId }, data: { monthlyBudgetUsd: null } });
+    await gateway.publish({ kind: 'tenant', tenantId });
+    await eventually(async () => (await gateway.redis.redis.exists(redisKey)) === 0, 1000);
+    expect((await gateway.get('/v1/models', key.key)).status).toBe(200);
+    await eventually(async () => (await gateway.redis.redis.exists(redisKey)) === 1, 1000);
+    const reloaded = keySnapshotSchema.parse(JSON.parse((await gateway.redis.redis.get(redisKey)) ?? 'null'));
+    expect(reloaded.tenantMonthlyBudgetUsd).toBeNull();
   });
 
   it('answers unknown routes with a 404 in OpenAI shape, with x-request-id', async () => {

@@ -12,6 +12,9 @@ const key: KeySnapshot = {
   graceExpiresAt: null,
   scope: [],
   subscriptions: [],
+  tenantTimeZone: 'UTC',
+  tenantMonthlyBudgetUsd: null,
+  keyLimits: null,
   loadedAt: NOW.toISOString(),
 };
 

@@ -10,7 +10,6 @@ import { GatewayHarness } from '../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
 import { type MeterReading, type RequestMeter } from '../usage/request-meter';
 import { UsageRecorder } from '../usage/usage-recorder';
-import { DEFAULT_ANTHROPIC_MAX_TOKENS } from './completions.service';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
 
@@ -85,7 +84,8 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
     apiKey = (await gateway.key(tenantId)).key;
     direct = await new Anthropic({ baseURL: mock.url, apiKey: 'unused', maxRetries: 0 }).messages.create({
       model: 'claude-mock',
-      max_tokens: DEFAULT_ANTHROPIC_MAX_TOKENS,
+      // The gateway's default cap (GATEWAY_DEFAULT_MAX_TOKENS), sent when the client set none.
+      max_tokens: 4096,
       messages,
     });
   });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
 import { type OpenAiChatRequest, openAiChatToAnthropicRequest, TranslationError } from '@gatehouse/domain';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { RequestLimits } from '../limits/request-limits.service';
 import { protocolOfProvider, type UpstreamProviderType } from '../upstream';
 import { type RequestMeter } from '../usage/request-meter';
 import { type OpenAiRequestBody, parseRequestBody, translatableChatRequestSchema } from './completion-request';
@@ -17,17 +18,11 @@ import {
 export type OpenAiEndpoint = '/v1/chat/completions' | '/v1/completions' | '/v1/embeddings';
 
 /** How each endpoint is named in usage events. */
-const USAGE_ENDPOINT: Record<OpenAiEndpoint, string> = {
+const USAGE_ENDPOINT: Record<OpenAiEndpoint, 'chat.completions' | 'completions' | 'embeddings'> = {
   '/v1/chat/completions': 'chat.completions',
   '/v1/completions': 'completions',
   '/v1/embeddings': 'embeddings',
 };
-
-/**
- * Anthropic requires `max_tokens`, and OpenAI clients usually leave it out. Within every current Claude model's
- * output limit; a client that wants longer answers sets `max_tokens` (or `max_completion_tokens`) itself.
- */
-export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
 /** A parsed, validated body of one of the OpenAI endpoints. */
 export interface RelayRequest {
@@ -43,7 +38,10 @@ export interface RelayRequest {
  */
 @Injectable()
 export class CompletionsService {
-  constructor(private readonly modelRelay: ModelRelay) {}
+  constructor(
+    private readonly modelRelay: ModelRelay,
+    private readonly limits: RequestLimits,
+  ) {}
 
   relay(
     key: KeySnapshot,
@@ -54,25 +52,39 @@ export class CompletionsService {
   ): Promise<void> {
     const { body, endpoint } = request;
     const stream = request.streamable && body.stream === true;
+    const usageEndpoint = USAGE_ENDPOINT[endpoint];
+    // The answer's maximum, which the limits reserve for: the client's cap, or the gateway's default sent upstream.
+    const allowance = this.limits.outputAllowance(usageEndpoint, body);
     const plan: RelayPlan = {
-      endpoint: USAGE_ENDPOINT[endpoint],
+      endpoint: usageEndpoint,
       model: body.model,
       client: 'openai',
       stream,
       includeUsage: body.stream_options?.include_usage === true,
-      callFor: (type) => this.callFor(type, request, stream),
+      limits: { endpoint: usageEndpoint, body, maxOutputTokens: allowance.maxOutputTokens },
+      callFor: (type) => this.callFor(type, request, stream, allowance.capToSend),
     };
     return this.modelRelay.relay(key, plan, meter, httpRequest, reply);
   }
 
-  private callFor(type: UpstreamProviderType, request: RelayRequest, stream: boolean): UpstreamCallPlan {
+  private callFor(
+    type: UpstreamProviderType,
+    request: RelayRequest,
+    stream: boolean,
+    capToSend: number | null,
+  ): UpstreamCallPlan {
     const { body, endpoint } = request;
     if (protocolOfProvider(type) === 'openai') {
+      // OpenAI itself wants the new name for chat (its reasoning models refuse the old one); compatible servers and
+      // legacy completions know `max_tokens`.
+      const capField =
+        type === 'OPENAI' && endpoint === '/v1/chat/completions' ? 'max_completion_tokens' : 'max_tokens';
       return {
         path: endpoint,
         body: (upstreamModel) =>
           JSON.stringify({
             ...body,
+            ...(capToSend === null ? {} : { [capField]: capToSend }),
             model: upstreamModel,
             // Always ask for usage, so a stream can be metered; the tap drops the chunk if the client did not ask.
             ...(stream ? { stream_options: { ...body.stream_options, include_usage: true } } : {}),
@@ -85,7 +97,7 @@ export class CompletionsService {
     try {
       translated = openAiChatToAnthropicRequest(
         { ...chat, stream },
-        { upstreamModel: body.model, defaultMaxTokens: DEFAULT_ANTHROPIC_MAX_TOKENS },
+        { upstreamModel: body.model, defaultMaxTokens: capToSend ?? this.limits.defaultMaxTokens },
       );
     } catch (error) {
       if (error instanceof TranslationError) throw unsupportedByTranslation(error);

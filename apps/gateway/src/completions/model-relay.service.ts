@@ -7,12 +7,14 @@ import {
   anthropicErrorToOpenAi,
   isRetryableStatus,
   isTargetSpecificStatus,
+  type LlmEndpoint,
   openAiErrorToAnthropic,
   type TranslationError,
 } from '@gatehouse/domain';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GatewayError } from '../common/gateway-error';
 import { EntitlementService } from '../entitlement/entitlement.service';
+import { RequestLimits } from '../limits/request-limits.service';
 import {
   protocolOfProvider,
   SseRewriteStream,
@@ -52,6 +54,8 @@ export interface RelayPlan {
   stream: boolean;
   /** An OpenAI client's `stream_options.include_usage`. */
   includeUsage: boolean;
+  /** What the limits reserve for: the client's body (for the input estimate) and the answer's maximum length. */
+  limits: { endpoint: LlmEndpoint; body: Record<string, unknown>; maxOutputTokens: number };
   /** Client headers the upstream needs (Anthropic's `anthropic-version`, `anthropic-beta`). */
   headers?: Record<string, string>;
   /**
@@ -76,6 +80,7 @@ export class ModelRelay {
     private readonly targets: ModelTargetsService,
     private readonly pools: UpstreamPools,
     private readonly upstream: UpstreamCaller,
+    private readonly limits: RequestLimits,
   ) {}
 
   async relay(
@@ -94,6 +99,12 @@ export class ModelRelay {
     });
     const callFor = memoize(plan);
     const targets = await this.servableTargets(plan, callFor);
+    // Reserved last, once nothing but the upstream can refuse the call: a refusal above holds no budget.
+    await this.limits.admitModelCall(
+      { key, subscription: entitlement.subscription, price: entitlement.price, ...plan.limits },
+      meter,
+      reply,
+    );
 
     // The client's lifetime: its connection closing before the answer is complete cancels the upstream.
     const client = new AbortController();

@@ -24,6 +24,8 @@ function subscription(id: string, productId: string, models: string[], expiresAt
     limits: { ...unlimited, rpm: 60 },
     models,
     expiresAt,
+    limitModes: {},
+    quotaFailOpen: false,
   } satisfies KeySnapshotSubscription;
 }
 
@@ -38,24 +40,36 @@ function snapshot(subscriptions: KeySnapshotSubscription[], scope: string[] = []
     graceExpiresAt: null,
     scope,
     subscriptions,
+    tenantTimeZone: 'UTC',
+    tenantMonthlyBudgetUsd: null,
+    keyLimits: null,
     loadedAt: NOW.toISOString(),
   };
 }
 
+const PRICE = { inputPer1M: '0.15', outputPer1M: '0.6', cachedInputPer1M: null };
 const entry = (alias: string, productId: string): [string, CatalogModelEntry] => [
   alias,
-  { alias, productId, productSlug: productId, createdAt: NOW },
+  { alias, productId, productSlug: productId, createdAt: NOW, price: alias === 'demo-chat' ? PRICE : null },
 ];
 const catalog = new Map([entry('demo-chat', 'demo'), entry('demo-embed', 'demo'), entry('other-chat', 'other')]);
 
 describe('resolveEntitlement', () => {
-  it('grants a model through the subscription that lists it, with its limits', () => {
+  it('grants a model through the subscription that lists it, with its limits and its price now', () => {
     const demo = subscription('s1', 'demo', ['demo-chat', 'demo-embed']);
     const decision = resolveEntitlement(snapshot([demo]), 'demo-chat', catalog, NOW);
     expect(decision).toEqual({
       granted: true,
-      entitlement: { model: 'demo-chat', subscription: demo, productId: 'demo', limits: demo.limits },
+      entitlement: { model: 'demo-chat', subscription: demo, productId: 'demo', limits: demo.limits, price: PRICE },
     });
+  });
+
+  it('grants a model without a price, or not indexed yet, with a null price', () => {
+    const demo = subscription('s1', 'demo', ['demo-chat', 'demo-embed', 'demo-new']);
+    for (const model of ['demo-embed', 'demo-new']) {
+      const decision = resolveEntitlement(snapshot([demo]), model, catalog, NOW);
+      expect(decision).toMatchObject({ granted: true, entitlement: { model, price: null } });
+    }
   });
 
   it('answers model_not_found for a model no product offers, even with subscriptions', () => {

@@ -5,12 +5,22 @@ import {
   type KeySnapshotSubscription,
 } from '@gatehouse/contracts';
 
+/** A model's price, decimal USD strings per 1M tokens (the shape `@gatehouse/domain`'s `TokenPrice` takes). */
+export interface CatalogModelPrice {
+  inputPer1M: string;
+  outputPer1M: string;
+  /** null = cached prompt tokens are charged as ordinary input. */
+  cachedInputPer1M: string | null;
+}
+
 /** A public model alias of a published product, as the catalog index knows it. */
 export interface CatalogModelEntry {
   alias: string;
   productId: string;
   productSlug: string;
   createdAt: Date;
+  /** The price version in force now; null when the model has none (then budgets see its calls as free). */
+  price: CatalogModelPrice | null;
 }
 
 export type CatalogModelIndex = ReadonlyMap<string, CatalogModelEntry>;
@@ -20,6 +30,8 @@ export interface Entitlement {
   subscription: KeySnapshotSubscription;
   productId: string;
   limits: EffectiveLimitsSnapshot;
+  /** The model's price in force now, from the catalog index; null when it has none (or is not indexed yet). */
+  price: CatalogModelPrice | null;
 }
 
 export type EntitlementDecision =
@@ -66,7 +78,13 @@ export function resolveEntitlement(
   if (granting !== undefined) {
     return {
       granted: true,
-      entitlement: { model, subscription: granting, productId: granting.productId, limits: granting.limits },
+      entitlement: {
+        model,
+        subscription: granting,
+        productId: granting.productId,
+        limits: granting.limits,
+        price: catalog.get(model)?.price ?? null,
+      },
     };
   }
   const offered = catalog.get(model);

@@ -24,6 +24,8 @@ function subscription(id: string, productId: string, expiresAt: string | null = 
     limits: unlimited,
     models: [],
     expiresAt,
+    limitModes: {},
+    quotaFailOpen: false,
   };
 }
 
@@ -38,6 +40,9 @@ function snapshot(subscriptions: KeySnapshotSubscription[], scope: string[] = []
     graceExpiresAt: null,
     scope,
     subscriptions,
+    tenantTimeZone: 'UTC',
+    tenantMonthlyBudgetUsd: null,
+    keyLimits: null,
     loadedAt: NOW.toISOString(),
   };
 }

@@ -103,7 +103,8 @@ describe('the gateway hot path: warm requests', () => {
     [gateway, mock] = await Promise.all([GatewayHarness.start('gateway-hot-path'), startMockProvider()]);
     await gateway.useMockProvider(mock.url);
     tenantId = await gateway.tenant();
-    await gateway.subscribeToDemo(tenantId);
+    // demo-free's quotas and budget stay, so the limits run on every request; only its rate is raised for the load.
+    await gateway.subscribeToDemo(tenantId, { limitOverrides: { rpm: 100_000, concurrency: 100 } });
     apiKey = (await gateway.key(tenantId)).key;
     queries = countPostgresQueries();
   });

@@ -5,6 +5,7 @@ import { GatewayErrorCode, type KeySnapshot } from '@gatehouse/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GatewayError } from '../common/gateway-error';
 import { resolveProductEntitlement } from '../entitlement/resolve-product-entitlement';
+import { RequestLimits } from '../limits/request-limits.service';
 import {
   responseHeadersForClient,
   UpstreamCaller,
@@ -52,6 +53,7 @@ export class HttpProductsService {
   constructor(
     private readonly products: HttpProductIndexService,
     private readonly upstream: UpstreamCaller,
+    private readonly limits: RequestLimits,
   ) {}
 
   async forward(key: KeySnapshot, meter: RequestMeter, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -89,6 +91,8 @@ export class HttpProductsService {
 
     const framing = bodyFramingOf(request);
     const body = requestBodyOf(method, framing, request);
+    // Reserved last, once the request is known to be forwardable: requests, concurrency and calls count.
+    await this.limits.admitHttpCall(key, decision.subscription, meter, reply);
 
     // The client's lifetime: its connection closing before the answer is complete cancels the upstream call.
     const client = new AbortController();

@@ -1,6 +1,2 @@
-export * from './limit-decision';
-export * from './limit-keys';
-export * from './limits-engine';
-export * from './limits.errors';
 export * from './limits.module';
-export * from './limits.types';
+export * from './request-limits.service';

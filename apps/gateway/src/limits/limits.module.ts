@@ -7,14 +7,20 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { createRedisClient, RedisKeys } from '@gatehouse/redis';
+import { createRedisClient, LimitsEngine, type LimitsEngineOptions, RedisKeys } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
-import { LimitsEngine, type LimitsEngineOptions } from './limits-engine';
+import {
+  DEFAULT_REQUEST_LIMITS_OPTIONS,
+  REQUEST_LIMITS_OPTIONS,
+  RequestLimits,
+  type RequestLimitsOptions,
+} from './request-limits.service';
 
 export interface LimitsModuleOptions {
   redisUrl: string;
   keyPrefix: string;
   engine?: LimitsEngineOptions;
+  requestLimits?: Partial<RequestLimitsOptions>;
 }
 
 const LIMITS_REDIS = Symbol('LIMITS_REDIS');
@@ -80,9 +86,14 @@ export class LimitsModule {
           inject: [LIMITS_REDIS],
           useFactory: (redis: Redis) => new LimitsEngine(redis, new RedisKeys(options.keyPrefix), options.engine),
         },
+        {
+          provide: REQUEST_LIMITS_OPTIONS,
+          useValue: { ...DEFAULT_REQUEST_LIMITS_OPTIONS, ...options.requestLimits },
+        },
+        RequestLimits,
         LimitsLifecycle,
       ],
-      exports: [LimitsEngine],
+      exports: [LimitsEngine, RequestLimits],
     };
   }
 }

@@ -1,7 +1,12 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
-import { type AnthropicMessagesRequest, anthropicRequestToOpenAiChat, TranslationError } from '@gatehouse/domain';
+import {
+  type AnthropicMessagesRequest,
+  anthropicRequestToOpenAiChat,
+  outputAllowance,
+  TranslationError,
+} from '@gatehouse/domain';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   ModelRelay,
@@ -31,8 +36,11 @@ export class MessagesService {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<void> {
+    // Anthropic's API requires `max_tokens`: the client's cap is the allowance, and nothing needs adding.
+    const { maxOutputTokens } = outputAllowance('messages', body, body.max_tokens);
     const plan: RelayPlan = {
       endpoint: 'messages',
+      limits: { endpoint: 'messages', body, maxOutputTokens },
       model: body.model,
       client: 'anthropic',
       stream: body.stream === true,

@@ -25,6 +25,8 @@ export interface MeterReading {
   timeToFirstByteMs: number | null;
   usage: MeteredUsage | null;
   streamed: boolean;
+  /** Would-be refusals of limits in monitor mode, as `monitor:<scope>.<limit>`. */
+  policyActions: string[];
   startedAt: number;
 }
 
@@ -39,6 +41,7 @@ export interface MeterReading {
 export class RequestMeter {
   private reading: Omit<MeterReading, 'key' | 'endpoint'> & { key: KeySnapshot | null; endpoint: string | null };
   private readonly pending: Promise<unknown>[] = [];
+  private settled: Promise<MeterReading | null> | null = null;
 
   constructor(requestId: string, startedAt: number) {
     this.reading = {
@@ -54,6 +57,7 @@ export class RequestMeter {
       timeToFirstByteMs: null,
       usage: null,
       streamed: false,
+      policyActions: [],
       startedAt,
     };
   }
@@ -98,9 +102,18 @@ export class RequestMeter {
     this.reading.errorCode ??= code;
   }
 
+  /** Limits in monitor mode that this request would have broken (`subscription.rpm`, ...). */
+  monitored(limits: readonly string[]): void {
+    for (const limit of limits) this.reading.policyActions.push(`monitor:${limit}`);
+  }
+
   /** Work that will still report usage after the handler returns (a stream's end); the event waits for it. */
   waitFor(work: Promise<unknown>): void {
     this.pending.push(work);
+  }
+
+  get requestId(): string {
+    return this.reading.requestId;
   }
 
   get startedAt(): number {
@@ -111,8 +124,16 @@ export class RequestMeter {
     return this.reading.key !== null;
   }
 
-  /** The reading once every registered piece of work has settled; null for an unauthenticated request. */
-  async settle(): Promise<MeterReading | null> {
+  /**
+   * The reading once every registered piece of work has settled; null for an unauthenticated request. Call it
+   * once the response is over; every caller (the usage recorder, the limits settlement) gets the same reading.
+   */
+  settle(): Promise<MeterReading | null> {
+    this.settled ??= this.readWhenSettled();
+    return this.settled;
+  }
+
+  private async readWhenSettled(): Promise<MeterReading | null> {
     while (this.pending.length > 0) await Promise.allSettled(this.pending.splice(0));
     const { key, endpoint } = this.reading;
     if (key === null) return null;

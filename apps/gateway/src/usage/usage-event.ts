@@ -41,7 +41,7 @@ export function toUsageEvent(reading: MeterReading, outcome: ResponseOutcome): U
     usageSource: usage?.source ?? (reading.timeToFirstByteMs === null ? 'none' : 'unknown'),
     streamed: reading.streamed,
     cacheHit: false,
-    policyActions: [],
+    policyActions: reading.policyActions,
   };
 }
 

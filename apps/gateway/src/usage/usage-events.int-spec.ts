@@ -5,7 +5,7 @@ import { JobName, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
 import { eventually, TcpProxy } from '@gatehouse/testing';
 import { Queue } from 'bullmq';
 import OpenAI from 'openai';
-import { GatewayHarness } from '../../test/gateway-harness';
+import { GatewayHarness, NO_LIMITS } from '../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
 import { UsageRecorder } from './usage-recorder';
 
@@ -253,7 +253,7 @@ describe('usage events while Redis refuses them', () => {
     try {
       await gateway.useMockProvider(mock.url);
       const tenantId = await gateway.tenant();
-      await gateway.subscribeToDemo(tenantId);
+      await gateway.subscribeToDemo(tenantId, { limitOverrides: NO_LIMITS });
       const { key } = await gateway.key(tenantId);
       const chat = (requestId: string) =>
         fetch(`${gateway.url}/v1/chat/completions`, {

@@ -15,6 +15,13 @@ export const gatewayConfigSchema = z
      * gateway instance (the instance locks it). Default: `var/spool/gateway-<port>` under the working directory.
      */
     GATEWAY_USAGE_SPOOL_DIR: z.string().min(1).optional(),
+    /**
+     * The output cap the gateway sends upstream when a client sets none (`max_tokens`): what a budget reserves for
+     * the answer, which must bound it. Anthropic requires one anyway.
+     */
+    GATEWAY_DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(4_096),
+    /** How long a reservation and its concurrency lease outlive a gateway that died before settling them. */
+    GATEWAY_RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
     /** Open connections per upstream origin, at most. A stream holds one for its whole length. */
     GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(2_048),
     /** Usage events go to the queue in batches of at most this many... */
@@ -32,6 +39,7 @@ export const gatewayConfigSchema = z
     http: { host: env.GATEWAY_HOST, port: env.GATEWAY_PORT },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
     upstream: { connectionsPerOrigin: env.GATEWAY_UPSTREAM_CONNECTIONS },
+    limits: { defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, reservationTtlMs: env.GATEWAY_RESERVATION_TTL_MS },
     usage: {
       spoolDir: path.resolve(env.GATEWAY_USAGE_SPOOL_DIR ?? path.join('var', 'spool', `gateway-${env.GATEWAY_PORT}`)),
       batchSize: env.GATEWAY_USAGE_BATCH_SIZE,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { limitsSchema, usdAmountSchema } from '../limits';
+import { modelAliasSchema } from './plans';
 
 /**
  * API keys of a tenant: `/api/v1/tenants/{tenantId}/keys`. The secret appears in the create and rotate
@@ -18,6 +20,36 @@ export const DEFAULT_ROTATION_GRACE_SECONDS = 3600;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+const INT32_MAX = 2_147_483_647;
+const positive = (bound: number) => z.number().int().positive().max(bound).nullable().optional();
+
+/**
+ * A key's narrowing of its subscriptions' limits: the contract's names, absent or null = not narrowed. The
+ * gateway counts the key as a scope of its own on top of its subscription's, so a key can only tighten: a value
+ * above the subscription's changes nothing. `allowedModels` restricts the models the key may call.
+ */
+export const keyLimitsInputSchema = z.strictObject({
+  rpm: positive(INT32_MAX),
+  rpmBurst: positive(INT32_MAX),
+  tpm: positive(INT32_MAX),
+  tpmBurst: positive(INT32_MAX),
+  concurrency: positive(INT32_MAX),
+  dailyTokens: positive(Number.MAX_SAFE_INTEGER),
+  monthlyTokens: positive(Number.MAX_SAFE_INTEGER),
+  monthlyCalls: positive(Number.MAX_SAFE_INTEGER),
+  monthlyBudgetUsd: usdAmountSchema
+    .refine((amount) => /[1-9]/.test(amount), { message: 'must be more than 0' })
+    .nullable()
+    .optional(),
+  allowedModels: z
+    .array(modelAliasSchema)
+    .min(1, 'list at least one model, or use null for every model')
+    .max(500)
+    .nullable()
+    .optional(),
+});
+export type KeyLimitsInput = z.infer<typeof keyLimitsInputSchema>;
+
 export const createApiKeyRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   /** ISO 8601; must be in the future. Absent or null: the key does not expire. */
@@ -27,6 +59,8 @@ export const createApiKeyRequestSchema = z.strictObject({
   /** Scope the key to some of the tenant's subscriptions; absent or empty: all of them. */
   subscriptionIds: z.array(z.uuid()).max(100).optional(),
   mode: apiKeyModeSchema.default('live'),
+  /** Narrower limits for this key; absent or null: the subscriptions' limits only. */
+  limits: keyLimitsInputSchema.nullish(),
 });
 export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
 
@@ -60,6 +94,8 @@ export const apiKeySchema = z.object({
   expiresAt: z.iso.datetime().nullable(),
   /** Empty: the key may use every subscription of its tenant. */
   subscriptionIds: z.array(z.string()),
+  /** The key's narrowing (only the names it narrows); null: none. */
+  limits: limitsSchema.nullable(),
 });
 export type ApiKeyResponse = z.infer<typeof apiKeySchema>;
 

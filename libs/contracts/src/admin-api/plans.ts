@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMIT_NAMES, limitsSchema } from '../limits';
+import { LIMIT_NAMES, limitModeSchema, limitModesSchema, limitsSchema } from '../limits';
 
 const INT32_MAX = 2_147_483_647;
 const rate = (name: string) =>
@@ -43,10 +43,8 @@ export const planLimitsInputSchema = limitsSchema
   })
   .strict();
 
-export const limitModeSchema = z.enum(['enforce', 'monitor']);
-
 /** Per-limit mode: `monitor` records what would have been refused without refusing it. Unlisted = enforce. */
-export const limitModesInputSchema = z.partialRecord(z.enum(LIMIT_NAMES), limitModeSchema);
+export const limitModesInputSchema = limitModesSchema;
 
 /** Every limit, null = unlimited. */
 export const planLimitsSchema = limitsSchema.required();
@@ -73,6 +71,8 @@ export const createPlanRequestSchema = z
     autoApprove: z.boolean().default(false),
     limits: planLimitsInputSchema.default({}),
     limitModes: limitModesInputSchema.optional(),
+    /** When the quota backend (Redis) is down: false = refuse with 503 (fail closed), true = admit uncounted. */
+    quotaFailOpen: z.boolean().default(false),
   })
   .strict();
 
@@ -87,6 +87,7 @@ export const updatePlanRequestSchema = z
     autoApprove: z.boolean().optional(),
     limits: planLimitsInputSchema.optional(),
     limitModes: limitModesInputSchema.optional(),
+    quotaFailOpen: z.boolean().optional(),
   })
   .strict();
 
@@ -109,6 +110,8 @@ export const planSchema = z.object({
   autoApprove: z.boolean(),
   limits: planLimitsSchema,
   limitModes: planLimitModesSchema,
+  /** Quotas and budgets of this plan's subscriptions fail open (true) or closed with 503 (false) without Redis. */
+  quotaFailOpen: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

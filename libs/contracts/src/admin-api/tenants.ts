@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { usdAmountSchema } from '../limits';
 
 /**
  * Tenants, their members and invitations (`/api/v1/tenants/{tenantId}…`, `/api/v1/invitations/accept`), and
@@ -167,3 +168,18 @@ export const createdAdminTenantSchema = adminTenantDetailSchema.extend({
   ownerInvitation: createdInvitationSchema.nullable(),
 });
 export type CreatedAdminTenantResponse = z.infer<typeof createdAdminTenantSchema>;
+
+/**
+ * What a platform admin sets on a tenant. `monthlyBudgetUsd` caps the tenant's spend across all its
+ * subscriptions each calendar month of `timeZone` (decimal USD as a string; null = no tenant-wide cap).
+ */
+export const updateAdminTenantRequestSchema = z
+  .strictObject({
+    name: tenantName.optional(),
+    timeZone: timeZoneSchema.optional(),
+    monthlyBudgetUsd: usdAmountSchema.nullable().optional(),
+  })
+  .refine((body) => body.name !== undefined || body.timeZone !== undefined || body.monthlyBudgetUsd !== undefined, {
+    message: 'send at least one of name, timeZone, monthlyBudgetUsd',
+  });
+export type UpdateAdminTenantRequest = z.infer<typeof updateAdminTenantRequestSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limitsSchema } from '../limits';
+import { limitModesSchema, limitsSchema, usdAmountSchema } from '../limits';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -14,10 +14,17 @@ export const keySnapshotSubscriptionSchema = z.object({
   planId: z.string(),
   /** The plan's limits with the admin's overrides on top. */
   limits: effectiveLimitsSchema,
-  /** The model aliases this subscription grants: the product's models ∩ `limits.allowedModels`, sorted. */
+  /**
+   * The model aliases this subscription grants the key: the product's models ∩ `limits.allowedModels` ∩ the
+   * key's `keyLimits.allowedModels`, sorted.
+   */
   models: z.array(z.string()),
   /** Checked on every request, so a grant stops at its expiry even while the snapshot is cached. */
   expiresAt: isoDateTime.nullable(),
+  /** The plan's modes, only the monitored limits listed (`{ rpm: 'monitor' }`); unlisted = enforced. */
+  limitModes: limitModesSchema.default({}),
+  /** The plan's choice when the quota backend (Redis) is down: false = 503, true = admit uncounted. */
+  quotaFailOpen: z.boolean().default(false),
 });
 
 /**
@@ -36,6 +43,15 @@ export const keySnapshotSchema = z.object({
   /** Subscription ids the key is scoped to; empty = every subscription of its tenant. */
   scope: z.array(z.string()),
   subscriptions: z.array(keySnapshotSubscriptionSchema),
+  /** The tenant's IANA time zone: daily and monthly quota periods roll over at its midnight. */
+  tenantTimeZone: z.string().min(1).default('UTC'),
+  /** The tenant-wide monthly cap across all its subscriptions, decimal USD ("250.5"); null = none. */
+  tenantMonthlyBudgetUsd: usdAmountSchema.nullable().default(null),
+  /**
+   * The key's own narrowing (the same names; absent or null = no narrowing): a scope of its own, checked on
+   * top of the subscription's, so it can only tighten. Null = the key narrows nothing.
+   */
+  keyLimits: limitsSchema.nullable().default(null),
   /** When it was read from Postgres. */
   loadedAt: isoDateTime,
 });

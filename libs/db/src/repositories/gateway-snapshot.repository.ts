@@ -1,4 +1,10 @@
-import { type ApiKeyMode, type ApiKeyStatus, type Plan, type TenantStatus } from '../generated/prisma/client';
+import {
+  type ApiKeyMode,
+  type ApiKeyStatus,
+  type Plan,
+  type Prisma,
+  type TenantStatus,
+} from '../generated/prisma/client';
 import { type DbClient } from '../prisma-client';
 
 /** A subscription in force, with what the gateway's entitlement needs: its plan and its product's aliases. */
@@ -19,21 +25,43 @@ export interface GatewayKeyRecord {
   keyId: string;
   tenantId: string;
   tenantStatus: TenantStatus;
+  /** The tenant's IANA zone, in which daily and monthly periods roll over. */
+  tenantTimeZone: string;
+  /** The tenant-wide monthly budget across all subscriptions; null = none. */
+  tenantMonthlyBudgetUsd: Prisma.Decimal | null;
   status: ApiKeyStatus;
   mode: ApiKeyMode;
   expiresAt: Date | null;
   /** Non-null when the looked-up hash is the key's previous secret: its grace expiry. */
   graceExpiresAt: Date | null;
   scope: string[];
+  /** The key's stored narrowing document (JSON), not yet validated; null = none. */
+  keyLimits: unknown;
   subscriptions: GatewaySubscriptionRecord[];
 }
 
-/** One public model alias of a published product: what tells 404 `model_not_found` from 403. */
+/** One public model alias of a published product: what tells 404 `model_not_found` from 403, and its price. */
 export interface GatewayCatalogModel {
   alias: string;
   productId: string;
   productSlug: string;
   createdAt: Date;
+  /**
+   * The price versions in force at the query's `now` or later (effectiveTo null or after `now`), by start: the
+   * one in force, and any that starts later, so the caller can switch to it on time without a query.
+   */
+  prices: GatewayModelPrice[];
+}
+
+/** A price version of a model, in USD per 1M tokens; in force while effectiveFrom <= t < effectiveTo. */
+export interface GatewayModelPrice {
+  inputPer1M: Prisma.Decimal;
+  outputPer1M: Prisma.Decimal;
+  /** null = cached prompt tokens are charged as ordinary input. */
+  cachedInputPer1M: Prisma.Decimal | null;
+  effectiveFrom: Date;
+  /** null = open-ended. */
+  effectiveTo: Date | null;
 }
 
 /**
@@ -60,7 +88,8 @@ export class GatewaySnapshotRepository {
         mode: true,
         expiresAt: true,
         previousHashExpiresAt: true,
-        tenant: { select: { status: true } },
+        limits: true,
+        tenant: { select: { status: true, timeZone: true, monthlyBudgetUsd: true } },
         subscriptions: { select: { subscriptionId: true }, orderBy: { subscriptionId: 'asc' } },
       },
     });
@@ -88,12 +117,15 @@ export class GatewaySnapshotRepository {
       keyId: key.id,
       tenantId: key.tenantId,
       tenantStatus: key.tenant.status,
+      tenantTimeZone: key.tenant.timeZone,
+      tenantMonthlyBudgetUsd: key.tenant.monthlyBudgetUsd,
       status: key.status,
       mode: key.mode,
       expiresAt: key.expiresAt,
       // A previous hash without an expiry cannot happen (rotation sets both); treat it as already ended.
       graceExpiresAt: isPrevious ? (key.previousHashExpiresAt ?? new Date(0)) : null,
       scope: key.subscriptions.map((scope) => scope.subscriptionId),
+      keyLimits: key.limits,
       subscriptions: subscriptions.map((subscription) => ({
         id: subscription.id,
         productId: subscription.productId,
@@ -107,11 +139,30 @@ export class GatewaySnapshotRepository {
     };
   }
 
-  /** Every public model alias of the published products, in one query. */
-  async listPublishedModels(): Promise<GatewayCatalogModel[]> {
+  /**
+   * Every public model alias of the published products with its current and upcoming prices, in one query
+   * (which Prisma may split into one more for the prices).
+   */
+  async listPublishedModels(now: Date = new Date()): Promise<GatewayCatalogModel[]> {
     const routes = await this.db.modelRoute.findMany({
       where: { product: { status: 'PUBLISHED' } },
-      select: { alias: true, productId: true, createdAt: true, product: { select: { slug: true } } },
+      select: {
+        alias: true,
+        productId: true,
+        createdAt: true,
+        product: { select: { slug: true } },
+        prices: {
+          where: { OR: [{ effectiveTo: null }, { effectiveTo: { gt: now } }] },
+          select: {
+            inputPer1M: true,
+            outputPer1M: true,
+            cachedInputPer1M: true,
+            effectiveFrom: true,
+            effectiveTo: true,
+          },
+          orderBy: { effectiveFrom: 'asc' },
+        },
+      },
       orderBy: { alias: 'asc' },
     });
     return routes.map((route) => ({
@@ -119,6 +170,7 @@ export class GatewaySnapshotRepository {
       productId: route.productId,
       productSlug: route.product.slug,
       createdAt: route.createdAt,
+      prices: route.prices,
     }));
   }
 

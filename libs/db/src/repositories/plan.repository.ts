@@ -29,6 +29,8 @@ export interface CreatePlanData extends PlanLimitData {
   description: string | null;
   autoApprove: boolean;
   limitModes: Prisma.InputJsonObject;
+  /** Quotas and budgets fail open (true) or closed (false) while Redis is unreachable. */
+  quotaFailOpen: boolean;
 }
 
 export type UpdatePlanData = Partial<Omit<CreatePlanData, 'productId'>> & { status?: PlanStatus };

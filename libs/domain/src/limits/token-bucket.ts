@@ -9,7 +9,7 @@
  * Levels are kept in "scaled units" (unit × 60 000): refill is then `elapsed ms × perMinute`, an integer, and the
  * wait until a request fits is an exact whole number of ms (rounded up), so `retry-after` tells the truth.
  * Every value stays below 2^53 for capacities up to 150 billion units, so doubles hold them exactly; the Redis
- * script (`apps/gateway/src/limits/admit.lua.ts`) is the same arithmetic, line for line.
+ * script (`libs/redis/src/limits/admit.lua.ts`) is the same arithmetic, line for line.
  */
 
 /** Scaled units per unit: the milliseconds of a minute. */

@@ -1,5 +1,5 @@
 import { calendarPeriods, MAX_EXACT_MICROS } from '@gatehouse/domain';
-import { RedisKeys } from '@gatehouse/redis';
+import { RedisKeys } from '../redis-keys';
 import { limitChecks, PERIOD_KEY_GRACE_MS } from './limit-checks';
 import { LimitKeys } from './limit-keys';
 import { type AdmitRequest } from './limits.types';

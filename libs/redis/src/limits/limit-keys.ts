@@ -1,4 +1,4 @@
-import { type RedisKeys } from '@gatehouse/redis';
+import { type RedisKeys } from '../redis-keys';
 import { type EnforcedLimitName, type ScopeKind } from './limits.types';
 
 /**

@@ -24,7 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { type RedisKeys } from '@gatehouse/redis';
+import { type RedisKeys } from '../redis-keys';
 import { calendarPeriods, type Clock, DEFAULT_TIME_ZONE, isValidTimeZone, MAX_EXACT_MICROS } from '@gatehouse/domain';
 import { type Redis } from 'ioredis';
 import { ADMIT_LUA } from './admit.lua';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { calendarPeriods, costMicros, usdToMicros, worstCaseCostMicros } from '@gatehouse/domain';
-import { createRedisClient, RedisKeys } from '@gatehouse/redis';
+import { createRedisClient } from '../redis-client.factory';
+import { RedisKeys } from '../redis-keys';
 import { createTestRedis, type TestRedis } from '@gatehouse/testing';
 import { type Redis } from 'ioredis';
 import { LimitsEngine } from './limits-engine';

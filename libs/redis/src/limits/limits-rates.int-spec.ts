@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisKeys } from '@gatehouse/redis';
+import { RedisKeys } from '../redis-keys';
 import { createTestRedis, type TestRedis } from '@gatehouse/testing';
 import { LimitsEngine } from './limits-engine';
 import { type AdmitDecision, type AdmitRequest, type Admitted, type LimitScope, type Refused } from './limits.types';

@@ -4,6 +4,7 @@ import {
   adminTenantListSchema,
   createAdminTenantRequestSchema,
   createdAdminTenantSchema,
+  updateAdminTenantRequestSchema,
 } from '@gatehouse/contracts';
 import { createZodDto } from 'nestjs-zod';
 
@@ -16,3 +17,5 @@ export class ListAdminTenantsQueryDto extends createZodDto(adminTenantListQueryS
 export class AdminTenantListDto extends createZodDto(adminTenantListSchema) {}
 
 export class AdminTenantDetailDto extends createZodDto(adminTenantDetailSchema) {}
+
+export class UpdateAdminTenantDto extends createZodDto(updateAdminTenantRequestSchema) {}

@@ -1,0 +1,5 @@
+export * from './limit-decision';
+export * from './limit-keys';
+export * from './limits-engine';
+export * from './limits.errors';
+export * from './limits.types';

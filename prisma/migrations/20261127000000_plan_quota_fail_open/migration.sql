@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "plans" ADD COLUMN     "quota_fail_open" BOOLEAN NOT NULL DEFAULT false;
