@@ -4,7 +4,9 @@
  *
  * - direct: the mock-provider itself, with 20 ms of latency (the floor);
  * - proxy: a bare undici pass-through (`support/passthrough-proxy.ts`) in front of the mock (what any proxy costs);
- * - gateway: `node dist/gateway/apps/gateway/src/main.js` in front of the mock, with its own database and Redis prefix.
+ * - gateway: `node dist/gateway/apps/gateway/src/main.js` in front of the mock, with its own database and Redis prefix,
+ *   called with two keys: one whose subscription has limits (huge, so every request is admitted and settled), one
+ *   whose subscription has none (no limit check at all); the difference is what the limits cost on the hot path.
  *
  * The process under test (proxy or gateway) runs on core 0, the mock and the load generator on core 1 (`taskset`).
  * Scenarios: throughput (autocannon), latency at one connection, time to first token with many concurrent
@@ -166,12 +168,21 @@ function readOptions(): Options {
 // ---------------------------------------------------------------------------------------------------------
 // Requests
 
-type TargetName = 'direct' | 'proxy' | 'gateway';
+type TargetName = 'direct' | 'proxy' | 'gateway' | 'gateway-no-limits';
 const TARGET_LABELS: Record<TargetName, string> = {
   direct: 'direct (mock-provider)',
   proxy: 'bare undici proxy',
   gateway: 'gateway (full chain)',
+  'gateway-no-limits': 'gateway, no limits',
 };
+/** The process each target runs in: both gateway targets are the same gateway, called with different keys. */
+type ServerName = 'proxy' | 'gateway';
+const SERVER_OF: Record<Exclude<TargetName, 'direct'>, ServerName> = {
+  proxy: 'proxy',
+  gateway: 'gateway',
+  'gateway-no-limits': 'gateway',
+};
+const isGateway = (name: TargetName) => name === 'gateway' || name === 'gateway-no-limits';
 
 const messages = [
   { role: 'system', content: 'You are the upstream of a load test.' },
@@ -180,7 +191,7 @@ const messages = [
 
 /** The same request for every target; only the model differs: the gateway's public alias, the mock's own name. */
 function chatTarget(origin: string, name: TargetName, key: string, stream: boolean): HttpTarget {
-  const model = name === 'gateway' ? 'demo-chat' : 'mock-chat';
+  const model = isGateway(name) ? 'demo-chat' : 'mock-chat';
   return {
     origin,
     path: '/v1/chat/completions',
@@ -276,10 +287,12 @@ interface CpuUse {
   underTest: number | undefined;
   mock: number;
   loadGenerator: number;
+  /** Redis (the limit counters and the usage queue): shared with whatever else uses it, unpinned. */
+  redis: number;
   /** Busy fraction of core 0 and core 1 (other work on the machine included). */
   core0: number;
   core1: number;
-  /** Cores used by everything else on the (shared) machine: what the benchmark's processes did not get. */
+  /** Cores used by everything else on the (shared) machine (Redis apart): what the benchmark's processes did not get. */
   other: number;
 }
 
@@ -299,7 +312,9 @@ interface Measured<Result> {
 interface Session {
   loadGenerator: LoadGenerator;
   mock: ServerProcess;
-  servers: Record<Exclude<TargetName, 'direct'>, ServerProcess>;
+  servers: Record<ServerName, ServerProcess>;
+  /** The local redis-server's pid (from `INFO server`), so that its CPU is counted apart from other work. */
+  redisPid: number | undefined;
   usageQueue: Queue;
   retries: number;
 }
@@ -334,13 +349,14 @@ async function measureOnce<Result extends ThroughputResult | LatencyResult | Str
   target: TargetName,
   task: LoadTask,
 ): Promise<Measured<Result>> {
-  const underTest = target === 'direct' ? undefined : session.servers[target];
-  if (target === 'gateway') await session.usageQueue.drain(true);
+  const underTest = target === 'direct' ? undefined : session.servers[SERVER_OF[target]];
+  if (isGateway(target)) await session.usageQueue.drain(true);
   let sample: CpuSample | undefined;
   let used: ReturnType<CpuSample['since']> | undefined;
   const window = { fromUs: 0, toUs: 0 };
   const pids: Record<string, number> = { mock: session.mock.pid, loadGenerator: session.loadGenerator.pid };
   if (underTest !== undefined) pids.underTest = underTest.pid;
+  if (session.redisPid !== undefined) pids.redis = session.redisPid;
   process.stderr.write(`- ${task.title}… `);
   const result = (await session.loadGenerator.run(task as never, {
     measuring: () => {
@@ -357,6 +373,7 @@ async function measureOnce<Result extends ThroughputResult | LatencyResult | Str
     underTest: underTestCores,
     mock: used?.processes.mock ?? 0,
     loadGenerator: used?.processes.loadGenerator ?? 0,
+    redis: used?.processes.redis ?? 0,
     core0: used?.cores[CORES.underTest] ?? 0,
     core1: used?.cores[CORES.loadSide] ?? 0,
     other: Math.max(
@@ -364,11 +381,12 @@ async function measureOnce<Result extends ThroughputResult | LatencyResult | Str
       (used?.cores.reduce((sum, core) => sum + core, 0) ?? 0) -
         (underTestCores ?? 0) -
         (used?.processes.mock ?? 0) -
-        (used?.processes.loadGenerator ?? 0),
+        (used?.processes.loadGenerator ?? 0) -
+        (used?.processes.redis ?? 0),
     ),
   };
   let usageEventsPerResponse: number | undefined;
-  if (target === 'gateway') {
+  if (isGateway(target)) {
     await new Promise((resolve) => setTimeout(resolve, USAGE_SETTLE_MS));
     usageEventsPerResponse = (await session.usageQueue.count()) / Math.max(1, result.totalResponses);
     await session.usageQueue.drain(true);
@@ -390,6 +408,11 @@ const ms = (value: number) => value.toFixed(2);
 const signedMs = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
 const cores = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 const percent = (value: number) => `${formatNumber(100 * value)} %`;
+const signed = (value: number, format: (value: number) => string) =>
+  `${value >= 0 ? '+' : '−'}${format(Math.abs(value))}`;
+/** `value` against `base`, in signed percent. */
+const relative = (value: number, base: number) =>
+  base === 0 ? '–' : `${signed((100 * (value - base)) / base, (change) => change.toFixed(1))} %`;
 
 function problemsOf(measured: Measured<ThroughputResult | LatencyResult | StreamsResult>): string[] {
   const { result } = measured;
@@ -483,9 +506,11 @@ async function main(options: Options): Promise<number> {
   const databaseUrl = new URL(`/${DATABASE_NAME}`, 'postgresql://postgres@127.0.0.1:5432').toString();
   process.stderr.write(`database ${DATABASE_NAME}: drop, migrate, seed\n`);
   await createBenchDatabase(ROOT, databaseUrl, mockOrigin);
-  const key = await createBenchKey(databaseUrl);
+  const key = await createBenchKey(databaseUrl, 'lifted');
+  const keyWithoutLimits = await createBenchKey(databaseUrl, 'none');
   const redis = new Redis(DEFAULT_REDIS_URL, { maxRetriesPerRequest: null });
   await clearRedisPrefix(redis, REDIS_PREFIX);
+  const redisPid = await localRedisPid(redis);
   const usageQueue = new Queue(QueueName.Usage, { connection: redis, prefix: REDIS_PREFIX });
   const spoolDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-spool-'));
 
@@ -517,15 +542,26 @@ async function main(options: Options): Promise<number> {
       env: { NODE_ENV: 'production', PATH: path.dirname(process.execPath) },
     });
 
-    const origins: Record<TargetName, string> = { direct: mockOrigin, proxy: proxyOrigin, gateway: gatewayOrigin };
-    const names: TargetName[] = ['direct', 'proxy', 'gateway'];
+    const origins: Record<TargetName, string> = {
+      direct: mockOrigin,
+      proxy: proxyOrigin,
+      gateway: gatewayOrigin,
+      'gateway-no-limits': gatewayOrigin,
+    };
+    // The mock and the proxy ignore the key; the two gateway targets differ only by it.
+    const keys: Record<TargetName, string> = {
+      direct: key.key,
+      proxy: key.key,
+      gateway: key.key,
+      'gateway-no-limits': keyWithoutLimits.key,
+    };
+    const target = (name: TargetName, stream: boolean) => chatTarget(origins[name], name, keys[name], stream);
+    const names: TargetName[] = ['direct', 'proxy', 'gateway', 'gateway-no-limits'];
+    // Streams measure the gateway as deployed (with limits); the cost of the limits is measured above them.
+    const streamNames: TargetName[] = ['direct', 'proxy', 'gateway'];
     for (const name of names) {
       for (const stream of [false, true]) {
-        const problem = await check(
-          chatTarget(origins[name], name, key.key, stream),
-          stream,
-          name === 'gateway' ? 'demo-chat' : 'mock-chat',
-        );
+        const problem = await check(target(name, stream), stream, isGateway(name) ? 'demo-chat' : 'mock-chat');
         if (problem !== undefined) {
           throw new Error(`${TARGET_LABELS[name]}${stream ? ', streamed' : ''} answered wrongly: ${problem}`);
         }
@@ -544,12 +580,13 @@ async function main(options: Options): Promise<number> {
       loadGenerator,
       mock,
       servers: { proxy, gateway },
+      redisPid,
       usageQueue,
       retries: options.retries,
     };
-    const runs = 3 * (1 + options.streamLevels.length) + 1;
+    const runs = names.length + streamNames.length * options.streamLevels.length + 1;
     process.stderr.write(
-      `${runs} runs × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), 3 × ` +
+      `${runs} runs × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), ${names.length} × ` +
         `(${options.warmupSeconds} s + ${options.latencyDurationSeconds} s) at one connection, then ` +
         `${options.profile ? 'a profiled gateway run and ' : ''}the memory run\n`,
     );
@@ -560,7 +597,7 @@ async function main(options: Options): Promise<number> {
         await measure(session, name, {
           kind: 'throughput',
           title: `${TARGET_LABELS[name]}: throughput, ${options.connections} connections`,
-          target: chatTarget(origins[name], name, key.key, false),
+          target: target(name, false),
           connections: options.connections,
           timeoutSeconds: 10,
           ...timing,
@@ -573,7 +610,7 @@ async function main(options: Options): Promise<number> {
         await measure(session, name, {
           kind: 'latency',
           title: `${TARGET_LABELS[name]}: one connection`,
-          target: chatTarget(origins[name], name, key.key, false),
+          target: target(name, false),
           timeoutSeconds: 10,
           warmupSeconds: options.warmupSeconds,
           durationSeconds: options.latencyDurationSeconds,
@@ -583,12 +620,12 @@ async function main(options: Options): Promise<number> {
     const streams: { level: number; rows: Measured<StreamsResult>[] }[] = [];
     for (const level of options.streamLevels) {
       const rows: Measured<StreamsResult>[] = [];
-      for (const name of names) {
+      for (const name of streamNames) {
         rows.push(
           await measure(session, name, {
             kind: 'streams',
             title: `${TARGET_LABELS[name]}: ${level} concurrent streams`,
-            target: chatTarget(origins[name], name, key.key, true),
+            target: target(name, true),
             concurrency: level,
             timeoutSeconds: 30,
             ...timing,
@@ -601,7 +638,7 @@ async function main(options: Options): Promise<number> {
     const drift = await measure<ThroughputResult>(session, 'direct', {
       kind: 'throughput',
       title: `${TARGET_LABELS.direct}: throughput again (drift check)`,
-      target: chatTarget(origins.direct, 'direct', key.key, false),
+      target: target('direct', false),
       connections: options.connections,
       timeoutSeconds: 10,
       ...timing,
@@ -623,7 +660,7 @@ async function main(options: Options): Promise<number> {
       const profiled = await measure<ThroughputResult>(session, 'gateway', {
         kind: 'throughput',
         title: `${TARGET_LABELS.gateway}: throughput under --cpu-prof`,
-        target: chatTarget(origins.gateway, 'gateway', key.key, false),
+        target: target('gateway', false),
         connections: options.connections,
         timeoutSeconds: 10,
         ...timing,
@@ -670,8 +707,9 @@ async function main(options: Options): Promise<number> {
         `${formatNumber(MOCK_DELAY_MS + (STREAM_CHUNKS - 1) * options.chunkDelayMs)} ms); request: a chat completion, ` +
         'two short messages',
       `Gateway: \`node ${GATEWAY_MAIN}\`, NODE_ENV=production, LOG_LEVEL=warn, database \`${DATABASE_NAME}\` ` +
-        `(dropped, migrated, seeded), Redis prefix \`${REDIS_PREFIX}\` (cleared); one tenant with an approved ` +
-        '`demo-free` subscription (limits lifted by overrides) and one live key; ' +
+        `(dropped, migrated, seeded), Redis prefix \`${REDIS_PREFIX}\` (cleared); two tenants, each with an ` +
+        'approved `demo-free` subscription and one live key: one subscription with its limits lifted by overrides ' +
+        '(huge, checked on every request), the other with every limit removed (the `gateway, no limits` rows); ' +
         builds
           .map(
             (build) =>
@@ -701,6 +739,16 @@ async function main(options: Options): Promise<number> {
     redis.disconnect();
     rmSync(spoolDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The local redis-server's pid (`INFO server`), so that its CPU is measured as a process of the benchmark: the
+ * gateway's limit scripts and usage events run there. Undefined when it is not a process of this machine.
+ */
+async function localRedisPid(redis: Redis): Promise<number | undefined> {
+  const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  if (!Number.isInteger(pid) || !existsSync(`/proc/${pid}/comm`)) return undefined;
+  return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('redis') ? pid : undefined;
 }
 
 function measureKeyCacheMemory(keys: number, snapshotJson: string): Promise<KeyCacheMemory> {
@@ -751,13 +799,72 @@ function table(header: string[], rows: string[][], textColumns = 1): string {
   ].join('\n');
 }
 
-function byTarget<Result>(rows: Measured<Result>[]): Record<TargetName, Measured<Result>> {
-  const found = (name: TargetName) => {
-    const row = rows.find((candidate) => candidate.target === name);
-    if (row === undefined) throw new Error(`no ${name} row`);
-    return row;
+function rowOf<Result>(rows: Measured<Result>[], name: TargetName): Measured<Result> {
+  const row = rows.find((candidate) => candidate.target === name);
+  if (row === undefined) throw new Error(`no ${name} row`);
+  return row;
+}
+
+/** The rows every scenario has. */
+function byTarget<Result>(rows: Measured<Result>[]): Record<'direct' | 'proxy' | 'gateway', Measured<Result>> {
+  return { direct: rowOf(rows, 'direct'), proxy: rowOf(rows, 'proxy'), gateway: rowOf(rows, 'gateway') };
+}
+
+/** The gateway with limits against the gateway without, as table rows (and the numbers the reading quotes). */
+function costOfLimits(input: ReportInput) {
+  const withLimits = { throughput: rowOf(input.throughput, 'gateway'), latency: rowOf(input.latency, 'gateway') };
+  const without = {
+    throughput: rowOf(input.throughput, 'gateway-no-limits'),
+    latency: rowOf(input.latency, 'gateway-no-limits'),
   };
-  return { direct: found('direct'), proxy: found('proxy'), gateway: found('gateway') };
+  const requestsPerSecond = (row: Measured<ThroughputResult>) => row.result.requestsPerSecond;
+  const gatewayMicros = (row: Measured<ThroughputResult>) => microsecondsPer(row.cpu, requestsPerSecond(row)) ?? 0;
+  const redisMicros = (row: Measured<ThroughputResult>) =>
+    requestsPerSecond(row) === 0 ? 0 : (row.cpu.redis * 1e6) / requestsPerSecond(row);
+  const row = (measure: string, withValue: number, withoutValue: number, format: (value: number) => string) => [
+    measure,
+    format(withValue),
+    format(withoutValue),
+    signed(withValue - withoutValue, format),
+    relative(withValue, withoutValue),
+  ];
+  const latency = (row: Measured<LatencyResult>) => row.result.latency;
+  const numbers = {
+    requestsPerSecond: [requestsPerSecond(withLimits.throughput), requestsPerSecond(without.throughput)],
+    gatewayMicros: [gatewayMicros(withLimits.throughput), gatewayMicros(without.throughput)],
+    redisMicros: [redisMicros(withLimits.throughput), redisMicros(without.throughput)],
+    p50: [latency(withLimits.latency).p50, latency(without.latency).p50],
+    p99: [latency(withLimits.latency).p99, latency(without.latency).p99],
+    other: [
+      Math.max(withLimits.throughput.cpu.other, withLimits.latency.cpu.other),
+      Math.max(without.throughput.cpu.other, without.latency.cpu.other),
+    ],
+  } as const;
+  const [gatewayWith, gatewayWithout] = numbers.gatewayMicros;
+  return {
+    numbers,
+    rows: [
+      row(`throughput, ${input.options.connections} connections (req/s)`, ...numbers.requestsPerSecond, formatNumber),
+      row('gateway CPU per request (µs, core 0)', ...numbers.gatewayMicros, formatNumber),
+      row(
+        'req/s one core could serve (10⁶ / µs)',
+        gatewayWith === 0 ? 0 : 1e6 / gatewayWith,
+        gatewayWithout === 0 ? 0 : 1e6 / gatewayWithout,
+        formatNumber,
+      ),
+      row('Redis CPU per request (µs)', ...numbers.redisMicros, formatNumber),
+      row('one connection, mean (ms)', latency(withLimits.latency).mean, latency(without.latency).mean, ms),
+      row('one connection, p50 (ms)', ...numbers.p50, ms),
+      row('one connection, p99 (ms)', ...numbers.p99, ms),
+      [
+        'other work during these runs (cores, the most of the two runs)',
+        cores(numbers.other[0]),
+        cores(numbers.other[1]),
+        '–',
+        '–',
+      ],
+    ],
+  };
 }
 
 /** CPU time of the process under test per response, in µs. */
@@ -782,14 +889,14 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
       label,
       formatNumber(row.result.requestsPerSecond),
       percent(row.result.requestsPerSecond / floor),
-      row.target === 'gateway' ? percent(row.result.requestsPerSecond / t.proxy.result.requestsPerSecond) : '–',
+      isGateway(row.target) ? percent(row.result.requestsPerSecond / t.proxy.result.requestsPerSecond) : '–',
       String(row.result.latencyP50Ms),
       String(row.result.latencyP99Ms),
       `${row.result.errors} / ${row.result.non2xx}`,
       perRequest === undefined ? '–' : formatNumber(perRequest),
       perRequest === undefined ? '–' : formatNumber(1e6 / perRequest),
       row.usageEventsPerResponse === undefined ? '–' : row.usageEventsPerResponse.toFixed(2),
-      `${cores(row.cpu.underTest)} / ${cores(row.cpu.mock)} / ${cores(row.cpu.loadGenerator)} / ${cores(row.cpu.other)}`,
+      [row.cpu.underTest, row.cpu.mock, row.cpu.loadGenerator, row.cpu.redis, row.cpu.other].map(cores).join(' / '),
       `${percent(row.cpu.core0)} / ${percent(row.cpu.core1)}`,
     ];
   };
@@ -807,7 +914,7 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
           'CPU µs/req (core 0 process)',
           'req/s one core could serve (10⁶ / µs)',
           'usage events / response',
-          'cores: under test / mock / load gen / other work',
+          'cores: under test / mock / load gen / Redis / other work',
           'busy: core 0 / core 1',
         ],
         [
@@ -862,6 +969,15 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
         ],
         input.latency.map(latencyRow),
       ),
+  );
+
+  // The cost of the limits: the same gateway process and request, two subscriptions.
+  const limitsCost = costOfLimits(input);
+  sections.push(
+    '**Cost of the limits on the hot path**: the gateway rows above, called with a key whose subscription has ' +
+      'limits (lifted high, so every request runs one `admit` and one `settle` script and none is refused) and ' +
+      'with a key whose subscription has none (no limit check, no Redis call for limits).\n\n' +
+      table(['measure', 'with limits', 'without limits', 'cost of the limits', 'relative'], limitsCost.rows),
   );
 
   // Streams.
@@ -1084,6 +1200,25 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
       `${formatNumber(l.gateway.result.latency.count)} samples; the mock's 20 ms timer jitters by a fraction of a ` +
       'millisecond, which the p99 differences carry.',
   );
+  const cost = limitsCost.numbers;
+  const [rpsWith, rpsWithout] = cost.requestsPerSecond;
+  const [cpuWith, cpuWithout] = cost.gatewayMicros;
+  const [redisWith, redisWithout] = cost.redisMicros;
+  reading.push(
+    '**Cost of the limits.** With limits, each request runs one `admit` script in Redis before the upstream call ' +
+      '(every limit of the subscription: the RPM and TPM buckets, a concurrency lease, the token and call quotas, ' +
+      'the budget) and one `settle` once its response has closed. That took ' +
+      `${signed(cpuWith - cpuWithout, formatNumber)} µs of the gateway's CPU per request (${formatNumber(cpuWith)} ` +
+      `against ${formatNumber(cpuWithout)} µs, ${relative(cpuWith, cpuWithout)}) and ` +
+      `${signed(redisWith - redisWithout, formatNumber)} µs of Redis's (${formatNumber(redisWith)} against ` +
+      `${formatNumber(redisWithout)}); throughput went from ${formatNumber(rpsWithout)} to ${formatNumber(rpsWith)} ` +
+      `req/s (${relative(rpsWith, rpsWithout)}). At one connection the p50 moved by ` +
+      `${signedMs(cost.p50[0] - cost.p50[1])} ms and the p99 by ${signedMs(cost.p99[0] - cost.p99[1])} ms: the ` +
+      "admit is a Redis round trip on the request's path, awaited before the upstream call; the settle runs after " +
+      "the response was sent, off the client's clock. CPU per request is the steadier of these numbers: throughput " +
+      'also moves with the load side and with other work on the machine, and the one-connection p99 with the ' +
+      "mock's timer.",
+  );
   for (const { level, rows } of input.streams) {
     const s = byTarget(rows);
     const direct = s.direct.result.timeToFirstToken;
@@ -1191,8 +1326,9 @@ function run(): void {
   }
   // Bounded: every run plus the streams' drain, the margin, and the builds if there are any.
   const { warmupSeconds, durationSeconds } = options;
-  const runs = 3 * (1 + options.streamLevels.length) + 1 + (options.profile ? 1 : 0);
-  const latencyMs = 3 * (warmupSeconds + options.latencyDurationSeconds) * 1000;
+  // Throughput and one connection: 4 targets; streams: 3; the drift check; the profile.
+  const runs = 4 + 3 * options.streamLevels.length + 1 + (options.profile ? 1 : 0);
+  const latencyMs = 4 * (warmupSeconds + options.latencyDurationSeconds) * 1000;
   const streamDrainMs = options.streamLevels.length * 3 * (MOCK_DELAY_MS + STREAM_CHUNKS * options.chunkDelayMs);
   const needsBuild = options.build || BUILDS.some((build) => !existsSync(path.join(ROOT, build.main)));
   const budgetMs =

@@ -9,8 +9,9 @@ const SEED_TIMEOUT_MS = 120_000;
 
 /**
  * The plan's limits lifted for the benchmark's subscription, as an admin's overrides would: huge, not null, so
- * that a limiter (when the gateway has one) still runs its checks on every request, yet never refuses one.
- * The benchmark measures what the gateway costs, not the demo plan's 60 requests a minute.
+ * that every request still runs the whole limits path (one admit checking the RPM and TPM buckets, a concurrency
+ * lease, three quotas and the budget, then one settle), yet is never refused. The benchmark measures what the
+ * gateway costs, not the demo plan's 60 requests a minute.
  */
 const BENCH_LIMIT_OVERRIDES = {
   rpm: 2_000_000_000,
@@ -49,10 +50,30 @@ export async function createBenchDatabase(root: string, databaseUrl: string, moc
 }
 
 /**
- * A tenant with an approved subscription to the seeded `demo` product on `demo-free` (the auto-approved plan,
- * limits lifted) and a live key, written directly with Prisma as the gateway's integration harness does.
+ * The same subscription with every limit lifted to null (unlimited): the gateway then makes no limit check at all
+ * (no admit, no settle in Redis), the baseline that measures what the limits cost on the hot path.
  */
-export async function createBenchKey(databaseUrl: string): Promise<BenchKey> {
+const BENCH_NO_LIMITS = {
+  rpm: null,
+  rpmBurst: null,
+  tpm: null,
+  tpmBurst: null,
+  concurrency: null,
+  dailyTokens: null,
+  monthlyTokens: null,
+  monthlyCalls: null,
+  monthlyBudgetUsd: null,
+} satisfies Limits;
+
+/** Which limits a benchmark key's subscription has: huge ones (checked on every request) or none at all. */
+export type BenchLimits = 'lifted' | 'none';
+
+/**
+ * A tenant with an approved subscription to the seeded `demo` product on `demo-free` (the auto-approved plan, its
+ * limits lifted or removed by overrides) and a live key, written directly with Prisma as the gateway's integration
+ * harness does.
+ */
+export async function createBenchKey(databaseUrl: string, limits: BenchLimits = 'lifted'): Promise<BenchKey> {
   const db = createPrismaClient({ url: databaseUrl, applicationName: 'gatehouse-bench', maxConnections: 2 });
   try {
     const product = await db.product.findUniqueOrThrow({ where: { slug: 'demo' }, select: { id: true } });
@@ -60,14 +81,17 @@ export async function createBenchKey(databaseUrl: string): Promise<BenchKey> {
       where: { productId_name: { productId: product.id, name: 'demo-free' } },
       select: { id: true },
     });
-    const tenant = await db.tenant.create({ data: { name: 'Benchmark' }, select: { id: true } });
+    const tenant = await db.tenant.create({
+      data: { name: limits === 'lifted' ? 'Benchmark' : 'Benchmark without limits' },
+      select: { id: true },
+    });
     await db.subscription.create({
       data: {
         tenantId: tenant.id,
         productId: product.id,
         planId: plan.id,
         status: 'APPROVED',
-        limitOverrides: BENCH_LIMIT_OVERRIDES,
+        limitOverrides: limits === 'lifted' ? BENCH_LIMIT_OVERRIDES : BENCH_NO_LIMITS,
       },
     });
     const generated = generateApiKey('live');

@@ -72,9 +72,10 @@ function areaOf(url: string, functionName: string): string {
     const parts = url.slice(modules + '/node_modules/'.length).split('/');
     return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? url);
   }
-  const app = /\/dist\/apps\/([^/]+)\//.exec(url);
+  // Builds write `dist/<project>/apps/...` and `dist/<project>/libs/...` (`nx run <project>:build`).
+  const app = /\/dist\/(?:[^/]+\/)?apps\/([^/]+)\//.exec(url);
   if (app !== null) return `app: ${app[1] ?? ''}`;
-  const lib = /\/dist\/libs\/([^/]+)\//.exec(url);
+  const lib = /\/dist\/(?:[^/]+\/)?libs\/([^/]+)\//.exec(url);
   if (lib !== null) return `@gatehouse/${lib[1] ?? ''}`;
   return url;
 }
@@ -143,7 +144,7 @@ export function summariseCpuProfile(file: string, options: SummaryOptions = {}):
     return {
       name: frame.functionName === '' ? '(anonymous)' : frame.functionName,
       where,
-      own: /\/dist\/(apps|libs)\//.test(file),
+      own: /\/dist\/(?:[^/]+\/)?(apps|libs)\//.test(file),
     };
   };
   const ownCode = new Map<string, { name: string; where: string; us: number }>();

@@ -2,7 +2,15 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { type AdminApiConfig } from '@gatehouse/config';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
-import { RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import {
+  LimitsReader,
+  REDIS_CLIENT,
+  REDIS_KEYS,
+  RedisHealthProbe,
+  type RedisKeys,
+  RedisModule,
+} from '@gatehouse/redis';
+import { type Redis } from 'ioredis';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
 import { ADMIN_API_CONFIG } from './admin-api.constants';
@@ -44,8 +52,14 @@ export class AdminApiModule {
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        // The usage views (subscriptions' and the tenant's limits) read the gateway's counters through it.
+        {
+          provide: LimitsReader,
+          useFactory: (redis: Redis, keys: RedisKeys) => new LimitsReader(redis, keys),
+          inject: [REDIS_CLIENT, REDIS_KEYS],
+        },
       ],
-      exports: [ADMIN_API_CONFIG],
+      exports: [ADMIN_API_CONFIG, LimitsReader],
     };
   }
 }

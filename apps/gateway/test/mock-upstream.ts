@@ -1,4 +1,4 @@
-import { type ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { mockProviderConfigSchema, parseConfig } from '@gatehouse/config';
 import { type FastifyInstance } from 'fastify';
@@ -12,14 +12,24 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-/** mock-provider on a free port of 127.0.0.1, configured by its environment variables (`MOCK_STATUS`, ...). */
-export async function startMockProvider(env: Record<string, string> = {}): Promise<RunningMock> {
+/**
+ * mock-provider on a free port of 127.0.0.1, configured by its environment variables (`MOCK_STATUS`, ...).
+ * `requestHeaders` are added to every request it receives: its per-request fault injection (`x-mock-*`), which the
+ * gateway never forwards from a client.
+ */
+export async function startMockProvider(
+  env: Record<string, string> = {},
+  requestHeaders: Record<string, string> = {},
+): Promise<RunningMock> {
   const app: FastifyInstance = buildMockProvider(
     parseConfig('mock-provider', mockProviderConfigSchema, { LOG_LEVEL: 'silent', ...env }),
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
   const responses: ServerResponse[] = [];
-  app.server.prependListener('request', (_request: unknown, response: ServerResponse) => responses.push(response));
+  app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    Object.assign(request.headers, requestHeaders);
+    responses.push(response);
+  });
   return {
     url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
     responses,

@@ -7,6 +7,7 @@ export * from './admin-api/auth';
 export * from './admin-api/keys';
 export * from './admin-api/tenants';
 export * from './admin-api/subscriptions';
+export * from './admin-api/limit-usage';
 export * from './admin-api/notifications';
 export * from './admin-api/audit';
 export * from './admin-api/catalog';

@@ -1,6 +1,17 @@
 import { type AdminSubscriptionResponse, type SubscriptionResponse } from '@gatehouse/contracts';
 import { type SubscriptionForAdmin, type SubscriptionWithPlan } from '@gatehouse/db';
-import { effectiveLimits, effectiveStatus, limitsFromPlanRow, readLimitOverrides } from '@gatehouse/domain';
+import {
+  effectiveLimits,
+  type EffectiveLimits,
+  effectiveStatus,
+  limitsFromPlanRow,
+  readLimitOverrides,
+} from '@gatehouse/domain';
+
+/** The plan's limits with the admin's overrides on top: what the gateway's key snapshot enforces. */
+export function subscriptionLimits(row: SubscriptionWithPlan): EffectiveLimits {
+  return effectiveLimits(limitsFromPlanRow(row.plan), readLimitOverrides(row.limitOverrides));
+}
 
 /** What a tenant sees: effective limits (plan + overrides) and the status at `now` (computed EXPIRED). */
 export function toSubscriptionResponse(row: SubscriptionWithPlan, now: Date): SubscriptionResponse {
@@ -9,7 +20,7 @@ export function toSubscriptionResponse(row: SubscriptionWithPlan, now: Date): Su
     productId: row.productId,
     planId: row.planId,
     status: effectiveStatus(row.status, row.expiresAt, now),
-    limits: effectiveLimits(limitsFromPlanRow(row.plan), readLimitOverrides(row.limitOverrides)),
+    limits: subscriptionLimits(row),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     reason: row.reason,
     justification: row.justification,

@@ -8,16 +8,21 @@ import { CurrentActor } from '../auth/current-user.decorator';
 import {
   CreateSubscriptionDto,
   SubscriptionDto,
+  SubscriptionLimitUsageDto,
   SubscriptionListDto,
   TenantSubscriptionListQueryDto,
 } from './dto/subscription.dto';
+import { SubscriptionLimitsService } from './subscription-limits.service';
 import { SubscriptionsService } from './subscriptions.service';
 
 /** A tenant's subscriptions. The access guard has checked the caller's membership and role. */
 @ApiTags('subscriptions')
 @Controller('tenants/:tenantId/subscriptions')
 export class SubscriptionsController {
-  constructor(private readonly subscriptions: SubscriptionsService) {}
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly limits: SubscriptionLimitsService,
+  ) {}
 
   @TenantAccess('VIEWER')
   @Get()
@@ -38,5 +43,13 @@ export class SubscriptionsController {
   @ZodResponse({ status: 200, type: SubscriptionDto })
   get(@Param('tenantId') tenantId: string, @Param('subscriptionId') subscriptionId: string) {
     return this.subscriptions.get(asTenantId(tenantId), subscriptionId);
+  }
+
+  /** The subscription's counters now (used, reserved, remaining, reset times), for usage bars. */
+  @TenantAccess('VIEWER')
+  @Get(':subscriptionId/limits')
+  @ZodResponse({ status: 200, type: SubscriptionLimitUsageDto })
+  usage(@Param('tenantId') tenantId: string, @Param('subscriptionId') subscriptionId: string) {
+    return this.limits.usage(asTenantId(tenantId), subscriptionId);
   }
 }

@@ -6,7 +6,9 @@ import { TenantAccess } from '../auth/access/access-rule';
 import { type Actor, type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentActor, CurrentUser } from '../auth/current-user.decorator';
 import { ListMembersQueryDto, MemberDto, MemberListDto, UpdateMemberDto } from './dto/update-member.dto';
+import { TenantLimitUsageDto } from './dto/tenant-limit-usage.dto';
 import { TenantDto, UpdateTenantDto } from './dto/update-tenant.dto';
+import { TenantLimitsService } from './tenant-limits.service';
 import { TenantsService } from './tenants.service';
 
 // The access guard has checked the caller's membership of :tenantId before any handler runs, which is what
@@ -14,7 +16,10 @@ import { TenantsService } from './tenants.service';
 @ApiTags('tenants')
 @Controller('tenants/:tenantId')
 export class TenantsController {
-  constructor(private readonly tenants: TenantsService) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly limits: TenantLimitsService,
+  ) {}
 
   @Get()
   @TenantAccess('VIEWER')
@@ -33,6 +38,14 @@ export class TenantsController {
     @CurrentActor() actor: Actor,
   ) {
     return this.tenants.update(asTenantId(tenantId), user, actor, body);
+  }
+
+  /** The tenant-wide counters now (its monthly budget across all subscriptions), for usage bars. */
+  @Get('limits')
+  @TenantAccess('VIEWER')
+  @ZodResponse({ status: 200, type: TenantLimitUsageDto })
+  usage(@Param('tenantId') tenantId: string) {
+    return this.limits.usage(asTenantId(tenantId));
   }
 
   @Get('members')

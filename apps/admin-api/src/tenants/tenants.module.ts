@@ -4,6 +4,7 @@ import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminTenantsService } from './admin-tenants.service';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsService } from './invitations.service';
+import { TenantLimitsService } from './tenant-limits.service';
 import { TenantsController } from './tenants.controller';
 import { TenantsService } from './tenants.service';
 
@@ -16,6 +17,7 @@ import { TenantsService } from './tenants.service';
     TenantsService,
     InvitationsService,
     AdminTenantsService,
+    TenantLimitsService,
   ],
 })
 export class TenantsModule {}

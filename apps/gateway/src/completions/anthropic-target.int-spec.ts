@@ -1,27 +1,12 @@
-import { type IncomingMessage } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { mockProviderConfigSchema, parseConfig } from '@gatehouse/config';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
-import { type FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
-import { buildMockProvider } from '../../../mock-provider/src/app';
 import { GatewayHarness } from '../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
 import { type MeterReading, type RequestMeter } from '../usage/request-meter';
 import { UsageRecorder } from '../usage/usage-recorder';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
-
-/** A mock-provider whose requests all carry `headers` (fault injection the gateway would not forward). */
-async function startFaultyMock(headers: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const app: FastifyInstance = buildMockProvider(
-    parseConfig('mock-provider', mockProviderConfigSchema, { LOG_LEVEL: 'silent' }),
-  );
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  app.server.prependListener('request', (incoming: IncomingMessage) => Object.assign(incoming.headers, headers));
-  return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
-}
 
 describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
   let gateway: GatewayHarness;
@@ -242,7 +227,7 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
   });
 
   it('ends a stream the Anthropic upstream broke with an OpenAI error event, and meters what was sent', async () => {
-    const breaking = await startFaultyMock({ 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
+    const breaking = await startMockProvider({}, { 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
     try {
       await gateway.anthropicModel('demo-claude-breaking', breaking.url);
       // A new key: the snapshot of `apiKey` is cached with the models of its day.

@@ -72,6 +72,7 @@ export class LimitsModule {
             const redis = createRedisClient(options.redisUrl, {
               connectionName: 'gateway-limits',
               enableOfflineQueue: false,
+              enableAutoPipelining: true,
               maxRetriesPerRequest: 1,
             });
             // The engine reports an outage once, as a warning; the connection's own retries stay at debug.

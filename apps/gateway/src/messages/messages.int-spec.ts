@@ -1,9 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { mockProviderConfigSchema, parseConfig } from '@gatehouse/config';
-import { type FastifyInstance } from 'fastify';
-import { buildMockProvider } from '../../../mock-provider/src/app';
 import { GatewayHarness } from '../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
 import { UpstreamProvidersService } from '../upstream';
@@ -12,16 +8,6 @@ import { UsageRecorder } from '../usage/usage-recorder';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
 const request = { max_tokens: 256, messages };
-
-/** A mock-provider whose requests all carry `headers` (fault injection the gateway would not forward). */
-async function startFaultyMock(headers: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const app: FastifyInstance = buildMockProvider(
-    parseConfig('mock-provider', mockProviderConfigSchema, { LOG_LEVEL: 'silent' }),
-  );
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  app.server.prependListener('request', (incoming: IncomingMessage) => Object.assign(incoming.headers, headers));
-  return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
-}
 
 describe('gateway POST /v1/messages (Anthropic)', () => {
   let gateway: GatewayHarness;
@@ -157,7 +143,7 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
     });
 
     it("passes the upstream's mid-stream error event through to the client", async () => {
-      const breaking = await startFaultyMock({ 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
+      const breaking = await startMockProvider({}, { 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
       try {
         await gateway.anthropicModel('demo-claude-breaking', breaking.url);
         // A new key: the snapshot of `apiKey` is cached with the models of its day.
@@ -235,7 +221,7 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
     });
 
     it("ends a stream the upstream broke with an error event in Anthropic's format", async () => {
-      const breaking = await startFaultyMock({ 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
+      const breaking = await startMockProvider({}, { 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
       try {
         await gateway.routeModel('demo-chat-breaking', [{ type: 'OPENAI_COMPATIBLE', baseUrl: breaking.url }]);
         const key = (await gateway.key(tenantId)).key;

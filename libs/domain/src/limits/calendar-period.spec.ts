@@ -62,4 +62,13 @@ describe('calendarPeriods', () => {
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
     expect(isValidTimeZone('Europe/Berlin')).toBe(true);
   });
+
+  it("reuses a zone's periods within the day, and moves on at local midnight, forwards and back", () => {
+    const evening = calendarPeriods(at('2026-03-14T22:59:59Z'), 'Europe/Paris');
+    expect(calendarPeriods(at('2026-03-14T12:00:00Z'), 'Europe/Paris')).toBe(evening);
+    const next = calendarPeriods(at('2026-03-14T23:00:00Z'), 'Europe/Paris');
+    expect(next.day.id).toBe('2026-03-15');
+    expect(calendarPeriods(at('2026-03-14T22:00:00Z'), 'Europe/Paris').day.id).toBe('2026-03-14');
+    expect(Object.isFrozen(next)).toBe(true);
+  });
 });

@@ -52,7 +52,8 @@ export interface LimitCheck {
   spec: CheckSpec;
 }
 
-const QUOTAS = [
+/** The period counters, in check order: which period each counts in and which actual amount settles it. */
+export const QUOTAS = [
   { limit: 'dailyTokens', period: 'day', metric: 'tokens' },
   { limit: 'monthlyTokens', period: 'month', metric: 'tokens' },
   { limit: 'monthlyCalls', period: 'month', metric: 'calls' },
@@ -137,7 +138,8 @@ export function checkSize(spec: CheckSpec): { limitValue: number; requested: num
   }
 }
 
-function isLimit(value: number | null | undefined): value is number {
+/** A rate or concurrency limit that applies: absent, null (and 0, which the contract refuses) mean none. */
+export function isLimit(value: number | null | undefined): value is number {
   return typeof value === 'number' && value > 0;
 }
 

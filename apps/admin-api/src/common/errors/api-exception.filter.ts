@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { type AdminApiErrorBody } from '@gatehouse/contracts';
 import { Prisma } from '@gatehouse/db';
+import { QuotaBackendUnavailableError } from '@gatehouse/redis';
 import { type Response } from 'express';
 import { ZodValidationException } from 'nestjs-zod';
 import { type ZodError } from 'zod';
@@ -22,7 +23,8 @@ const CODE_BY_STATUS: Record<number, string> = {
 /**
  * The admin API's one exception filter: every error leaves as `{ statusCode, code, message, details? }`.
  * Validation errors name each field and its reason; anything unexpected is a 500 with a generic message
- * (the cause goes to the log, never to the client); a database outage is a 503.
+ * (the cause goes to the log, never to the client); a database outage is a 503, and so is one of the Redis that
+ * holds the limits counters.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -65,6 +67,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof Prisma.PrismaClientKnownRequestError) {
       if (exception.code === 'P2002') return { statusCode: 409, code: 'conflict', message: 'It already exists.' };
       if (exception.code === 'P2025') return { statusCode: 404, code: 'not_found', message: 'Not found.' };
+    }
+    if (exception instanceof QuotaBackendUnavailableError) {
+      return {
+        statusCode: 503,
+        code: 'quota_backend_unavailable',
+        message: 'The usage counters are not reachable; try again shortly.',
+      };
     }
     if (isDatabaseUnavailable(exception)) {
       return {

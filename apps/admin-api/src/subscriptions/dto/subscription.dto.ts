@@ -6,6 +6,7 @@ import {
   createSubscriptionRequestSchema,
   rejectSubscriptionRequestSchema,
   revokeSubscriptionRequestSchema,
+  subscriptionLimitUsageSchema,
   subscriptionListSchema,
   subscriptionSchema,
   tenantSubscriptionListQuerySchema,
@@ -16,6 +17,7 @@ export class CreateSubscriptionDto extends createZodDto(createSubscriptionReques
 export class TenantSubscriptionListQueryDto extends createZodDto(tenantSubscriptionListQuerySchema) {}
 export class SubscriptionDto extends createZodDto(subscriptionSchema) {}
 export class SubscriptionListDto extends createZodDto(subscriptionListSchema) {}
+export class SubscriptionLimitUsageDto extends createZodDto(subscriptionLimitUsageSchema) {}
 
 export class AdminSubscriptionListQueryDto extends createZodDto(adminSubscriptionListQuerySchema) {}
 export class ApproveSubscriptionDto extends createZodDto(approveSubscriptionRequestSchema) {}
