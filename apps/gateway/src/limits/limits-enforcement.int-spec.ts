@@ -1,15 +1,17 @@
-import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { DEFAULT_REDIS_URL } from '@gatehouse/config';
 import { calendarPeriods, ConservativeTokenEstimator, microsToUsd, worstCaseCostMicros } from '@gatehouse/domain';
 import { LimitKeys, RedisKeys } from '@gatehouse/redis';
-import { TcpProxy } from '@gatehouse/testing';
+import { eventually, TcpProxy } from '@gatehouse/testing';
 import { GatewayHarness } from '../../test/gateway-harness';
+import { type GatewayProcess, startGatewayProcess } from '../../test/gateway-process';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
-import { UpstreamProvidersService } from '../upstream/upstream-providers.service';
 
 /**
- * The limits on the request path, through two gateway instances sharing one Redis: what the engine's own tests
- * prove of the Lua scripts must hold for HTTP requests too (issue "Limits that hold", acceptance).
+ * The limits on the request path, through two gateway processes sharing one Redis (this one's, and a child process
+ * on the same database and Redis prefix): what the engine's own tests prove of the Lua scripts must hold for HTTP
+ * requests too (issue "Limits that hold", acceptance).
  */
 
 const DEMO_CHAT_PRICE = { inputPer1M: '0.5', outputPer1M: '1.5', cachedInputPer1M: '0.25' };
@@ -18,26 +20,98 @@ const messages = [{ role: 'user', content: 'Say hello to the limits.' }];
 /** Limits lifted so that only the one under test can refuse (demo-free has 60 rpm and 4 at a time). */
 const LIFTED = { rpm: 1_000_000, tpm: 1_000_000_000, concurrency: 10_000 };
 
-describe('limits on the request path (two gateway instances, real Redis)', () => {
+interface UpstreamGate {
+  url: string;
+  /** Model calls (POSTs) that have reached the gate since it was started. */
+  arrived(): number;
+  /** Holds every model call from now on, until `release`. */
+  hold(): void;
+  /** Passes the held calls on, and every later one at once. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A pass-through proxy in front of the mock, which can hold the model calls: while it holds, no admitted request can
+ * settle (and give back the unused part of its reservation), so every request of a burst is admitted or refused
+ * against reservations only, however long the two processes take to decide. A fixed upstream delay would make that
+ * a race between the delay and the slower process's admissions.
+ */
+async function startUpstreamGate(target: string): Promise<UpstreamGate> {
+  let held: (() => void)[] | undefined;
+  let arrived = 0;
+  // Its own, so that `close` can end its sockets to the mock (the global agent would keep them alive).
+  const agent = new Agent({ keepAlive: true });
+  const server = createServer((request, response) => {
+    const forward = () => {
+      const upstream = httpRequest(
+        new URL(request.url ?? '/', target),
+        { method: request.method, headers: request.headers, agent },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.on('error', () => response.destroy());
+      request.pipe(upstream);
+    };
+    if (request.method !== 'POST') return forward();
+    arrived += 1;
+    if (held === undefined) forward();
+    else held.push(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const gate: UpstreamGate = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrived: () => arrived,
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const forward of waiting) forward();
+    },
+    close: async () => {
+      gate.release();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      agent.destroy();
+    },
+  };
+  return gate;
+}
+
+describe('limits on the request path (two gateway processes, real Redis)', () => {
   let gateway: GatewayHarness;
-  let replica: { url: string; app: NestFastifyApplication };
-  let slowMock: RunningMock;
+  /** The second gateway: a process of its own, on the harness's database and Redis prefix. */
+  let child: GatewayProcess | undefined;
+  let mock: RunningMock;
+  let gate: UpstreamGate;
 
   beforeAll(async () => {
-    // Every answer takes 400 ms, so that all concurrent requests are admitted before the first one settles.
-    [gateway, slowMock] = await Promise.all([
+    [gateway, mock] = await Promise.all([
       GatewayHarness.start('gateway-limits', { usageRecorder: { flushIntervalMs: 5 } }),
-      startMockProvider({ MOCK_DELAY_MS: '400' }),
+      startMockProvider(),
     ]);
-    await gateway.useMockProvider(slowMock.url);
-    replica = await gateway.startReplica();
-  });
+    gate = await startUpstreamGate(mock.url);
+    // In the database before the child starts, so that it loads the gate as its upstream too.
+    await gateway.useMockProvider(gate.url);
+    child = await startGatewayProcess(gateway, { LOG_LEVEL: 'warn' });
+  }, 45_000);
 
   afterAll(async () => {
-    await replica?.app.close();
+    await child?.stop();
+    await gate?.close();
     await gateway?.close();
-    await slowMock?.close();
+    await mock?.close();
   });
+
+  /** This process's gateway and the child process, to alternate requests between. */
+  const gateways = (): [string, string] => {
+    if (child === undefined) throw new Error('the gateway process did not start');
+    return [gateway.url, child.url];
+  };
 
   const chat = (url: string, key: string, extra: Record<string, unknown> = {}) =>
     fetch(`${url}/v1/chat/completions`, {
@@ -72,7 +146,7 @@ describe('limits on the request path (two gateway instances, real Redis)', () =>
     ['non-streamed', {}],
     ['streamed', { stream: true, stream_options: { include_usage: true } }],
   ])(
-    'admits exactly the N of 200 concurrent %s requests, split over two instances, that fit the budget',
+    'admits exactly the N of 200 concurrent %s requests, split over two gateway processes, that fit the budget',
     async (_kind, extra) => {
       const N = 37;
       const budgetMicros = reservedMicros(extra) * BigInt(N);
@@ -81,12 +155,23 @@ describe('limits on the request path (two gateway instances, real Redis)', () =>
         monthlyBudgetUsd: microsToUsd(budgetMicros),
       });
 
-      const responses = await Promise.all(
+      // Alternating: this process's gateway, the child process, this one, … The admitted ones wait at the gate, so
+      // none settles before all 200 are decided (each either at the gate or refused).
+      const urls = gateways();
+      const arrivedBefore = gate.arrived();
+      let refusals = 0;
+      gate.hold();
+      const pending = Promise.all(
         Array.from({ length: 200 }, async (_, index) => {
-          const response = await chat(index % 2 === 0 ? gateway.url : replica.url, key, extra);
+          const response = await chat(index % 2 === 0 ? urls[0] : urls[1], key, extra);
+          if (response.status !== 200) refusals += 1;
           return { status: response.status, headers: response.headers, text: await response.text() };
         }),
       );
+      const decided = await eventually(() => gate.arrived() - arrivedBefore + refusals === 200, 10_000);
+      gate.release();
+      const responses = await pending;
+      expect(decided).toBe(true);
       const admitted = responses.filter((response) => response.status === 200);
       const refused = responses.filter((response) => response.status !== 200);
       expect(admitted).toHaveLength(N);
@@ -111,38 +196,30 @@ describe('limits on the request path (two gateway instances, real Redis)', () =>
     30_000,
   );
 
-  it('holds a rate limit with its burst across both instances, and retry-after tells the truth', async () => {
+  it('holds a rate limit with its burst across both processes, and retry-after tells the truth', async () => {
     const { key } = await subscribedKey({ ...LIFTED, rpm: 60, rpmBurst: 10 });
-    const fast = await startMockProvider();
-    await gateway.useMockProvider(fast.url);
-    await replica.app.get(UpstreamProvidersService).reload();
-    try {
-      const responses = await Promise.all(
-        Array.from({ length: 30 }, (_, index) => chat(index % 2 === 0 ? gateway.url : replica.url, key)),
-      );
-      const statuses = responses.map((response) => response.status);
-      expect(statuses.filter((status) => status === 200)).toHaveLength(10);
-      expect(statuses.filter((status) => status === 429)).toHaveLength(20);
-      const limited = responses.find((response) => response.status === 429);
-      expect(await limited?.json()).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
-      const retryAfterMs = Number(limited?.headers.get('retry-after-ms'));
-      expect(retryAfterMs).toBeGreaterThan(0);
-      expect(retryAfterMs).toBeLessThanOrEqual(1_000);
-      expect(Number(limited?.headers.get('retry-after'))).toBe(Math.ceil(retryAfterMs / 1_000));
-      expect(limited?.headers.get('x-ratelimit-limit-requests')).toBe('60');
+    const [local, remote] = gateways();
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => chat(index % 2 === 0 ? local : remote, key)),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    const limited = responses.find((response) => response.status === 429);
+    expect(await limited?.json()).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
+    const retryAfterMs = Number(limited?.headers.get('retry-after-ms'));
+    expect(retryAfterMs).toBeGreaterThan(0);
+    expect(retryAfterMs).toBeLessThanOrEqual(1_000);
+    expect(Number(limited?.headers.get('retry-after'))).toBe(Math.ceil(retryAfterMs / 1_000));
+    expect(limited?.headers.get('x-ratelimit-limit-requests')).toBe('60');
 
-      // Not before the time it said; at that time, yes.
-      expect((await chat(replica.url, key)).status).toBe(429);
-      await new Promise((resolve) => setTimeout(resolve, retryAfterMs + 50));
-      const retried = await chat(gateway.url, key);
-      expect(retried.status).toBe(200);
-      expect(retried.headers.get('x-ratelimit-limit-requests')).toBe('60');
-      expect(Number(retried.headers.get('x-ratelimit-remaining-requests'))).toBe(0);
-    } finally {
-      await gateway.useMockProvider(slowMock.url);
-      await replica.app.get(UpstreamProvidersService).reload();
-      await fast.close();
-    }
+    // Not before the time it said; at that time, yes.
+    expect((await chat(remote, key)).status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, retryAfterMs + 50));
+    const retried = await chat(local, key);
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('x-ratelimit-limit-requests')).toBe('60');
+    expect(Number(retried.headers.get('x-ratelimit-remaining-requests'))).toBe(0);
   }, 30_000);
 });
 

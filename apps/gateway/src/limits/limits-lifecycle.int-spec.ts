@@ -1,10 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { DEFAULT_REDIS_URL, gatewayConfigSchema, parseConfig } from '@gatehouse/config';
+import { DEFAULT_REDIS_URL } from '@gatehouse/config';
 import { calendarPeriods, costMicros, microsToUsd, type TokenPrice, worstCaseCostMicros } from '@gatehouse/domain';
 import { JobName, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
 import { LimitKeys, type ScopeKind } from '@gatehouse/redis';
@@ -13,6 +7,7 @@ import { Queue } from 'bullmq';
 import { z } from 'zod';
 import { DEMO_MODELS } from '../../../../prisma/seed/demo-catalog';
 import { GatewayHarness, NO_LIMITS } from '../../test/gateway-harness';
+import { type GatewayProcess, startGatewayProcess } from '../../test/gateway-process';
 import { startMockProvider } from '../../test/mock-upstream';
 import { DEFAULT_REQUEST_LIMITS_OPTIONS } from './request-limits.service';
 
@@ -23,7 +18,6 @@ import { DEFAULT_REQUEST_LIMITS_OPTIONS } from './request-limits.service';
  * so in the usage event; a plan that fails open is served while Redis is away.
  */
 
-const ROOT = path.resolve(__dirname, '../../../..');
 /** The seeded price of `demo-chat`, which the gateway's catalog index serves: reservations and costs use it. */
 const DEMO_CHAT_PRICE: TokenPrice = (() => {
   const model = DEMO_MODELS.find((candidate) => candidate.alias === 'demo-chat');
@@ -130,108 +124,9 @@ async function usageEvent(queue: Queue, requestId: string, timeoutMs = 5_000): P
   return found;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// A gateway in a process of its own, so that it can be SIGKILLed.
-
-const START_TIMEOUT_MS = 30_000;
-const BUILD_TIMEOUT_MS = 60_000;
-
-interface GatewayProcess {
-  url: string;
-  child: ChildProcess;
-  /** What it printed, for the failure message. */
-  output: () => string;
-  kill(): Promise<void>;
-}
-
-/**
- * Compiles the gateway as its Nx build does (`apps/gateway/project.json`, swc, under a second) into `outDir`,
- * not into `dist`: the process then runs the working tree, and the suite builds nothing that others use. tsx
- * cannot run it: esbuild emits no decorator metadata, which Nest's injection needs.
- */
-async function compileGateway(outDir: string): Promise<string> {
-  const project = z
-    .object({ targets: z.object({ build: z.object({ command: z.string() }) }) })
-    .parse(JSON.parse(readFileSync(path.join(ROOT, 'apps/gateway/project.json'), 'utf8')));
-  const command = project.targets.build.command.replace(' -d dist/gateway ', ` -d ${outDir} `);
-  if (command === project.targets.build.command) throw new Error('the gateway build no longer writes dist/gateway');
-  await promisify(execFile)('/bin/sh', ['-c', command], {
-    cwd: ROOT,
-    env: { PATH: [path.join(ROOT, 'node_modules/.bin'), path.dirname(process.execPath), '/usr/bin', '/bin'].join(':') },
-    timeout: BUILD_TIMEOUT_MS,
-  });
-  return path.join(outDir, 'apps/gateway/src/main.js');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function startGatewayProcess(
-  main: string,
-  harness: GatewayHarness,
-  spoolDir: string,
-  env: Record<string, string>,
-): Promise<GatewayProcess> {
-  const port = await freePort();
-  const childEnv = {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    LOG_FORMAT: 'json',
-    GATEWAY_HOST: '127.0.0.1',
-    GATEWAY_PORT: String(port),
-    DATABASE_URL: harness.database.url,
-    REDIS_URL: harness.redis.url,
-    REDIS_KEY_PREFIX: harness.redis.prefix,
-    GATEWAY_USAGE_SPOOL_DIR: spoolDir,
-    ...env,
-  };
-  // Validated here first, so that a wrong variable fails with its name rather than as a process that never starts.
-  parseConfig('gateway', gatewayConfigSchema, childEnv);
-  const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
-    // The compiled files live outside the repository: packages resolve from its node_modules.
-    env: { ...childEnv, NODE_PATH: path.join(ROOT, 'node_modules') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const gatewayProcess: GatewayProcess = {
-    url,
-    child,
-    output: () => output,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const ready = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) }).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ready) return gatewayProcess;
-    await sleep(100);
-  }
-  await gatewayProcess.kill();
-  throw new Error(`the gateway process did not become ready within ${START_TIMEOUT_MS} ms:\n${output.slice(-3_000)}`);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-
 describe('limits over a request’s lifetime (real gateways, real Redis)', () => {
   let gateway: GatewayHarness;
   let queue: Queue;
-  const scratch: string[] = [];
   const processes: GatewayProcess[] = [];
   const closers: (() => Promise<unknown>)[] = [];
 
@@ -241,18 +136,11 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
   });
 
   afterAll(async () => {
-    for (const running of processes) await running.kill();
+    for (const running of processes) await running.stop();
     for (const close of closers) await close().catch(() => undefined);
     await queue?.close();
     await gateway?.close();
-    for (const directory of scratch) rmSync(directory, { recursive: true, force: true });
   });
-
-  const scratchDir = (name: string) => {
-    const directory = mkdtempSync(path.join(tmpdir(), `gatehouse-lifecycle-${name}-`));
-    scratch.push(directory);
-    return directory;
-  };
 
   async function mock(env: Record<string, string>) {
     const running = await startMockProvider(env);
@@ -274,10 +162,7 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
     });
     const state = limitState(gateway, tenantId, subscriptionId);
 
-    const main = await compileGateway(scratchDir('build'));
-    const child = await startGatewayProcess(main, gateway, scratchDir('spool'), {
-      GATEWAY_RESERVATION_TTL_MS: String(TTL_MS),
-    });
+    const child = await startGatewayProcess(gateway, { GATEWAY_RESERVATION_TTL_MS: String(TTL_MS) });
     processes.push(child);
 
     const response = await chat(child.url, key, streamBody, 'lifecycle-killed');
