@@ -23,6 +23,7 @@ export * from './repositories/plan.repository';
 export * from './repositories/product.repository';
 export * from './repositories/provider.repository';
 export * from './repositories/session.repository';
+export * from './repositories/usage-ingestion.repository';
 export * from './repositories/user.repository';
 export * from './repositories/webhook.repository';
 export * from './transaction-runner';

@@ -135,7 +135,9 @@ export class RequestLimits {
     if (decision.monitored.length > 0)
       meter.monitored(decision.monitored.map((breach) => `${breach.scope}.${breach.limit}`));
     if (!decision.admitted) throw refusalError(decision, headers);
-    this.settleWhenOver(decision.reservation, reserve, price, meter, reply);
+    // No limit applied (a subscription without limits): nothing is held, so nothing needs settling.
+    if (decision.reservation.backend !== 'none')
+      this.settleWhenOver(decision.reservation, reserve, price, meter, reply);
   }
 
   /**
@@ -149,10 +151,14 @@ export class RequestLimits {
     meter: RequestMeter,
     reply: FastifyReply,
   ): void {
-    const keepAlive = setInterval(
-      () => void this.engine.extend(reservation, this.options.reservationTtlMs).catch(() => undefined),
-      this.options.reservationTtlMs / 2,
-    ).unref();
+    // Only a reservation in Redis can be extended; a local one (Redis was down) keeps its TTL.
+    const keepAlive =
+      reservation.backend !== 'redis'
+        ? undefined
+        : setInterval(
+            () => void this.engine.extend(reservation, this.options.reservationTtlMs).catch(() => undefined),
+            this.options.reservationTtlMs / 2,
+          ).unref();
     reply.raw.once('close', () => {
       clearInterval(keepAlive);
       void meter

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { parseConfig, workerConfigSchema } from '@gatehouse/config';
+import { createPrismaClient, type DbClient } from '@gatehouse/db';
+import { costMicros, microsToUsd } from '@gatehouse/domain';
+import { JobName, JobProducer, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
+import { createTestDatabase, createTestRedis, eventually, type TestDatabase, type TestRedis } from '@gatehouse/testing';
+import { seedDatabase } from '../../../../prisma/seed/seed-database';
+import { WorkerModule } from '../worker.module';
+
+const DEMO_CHAT = { inputPer1M: '0.5', outputPer1M: '1.5', cachedInputPer1M: '0.25' };
+const usd = (micros: bigint) => microsToUsd(micros);
+
+describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let db: DbClient;
+  let app: INestApplication;
+  let producer: JobProducer;
+  let productId: string;
+  let completed = 0;
+
+  beforeAll(async () => {
+    [database, redis] = await Promise.all([createTestDatabase('worker_usage'), createTestRedis('worker-usage')]);
+    db = createPrismaClient({ url: database.url, maxConnections: 2 });
+    await seedDatabase(db, {
+      adminEmail: 'admin@gatehouse.local',
+      adminPassword: 'gatehouse-admin',
+      mockProviderUrl: 'http://127.0.0.1:8090',
+    });
+    productId = (await db.modelRoute.findUniqueOrThrow({ where: { alias: 'demo-chat' } })).productId;
+    const config = parseConfig('worker', workerConfigSchema, {
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: redis.prefix,
+      WORKER_USAGE_BATCH_SIZE: '4',
+      WORKER_USAGE_FLUSH_MS: '50',
+    });
+    app = await NestFactory.create(WorkerModule.forRoot(config), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    producer = new JobProducer(redis.redis, redis.prefix);
+  });
+
+  afterAll(async () => {
+    await producer?.close();
+    await app?.close();
+    await db?.$disconnect();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  function event(tenantId: string, overrides: Partial<UsageRecordedV1> = {}): UsageRecordedV1 {
+    return {
+      version: 1,
+      requestId: randomUUID(),
+      occurredAt: '2026-06-01T10:15:30.000Z',
+      tenantId,
+      apiKeyId: '00000000-0000-4000-8000-000000000001',
+      subscriptionId: null,
+      productId,
+      model: 'demo-chat',
+      providerId: null,
+      upstreamModel: 'mock-chat',
+      endpoint: 'chat.completions',
+      statusCode: 200,
+      errorCode: null,
+      latencyMs: 12,
+      timeToFirstByteMs: 9,
+      inputTokens: 1_000,
+      outputTokens: 333,
+      cachedTokens: 200,
+      usageSource: 'upstream',
+      streamed: false,
+      cacheHit: false,
+      policyActions: [],
+      ...overrides,
+    };
+  }
+
+  /** Enqueues under fresh job ids (as a redelivery or a replayed spool would) and waits until all are done. */
+  async function ingest(events: UsageRecordedV1[]): Promise<void> {
+    const queue = producer.queue(QueueName.Usage);
+    await producer.enqueueBulk(JobName.UsageRecorded, events, () => randomUUID());
+    completed += events.length;
+    expect(await eventually(async () => (await queue.getCompletedCount()) === completed, 10_000)).toBe(true);
+    expect(await queue.getFailedCount()).toBe(0);
+  }
+
+  const rollups = (tenantId: string) =>
+    db.usageRollup.findMany({ where: { tenantId }, orderBy: [{ granularity: 'asc' }, { bucketStart: 'asc' }] });
+
+  it('writes each event priced to the micro-dollar, and minute/hour/day rollups with exact sums', async () => {
+    const tenantId = randomUUID();
+    const events = [
+      event(tenantId),
+      event(tenantId, { occurredAt: '2026-06-01T10:16:05.000Z', inputTokens: 7, outputTokens: 1, cachedTokens: 0 }),
+      event(tenantId, {
+        statusCode: 502,
+        errorCode: 'upstream_error',
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedTokens: 0,
+      }),
+      event(tenantId, { usageSource: 'unknown', inputTokens: 0, outputTokens: 0, cachedTokens: 0 }),
+      event(tenantId, { productId: null, model: null, statusCode: 403 }),
+    ];
+    await ingest(events);
+
+    const costs = events.map((e) =>
+      costMicros(DEMO_CHAT, {
+        inputTokens: e.inputTokens,
+        outputTokens: e.outputTokens,
+        cachedInputTokens: e.cachedTokens,
+      }),
+    );
+    expect(usd(costs[0] ?? 0n)).toBe('0.00095'); // 800 × 0.5 + 200 × 0.25 + 333 × 1.5 = 949.5 µUSD, rounded up
+    const rows = await db.usageEvent.findMany({ where: { tenantId } });
+    expect(rows).toHaveLength(5);
+    const byId = new Map(rows.map((row) => [row.requestId, row]));
+    events.forEach((e, index) => {
+      const row = byId.get(e.requestId);
+      const expected = e.productId === null ? 0n : (costs[index] ?? 0n);
+      expect(row?.costUsd.toFixed(9)).toBe(toFixed9(expected));
+      expect(row?.usageSource).toBe(e.usageSource);
+      expect(row?.createdAt.toISOString()).toBe(e.occurredAt);
+    });
+    expect(byId.get(events[3]?.requestId ?? '')?.usageSource).toBe('unknown');
+
+    const rolledCost = toFixed9((costs[0] ?? 0n) + (costs[1] ?? 0n));
+    const all = await rollups(tenantId);
+    expect(all.map((r) => [r.granularity, r.bucketStart.toISOString(), r.requests, r.errors])).toEqual([
+      ['MINUTE', '2026-06-01T10:15:00.000Z', 3, 1],
+      ['MINUTE', '2026-06-01T10:16:00.000Z', 1, 0],
+      ['HOUR', '2026-06-01T10:00:00.000Z', 4, 1],
+      ['DAY', '2026-06-01T00:00:00.000Z', 4, 1],
+    ]);
+    const day = all.find((r) => r.granularity === 'DAY');
+    expect(day).toMatchObject({ model: 'demo-chat', inputTokens: 1_007n, outputTokens: 334n, cachedTokens: 200n });
+    expect(day?.costUsd.toFixed(9)).toBe(rolledCost);
+  });
+
+  it('counts a redelivered batch once, and only the new events of a batch with a duplicate', async () => {
+    const tenantId = randomUUID();
+    const first = [event(tenantId), event(tenantId)];
+    await ingest(first);
+    const snapshot = async () => ({
+      events: (await db.usageEvent.findMany({ where: { tenantId }, orderBy: { requestId: 'asc' } })).map((e) => ({
+        ...e,
+        costUsd: e.costUsd.toFixed(9),
+      })),
+      rollups: (await rollups(tenantId)).map(({ updatedAt: _updatedAt, ...r }) => ({
+        ...r,
+        costUsd: r.costUsd.toFixed(9),
+      })),
+    });
+    const before = await snapshot();
+
+    await ingest(first);
+    expect(await snapshot()).toEqual(before);
+
+    const fresh = [event(tenantId), event(tenantId, { inputTokens: 10, outputTokens: 10, cachedTokens: 0 })];
+    const [replayed, repeated] = [first[0], fresh[0]];
+    if (!replayed || !repeated) throw new Error('unreachable');
+    await ingest([replayed, ...fresh, repeated]);
+    const day = (await rollups(tenantId)).find((r) => r.granularity === 'DAY');
+    expect(day?.requests).toBe(4);
+    expect(day?.inputTokens).toBe(3_010n);
+    const perEvent = (e: UsageRecordedV1) =>
+      costMicros(DEMO_CHAT, {
+        inputTokens: e.inputTokens,
+        outputTokens: e.outputTokens,
+        cachedInputTokens: e.cachedTokens,
+      });
+    expect(day?.costUsd.toFixed(9)).toBe(toFixed9([...first, ...fresh].reduce((sum, e) => sum + perEvent(e), 0n)));
+    expect(await db.usageEvent.count({ where: { tenantId } })).toBe(4);
+  });
+
+  it('prices an event by the price in force when it happened', async () => {
+    const tenantId = randomUUID();
+    const changeAt = new Date('2030-01-01T00:00:00.000Z');
+    const route = await db.modelRoute.findUniqueOrThrow({ where: { alias: 'demo-chat' } });
+    await db.modelPrice.updateMany({
+      where: { modelRouteId: route.id, effectiveTo: null },
+      data: { effectiveTo: changeAt },
+    });
+    await db.modelPrice.create({
+      data: {
+        modelRouteId: route.id,
+        inputPer1M: '1',
+        outputPer1M: '3',
+        cachedInputPer1M: null,
+        effectiveFrom: changeAt,
+      },
+    });
+    const before = event(tenantId, { occurredAt: '2029-12-31T23:59:59.999Z' });
+    const after = event(tenantId, { occurredAt: '2030-01-01T00:00:00.000Z' });
+    await ingest([before, after]);
+
+    const cost = async (e: UsageRecordedV1) =>
+      (await db.usageEvent.findUniqueOrThrow({ where: { requestId: e.requestId } })).costUsd.toFixed(9);
+    const tokens = { inputTokens: 1_000, outputTokens: 333, cachedInputTokens: 200 };
+    expect(await cost(before)).toBe(toFixed9(costMicros(DEMO_CHAT, tokens)));
+    expect(await cost(after)).toBe(toFixed9(costMicros({ inputPer1M: '1', outputPer1M: '3' }, tokens)));
+    expect(await cost(after)).toBe('0.001999000');
+  });
+});
+
+/** Micro-USD as the 9-decimal string Postgres's numeric(18,9) holds. */
+function toFixed9(micros: bigint): string {
+  return `${micros / 1_000_000n}.${(micros % 1_000_000n).toString().padStart(6, '0')}000`;
+}
