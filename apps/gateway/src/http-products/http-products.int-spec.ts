@@ -523,10 +523,11 @@ describe('gateway HTTP products (/apis/{productSlug}/...)', () => {
     expect(chunked.status).toBe(413);
   });
 
-  it('meters the call as an HTTP product call: endpoint, subscription and product, provider and time to first byte', async () => {
+  it('meters the call as an HTTP product call: endpoint, subscription and product, provider, time to first byte, no tokens', async () => {
     const endpoint = jest.spyOn(RequestMeter.prototype, 'endpoint');
     const entitled = jest.spyOn(RequestMeter.prototype, 'entitled');
     const routed = jest.spyOn(RequestMeter.prototype, 'routed');
+    const usage = jest.spyOn(RequestMeter.prototype, 'usage');
     const product = await gateway.db.product.findUniqueOrThrow({ where: { slug: 'echo-api' }, select: { id: true } });
     const subscription = await gateway.db.subscription.findFirstOrThrow({
       where: { tenantId, productId: product.id },
@@ -537,6 +538,8 @@ describe('gateway HTTP products (/apis/{productSlug}/...)', () => {
     expect(entitled).toHaveBeenCalledWith({ subscriptionId: subscription.id, productId: product.id, model: null });
     expect(routed).toHaveBeenCalledWith({ providerId: echoProviderId, upstreamModel: null }, expect.any(Number));
     expect(routed.mock.calls[0]?.[1]).toBeGreaterThanOrEqual(0);
+    // No tokens to count, which is known (not `unknown`): the usage event and the limits count the call alone.
+    expect(usage).toHaveBeenCalledWith({ inputTokens: 0, outputTokens: 0, cachedTokens: 0, source: 'none' });
   });
 
   it('makes no Postgres query on warm requests', async () => {

@@ -140,6 +140,8 @@ export class HttpProductsService {
       throw error;
     }
     meter.routed({ providerId: response.provider.id, upstreamModel: null }, performance.now() - meter.startedAt);
+    // An HTTP product has no tokens to count: its usage is the call itself.
+    meter.usage({ inputTokens: 0, outputTokens: 0, cachedTokens: 0, source: 'none' });
 
     try {
       await this.relay(response, reply, client.signal, request.id);
