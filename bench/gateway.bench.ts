@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { clearRedisPrefix, createBenchDatabase, createBenchKey } from './support/bench-database';
+import { clearRedisPrefix, createBenchDatabase, createBenchKey, localRedisPid } from './support/bench-database';
 import {
   CpuSample,
   killLoadGeneratorsNow,
@@ -739,16 +739,6 @@ async function main(options: Options): Promise<number> {
     redis.disconnect();
     rmSync(spoolDir, { recursive: true, force: true });
   }
-}
-
-/**
- * The local redis-server's pid (`INFO server`), so that its CPU is measured as a process of the benchmark: the
- * gateway's limit scripts and usage events run there. Undefined when it is not a process of this machine.
- */
-async function localRedisPid(redis: Redis): Promise<number | undefined> {
-  const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-  if (!Number.isInteger(pid) || !existsSync(`/proc/${pid}/comm`)) return undefined;
-  return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('redis') ? pid : undefined;
 }
 
 function measureKeyCacheMemory(keys: number, snapshotJson: string): Promise<KeyCacheMemory> {

@@ -2,6 +2,7 @@ import { type Limits } from '@gatehouse/contracts';
 import { createPrismaClient, dropDatabase } from '@gatehouse/db';
 import { generateApiKey } from '@gatehouse/domain';
 import { type Redis } from 'ioredis';
+import { existsSync, readFileSync } from 'node:fs';
 import { npmPath, runTool, toolEnvironment } from './tool-run';
 
 const MIGRATE_TIMEOUT_MS = 120_000;
@@ -121,4 +122,14 @@ export async function clearRedisPrefix(redis: Redis, prefix: string): Promise<nu
     if (keys.length > 0) deleted += await redis.unlink(...keys);
   } while (cursor !== '0');
   return deleted;
+}
+
+/**
+ * The local redis-server's pid (`INFO server`), so that its CPU is measured as a process of the benchmark (limit
+ * scripts and BullMQ's jobs run there). Undefined when it is not a process of this machine.
+ */
+export async function localRedisPid(redis: Redis): Promise<number | undefined> {
+  const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  if (!Number.isInteger(pid) || !existsSync(`/proc/${pid}/comm`)) return undefined;
+  return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('redis') ? pid : undefined;
 }

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { processCpuSeconds } from './server-process';
+import { pidsNamed, processCommandLine, processCpuSeconds } from './server-process';
 import {
   type GeneratorMessage,
   type LatencyTask,
@@ -21,6 +21,14 @@ export function tasksetPath(): string {
 /** `command args` run on `core` only: what to pass to spawn (or startServer) instead. */
 export function pinned(core: number, command: string, args: string[]): { command: string; args: string[] } {
   return { command: tasksetPath(), args: ['-c', String(core), command, ...args] };
+}
+
+/**
+ * Moves this process (every thread it has: V8's and libuv's too) to `core`, so that whatever the benchmark itself
+ * does (producing jobs, polling) stays off the core of the process under test.
+ */
+export function pinThisProcess(core: number): void {
+  execFileSync(tasksetPath(), ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
 }
 
 /** Busy time (everything but idle and iowait) of each core since boot, in seconds. */
@@ -55,6 +63,32 @@ export class CpuSample {
     }
     const cores = coreBusySeconds().map((busy, index) => (busy - (this.cores[index] ?? 0)) / seconds);
     return { seconds, processes, cores };
+  }
+}
+
+/**
+ * CPU time used by every process of one name (`postgres`: the postmaster, its helpers and each connection's
+ * backend) over an interval. A process started within the interval counts in full; one that exited within it is
+ * lost (a backend of a closed connection), so this is a lower bound.
+ */
+export class ProcessGroupCpu {
+  private constructor(
+    private readonly pids: () => number[],
+    private readonly seconds: Map<number, number>,
+  ) {}
+
+  /** `include` picks processes of the group by their command line (e.g. only one database's backends). */
+  static take(name: string, include: (commandLine: string) => boolean = () => true): ProcessGroupCpu {
+    const pids = () => pidsNamed(name).filter((pid) => include(processCommandLine(pid)));
+    return new ProcessGroupCpu(pids, new Map(pids().map((pid) => [pid, processCpuSeconds(pid) ?? 0])));
+  }
+
+  /** CPU seconds (not cores) used by the group since this sample. */
+  secondsSince(): number {
+    return this.pids().reduce(
+      (sum, pid) => sum + Math.max(0, (processCpuSeconds(pid) ?? 0) - (this.seconds.get(pid) ?? 0)),
+      0,
+    );
   }
 }
 

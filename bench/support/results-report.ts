@@ -123,3 +123,12 @@ export async function appendResults(path: string, section: ResultsSection): Prom
   const options = await prettier.resolveConfig(path);
   writeFileSync(path, await prettier.format(markdown, { ...options, filepath: path }));
 }
+
+/** A Markdown table: the first `textColumns` columns left-aligned, the rest (numbers) right-aligned. */
+export function textTable(header: string[], rows: string[][], textColumns = 1): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, index) => (index < textColumns ? '---' : '--:')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}

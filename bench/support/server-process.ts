@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** Benchmarks talk to loopback only: nothing they start listens on, or sends to, another address. */
@@ -158,5 +158,37 @@ export function processCpuSeconds(pid: number): number | undefined {
     return (userTicks + systemTicks) / USER_HZ;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Pids of the processes named `name` (`/proc/<pid>/comm`, e.g. `postgres` for the postmaster and every backend),
+ * whoever started them; empty off Linux.
+ */
+export function pidsNamed(name: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** `/proc/<pid>/cmdline` with spaces between arguments (Postgres rewrites its backends' to say whose they are). */
+export function processCommandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
   }
 }

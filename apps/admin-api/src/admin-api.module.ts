@@ -14,6 +14,7 @@ import { type Redis } from 'ioredis';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
 import { ADMIN_API_CONFIG } from './admin-api.constants';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
@@ -24,6 +25,7 @@ import { PlansModule } from './plans/plans.module';
 import { ProvidersModule } from './providers/providers.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { UsageModule } from './usage/usage.module';
 
 @Global()
 @Module({})
@@ -46,6 +48,8 @@ export class AdminApiModule {
         ProvidersModule,
         SubscriptionsModule,
         NotificationsModule,
+        UsageModule,
+        AlertsModule,
       ],
       providers: [
         { provide: ADMIN_API_CONFIG, useValue: config },

@@ -91,7 +91,7 @@ export class AdminApiHarness {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body, headers: response.headers };
+    return { status: response.status, body: parseBody(text, response.headers) as Body, headers: response.headers };
   }
 
   /**
@@ -138,5 +138,16 @@ export class AdminApiHarness {
       select: { id: true, email: true },
     });
     return { id: user.id, email: user.email, tenantId: tenant, token: await this.sessionFor(user.id) };
+  }
+}
+
+/** JSON as before; a body that is not JSON and is not labelled as JSON (a CSV export) is kept as text. */
+function parseBody(text: string, headers: Headers): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (headers.get('content-type')?.includes('json') ?? true) throw error;
+    return text;
   }
 }

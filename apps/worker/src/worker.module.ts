@@ -1,9 +1,25 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type WorkerConfig } from '@gatehouse/config';
-import { DbModule, PostgresHealthProbe, PRISMA_CLIENT, type DbClient, UsageIngestionRepository } from '@gatehouse/db';
+import {
+  DbModule,
+  PostgresHealthProbe,
+  PRISMA_CLIENT,
+  type DbClient,
+  UsageIngestionRepository,
+  UsageMaintenanceRepository,
+} from '@gatehouse/db';
+import { JobName, JobProducer, type QueueName } from '@gatehouse/jobs';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
-import { RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import { REDIS_CLIENT, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import { type Redis } from 'ioredis';
+import { alertProviders } from './alerts/alerts.providers';
+import { BudgetCheckProcessor } from './alerts/budget-check.processor';
+import { WebhookRetryProcessor } from './alerts/webhook-retry.processor';
 import { QueueWorkers } from './jobs/queue-workers';
+import { UsageReconciliationProcessor } from './maintenance/usage-reconciliation.processor';
+import { UsageRetentionProcessor } from './maintenance/usage-retention.processor';
+import { BudgetCheckTrigger } from './usage/budget-check.trigger';
+import { KeyLastUsedWriter } from './usage/key-last-used.writer';
 import { UsageRecordedProcessor } from './usage/usage-recorded.processor';
 import { WORKER_CONFIG } from './worker.constants';
 
@@ -21,17 +37,83 @@ export class WorkerModule {
       ],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
+        ...alertProviders(config),
+        {
+          // Enqueues follow-up jobs (budget checks) and keeps the scheduled jobs scheduled.
+          provide: JobProducer,
+          useFactory: (redis: Redis) => new JobProducer(redis, config.redis.keyPrefix),
+          inject: [REDIS_CLIENT],
+        },
+        {
+          provide: UsageIngestionRepository,
+          useFactory: (db: DbClient) => new UsageIngestionRepository(db),
+          inject: [PRISMA_CLIENT],
+        },
+        {
+          provide: UsageMaintenanceRepository,
+          useFactory: (db: DbClient) => new UsageMaintenanceRepository(db),
+          inject: [PRISMA_CLIENT],
+        },
+        {
+          provide: KeyLastUsedWriter,
+          useFactory: (repository: UsageIngestionRepository) =>
+            new KeyLastUsedWriter(repository, config.usage.lastUsedIntervalMs),
+          inject: [UsageIngestionRepository],
+        },
         {
           provide: UsageRecordedProcessor,
-          useFactory: (db: DbClient) => new UsageRecordedProcessor(new UsageIngestionRepository(db), config.usage),
-          inject: [PRISMA_CLIENT],
+          useFactory: (repository: UsageIngestionRepository, lastUsed: KeyLastUsedWriter, producer: JobProducer) =>
+            new UsageRecordedProcessor(repository, config.usage, [
+              lastUsed,
+              new BudgetCheckTrigger(producer, config.usage.budgetCheckDebounceMs),
+            ]),
+          inject: [UsageIngestionRepository, KeyLastUsedWriter, JobProducer],
+        },
+        {
+          provide: UsageRetentionProcessor,
+          useFactory: (repository: UsageMaintenanceRepository) =>
+            new UsageRetentionProcessor(repository, config.retention),
+          inject: [UsageMaintenanceRepository],
+        },
+        {
+          provide: UsageReconciliationProcessor,
+          useFactory: (repository: UsageMaintenanceRepository) =>
+            new UsageReconciliationProcessor(repository, {
+              windowHours: config.reconciliation.windowHours,
+              retention: config.retention,
+            }),
+          inject: [UsageMaintenanceRepository],
         },
         {
           // Every job handler is listed here; QueueWorkers refuses to boot if one is missing or doubled.
           provide: QueueWorkers,
-          useFactory: (usage: UsageRecordedProcessor) =>
-            new QueueWorkers([usage], { redisUrl: config.redis.url, prefix: config.redis.keyPrefix }),
-          inject: [UsageRecordedProcessor],
+          useFactory: (
+            producer: JobProducer,
+            usage: UsageRecordedProcessor,
+            retention: UsageRetentionProcessor,
+            reconciliation: UsageReconciliationProcessor,
+            budgetCheck: BudgetCheckProcessor,
+            webhookRetry: WebhookRetryProcessor,
+          ) =>
+            new QueueWorkers([usage, retention, reconciliation, budgetCheck, webhookRetry], producer, {
+              redisUrl: config.redis.url,
+              prefix: config.redis.keyPrefix,
+              queues: config.queues as QueueName[],
+              lockMs: config.jobLockMs,
+              schedules: {
+                [JobName.WebhookRetry]: config.webhooks.retryIntervalMs,
+                [JobName.UsageRetention]: config.retention.intervalMs,
+                [JobName.UsageReconciliation]: config.reconciliation.intervalMs,
+              },
+            }),
+          inject: [
+            JobProducer,
+            UsageRecordedProcessor,
+            UsageRetentionProcessor,
+            UsageReconciliationProcessor,
+            BudgetCheckProcessor,
+            WebhookRetryProcessor,
+          ],
         },
       ],
       exports: [WORKER_CONFIG],

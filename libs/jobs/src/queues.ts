@@ -2,12 +2,24 @@
 export const QueueName = {
   /** The gateway's per-request usage events, ingested into raw rows and rollups. */
   Usage: 'usage',
+  /** Budget and quota checks after usage lands, and the retries of webhook deliveries. */
+  Alerts: 'alerts',
+  /** Scheduled housekeeping: retention, reconciliation, expiry. */
+  Maintenance: 'maintenance',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   UsageRecorded: 'usage.recorded',
+  /** A tenant's spend and quotas changed: check its alert rules' thresholds. */
+  BudgetCheck: 'alerts.budget-check',
+  /** Attempt the webhook deliveries whose next attempt is due (scheduled). */
+  WebhookRetry: 'alerts.webhook-retry',
+  /** Delete raw usage events past their retention (scheduled). */
+  UsageRetention: 'maintenance.usage-retention',
+  /** Prove the rollups equal the raw rows over a window, and report any difference (scheduled). */
+  UsageReconciliation: 'maintenance.usage-reconciliation',
 } as const;
 
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AdminApiConfig } from '@gatehouse/config';
 import { type PutWebhookRequest, type TenantId, type WebhookResponse } from '@gatehouse/contracts';
-import { TransactionRunner, WebhookRepository } from '@gatehouse/db';
+import { AlertRepository, TransactionRunner, WebhookRepository } from '@gatehouse/db';
 import { credentialKeyFromBase64, encryptCredential } from '@gatehouse/domain';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ADMIN_API_CONFIG } from '../admin-api.constants';
@@ -47,6 +47,8 @@ export class TenantWebhookService {
     const generated = body.secret === undefined ? `whsec_${randomBytes(24).toString('base64url')}` : undefined;
     const secret = body.secret ?? generated ?? '';
     const rule = await this.transactions.run(async (tx) => {
+      // The worker creates a tenant's default rule under the same lock: one tenant-wide rule, never two.
+      await new AlertRepository(tx).lockTenantRules(tenantId);
       const webhooks = new WebhookRepository(tx);
       const existing = await webhooks.findTenantRule(tenantId);
       const ruleId = existing?.id ?? randomUUID();

@@ -1,4 +1,5 @@
-import { JobName } from '@gatehouse/jobs';
+import { WORKER_QUEUES } from '@gatehouse/config';
+import { JobName, QueueName } from '@gatehouse/jobs';
 import { handlersByJobName, JobHandlerRegistryError, type JobHandler } from './job-handler';
 
 const handler = (jobName: string): JobHandler =>
@@ -6,8 +7,10 @@ const handler = (jobName: string): JobHandler =>
 
 describe('handlersByJobName (the boot check)', () => {
   it('accepts one handler per defined job', () => {
-    const usage = handler(JobName.UsageRecorded);
-    expect(handlersByJobName([usage]).get(JobName.UsageRecorded)).toBe(usage);
+    const handlers = Object.values(JobName).map(handler);
+    const byName = handlersByJobName(handlers);
+    expect(byName.get(JobName.UsageRecorded)).toBe(handlers[0]);
+    expect(byName.size).toBe(Object.values(JobName).length);
   });
 
   it('refuses a job without a handler, naming it', () => {
@@ -20,5 +23,11 @@ describe('handlersByJobName (the boot check)', () => {
     expect(() => handlersByJobName([handler('a.done'), handler('a.done'), handler('c.done')], definitions)).toThrow(
       'a.done has two handlers; c.done has a handler but no job definition; b.done has no handler',
     );
+  });
+});
+
+describe('WORKER_QUEUES', () => {
+  it('names exactly the queues jobs are defined on, so that every queue can be configured', () => {
+    expect([...WORKER_QUEUES].sort()).toEqual(Object.values(QueueName).sort());
   });
 });

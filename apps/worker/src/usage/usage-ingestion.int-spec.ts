@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { parseConfig, workerConfigSchema } from '@gatehouse/config';
-import { createPrismaClient, type DbClient } from '@gatehouse/db';
+import { type DbClient } from '@gatehouse/db';
 import { costMicros, microsToUsd } from '@gatehouse/domain';
 import { JobName, JobProducer, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
-import { createTestDatabase, createTestRedis, eventually, type TestDatabase, type TestRedis } from '@gatehouse/testing';
-import { seedDatabase } from '../../../../prisma/seed/seed-database';
-import { WorkerModule } from '../worker.module';
+import { createTestRedis, eventually, type TestRedis } from '@gatehouse/testing';
+import {
+  createSeededDatabase,
+  DEMO_CHAT_PRICE,
+  type SeededDatabase,
+  startWorkerApp,
+  usageRecorded,
+} from '../../test/worker-fixtures';
 
-const DEMO_CHAT = { inputPer1M: '0.5', outputPer1M: '1.5', cachedInputPer1M: '0.25' };
+const DEMO_CHAT = DEMO_CHAT_PRICE;
 const usd = (micros: bigint) => microsToUsd(micros);
 
 describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
-  let database: TestDatabase;
+  let seeded: SeededDatabase;
   let redis: TestRedis;
   let db: DbClient;
   let app: INestApplication;
@@ -22,62 +25,21 @@ describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
   let completed = 0;
 
   beforeAll(async () => {
-    [database, redis] = await Promise.all([createTestDatabase('worker_usage'), createTestRedis('worker-usage')]);
-    db = createPrismaClient({ url: database.url, maxConnections: 2 });
-    await seedDatabase(db, {
-      adminEmail: 'admin@gatehouse.local',
-      adminPassword: 'gatehouse-admin',
-      mockProviderUrl: 'http://127.0.0.1:8090',
-    });
-    productId = (await db.modelRoute.findUniqueOrThrow({ where: { alias: 'demo-chat' } })).productId;
-    const config = parseConfig('worker', workerConfigSchema, {
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      WORKER_USAGE_BATCH_SIZE: '4',
-      WORKER_USAGE_FLUSH_MS: '50',
-    });
-    app = await NestFactory.create(WorkerModule.forRoot(config), { logger: false });
-    await app.listen(0, '127.0.0.1');
+    [seeded, redis] = await Promise.all([createSeededDatabase('worker_usage'), createTestRedis('worker-usage')]);
+    ({ db, productId } = seeded);
+    app = await startWorkerApp(seeded.database, redis, { WORKER_USAGE_BATCH_SIZE: '4', WORKER_USAGE_FLUSH_MS: '50' });
     producer = new JobProducer(redis.redis, redis.prefix);
   });
 
   afterAll(async () => {
     await producer?.close();
     await app?.close();
-    await db?.$disconnect();
     await redis?.cleanup();
-    await database?.drop();
+    await seeded?.close();
   });
 
-  function event(tenantId: string, overrides: Partial<UsageRecordedV1> = {}): UsageRecordedV1 {
-    return {
-      version: 1,
-      requestId: randomUUID(),
-      occurredAt: '2026-06-01T10:15:30.000Z',
-      tenantId,
-      apiKeyId: '00000000-0000-4000-8000-000000000001',
-      subscriptionId: null,
-      productId,
-      model: 'demo-chat',
-      providerId: null,
-      upstreamModel: 'mock-chat',
-      endpoint: 'chat.completions',
-      statusCode: 200,
-      errorCode: null,
-      latencyMs: 12,
-      timeToFirstByteMs: 9,
-      inputTokens: 1_000,
-      outputTokens: 333,
-      cachedTokens: 200,
-      usageSource: 'upstream',
-      streamed: false,
-      cacheHit: false,
-      policyActions: [],
-      ...overrides,
-    };
-  }
+  const event = (tenantId: string, overrides: Partial<UsageRecordedV1> = {}): UsageRecordedV1 =>
+    usageRecorded({ tenantId, productId, cachedTokens: 200, ...overrides });
 
   /** Enqueues under fresh job ids (as a redelivery or a replayed spool would) and waits until all are done. */
   async function ingest(events: UsageRecordedV1[]): Promise<void> {

@@ -1,29 +1,96 @@
 import { z } from 'zod';
-import { port } from '../fields';
+import { base64Key32, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** The queues a worker process can consume (libs/jobs QueueName); kept here so config needs no job library. */
+export const WORKER_QUEUES = ['usage', 'alerts', 'maintenance'] as const;
+export type WorkerQueue = (typeof WORKER_QUEUES)[number];
+
+const queueList = z
+  .string()
+  .default(WORKER_QUEUES.join(','))
+  .transform((value, context) => {
+    const names = [...new Set(value.split(',').map((name) => name.trim()))].filter((name) => name !== '');
+    const unknown = names.filter((name) => !(WORKER_QUEUES as readonly string[]).includes(name));
+    if (unknown.length > 0 || names.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be a comma-separated list of ${WORKER_QUEUES.join(', ')}${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return names as WorkerQueue[];
+  });
 
 export const workerConfigSchema = z
   .object({
     ...infrastructureVariables,
     WORKER_HOST: z.string().default('0.0.0.0'),
     WORKER_PORT: port(3002),
+    /** The admin API's key: the worker decrypts webhook signing secrets with it. */
+    CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_ENCRYPTION_KEY),
+    /**
+     * Which queues this process consumes: run several processes with different lists (or the same list) to scale
+     * out; every process registers the schedules of the queues it consumes.
+     */
+    WORKER_QUEUES: queueList,
     /** Usage events written per transaction: bigger batches write faster, and each holds more jobs in flight. */
     WORKER_USAGE_BATCH_SIZE: positiveInt(200, 5_000),
     /** The longest an event waits for its batch to fill before it is written anyway. */
     WORKER_USAGE_FLUSH_MS: positiveInt(500, 60_000),
     /** Batches in flight at once per worker process (each its own transaction). */
     WORKER_USAGE_CONCURRENCY: positiveInt(2, 64),
+    /**
+     * How long a job may go without its lock being renewed before another process takes it over: after a crash,
+     * the jobs it held are delivered again after at most this long (plus the stalled-job check's interval, the same).
+     */
+    WORKER_JOB_LOCK_MS: positiveInt(30_000, 600_000),
+    /** Days raw usage events are kept; the hour and day rollups are kept for good. */
+    WORKER_USAGE_RETENTION_DAYS: positiveInt(90, 3_650),
+    /** Days minute rollups are kept (at least 32: a month's alerts read them at the period's first hour). */
+    WORKER_MINUTE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(32).max(3_650).default(40),
+    /** How often retention runs. */
+    WORKER_RETENTION_INTERVAL_MS: positiveInt(3_600_000, 86_400_000),
+    /** How often the rollups are reconciled with the raw rows, over the last WORKER_RECONCILIATION_WINDOW_HOURS. */
+    WORKER_RECONCILIATION_INTERVAL_MS: positiveInt(3_600_000, 86_400_000),
+    WORKER_RECONCILIATION_WINDOW_HOURS: positiveInt(48, 24 * 365),
+    /** How often due webhook deliveries are retried. */
+    WORKER_WEBHOOK_RETRY_INTERVAL_MS: positiveInt(15_000, 3_600_000),
+    /** A tenant's budget alerts are checked at most this often, this long after its usage lands. */
+    WORKER_BUDGET_CHECK_DEBOUNCE_MS: positiveInt(2_000, 600_000),
+    /** A key's `lastUsedAt` is written at most this often (write-behind). */
+    WORKER_LAST_USED_INTERVAL_MS: positiveInt(60_000, 3_600_000),
+  })
+  .superRefine((env, context) => {
+    if (env.NODE_ENV === 'production' && env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
+      context.addIssue({ code: 'custom', path: ['CREDENTIAL_ENCRYPTION_KEY'], message: 'must be set in production' });
+    }
   })
   .transform((env) => ({
     ...infrastructureSection(env),
     http: { host: env.WORKER_HOST, port: env.WORKER_PORT },
+    credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
+    queues: env.WORKER_QUEUES,
+    jobLockMs: env.WORKER_JOB_LOCK_MS,
     usage: {
       batchSize: env.WORKER_USAGE_BATCH_SIZE,
       flushMs: env.WORKER_USAGE_FLUSH_MS,
       concurrency: env.WORKER_USAGE_CONCURRENCY,
+      lastUsedIntervalMs: env.WORKER_LAST_USED_INTERVAL_MS,
+      budgetCheckDebounceMs: env.WORKER_BUDGET_CHECK_DEBOUNCE_MS,
     },
+    retention: {
+      usageEventDays: env.WORKER_USAGE_RETENTION_DAYS,
+      minuteRollupDays: env.WORKER_MINUTE_ROLLUP_RETENTION_DAYS,
+      intervalMs: env.WORKER_RETENTION_INTERVAL_MS,
+    },
+    reconciliation: {
+      intervalMs: env.WORKER_RECONCILIATION_INTERVAL_MS,
+      windowHours: env.WORKER_RECONCILIATION_WINDOW_HOURS,
+    },
+    webhooks: { retryIntervalMs: env.WORKER_WEBHOOK_RETRY_INTERVAL_MS },
   }));
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;

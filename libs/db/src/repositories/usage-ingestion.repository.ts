@@ -145,4 +145,19 @@ export class UsageIngestionRepository {
     `);
     return { inserted: Number(rows[0]?.inserted ?? 0) };
   }
+
+  /**
+   * Moves each key's `last_used_at` forward to the given instant (never back: a late event does not rewind it).
+   * One statement for any number of keys; keys that no longer exist are skipped.
+   */
+  async recordKeysLastUsed(lastUsed: ReadonlyMap<string, Date>): Promise<void> {
+    if (lastUsed.size === 0) return;
+    const ids = [...lastUsed.keys()];
+    const instants = ids.map((id) => lastUsed.get(id)?.toISOString() ?? null);
+    await this.db.$executeRaw(Prisma.sql`
+      UPDATE api_keys AS k SET last_used_at = u.used_at
+      FROM unnest(${ids}::uuid[], ${instants}::timestamptz[]) AS u(id, used_at)
+      WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.used_at)
+    `);
+  }
 }

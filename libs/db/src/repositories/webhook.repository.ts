@@ -112,15 +112,31 @@ export class WebhookRepository {
   }
 
   /**
-   * Takes a delivery for one attempt (compare-and-set on nextAttemptAt) and pushes its next attempt to
-   * `leaseUntil`, so that no other process attempts it meanwhile. False when another process took it first.
+   * Takes a delivery for one attempt, atomically (one UPDATE, so two processes never both win), and resolves with
+   * the attempts already made, or null when it is not available. Available means PENDING and either due
+   * (`nextAttemptAt <= now`) or fresh: never attempted and still under the lease it was created with, which is
+   * how the attempt right after the creating commit gets it before any sweep may.
+   *
+   * A claim pushes `nextAttemptAt` to at least `createdAt + freshWindowMs`, and a creation lease is shorter than
+   * that window, so a claimed delivery never looks fresh again; nor is it due until its lease ends. Nothing is
+   * compared with an earlier read, so a caller that read the row after another process claimed it cannot take it
+   * a second time.
    */
-  async claimDelivery(deliveryId: string, seenNextAttemptAt: Date | null, leaseUntil: Date): Promise<boolean> {
-    const { count } = await this.db.webhookDelivery.updateMany({
-      where: { id: deliveryId, status: 'PENDING', nextAttemptAt: seenNextAttemptAt },
-      data: { nextAttemptAt: leaseUntil },
-    });
-    return count === 1;
+  async claimDeliveryAttempt(
+    deliveryId: string,
+    now: Date,
+    leaseMs: number,
+    freshWindowMs: number,
+  ): Promise<{ attempts: number } | null> {
+    const rows = await this.db.$queryRaw<{ attempts: number }[]>`
+      UPDATE webhook_deliveries
+      SET next_attempt_at = GREATEST(${now}::timestamptz + make_interval(secs => ${leaseMs / 1000}),
+                                     created_at + make_interval(secs => ${freshWindowMs / 1000}))
+      WHERE id = ${deliveryId}::uuid AND status = 'PENDING'
+        AND (next_attempt_at <= ${now}::timestamptz
+             OR (attempts = 0 AND next_attempt_at < created_at + make_interval(secs => ${freshWindowMs / 1000})))
+      RETURNING attempts`;
+    return rows[0] ?? null;
   }
 
   findDeliveryWithTarget(deliveryId: string): Promise<DeliveryWithTarget | null> {

@@ -1,0 +1,42 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { type WorkerConfig } from '@gatehouse/config';
+import { type DbClient, PRISMA_CLIENT, WebhookRepository } from '@gatehouse/db';
+import { credentialKeyFromBase64 } from '@gatehouse/domain';
+import { WebhookSender } from '@gatehouse/webhooks';
+import { BudgetAlerts } from './budget-alerts';
+import { BudgetCheckProcessor } from './budget-check.processor';
+import { WebhookRetryProcessor } from './webhook-retry.processor';
+
+/**
+ * The budget alert providers of the worker: the shared webhook sender (with the admin API's credential key,
+ * which decrypts the signing secrets), the alert logic and its two job handlers.
+ */
+export function alertProviders(config: WorkerConfig): Provider[] {
+  return [
+    {
+      provide: WebhookSender,
+      useFactory: (db: DbClient) =>
+        new WebhookSender(
+          new WebhookRepository(db),
+          credentialKeyFromBase64(config.credentialEncryptionKey),
+          new Logger('WebhookSender'),
+        ),
+      inject: [PRISMA_CLIENT],
+    },
+    {
+      provide: BudgetAlerts,
+      useFactory: (db: DbClient, sender: WebhookSender) => new BudgetAlerts(db, sender),
+      inject: [PRISMA_CLIENT, WebhookSender],
+    },
+    {
+      provide: BudgetCheckProcessor,
+      useFactory: (alerts: BudgetAlerts) => new BudgetCheckProcessor(alerts),
+      inject: [BudgetAlerts],
+    },
+    {
+      provide: WebhookRetryProcessor,
+      useFactory: (alerts: BudgetAlerts) => new WebhookRetryProcessor(alerts),
+      inject: [BudgetAlerts],
+    },
+  ];
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { type INestApplication } from '@nestjs/common';
+import {
+  type DbClient,
+  UsageIngestionRepository,
+  type UsageEventInput,
+  UsageMaintenanceRepository,
+} from '@gatehouse/db';
+import { JobName, JobProducer, QueueName } from '@gatehouse/jobs';
+import { createTestRedis, eventually, type TestRedis } from '@gatehouse/testing';
+import {
+  createSeededDatabase,
+  type SeededDatabase,
+  SOME_KEY_ID,
+  startWorkerApp,
+  usageEventInput,
+} from '../../test/worker-fixtures';
+import { BudgetCheckTrigger } from '../usage/budget-check.trigger';
+import { KeyLastUsedWriter } from '../usage/key-last-used.writer';
+import { UsageReconciliationProcessor } from './usage-reconciliation.processor';
+import { UsageRetentionProcessor } from './usage-retention.processor';
+
+const NOW = new Date('2026-09-15T12:34:56.000Z');
+const RETENTION = { usageEventDays: 30, minuteRollupDays: 35 };
+
+describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
+  let seeded: SeededDatabase;
+  let redis: TestRedis;
+  let db: DbClient;
+  let ingestion: UsageIngestionRepository;
+  let maintenance: UsageMaintenanceRepository;
+  let productId: string;
+
+  beforeAll(async () => {
+    [seeded, redis] = await Promise.all([createSeededDatabase('worker_upkeep'), createTestRedis('worker-upkeep')]);
+    ({ db, productId } = seeded);
+    ingestion = new UsageIngestionRepository(db);
+    maintenance = new UsageMaintenanceRepository(db);
+  });
+
+  afterAll(async () => {
+    await redis?.cleanup();
+    await seeded?.close();
+  });
+
+  const event = (tenantId: string, occurredAt: string, overrides: Partial<UsageEventInput> = {}): UsageEventInput =>
+    usageEventInput({
+      tenantId,
+      productId,
+      occurredAt: new Date(occurredAt),
+      inputTokens: 100,
+      outputTokens: 50,
+      ...overrides,
+    });
+
+  it('deletes raw events and minute rollups past retention at UTC day starts, keeps hour and day rollups', async () => {
+    const tenantId = randomUUID();
+    // Retention of 30 days from 2026-09-15 keeps raw events from 2026-08-16T00:00Z; minute rollups from 08-11.
+    await ingestion.ingest([
+      event(tenantId, '2026-08-05T10:00:00.000Z'),
+      event(tenantId, '2026-08-12T23:59:59.999Z'),
+      event(tenantId, '2026-08-16T00:00:00.000Z'),
+      event(tenantId, '2026-09-15T12:00:00.000Z'),
+    ]);
+    const retention = new UsageRetentionProcessor(maintenance, RETENTION, () => NOW);
+    expect(await retention.run()).toEqual({ eventsDeleted: 2, minuteRollupsDeleted: 1 });
+
+    const left = await db.usageEvent.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+    expect(left.map((e) => e.createdAt.toISOString())).toEqual([
+      '2026-08-16T00:00:00.000Z',
+      '2026-09-15T12:00:00.000Z',
+    ]);
+    const rollups = await db.usageRollup.findMany({ where: { tenantId }, orderBy: { bucketStart: 'asc' } });
+    const of = (granularity: string) =>
+      rollups.filter((r) => r.granularity === granularity).map((r) => r.bucketStart.toISOString());
+    expect(of('MINUTE')).toEqual(['2026-08-12T23:59:00.000Z', '2026-08-16T00:00:00.000Z', '2026-09-15T12:00:00.000Z']);
+    expect(of('HOUR')).toHaveLength(4);
+    expect(of('DAY')).toHaveLength(4);
+    expect(await retention.run()).toEqual({ eventsDeleted: 0, minuteRollupsDeleted: 0 });
+
+    // Reconciliation checks only what retention keeps: no false difference for the deleted days.
+    const reconciliation = new UsageReconciliationProcessor(
+      maintenance,
+      { windowHours: 24 * 60, retention: RETENTION },
+      () => NOW,
+    );
+    const result = await reconciliation.run();
+    expect(result.differenceCount).toBe(0);
+    expect(result.buckets).toBeGreaterThanOrEqual(6);
+    // A window reaching into the deleted days is narrowed the same way.
+    expect((await reconciliation.run(new Date('2026-08-01T00:00:00.000Z'), NOW)).differenceCount).toBe(0);
+  });
+
+  it('reports a raw row that has no rollup, and a rollup that has no raw rows', async () => {
+    const tenantId = randomUUID();
+    await ingestion.ingest([event(tenantId, '2026-09-14T08:30:00.000Z')]);
+    const reconciliation = new UsageReconciliationProcessor(
+      maintenance,
+      { windowHours: 48, retention: RETENTION },
+      () => NOW,
+    );
+    expect((await reconciliation.run()).differenceCount).toBe(0);
+
+    await db.usageRollup.deleteMany({ where: { tenantId, granularity: 'MINUTE' } });
+    await db.usageRollup.create({
+      data: {
+        granularity: 'HOUR',
+        bucketStart: new Date('2026-09-14T09:00:00.000Z'),
+        tenantId,
+        apiKeyId: SOME_KEY_ID,
+        productId,
+        model: 'demo-chat',
+        requests: 1,
+      },
+    });
+    const result = await reconciliation.run();
+    expect(result.differenceCount).toBe(2);
+    expect(result.differences.map((d) => [d.granularity, d.bucketStart.toISOString(), !!d.raw, !!d.rollup])).toEqual([
+      ['MINUTE', '2026-09-14T08:30:00.000Z', true, false],
+      ['HOUR', '2026-09-14T09:00:00.000Z', false, true],
+    ]);
+    await db.usageRollup.deleteMany({ where: { tenantId } });
+    await db.usageEvent.deleteMany({ where: { tenantId } });
+  });
+
+  it("moves keys' lastUsedAt forward only, without touching updatedAt", async () => {
+    const tenant = await db.tenant.create({ data: { name: 'Last used' } });
+    const apiKey = await db.apiKey.create({
+      data: { tenantId: tenant.id, name: 'k', prefix: 'gh_live_abcd', hash: randomUUID(), last4: 'wxyz' },
+    });
+    const writer = new KeyLastUsedWriter(ingestion, 60_000);
+    const used = (occurredAt: string) =>
+      writer.afterBatch([{ apiKeyId: apiKey.id, occurredAt } as Parameters<typeof writer.afterBatch>[0][number]]);
+
+    used('2026-09-15T12:00:00.000Z');
+    used('2026-09-15T11:00:00.000Z');
+    await writer.flush();
+    const first = await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    expect(first.lastUsedAt?.toISOString()).toBe('2026-09-15T12:00:00.000Z');
+    expect(first.updatedAt).toEqual(apiKey.updatedAt);
+
+    used('2026-09-15T10:00:00.000Z');
+    await writer.flush();
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString()).toBe(
+      '2026-09-15T12:00:00.000Z',
+    );
+  });
+
+  it('asks for one budget check per tenant however many batches it has, delayed by the debounce', async () => {
+    const producer = new JobProducer(redis.redis, `${redis.prefix}-trigger`);
+    try {
+      const trigger = new BudgetCheckTrigger(producer, 5_000);
+      const [a, b] = [randomUUID(), randomUUID()];
+      const events = (tenantId: string) => [{ tenantId } as Parameters<typeof trigger.afterBatch>[0][number]];
+      await trigger.afterBatch([...events(a), ...events(a), ...events(b)]);
+      await trigger.afterBatch(events(a));
+      await trigger.afterBatch(events(a));
+      const queue = producer.queue(QueueName.Alerts);
+      const delayed = await queue.getDelayed();
+      expect(delayed.map((job) => [job.name, job.data]).sort()).toEqual(
+        [
+          [JobName.BudgetCheck, { version: 1, tenantId: a }],
+          [JobName.BudgetCheck, { version: 1, tenantId: b }],
+        ].sort(),
+      );
+      expect(delayed.every((job) => job.opts.delay === 5_000)).toBe(true);
+    } finally {
+      await producer.close();
+    }
+  });
+
+  describe('scheduled in the worker', () => {
+    let app: INestApplication;
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('keeps retention and reconciliation on their schedules, and runs them', async () => {
+      const tenantId = randomUUID();
+      const old = event(tenantId, new Date(Date.now() - 100 * 86_400_000).toISOString());
+      await ingestion.ingest([old, event(tenantId, new Date().toISOString())]);
+      app = await startWorkerApp(seeded.database, redis, {
+        WORKER_QUEUES: 'maintenance',
+        WORKER_RETENTION_INTERVAL_MS: '200',
+        WORKER_RECONCILIATION_INTERVAL_MS: '200',
+        WORKER_USAGE_RETENTION_DAYS: '90',
+      });
+
+      const producer = new JobProducer(redis.redis, redis.prefix);
+      try {
+        const schedules = async () =>
+          (await producer.queue(QueueName.Maintenance).getJobSchedulers()).map((s) => [s.name, s.every]).sort();
+        expect(await eventually(async () => (await schedules()).length === 2, 5_000)).toBe(true);
+        expect(await schedules()).toEqual([
+          [JobName.UsageReconciliation, 200],
+          [JobName.UsageRetention, 200],
+        ]);
+        // Only the queues this process consumes are scheduled by it.
+        expect(await producer.queue(QueueName.Alerts).getJobSchedulers()).toEqual([]);
+        expect(
+          await eventually(
+            async () => (await db.usageEvent.count({ where: { requestId: old.requestId } })) === 0,
+            10_000,
+          ),
+        ).toBe(true);
+        expect(await db.usageEvent.count({ where: { tenantId } })).toBe(1);
+        expect(
+          await eventually(async () => (await producer.queue(QueueName.Maintenance).getCompletedCount()) >= 2, 10_000),
+        ).toBe(true);
+        expect(await producer.queue(QueueName.Maintenance).getFailedCount()).toBe(0);
+      } finally {
+        await producer.close();
+      }
+    });
+  });
+});

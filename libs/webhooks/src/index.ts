@@ -1,0 +1,2 @@
+export * from './retry-schedule';
+export * from './webhook-sender';
