@@ -14,7 +14,8 @@ const EPOCH = Date.parse('2026-06-01T09:58:00.000Z');
 /**
  * The acceptance of the usage pipeline: 5,000 events, the worker SIGKILLed twice while it ingests them, and after
  * it restarts exactly 5,000 raw rows whose rollups equal their sums; delivering them all again changes nothing.
- * The worker is a real OS process built from the working tree, so a kill loses whatever it held in memory.
+ * The worker is a real OS process built from the working tree, so a kill loses whatever it held in memory. After
+ * the kills two processes finish the work side by side, as a scaled-out deployment would.
  */
 describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis and BullMQ)', () => {
   let seeded: SeededDatabase;
@@ -23,6 +24,8 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
   let producer: JobProducer;
   let queue: Queue;
   let worker: AppProcess | undefined;
+  /** The processes that finish the work together, after the kills. */
+  let finishers: AppProcess[] = [];
   let productId: string;
 
   beforeAll(async () => {
@@ -33,7 +36,8 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
   });
 
   afterAll(async () => {
-    await worker?.kill('SIGKILL');
+    const running = [worker, ...finishers].filter((process): process is AppProcess => process !== undefined);
+    await Promise.all(running.map((process) => process.kill('SIGKILL')));
     await producer?.close();
     await redis?.cleanup();
     await seeded?.close();
@@ -81,7 +85,7 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
       })
     ).map(({ updatedAt: _updatedAt, ...rollup }) => ({ ...rollup, costUsd: rollup.costUsd.toFixed(9) }));
 
-  it('counts 5,000 events exactly once through two SIGKILLs, and a full redelivery changes nothing', async () => {
+  it('counts 5,000 events exactly once through two SIGKILLs and two processes, and a redelivery changes nothing', async () => {
     const tenants = [randomUUID(), randomUUID(), randomUUID()];
     const keys = Array.from({ length: 12 }, () => randomUUID());
     const events: UsageRecordedV1[] = Array.from({ length: EVENTS }, (_, index) =>
@@ -114,7 +118,7 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
     expect(atSecondKill).toBeLessThan(EVENTS);
     expect(atSecondKill).toBeGreaterThan(atFirstKill);
 
-    worker = await startWorker();
+    finishers = await Promise.all([startWorker(), startWorker()]);
     expect(await eventually(async () => (await rawCount()) === EVENTS && (await drained()), 60_000)).toBe(true);
     expect(await queue.getFailedCount()).toBe(0);
 
