@@ -48,14 +48,8 @@ import {
   type ThroughputResult,
 } from './support/load-tasks';
 import { appendResults, formatBytes, formatNumber } from './support/results-report';
-import {
-  freePort,
-  killAllServersNow,
-  LOOPBACK,
-  startServer,
-  stopAllServers,
-  type ServerProcess,
-} from './support/server-process';
+import { runBenchSession } from './support/bench-session';
+import { freePort, LOOPBACK, startServer, stopAllServers, type ServerProcess } from './support/server-process';
 import { builtMain } from '../scripts/stack/stack-apps';
 import { runTool, toolEnvironment } from './support/tool-run';
 
@@ -1287,56 +1281,23 @@ function autocannonVersion(): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-let exiting = false;
-async function shutdown(code: number): Promise<void> {
-  if (exiting) return;
-  exiting = true;
-  killLoadGeneratorsNow();
-  await stopAllServers();
-  process.exit(code);
-}
-
-process.once('exit', () => {
-  killLoadGeneratorsNow();
-  killAllServersNow();
-});
-process.once('SIGINT', () => {
-  process.stderr.write('\ninterrupted: stopping the servers\n');
-  void shutdown(130);
-});
-process.once('SIGTERM', () => void shutdown(143));
-
-function run(): void {
-  let options: Options;
-  try {
-    options = readOptions();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
+runBenchSession({
+  readOptions,
   // Bounded: every run plus the streams' drain, the margin, and the builds if there are any.
-  const { warmupSeconds, durationSeconds } = options;
-  // Throughput and one connection: 4 targets; streams: 3; the drift check; the profile.
-  const runs = 4 + 3 * options.streamLevels.length + 1 + (options.profile ? 1 : 0);
-  const latencyMs = 4 * (warmupSeconds + options.latencyDurationSeconds) * 1000;
-  const streamDrainMs = options.streamLevels.length * 3 * (MOCK_DELAY_MS + STREAM_CHUNKS * options.chunkDelayMs);
-  const needsBuild = options.build || BUILDS.some((build) => !existsSync(path.join(ROOT, build.main)));
-  const budgetMs =
-    (1 + options.retries) * (runs * (warmupSeconds + durationSeconds) * 1000 + latencyMs + streamDrainMs) +
-    SESSION_MARGIN_MS +
-    (needsBuild ? 2 * BUILD_TIMEOUT_MS : 0);
-  setTimeout(() => {
-    process.stderr.write(`\nthe benchmark did not finish within ${Math.round(budgetMs / 1000)} s\n`);
-    void shutdown(1);
-  }, budgetMs).unref();
-
-  main(options).then(
-    (code) => void shutdown(code),
-    (error: unknown) => {
-      process.stderr.write(`\nbenchmark failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      void shutdown(1);
-    },
-  );
-}
-
-run();
+  budgetMs: (options) => {
+    const { warmupSeconds, durationSeconds } = options;
+    // Throughput and one connection: 4 targets; streams: 3; the drift check; the profile.
+    const runs = 4 + 3 * options.streamLevels.length + 1 + (options.profile ? 1 : 0);
+    const latencyMs = 4 * (warmupSeconds + options.latencyDurationSeconds) * 1000;
+    const streamDrainMs = options.streamLevels.length * 3 * (MOCK_DELAY_MS + STREAM_CHUNKS * options.chunkDelayMs);
+    const needsBuild = options.build || BUILDS.some((build) => !existsSync(path.join(ROOT, build.main)));
+    return (
+      (1 + options.retries) * (runs * (warmupSeconds + durationSeconds) * 1000 + latencyMs + streamDrainMs) +
+      SESSION_MARGIN_MS +
+      (needsBuild ? 2 * BUILD_TIMEOUT_MS : 0)
+    );
+  },
+  main,
+  killNow: killLoadGeneratorsNow,
+  interrupted: 'stopping the servers',
+});

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { builtMain } from '../scripts/stack/stack-apps';
+import { runBenchSession } from './support/bench-session';
 import { machineBusyCores, measureLoad, stopCurrentLoad, type LoadSettings, type LoadTarget } from './support/load-run';
 import {
   appendResults,
@@ -24,14 +25,7 @@ import {
   problemsOf,
   type ScenarioRow,
 } from './support/results-report';
-import {
-  freePort,
-  killAllServersNow,
-  LOOPBACK,
-  startServer,
-  stopAllServers,
-  type ServerProcess,
-} from './support/server-process';
+import { freePort, LOOPBACK, startServer, stopAllServers, type ServerProcess } from './support/server-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const MOCK_MAIN = builtMain('mock-provider');
@@ -504,49 +498,19 @@ function autocannonVersion(): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-let exiting = false;
-async function shutdown(code: number): Promise<void> {
-  if (exiting) return;
-  exiting = true;
-  stopCurrentLoad();
-  await stopAllServers();
-  process.exit(code);
-}
-
-process.once('exit', killAllServersNow);
-process.once('SIGINT', () => {
-  process.stderr.write('\ninterrupted: stopping the servers\n');
-  void shutdown(130);
-});
-process.once('SIGTERM', () => void shutdown(143));
-
-function run(): void {
-  let options: Options;
-  try {
-    options = readOptions();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
+runBenchSession({
+  readOptions,
   // The whole session is bounded: the load runs plus a margin (and the build, if there is one), then everything
   // is stopped.
-  const { warmupSeconds, durationSeconds } = options.settings;
-  const budgetMs =
-    scenarios(() => '').length * (warmupSeconds + durationSeconds) * 1000 +
-    SESSION_MARGIN_MS +
-    (options.build || !existsSync(path.join(ROOT, MOCK_MAIN)) ? BUILD_TIMEOUT_MS : 0);
-  setTimeout(() => {
-    process.stderr.write(`\nthe benchmark did not finish within ${Math.round(budgetMs / 1000)} s\n`);
-    void shutdown(1);
-  }, budgetMs).unref();
-
-  main(options).then(
-    (code) => void shutdown(code),
-    (error: unknown) => {
-      process.stderr.write(`\nbenchmark failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      void shutdown(1);
-    },
-  );
-}
-
-run();
+  budgetMs: (options) => {
+    const { warmupSeconds, durationSeconds } = options.settings;
+    return (
+      scenarios(() => '').length * (warmupSeconds + durationSeconds) * 1000 +
+      SESSION_MARGIN_MS +
+      (options.build || !existsSync(path.join(ROOT, MOCK_MAIN)) ? BUILD_TIMEOUT_MS : 0)
+    );
+  },
+  main,
+  killNow: stopCurrentLoad,
+  interrupted: 'stopping the servers',
+});

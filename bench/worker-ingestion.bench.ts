@@ -40,14 +40,8 @@ import { profileTable, summariseCpuProfile, type ProfileSummary } from './suppor
 import { killIpcChildrenNow, startIpcChild } from './support/ipc-child';
 import { machineBusyCores } from './support/load-run';
 import { appendResults, formatBytes, formatNumber, textTable } from './support/results-report';
-import {
-  freePort,
-  killAllServersNow,
-  LOOPBACK,
-  startServer,
-  stopAllServers,
-  type ServerProcess,
-} from './support/server-process';
+import { runBenchSession } from './support/bench-session';
+import { freePort, LOOPBACK, startServer, stopAllServers, type ServerProcess } from './support/server-process';
 import { toolEnvironment } from './support/tool-run';
 import { loadUsageFixture, usageEventMaker, type UsageFixture } from './support/usage-events';
 
@@ -1157,53 +1151,20 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
 
 // ---------------------------------------------------------------------------------------------------------
 
-let exiting = false;
-async function shutdown(code: number): Promise<void> {
-  if (exiting) return;
-  exiting = true;
-  killIpcChildrenNow();
-  await stopAllServers();
-  process.exit(code);
-}
-
-process.once('exit', () => {
-  killIpcChildrenNow();
-  killAllServersNow();
-});
-process.once('SIGINT', () => {
-  process.stderr.write('\ninterrupted: stopping the worker\n');
-  void shutdown(130);
-});
-process.once('SIGTERM', () => void shutdown(143));
-
-function run(): void {
-  let options: Options;
-  try {
-    options = readOptions();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
+runBenchSession({
+  readOptions,
   // Bounded: every drain at the slowest acceptable rate, the sustained run and its drain, builds, the margin.
-  const configurations = options.batchSizes.length * options.concurrencies.length;
-  const drains = (1 + options.retries) * configurations * (options.baselines ? 3 : 1) + (options.profile ? 1 : 0);
-  const budgetMs =
-    drains * drainTimeoutMs(options.events) * 1.5 +
-    options.durationSeconds * 1000 +
-    drainTimeoutMs(options.rate * options.durationSeconds) +
-    SESSION_MARGIN_MS;
-  setTimeout(() => {
-    process.stderr.write(`\nthe benchmark did not finish within ${Math.round(budgetMs / 1000)} s\n`);
-    void shutdown(1);
-  }, budgetMs).unref();
-
-  main(options).then(
-    (code) => void shutdown(code),
-    (error: unknown) => {
-      process.stderr.write(`\nbenchmark failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      void shutdown(1);
-    },
-  );
-}
-
-run();
+  budgetMs: (options) => {
+    const configurations = options.batchSizes.length * options.concurrencies.length;
+    const drains = (1 + options.retries) * configurations * (options.baselines ? 3 : 1) + (options.profile ? 1 : 0);
+    return (
+      drains * drainTimeoutMs(options.events) * 1.5 +
+      options.durationSeconds * 1000 +
+      drainTimeoutMs(options.rate * options.durationSeconds) +
+      SESSION_MARGIN_MS
+    );
+  },
+  main,
+  killNow: killIpcChildrenNow,
+  interrupted: 'stopping the worker',
+});

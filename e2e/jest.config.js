@@ -6,7 +6,10 @@ module.exports = {
   ...preset,
   rootDir: __dirname,
   displayName: 'e2e',
+  // The browser specs (browser/*.e2e-spec.ts) included: they drive the portal of the same stack.
   testMatch: ['**/*.e2e-spec.ts'],
+  // Node, plus the current test's outcome for afterEach hooks: browser tests keep a screenshot when they fail.
+  testEnvironment: '<rootDir>/support/browser-environment.ts',
   globalSetup: '<rootDir>/support/global-setup.ts',
   globalTeardown: '<rootDir>/support/global-teardown.ts',
   testTimeout: 60_000,

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { cx } from './lib/class-names';
 
-export type AlertTone = 'info' | 'success' | 'danger';
+export type AlertTone = 'info' | 'success' | 'warning' | 'danger';
 
 const toneClasses: Record<AlertTone, { box: string; icon: string; path: string }> = {
   info: {
@@ -13,6 +13,11 @@ const toneClasses: Record<AlertTone, { box: string; icon: string; path: string }
     box: 'border-emerald-200 bg-emerald-50 text-emerald-950',
     icon: 'text-emerald-600',
     path: 'm8 12.5 2.5 2.5L16 9.5',
+  },
+  warning: {
+    box: 'border-amber-200 bg-amber-50 text-amber-950',
+    icon: 'text-amber-600',
+    path: 'M12 7.5v5.5M12 16.5h.01',
   },
   danger: {
     box: 'border-rose-200 bg-rose-50 text-rose-950',

@@ -2,7 +2,7 @@ import type { ButtonHTMLAttributes } from 'react';
 import { cx } from './lib/class-names';
 import { focusRing } from './lib/focus-ring';
 
-export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'inverse';
+export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'inverse' | 'danger';
 export type ButtonSize = 'sm' | 'md' | 'lg';
 
 const variantClasses: Record<ButtonVariant, string> = {
@@ -10,6 +10,8 @@ const variantClasses: Record<ButtonVariant, string> = {
   secondary: 'bg-white text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 active:bg-slate-100',
   ghost: 'text-slate-700 hover:bg-slate-100 hover:text-slate-900',
   inverse: 'bg-white text-slate-950 shadow-sm hover:bg-indigo-50 active:bg-indigo-100',
+  // For the confirming button of an action that cannot be undone, such as revoking a key.
+  danger: 'bg-rose-600 text-white shadow-sm hover:bg-rose-500 active:bg-rose-700',
 };
 
 const sizeClasses: Record<ButtonSize, string> = {

@@ -7,11 +7,18 @@ export interface CopyButtonProps {
   text: string;
   /** What is copied, for the accessible name: "Copy {label}". */
   label?: string;
+  /** `dark` for code panels (the default), `light` for white surfaces such as a dialog. */
+  tone?: 'dark' | 'light';
   className?: string;
 }
 
+const toneClasses = {
+  dark: 'text-slate-300 hover:bg-white/10 hover:text-white',
+  light: 'bg-white text-slate-700 shadow-xs ring-1 ring-inset ring-slate-300 hover:bg-slate-50 hover:text-slate-950',
+} as const;
+
 /** Copies `text` to the clipboard and confirms it, visibly and to screen readers. */
-export function CopyButton({ text, label = 'code', className }: CopyButtonProps) {
+export function CopyButton({ text, label = 'code', tone = 'dark', className }: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   useEffect(() => {
@@ -35,8 +42,8 @@ export function CopyButton({ text, label = 'code', className }: CopyButtonProps)
       type="button"
       onClick={() => void copy()}
       className={cx(
-        'inline-flex h-8 items-center gap-1.5 rounded-md px-2.5 text-xs font-medium text-slate-300 transition-colors',
-        'hover:bg-white/10 hover:text-white',
+        'inline-flex h-8 shrink-0 items-center gap-1.5 rounded-md px-2.5 text-xs font-medium transition-colors',
+        toneClasses[tone],
         'outline-none focus-visible:ring-2 focus-visible:ring-indigo-400',
         className,
       )}

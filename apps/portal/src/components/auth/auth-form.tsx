@@ -1,12 +1,26 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, TextField } from '@gatehouse/ui';
-import { authenticate, type AuthOutcome } from '../../lib/control-plane';
+import { authenticate, type AuthOutcome, type Session } from '../../lib/control-plane';
+import { safeReturnPath } from '../../lib/return-path';
 
 export type AuthMode = 'login' | 'signup';
 
 type FormState = { kind: 'idle' } | { kind: 'submitting' } | AuthOutcome;
+
+/**
+ * Where a fresh session goes: back to the page that sent the visitor to sign in (`?next=`, same-site paths only),
+ * else the first workspace's overview, else the admin console for a platform admin in no workspace.
+ */
+function destination(session: Session): string {
+  const next = safeReturnPath(new URLSearchParams(window.location.search).get('next'));
+  if (next) return next;
+  const first = session.user.memberships[0];
+  if (first) return `/t/${encodeURIComponent(first.tenantId)}`;
+  return session.user.isPlatformAdmin ? '/admin' : '/t';
+}
 
 /** A text field's value; trimmed unless it is a password, where every character counts. */
 function field(form: FormData, name: string, { trim = true } = {}): string {
@@ -15,13 +29,18 @@ function field(form: FormData, name: string, { trim = true } = {}): string {
   return trim ? value.trim() : value;
 }
 
+/** The admin API's minimum (PASSWORD_MIN_LENGTH in libs/domain, whose index also holds server-only code). */
+const PASSWORD_MIN_LENGTH = 12;
+
 /**
  * The sign-in and sign-up form. Native constraint validation (`required`, `type="email"`, `minLength`) runs first,
  * so the control plane only sees well-formed input; whatever it answers is shown inline, above the button.
  */
 export function AuthForm({ mode }: { mode: AuthMode }) {
+  const router = useRouter();
   const [state, setState] = useState<FormState>({ kind: 'idle' });
-  const submitting = state.kind === 'submitting';
+  // Stays busy after success too: the form is on its way out while the workspace loads.
+  const submitting = state.kind === 'submitting' || state.kind === 'signed-in';
 
   const submit = async (form: FormData) => {
     setState({ kind: 'submitting' });
@@ -35,6 +54,11 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
             tenantName: field(form, 'tenantName'),
           });
     setState(outcome);
+    if (outcome.kind === 'signed-in') {
+      router.replace(destination(outcome.session));
+      // The signed-in layouts read the new session cookie on the server.
+      router.refresh();
+    }
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -65,9 +89,13 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
         type="password"
         autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
         required
-        minLength={mode === 'signup' ? 8 : undefined}
+        minLength={mode === 'signup' ? PASSWORD_MIN_LENGTH : undefined}
         maxLength={256}
-        hint={mode === 'signup' ? 'At least 8 characters. A passphrase is easiest to remember.' : undefined}
+        hint={
+          mode === 'signup'
+            ? `At least ${PASSWORD_MIN_LENGTH} characters. A passphrase is easiest to remember.`
+            : undefined
+        }
         disabled={submitting}
       />
       {mode === 'signup' && (

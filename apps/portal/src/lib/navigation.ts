@@ -1,0 +1,47 @@
+import type { IconName } from '../components/icons';
+
+/**
+ * The sidebar of the signed-in app. Add a page here and it appears in the desktop sidebar and the phone menu alike.
+ * `exact` marks an item that is active on its own path only (an overview whose children are other items).
+ */
+export interface NavItem {
+  label: string;
+  href: string;
+  icon: IconName;
+  exact?: boolean;
+}
+
+export function tenantNavigation(tenantId: string): NavItem[] {
+  const base = `/t/${encodeURIComponent(tenantId)}`;
+  return [
+    { label: 'Overview', href: base, icon: 'home', exact: true },
+    { label: 'API keys', href: `${base}/keys`, icon: 'key' },
+    { label: 'Catalog', href: `${base}/catalog`, icon: 'grid' },
+    { label: 'Subscriptions', href: `${base}/subscriptions`, icon: 'approval' },
+    { label: 'Usage', href: `${base}/usage`, icon: 'chart' },
+    { label: 'Members', href: `${base}/members`, icon: 'users' },
+    { label: 'Notifications', href: `${base}/notifications`, icon: 'bell' },
+  ];
+}
+
+/** Shown only to platform admins. */
+export const adminNavigation: NavItem[] = [
+  { label: 'Admin overview', href: '/admin', icon: 'shield', exact: true },
+  { label: 'Approvals', href: '/admin/approvals', icon: 'approval' },
+  { label: 'Tenants', href: '/admin/tenants', icon: 'server' },
+  { label: 'Costs', href: '/admin/usage', icon: 'gauge' },
+];
+
+export function isActive(item: NavItem, pathname: string): boolean {
+  return item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+}
+
+/**
+ * The same section in another tenant: switching tenants on the keys page lands on the other tenant's keys page.
+ * Anything below the section (an item id) belongs to the old tenant, so it is dropped.
+ */
+export function switchTenantPath(pathname: string, tenantId: string): string {
+  const match = /^\/t\/[^/]+(\/[^/]+)?/.exec(pathname);
+  const section = match?.[1] ?? '';
+  return `/t/${encodeURIComponent(tenantId)}${section}`;
+}
