@@ -40,7 +40,12 @@ async function redirectToLogin(): Promise<never> {
   redirect(loginUrl(requestHeaders.get(RETURN_PATH_HEADER)));
 }
 
-async function get<Schema extends z.ZodType>(
+/**
+ * GET from admin-api on the server, with the visitor's session cookie; parsed against `schema`. A 401 sends the
+ * visitor to sign in. Feature areas build their typed calls on it (`adminApi` below, or a file of their own in
+ * this folder).
+ */
+export async function adminGet<Schema extends z.ZodType>(
   path: string,
   schema: Schema,
   query: Query = {},
@@ -82,25 +87,25 @@ async function get<Schema extends z.ZodType>(
 const segment = encodeURIComponent;
 
 export const adminApi = {
-  me: () => get('/auth/me', meResponseSchema),
+  me: () => adminGet('/auth/me', meResponseSchema),
 
-  tenant: (tenantId: string) => get(`/tenants/${segment(tenantId)}`, tenantSchema),
+  tenant: (tenantId: string) => adminGet(`/tenants/${segment(tenantId)}`, tenantSchema),
 
   keys: (tenantId: string, page: { cursor?: string; limit?: number } = {}) =>
-    get(`/tenants/${segment(tenantId)}/keys`, apiKeyListSchema, page),
+    adminGet(`/tenants/${segment(tenantId)}/keys`, apiKeyListSchema, page),
 
   subscriptions: (tenantId: string, query: { status?: SubscriptionResponse['status']; limit?: number } = {}) =>
-    get(`/tenants/${segment(tenantId)}/subscriptions`, subscriptionListSchema, query),
+    adminGet(`/tenants/${segment(tenantId)}/subscriptions`, subscriptionListSchema, query),
 
-  usageSummary: (tenantId: string) => get(`/tenants/${segment(tenantId)}/usage/summary`, tenantUsageSummarySchema),
+  usageSummary: (tenantId: string) => adminGet(`/tenants/${segment(tenantId)}/usage/summary`, tenantUsageSummarySchema),
 
   usageSeries: (
     tenantId: string,
     query: { granularity?: UsageGranularity; groupBy?: TenantUsageGrouping; from?: string; to?: string } = {},
-  ) => get(`/tenants/${segment(tenantId)}/usage`, tenantUsageSeriesSchema, query),
+  ) => adminGet(`/tenants/${segment(tenantId)}/usage`, tenantUsageSeriesSchema, query),
 
   notifications: (tenantId: string, query: { unread?: boolean; limit?: number } = {}) =>
-    get(`/tenants/${segment(tenantId)}/notifications`, notificationListSchema, query),
+    adminGet(`/tenants/${segment(tenantId)}/notifications`, notificationListSchema, query),
 
-  catalogProducts: () => get('/catalog/products', catalogProductListSchema),
+  catalogProducts: () => adminGet('/catalog/products', catalogProductListSchema),
 };
