@@ -231,13 +231,18 @@ export async function fetchInPage<Body = unknown>(
   page: Page,
   method: string,
   apiPath: string,
+  json?: unknown,
 ): Promise<{ status: number; body: Body }> {
   return page.evaluate(
-    async ({ method, url }) => {
+    async ({ method, url, payload }) => {
       const response = await fetch(url, {
         method,
         credentials: 'same-origin',
-        headers: { accept: 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: payload,
       });
       const text = await response.text();
       let body: unknown = text;
@@ -248,7 +253,7 @@ export async function fetchInPage<Body = unknown>(
       }
       return { status: response.status, body: body as Body };
     },
-    { method, url: `/api/v1${apiPath}` },
+    { method, url: `/api/v1${apiPath}`, payload: json === undefined ? undefined : JSON.stringify(json) },
   );
 }
 

@@ -17,3 +17,4 @@ export * from './table';
 export * from './text-field';
 export { cx } from './lib/class-names';
 export { focusRing } from './lib/focus-ring';
+export * from './text-area-field';

@@ -9,10 +9,30 @@ export interface NavItem {
   href: string;
   icon: IconName;
   exact?: boolean;
+  /** A count shown next to the label (unread notifications): `text` is drawn, `label` is what screen readers hear. */
+  badge?: { text: string; label: string };
 }
 
-export function tenantNavigation(tenantId: string): NavItem[] {
+/** What the tenant layout knows of the workspace beyond its id, for the sidebar's badges. */
+export interface TenantNavigationState {
+  /** The caller's unread notifications; the layout counts at most UNREAD_BADGE_CAP + 1 of them. */
+  unreadNotifications?: number;
+}
+
+/** The most unread notifications the sidebar counts exactly; above it the badge says "99+". */
+export const UNREAD_BADGE_CAP = 99;
+
+export function tenantNavigation(tenantId: string, state: TenantNavigationState = {}): NavItem[] {
   const base = `/t/${encodeURIComponent(tenantId)}`;
+  const unread = state.unreadNotifications ?? 0;
+  const over = unread > UNREAD_BADGE_CAP;
+  const notificationsBadge =
+    unread > 0
+      ? {
+          text: over ? `${UNREAD_BADGE_CAP}+` : String(unread),
+          label: over ? `more than ${UNREAD_BADGE_CAP} unread` : `${unread} unread`,
+        }
+      : undefined;
   return [
     { label: 'Overview', href: base, icon: 'home', exact: true },
     { label: 'API keys', href: `${base}/keys`, icon: 'key' },
@@ -20,7 +40,7 @@ export function tenantNavigation(tenantId: string): NavItem[] {
     { label: 'Subscriptions', href: `${base}/subscriptions`, icon: 'approval' },
     { label: 'Usage', href: `${base}/usage`, icon: 'chart' },
     { label: 'Members', href: `${base}/members`, icon: 'users' },
-    { label: 'Notifications', href: `${base}/notifications`, icon: 'bell' },
+    { label: 'Notifications', href: `${base}/notifications`, icon: 'bell', badge: notificationsBadge },
   ];
 }
 

@@ -2,7 +2,7 @@ import type { AuthUser } from '@gatehouse/contracts';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { focusRing, Logo, LogoMark } from '@gatehouse/ui';
-import { adminNavigation, tenantNavigation } from '../../lib/navigation';
+import { adminNavigation, tenantNavigation, type TenantNavigationState } from '../../lib/navigation';
 import { SkipLink } from '../skip-link';
 import { MobileNav } from './mobile-nav';
 import { SidebarNav, type NavSection } from './sidebar-nav';
@@ -13,6 +13,8 @@ interface AppShellProps {
   user: AuthUser;
   /** The workspace in view; on admin pages, the one the tenant links lead back to (null when the user has none). */
   tenant: CurrentTenant | null;
+  /** Counts for the workspace's sidebar badges, read by the tenant layout. */
+  tenantState?: TenantNavigationState;
   children: ReactNode;
 }
 
@@ -20,9 +22,9 @@ interface AppShellProps {
  * The frame of every signed-in page: a sidebar from the laptop breakpoint up (a menu sheet below it), and a header
  * with the workspace switcher and the account menu. Pages render their own PageHeader inside `main`.
  */
-export function AppShell({ user, tenant, children }: AppShellProps) {
+export function AppShell({ user, tenant, tenantState, children }: AppShellProps) {
   const sections: NavSection[] = [];
-  if (tenant) sections.push({ label: 'Workspace', items: tenantNavigation(tenant.id) });
+  if (tenant) sections.push({ label: 'Workspace', items: tenantNavigation(tenant.id, tenantState) });
   if (user.isPlatformAdmin) sections.push({ label: 'Admin', items: adminNavigation });
   const home = tenant ? `/t/${encodeURIComponent(tenant.id)}` : user.isPlatformAdmin ? '/admin' : '/t';
 

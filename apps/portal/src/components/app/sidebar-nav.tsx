@@ -43,6 +43,17 @@ export function SidebarNav({ sections }: { sections: NavSection[] }) {
                       )}
                     />
                     {item.label}
+                    {item.badge && (
+                      <span
+                        className={cx(
+                          'ml-auto min-w-5 rounded-full px-1.5 py-0.5 text-center text-xs font-semibold tabular-nums',
+                          active ? 'bg-indigo-600 text-white' : 'bg-indigo-100 text-indigo-700',
+                        )}
+                      >
+                        <span aria-hidden="true">{item.badge.text}</span>
+                        <span className="sr-only">, {item.badge.label}</span>
+                      </span>
+                    )}
                   </Link>
                 </li>
               );

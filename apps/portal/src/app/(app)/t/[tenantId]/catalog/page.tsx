@@ -1,14 +1,77 @@
+import type { SubscriptionResponse } from '@gatehouse/contracts';
 import type { Metadata } from 'next';
-import { ComingSoon } from '../../../../../components/app/coming-soon';
+import { EmptyState, PageHeader } from '@gatehouse/ui';
+import { isLive } from '../../../../../components/catalog/limit-words';
+import { ProductCard } from '../../../../../components/catalog/product-card';
+import { Icon } from '../../../../../components/icons';
+import { MAX_PAGE_SIZE, tenantAccessApi } from '../../../../../lib/api/tenant-access';
+import { canRequestAccess } from '../../../../../lib/roles';
+import { getTenant } from '../../../../../lib/session';
 
 export const metadata: Metadata = { title: 'Catalog' };
 
-export default function Page() {
+/**
+ * Per product, the subscription that decides what it shows: the live (pending or approved) one if there is one,
+ * since that is what blocks a new request; otherwise the latest, whose rejection or expiry is worth knowing. The
+ * list comes newest first, so the first match is the latest.
+ */
+function subscriptionByProduct(subscriptions: SubscriptionResponse[]): Map<string, SubscriptionResponse> {
+  const byProduct = new Map<string, SubscriptionResponse>();
+  for (const subscription of subscriptions) {
+    const current = byProduct.get(subscription.productId);
+    if (!current || (!isLive(current.status) && isLive(subscription.status))) {
+      byProduct.set(subscription.productId, subscription);
+    }
+  }
+  return byProduct;
+}
+
+export default async function CatalogPage({ params }: { params: Promise<{ tenantId: string }> }) {
+  const { tenantId } = await params;
+  const [tenant, catalog, subscriptions] = await Promise.all([
+    getTenant(tenantId),
+    tenantAccessApi.catalog(),
+    tenantAccessApi.subscriptions(tenantId, { limit: MAX_PAGE_SIZE }),
+  ]);
+  const canRequest = canRequestAccess(tenant.role);
+  const byProduct = subscriptionByProduct(subscriptions.items);
+
   return (
-    <ComingSoon
-      title="Catalog"
-      icon="grid"
-      description="The models and APIs your team can request access to, with their prices and plans."
-    />
+    <div className="space-y-8">
+      <PageHeader
+        title="Catalog"
+        description={
+          <>
+            The models and APIs your team can use through the gateway, with their prices and plans. Plans marked
+            “approved automatically” work as soon as you request them; the others wait for a platform admin.
+            {!canRequest && ' As a viewer you can browse the catalog; members and owners can request access.'}
+          </>
+        }
+      />
+
+      {catalog.items.length === 0 ? (
+        <EmptyState
+          icon={<Icon name="grid" className="size-6" />}
+          title="Nothing is published yet"
+          description="Products appear here once a platform admin publishes them. Check back later, or ask your platform team what is coming."
+        />
+      ) : (
+        <div className="space-y-6">
+          {catalog.items.map((product) => (
+            <ProductCard
+              key={product.id}
+              tenantId={tenant.id}
+              product={product}
+              subscription={byProduct.get(product.id) ?? null}
+              canRequest={canRequest}
+              timeZone={tenant.timeZone}
+            />
+          ))}
+          {catalog.nextCursor && (
+            <p className="text-center text-sm text-slate-500">Showing the first {MAX_PAGE_SIZE} products, by name.</p>
+          )}
+        </div>
+      )}
+    </div>
   );
 }

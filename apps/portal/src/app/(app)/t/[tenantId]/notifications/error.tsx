@@ -1,0 +1,13 @@
+'use client';
+
+import { PageError } from '../../../../../components/app/page-error';
+
+export default function NotificationsError({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
+  return <PageError error={error} reset={reset} what="your notifications" />;
+}
