@@ -73,7 +73,8 @@ describe('single sign-on with OpenID Connect', () => {
 
     // ... → the callback → the portal, with the session cookie set on admin-api's origin.
     expect(hops.some((hop) => hop.url.startsWith(`${stackUrls.adminApi}/api/v1/auth/oidc/callback?`))).toBe(true);
-    expect(finalUrl.replace(/\/$/, '')).toBe(portalUrl);
+    // /t: the portal sends a signed-in person on to their first workspace.
+    expect(finalUrl).toBe(`${portalUrl}/t`);
     const sessionToken = jar.get(stackUrls.adminApi, 'gatehouse_session');
     expect(sessionToken).toBeTruthy();
     // The one-time state cookie is gone once used.

@@ -16,7 +16,7 @@ import { stackUrls } from './stack';
  *
  * Chromium starts once per test file (beforeAll); every test gets a fresh context (its own cookies and storage),
  * laptop-sized unless it asks for a phone. When a test fails, each page it opened is saved as a screenshot under
- * test-results/screenshots/<spec>/ and the pages' console errors and failed requests are printed. Failure is
+ * test-results/screenshots/failures/<spec>/ and the pages' console errors and failed requests are printed. Failure is
  * detected by the e2e test environment (support/browser-environment.ts), which jest-circus tells about failures.
  */
 
@@ -257,13 +257,14 @@ export async function fetchInPage<Body = unknown>(
   );
 }
 
-/** Where the current spec's failure screenshots go: test-results/screenshots/<spec path under e2e/browser>/. */
+/** Where the current spec's failure screenshots go: test-results/screenshots/failures/<spec path under e2e/browser>/. */
 function failureScreenshotDir(): string {
   const testPath = expect.getState().testPath;
   if (!testPath) throw new Error('no test file: browser helpers run inside jest only');
   const browserSpecs = path.join(e2eRoot, 'browser');
   const relative = path.relative(testPath.startsWith(browserSpecs) ? browserSpecs : e2eRoot, testPath);
-  return path.join(SCREENSHOTS_DIR, relative.replace(/\.e2e-spec\.ts$/, ''));
+  // Under failures/, apart from the named screenshots (journey/), so a spec's clean-up never removes those.
+  return path.join(SCREENSHOTS_DIR, 'failures', relative.replace(/\.e2e-spec\.ts$/, ''));
 }
 
 /** A test's name as a file name that every file system accepts, still readable. */

@@ -18,3 +18,4 @@ export * from './text-field';
 export { cx } from './lib/class-names';
 export { focusRing } from './lib/focus-ring';
 export * from './text-area-field';
+export * from './checkbox-field';

@@ -50,6 +50,9 @@ export const adminNavigation: NavItem[] = [
   { label: 'Approvals', href: '/admin/approvals', icon: 'approval' },
   { label: 'Tenants', href: '/admin/tenants', icon: 'server' },
   { label: 'Costs', href: '/admin/usage', icon: 'gauge' },
+  { label: 'Catalog', href: '/admin/catalog', icon: 'grid' },
+  { label: 'Providers', href: '/admin/providers', icon: 'route' },
+  { label: 'Audit log', href: '/admin/audit', icon: 'terminal' },
 ];
 
 export function isActive(item: NavItem, pathname: string): boolean {

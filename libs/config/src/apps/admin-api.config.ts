@@ -37,6 +37,8 @@ export const adminApiConfigSchema = z
     OIDC_TENANT_MAPPING: z.string().optional(),
     /** The ID token claim looked up in the mapping; by default the domain of the `email` claim. */
     OIDC_TENANT_CLAIM: z.string().optional(),
+    /** The provider's name on the portal's sign-in button ("Sign in with <name>"). */
+    OIDC_DISPLAY_NAME: z.string().trim().min(1).max(40).default('SSO'),
   })
   .superRefine((env, context) => {
     const oidcVariables = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const;
@@ -118,6 +120,7 @@ function oidcSection(env: {
   OIDC_SCOPES: string;
   OIDC_TENANT_MAPPING?: string;
   OIDC_TENANT_CLAIM?: string;
+  OIDC_DISPLAY_NAME: string;
 }) {
   if (!env.OIDC_ISSUER_URL || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET || !env.OIDC_REDIRECT_URL) return null;
   const mapping = env.OIDC_TENANT_MAPPING ? parseTenantMapping(env.OIDC_TENANT_MAPPING) : { entries: [] };
@@ -129,5 +132,6 @@ function oidcSection(env: {
     scopes: env.OIDC_SCOPES,
     tenantMapping: 'entries' in mapping ? mapping.entries : [],
     tenantClaim: env.OIDC_TENANT_CLAIM ?? null,
+    displayName: env.OIDC_DISPLAY_NAME,
   };
 }

@@ -8,9 +8,17 @@ import { Public } from '../access/access-rule';
 import { setSessionCookie } from '../session-cookie';
 import { OidcService, SsoRefusal } from './oidc.service';
 
+/** What the portal learns about SSO before anyone signs in. */
+export interface SsoPublicConfig {
+  enabled: boolean;
+  /** The provider's name for "Sign in with <label>"; present when enabled. */
+  label?: string;
+}
+
 /**
  * Browser-facing SSO endpoints: they answer with redirects, not JSON (except 404 `sso_not_configured` and
- * 503 `sso_unavailable` before anything is redirected).
+ * 503 `sso_unavailable` before anything is redirected), plus the public `config` the portal reads to decide
+ * whether to offer an SSO button.
  */
 @ApiExcludeController()
 @Controller('auth/oidc')
@@ -21,6 +29,17 @@ export class OidcController {
     private readonly oidc: OidcService,
     @Inject(ADMIN_API_CONFIG) private readonly config: AdminApiConfig,
   ) {}
+
+  /**
+   * Whether SSO is on, and the name to show on the sign-in button. Public because the sign-in page renders
+   * before anyone has a session; it reveals nothing the login redirect would not (no issuer, client or secret).
+   */
+  @Public()
+  @Get('config')
+  publicConfig(): SsoPublicConfig {
+    const oidc = this.config.auth.oidc;
+    return oidc ? { enabled: true, label: oidc.displayName } : { enabled: false };
+  }
 
   /** Starts SSO: 302 to the provider, with PKCE, state and a sealed state cookie. */
   @Public()
@@ -49,6 +68,8 @@ export class OidcController {
       return;
     }
     setSessionCookie(response, outcome.token, outcome.expiresAt, this.config);
-    response.redirect(302, this.config.portalUrl);
+    // The portal's /t sends a signed-in person to their first workspace (or explains they have none yet);
+    // the portal's root is the public landing page, which would leave them looking signed out.
+    response.redirect(302, new URL('/t', this.config.portalUrl).toString());
   }
 }

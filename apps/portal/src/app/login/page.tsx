@@ -3,13 +3,23 @@ import Link from 'next/link';
 import { focusRing } from '@gatehouse/ui';
 import { AuthForm } from '../../components/auth/auth-form';
 import { AuthShell } from '../../components/auth/auth-shell';
+import { ssoOffer } from '../../components/auth/sso-config';
+import { ssoErrorMessage, SsoSignIn } from '../../components/auth/sso-sign-in';
 
 export const metadata: Metadata = {
   title: 'Sign in',
   description: 'Sign in to Gatehouse to manage your API keys, subscriptions and usage.',
 };
 
-export default function LoginPage() {
+// Whether SSO is on is admin-api's runtime configuration: read per request, not frozen into the build.
+export const dynamic = 'force-dynamic';
+
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const [offer, query] = await Promise.all([ssoOffer(), searchParams]);
   return (
     <AuthShell
       title="Sign in"
@@ -23,6 +33,7 @@ export default function LoginPage() {
         </>
       }
     >
+      <SsoSignIn offer={offer} mode="login" error={ssoErrorMessage(query.sso_error)} />
       <AuthForm mode="login" />
     </AuthShell>
   );

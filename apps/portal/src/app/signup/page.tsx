@@ -3,13 +3,23 @@ import Link from 'next/link';
 import { focusRing } from '@gatehouse/ui';
 import { AuthForm } from '../../components/auth/auth-form';
 import { AuthShell } from '../../components/auth/auth-shell';
+import { ssoOffer } from '../../components/auth/sso-config';
+import { ssoErrorMessage, SsoSignIn } from '../../components/auth/sso-sign-in';
 
 export const metadata: Metadata = {
   title: 'Create an account',
   description: 'Create a Gatehouse account and a workspace for your team.',
 };
 
-export default function SignupPage() {
+// Whether SSO is on is admin-api's runtime configuration: read per request, not frozen into the build.
+export const dynamic = 'force-dynamic';
+
+export default async function SignupPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const [offer, query] = await Promise.all([ssoOffer(), searchParams]);
   return (
     <AuthShell
       title="Create your account"
@@ -23,6 +33,7 @@ export default function SignupPage() {
         </>
       }
     >
+      <SsoSignIn offer={offer} mode="signup" error={ssoErrorMessage(query.sso_error)} />
       <AuthForm mode="signup" />
     </AuthShell>
   );

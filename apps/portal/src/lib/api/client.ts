@@ -3,7 +3,8 @@ import { loginUrl } from '../return-path';
 import { AdminApiError, errorFromResponse } from './errors';
 
 /**
- * Mutations from the browser. They go through the portal's own origin (`/api/v1/*` is proxied to admin-api), so the
+ * Mutations from the browser, and the few reads a page makes on demand after it has rendered (a price history, an
+ * audit chain check). They go through the portal's own origin (`/api/v1/*` is proxied to admin-api), so the
  * httpOnly session cookie rides along and no token ever touches page scripts or storage.
  */
 
@@ -14,7 +15,7 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: AdminApiE
 const REQUEST_TIMEOUT_MS = 15_000;
 
 export async function callApi<Schema extends z.ZodType>(
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   options: { body?: unknown; schema?: Schema } = {},
 ): Promise<ApiResult<z.output<Schema>>> {

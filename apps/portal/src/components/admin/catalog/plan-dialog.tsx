@@ -1,0 +1,309 @@
+'use client';
+
+import {
+  createPlanRequestSchema,
+  planSchema,
+  updatePlanRequestSchema,
+  type AdminProductResponse,
+  type PlanResponse,
+} from '@gatehouse/contracts';
+import { useRef, useState, type FormEvent } from 'react';
+import { Alert, Button, CheckboxField, Dialog, TextAreaField, TextField } from '@gatehouse/ui';
+import { callApi } from '../../../lib/api/client';
+import { apiFormErrors, focusFirstInvalid, optional, schemaErrors, type FormErrors } from './form-errors';
+
+const INT32_MAX = 2_147_483_647;
+
+type NumericLimit =
+  | 'rpm'
+  | 'rpmBurst'
+  | 'tpm'
+  | 'tpmBurst'
+  | 'concurrency'
+  | 'dailyTokens'
+  | 'monthlyTokens'
+  | 'monthlyCalls'
+  | 'monthlyBudgetUsd';
+
+interface LimitField {
+  name: NumericLimit;
+  label: string;
+  /** Rates are int columns (bursts may be 0); quotas are bigints read as JSON numbers, exact up to 2^53 - 1. */
+  min: number;
+  max: number;
+  kind: 'integer' | 'usd';
+}
+
+// The same bounds admin-api checks (docs/api.md, Plans), so most mistakes are caught before a request is sent.
+export const LIMIT_FIELDS: LimitField[] = [
+  { name: 'monthlyBudgetUsd', label: 'Monthly budget (USD)', min: 0, max: 0, kind: 'usd' },
+  { name: 'monthlyTokens', label: 'Monthly tokens', min: 1, max: Number.MAX_SAFE_INTEGER, kind: 'integer' },
+  { name: 'monthlyCalls', label: 'Monthly calls', min: 1, max: Number.MAX_SAFE_INTEGER, kind: 'integer' },
+  { name: 'dailyTokens', label: 'Daily tokens', min: 1, max: Number.MAX_SAFE_INTEGER, kind: 'integer' },
+  { name: 'rpm', label: 'Requests per minute', min: 1, max: INT32_MAX, kind: 'integer' },
+  { name: 'rpmBurst', label: 'Request burst', min: 0, max: INT32_MAX, kind: 'integer' },
+  { name: 'tpm', label: 'Tokens per minute', min: 1, max: INT32_MAX, kind: 'integer' },
+  { name: 'tpmBurst', label: 'Token burst', min: 0, max: INT32_MAX, kind: 'integer' },
+  { name: 'concurrency', label: 'Concurrent requests', min: 1, max: INT32_MAX, kind: 'integer' },
+];
+
+const LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  productId: 'Product',
+  limits: 'Limits',
+  'limits.allowedModels': 'Allowed models',
+  ...Object.fromEntries(LIMIT_FIELDS.map((field) => [`limits.${field.name}`, field.label])),
+};
+
+const CONFLICTS = {
+  plan_name_taken: { field: 'name', message: 'This product already has a plan with this name. Pick another.' },
+};
+
+// People paste "1,000,000", "1 000 000" or "$25": separators and the currency sign carry no meaning here.
+const clean = (raw: string) =>
+  raw
+    .trim()
+    .replace(/[\s,_]/g, '')
+    .replace(/^\$/, '');
+
+const format = new Intl.NumberFormat('en-US');
+
+/** One limit as admin-api takes it: null for an empty field (unlimited), or an error message. */
+function parseLimit(field: LimitField, raw: string): { value: number | string | null } | { error: string } {
+  const text = clean(raw);
+  if (text === '') return { value: null };
+  if (text.startsWith('-')) return { error: 'Enter a positive amount, or leave it empty for unlimited.' };
+  if (field.kind === 'usd') {
+    // admin-api stores numeric(18,6): at most 12 digits before the point and 6 after.
+    if (!/^\d{1,12}(\.\d{1,6})?$/.test(text)) return { error: 'Enter an amount in US dollars, such as 250 or 99.50.' };
+    return { value: text };
+  }
+  if (!/^\d+$/.test(text)) return { error: 'Enter a whole number, without decimals.' };
+  const value = Number(text);
+  if (value < field.min) return { error: `Enter at least ${field.min}, or leave it empty for unlimited.` };
+  if (value > field.max) return { error: `Enter at most ${format.format(field.max)}.` };
+  return { value };
+}
+
+const initialValues = (plan: PlanResponse | null) =>
+  Object.fromEntries(
+    LIMIT_FIELDS.map((field) => {
+      const value = plan?.limits[field.name];
+      return [field.name, value === null || value === undefined ? '' : String(value)];
+    }),
+  ) as Record<NumericLimit, string>;
+
+/** Creates a plan for the product (`plan` null) or edits one: name, description, auto-approval and every limit. */
+export function PlanDialog({
+  open,
+  product,
+  plan,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  product: AdminProductResponse;
+  plan: PlanResponse | null;
+  onClose: () => void;
+  onSaved: (plan: PlanResponse, created: boolean) => void;
+}) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      size="lg"
+      title={plan ? `Edit plan ${plan.name}` : `Create a plan for ${product.name}`}
+      description={
+        plan
+          ? 'Changes apply to every subscription to this plan within seconds (overrides granted at approval stay).'
+          : 'A plan is what tenants request: its limits apply to every key of a subscribed tenant.'
+      }
+    >
+      {open && <PlanForm product={product} plan={plan} onCancel={onClose} onSaved={onSaved} />}
+    </Dialog>
+  );
+}
+
+function PlanForm({
+  product,
+  plan,
+  onCancel,
+  onSaved,
+}: {
+  product: AdminProductResponse;
+  plan: PlanResponse | null;
+  onCancel: () => void;
+  onSaved: (plan: PlanResponse, created: boolean) => void;
+}) {
+  const [name, setName] = useState(plan?.name ?? '');
+  const [description, setDescription] = useState(plan?.description ?? '');
+  const [autoApprove, setAutoApprove] = useState(plan?.autoApprove ?? false);
+  const [values, setValues] = useState(() => initialValues(plan));
+  // Empty = every model of the product, which is also what a new model joins automatically.
+  const [allowed, setAllowed] = useState<Set<string>>(() => new Set(plan?.limits.allowedModels ?? []));
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [submitting, setSubmitting] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const refuse = (problems: FormErrors) => {
+    setErrors(problems);
+    focusFirstInvalid(formRef.current);
+  };
+
+  const submit = async () => {
+    const problems: FormErrors = {};
+    if (!name.trim()) problems.name = 'Enter a name, such as "starter".';
+    const limits: Record<string, number | string | string[] | null> = {};
+    for (const field of LIMIT_FIELDS) {
+      const parsed = parseLimit(field, values[field.name]);
+      if ('error' in parsed) problems[`limits.${field.name}`] = parsed.error;
+      else limits[field.name] = parsed.value;
+    }
+    limits.allowedModels = allowed.size > 0 ? [...allowed] : null;
+    if (Object.keys(problems).length > 0) return refuse(problems);
+
+    // Creating: only the limits that are set. Editing: every name, because admin-api merges name by name and a
+    // cleared field must lift the limit (null) rather than keep the old value (absent).
+    const setLimits = plan ? limits : Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== null));
+    const parsed = plan
+      ? updatePlanRequestSchema.safeParse({
+          name: name.trim(),
+          description: optional(description) ?? null,
+          autoApprove,
+          limits: setLimits,
+        })
+      : createPlanRequestSchema.safeParse({
+          productId: product.id,
+          name: name.trim(),
+          description: optional(description),
+          autoApprove,
+          limits: setLimits,
+        });
+    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
+
+    setErrors({});
+    setSubmitting(true);
+    const result = plan
+      ? await callApi('PATCH', `/admin/plans/${encodeURIComponent(plan.id)}`, { body: parsed.data, schema: planSchema })
+      : await callApi('POST', '/admin/plans', { body: parsed.data, schema: planSchema });
+    setSubmitting(false);
+    if (result.ok) onSaved(result.data, plan === null);
+    else refuse(apiFormErrors(result.error, LABELS, CONFLICTS));
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void submit();
+  };
+
+  const toggleModel = (alias: string, checked: boolean) =>
+    setAllowed((current) => {
+      const next = new Set(current);
+      if (checked) next.add(alias);
+      else next.delete(alias);
+      return next;
+    });
+
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6" aria-busy={submitting || undefined}>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          label="Name"
+          name="name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          hint="Kebab-case, unique within the product: starter"
+          error={errors.name}
+          required
+          autoComplete="off"
+          spellCheck={false}
+          disabled={submitting}
+          autoFocus
+        />
+        <TextAreaField
+          label="Description (optional)"
+          name="description"
+          rows={2}
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          error={errors.description}
+          disabled={submitting}
+        />
+      </div>
+      <CheckboxField
+        label="Approve requests automatically"
+        name="autoApprove"
+        checked={autoApprove}
+        onChange={(event) => setAutoApprove(event.target.checked)}
+        hint="Tenants get access as soon as they ask, without waiting in the approval queue."
+        disabled={submitting}
+      />
+
+      <fieldset>
+        <legend className="text-sm font-semibold text-slate-950">Limits</legend>
+        <p className="mt-0.5 text-sm text-slate-600">Leave a field empty for unlimited.</p>
+        <div className="mt-4 grid gap-4 sm:grid-cols-3">
+          {LIMIT_FIELDS.map((field) => (
+            <TextField
+              key={field.name}
+              label={field.label}
+              name={field.name}
+              inputMode={field.kind === 'usd' ? 'decimal' : 'numeric'}
+              autoComplete="off"
+              value={values[field.name]}
+              onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
+              placeholder="Unlimited"
+              error={errors[`limits.${field.name}`]}
+              disabled={submitting}
+            />
+          ))}
+        </div>
+      </fieldset>
+
+      {product.kind === 'LLM' && (
+        <fieldset>
+          <legend className="text-sm font-semibold text-slate-950">Allowed models</legend>
+          <p className="mt-0.5 text-sm text-slate-600">
+            None ticked: every model of the product, including models added later.
+          </p>
+          {product.models.length === 0 ? (
+            <p className="mt-3 text-sm text-slate-500">The product has no models yet.</p>
+          ) : (
+            <div className="mt-3 grid gap-3 sm:grid-cols-2">
+              {product.models.map((model) => (
+                <CheckboxField
+                  key={model.id}
+                  label={<span className="font-mono">{model.name}</span>}
+                  name="allowedModels"
+                  value={model.name}
+                  checked={allowed.has(model.name)}
+                  onChange={(event) => toggleModel(model.name, event.target.checked)}
+                  disabled={submitting}
+                />
+              ))}
+            </div>
+          )}
+          {errors['limits.allowedModels'] && (
+            <p className="mt-2 text-sm font-medium text-rose-700">{errors['limits.allowedModels']}</p>
+          )}
+        </fieldset>
+      )}
+
+      {(errors.form ?? errors.limits) && (
+        <Alert tone="danger" title="The plan was not saved">
+          {errors.form ?? errors.limits}
+        </Alert>
+      )}
+
+      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
+        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={submitting}>
+          {submitting ? 'Saving…' : plan ? 'Save plan' : 'Create plan'}
+        </Button>
+      </div>
+    </form>
+  );
+}

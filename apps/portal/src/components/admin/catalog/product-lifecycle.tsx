@@ -1,0 +1,118 @@
+'use client';
+
+import { adminProductSchema, type AdminProductResponse } from '@gatehouse/contracts';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { Alert, Badge, Button, Dialog, type BadgeTone } from '@gatehouse/ui';
+import { callApi } from '../../../lib/api/client';
+
+export const STATUS_LABELS: Record<AdminProductResponse['status'], { text: string; tone: BadgeTone }> = {
+  DRAFT: { text: 'Draft', tone: 'neutral' },
+  PUBLISHED: { text: 'Published', tone: 'success' },
+  RETIRED: { text: 'Retired', tone: 'danger' },
+};
+
+export function ProductStatusBadge({ status }: { status: AdminProductResponse['status'] }) {
+  return <Badge tone={STATUS_LABELS[status].tone}>{STATUS_LABELS[status].text}</Badge>;
+}
+
+type Step = 'publish' | 'retire';
+
+const COPY: Record<Step, { title: string; body: string; confirm: string; busy: string; done: string }> = {
+  publish: {
+    title: 'Publish this product?',
+    body: 'Every tenant sees it in the catalog and can request access to its plans. A published product cannot go back to draft, and its model aliases can no longer be renamed.',
+    confirm: 'Publish',
+    busy: 'Publishing…',
+    done: 'is in the catalog',
+  },
+  retire: {
+    title: 'Retire this product?',
+    body: 'It leaves the catalog: nobody can request it any more. This cannot be undone.',
+    confirm: 'Retire',
+    busy: 'Retiring…',
+    done: 'is retired',
+  },
+};
+
+/** Publish (from draft) or retire (from published), each after a confirmation; the lifecycle runs one way. */
+export function ProductLifecycle({ product, size = 'md' }: { product: AdminProductResponse; size?: 'sm' | 'md' }) {
+  const router = useRouter();
+  const [step, setStep] = useState<Step | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const [submitting, setSubmitting] = useState(false);
+
+  const available: Step | null =
+    product.status === 'DRAFT' ? 'publish' : product.status === 'PUBLISHED' ? 'retire' : null;
+  if (!available) return null;
+
+  const close = () => {
+    if (submitting) return;
+    setStep(null);
+    setError(undefined);
+  };
+
+  const confirm = async (action: Step) => {
+    setSubmitting(true);
+    setError(undefined);
+    const result = await callApi('POST', `/admin/products/${encodeURIComponent(product.id)}/${action}`, {
+      schema: adminProductSchema,
+    });
+    setSubmitting(false);
+    if (!result.ok) {
+      // 409s (no model yet, already moved on elsewhere) carry admin-api's own explanation.
+      setError(result.error.message);
+      return;
+    }
+    toast.success(`${product.name} ${COPY[action].done}`);
+    setStep(null);
+    router.refresh();
+  };
+
+  const copy = COPY[available];
+  return (
+    <>
+      <Button
+        variant={available === 'retire' ? 'secondary' : 'primary'}
+        size={size}
+        onClick={() => setStep(available)}
+        aria-label={`${copy.confirm} ${product.name}`}
+      >
+        {copy.confirm}
+      </Button>
+      <Dialog
+        open={step !== null}
+        onClose={close}
+        size="sm"
+        title={copy.title}
+        description={
+          <>
+            <span className="font-medium text-slate-900">{product.name}</span>: {copy.body}
+          </>
+        }
+        footer={
+          <>
+            <Button variant="secondary" onClick={close} disabled={submitting}>
+              Cancel
+            </Button>
+            <Button
+              variant={available === 'retire' ? 'danger' : 'primary'}
+              loading={submitting}
+              onClick={() => void confirm(available)}
+              autoFocus
+            >
+              {submitting ? copy.busy : `${copy.confirm} ${product.name}`}
+            </Button>
+          </>
+        }
+      >
+        {error ? (
+          <Alert tone="danger" title={`${product.name} was not changed`}>
+            {error}
+          </Alert>
+        ) : undefined}
+      </Dialog>
+    </>
+  );
+}
