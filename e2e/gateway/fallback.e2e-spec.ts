@@ -56,6 +56,15 @@ describe('fallback and circuit breaking through the gateway', () => {
     const openai = gatewayClient(subscribed.apiKey);
     await eventually(() => openai.models.retrieve(deadModel), { timeoutMs: 3_000 });
     await eventually(() => openai.models.retrieve(failingModel), { timeoutMs: 3_000 });
+    // Providers reach the gateway by their own invalidation, which may land after the product's: until the failing
+    // provider is loaded its target is skipped (and the fallback answers). Wait until a call has reached it.
+    await eventually(
+      async () => {
+        await openai.chat.completions.create(chatRequest(failingModel));
+        if (failing.hits === 0) throw new Error('the failing provider is not loaded by the gateway yet');
+      },
+      { timeoutMs: 5_000, intervalMs: 100 },
+    );
   });
 
   afterAll(async () => {

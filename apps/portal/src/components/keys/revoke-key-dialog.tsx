@@ -1,11 +1,10 @@
 'use client';
 
-import { useState } from 'react';
-import { Alert, Button, Dialog } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
+import { ConfirmActionDialog } from '../app/confirm-action-dialog';
 import type { KeyRow } from './types';
 
-/** Revoking cannot be undone, so it is confirmed in a dialog whose safe choice (Cancel) comes first. */
+/** Revoking cannot be undone, so it is confirmed first. */
 export function RevokeKeyDialog({
   apiKey,
   onClose,
@@ -17,32 +16,9 @@ export function RevokeKeyDialog({
   onRevoked: (apiKey: KeyRow) => void;
   tenantId: string;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  const close = () => {
-    setError(null);
-    onClose();
-  };
-
-  const revoke = async () => {
-    if (!apiKey) return;
-    setSubmitting(true);
-    setError(null);
-    const result = await callApi('DELETE', tenantPath(tenantId, `/keys/${encodeURIComponent(apiKey.id)}`));
-    setSubmitting(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      return;
-    }
-    onRevoked(apiKey);
-  };
-
   return (
-    <Dialog
+    <ConfirmActionDialog
       open={apiKey !== null}
-      onClose={close}
-      size="sm"
       title="Revoke this key?"
       description={
         apiKey ? (
@@ -52,27 +28,22 @@ export function RevokeKeyDialog({
           </>
         ) : undefined
       }
-      footer={
+      note={
         <>
-          <Button variant="secondary" onClick={close} disabled={submitting}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={() => void revoke()} loading={submitting}>
-            {submitting ? 'Revoking…' : 'Revoke key'}
-          </Button>
-        </>
-      }
-    >
-      {error ? (
-        <Alert tone="danger" title="The key was not revoked">
-          {error}
-        </Alert>
-      ) : (
-        <p className="text-sm leading-6 text-slate-600">
           Services still using it will get <code className="font-mono text-[13px]">401 invalid_api_key</code>. Create a
           new key first if something depends on this one.
-        </p>
-      )}
-    </Dialog>
+        </>
+      }
+      confirmLabel="Revoke key"
+      busyLabel="Revoking…"
+      failureTitle="The key was not revoked"
+      onConfirm={async () => {
+        if (!apiKey) return null;
+        const result = await callApi('DELETE', tenantPath(tenantId, `/keys/${encodeURIComponent(apiKey.id)}`));
+        return result.ok ? null : result.error.message;
+      }}
+      onDone={() => apiKey && onRevoked(apiKey)}
+      onClose={onClose}
+    />
   );
 }

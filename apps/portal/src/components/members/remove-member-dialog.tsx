@@ -1,9 +1,9 @@
 'use client';
 
-import { useState } from 'react';
-import { Alert, Button, Dialog } from '@gatehouse/ui';
+import { Button, Dialog } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
 import type { AdminApiError } from '../../lib/api/errors';
+import { ConfirmActionDialog } from '../app/confirm-action-dialog';
 import type { MemberRow } from './types';
 
 export const LAST_OWNER_MESSAGE =
@@ -17,9 +17,9 @@ export function memberErrorMessage(error: AdminApiError): string {
 }
 
 /**
- * Removing someone takes away their access at once, so it is confirmed in a dialog whose safe choice (Cancel) comes
- * first. The workspace's only owner cannot be removed: the dialog says why instead of offering the button (admin-api
- * refuses it too, `409 last_owner`, which is shown if the list was out of date).
+ * Removing someone takes away their access at once, so it is confirmed first. The workspace's only owner cannot be
+ * removed: the dialog says why instead of offering the button (admin-api refuses it too, `409 last_owner`, which is
+ * shown if the list was out of date).
  */
 export function RemoveMemberDialog({
   member,
@@ -36,35 +36,14 @@ export function RemoveMemberDialog({
   onRemoved: (member: MemberRow) => void;
   tenantId: string;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  const close = () => {
-    setError(null);
-    onClose();
-  };
-
-  const remove = async () => {
-    if (!member) return;
-    setSubmitting(true);
-    setError(null);
-    const result = await callApi('DELETE', tenantPath(tenantId, `/members/${encodeURIComponent(member.userId)}`));
-    setSubmitting(false);
-    if (!result.ok) {
-      setError(memberErrorMessage(result.error));
-      return;
-    }
-    onRemoved(member);
-  };
-
   if (member && isOnlyOwner) {
     return (
       <Dialog
         open
-        onClose={close}
+        onClose={onClose}
         size="sm"
         title={isSelf ? 'You are the only owner' : `${member.name} is the only owner`}
-        footer={<Button onClick={close}>Got it</Button>}
+        footer={<Button onClick={onClose}>Got it</Button>}
       >
         <p className="text-sm leading-6 text-slate-600">{LAST_OWNER_MESSAGE}</p>
       </Dialog>
@@ -72,10 +51,8 @@ export function RemoveMemberDialog({
   }
 
   return (
-    <Dialog
+    <ConfirmActionDialog
       open={member !== null}
-      onClose={close}
-      size="sm"
       title={isSelf ? 'Leave this workspace?' : 'Remove this member?'}
       description={
         member ? (
@@ -89,24 +66,17 @@ export function RemoveMemberDialog({
           )
         ) : undefined
       }
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={submitting}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={() => void remove()} loading={submitting}>
-            {submitting ? 'Removing…' : isSelf ? 'Leave workspace' : 'Remove member'}
-          </Button>
-        </>
-      }
-    >
-      {error ? (
-        <Alert tone="danger" title={isSelf ? 'You were not removed' : 'The member was not removed'}>
-          {error}
-        </Alert>
-      ) : (
-        <p className="text-sm leading-6 text-slate-600">To bring them back later, send them a new invitation.</p>
-      )}
-    </Dialog>
+      note="To bring them back later, send them a new invitation."
+      confirmLabel={isSelf ? 'Leave workspace' : 'Remove member'}
+      busyLabel="Removing…"
+      failureTitle={isSelf ? 'You were not removed' : 'The member was not removed'}
+      onConfirm={async () => {
+        if (!member) return null;
+        const result = await callApi('DELETE', tenantPath(tenantId, `/members/${encodeURIComponent(member.userId)}`));
+        return result.ok ? null : memberErrorMessage(result.error);
+      }}
+      onDone={() => member && onRemoved(member)}
+      onClose={onClose}
+    />
   );
 }

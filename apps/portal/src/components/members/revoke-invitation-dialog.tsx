@@ -1,11 +1,10 @@
 'use client';
 
-import { useState } from 'react';
-import { Alert, Button, Dialog } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
+import { ConfirmActionDialog } from '../app/confirm-action-dialog';
 import type { InvitationRow } from './types';
 
-/** Withdrawing an invitation makes its link useless; confirmed like any other removal, Cancel first. */
+/** Withdrawing an invitation makes its link useless; confirmed like any other removal. */
 export function RevokeInvitationDialog({
   invitation,
   onClose,
@@ -17,36 +16,9 @@ export function RevokeInvitationDialog({
   onRevoked: (invitation: InvitationRow) => void;
   tenantId: string;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  const close = () => {
-    setError(null);
-    onClose();
-  };
-
-  const revoke = async () => {
-    if (!invitation) return;
-    setSubmitting(true);
-    setError(null);
-    const result = await callApi('DELETE', tenantPath(tenantId, `/invitations/${encodeURIComponent(invitation.id)}`));
-    setSubmitting(false);
-    if (!result.ok) {
-      setError(
-        result.error.code === 'invitation_not_found'
-          ? 'This invitation was already accepted or withdrawn. Reload the page to see the current list.'
-          : result.error.message,
-      );
-      return;
-    }
-    onRevoked(invitation);
-  };
-
   return (
-    <Dialog
+    <ConfirmActionDialog
       open={invitation !== null}
-      onClose={close}
-      size="sm"
       title="Revoke this invitation?"
       description={
         invitation ? (
@@ -56,24 +28,23 @@ export function RevokeInvitationDialog({
           </>
         ) : undefined
       }
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={submitting}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={() => void revoke()} loading={submitting}>
-            {submitting ? 'Revoking…' : 'Revoke invitation'}
-          </Button>
-        </>
-      }
-    >
-      {error ? (
-        <Alert tone="danger" title="The invitation was not revoked">
-          {error}
-        </Alert>
-      ) : (
-        <p className="text-sm leading-6 text-slate-600">You can invite the same address again at any time.</p>
-      )}
-    </Dialog>
+      note="You can invite the same address again at any time."
+      confirmLabel="Revoke invitation"
+      busyLabel="Revoking…"
+      failureTitle="The invitation was not revoked"
+      onConfirm={async () => {
+        if (!invitation) return null;
+        const result = await callApi(
+          'DELETE',
+          tenantPath(tenantId, `/invitations/${encodeURIComponent(invitation.id)}`),
+        );
+        if (result.ok) return null;
+        return result.error.code === 'invitation_not_found'
+          ? 'This invitation was already accepted or withdrawn. Reload the page to see the current list.'
+          : result.error.message;
+      }}
+      onDone={() => invitation && onRevoked(invitation)}
+      onClose={onClose}
+    />
   );
 }
