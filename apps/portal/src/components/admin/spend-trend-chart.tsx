@@ -119,7 +119,8 @@ export function SpendTrendChart({
               <XAxis dataKey="label" {...axisProps} minTickGap={28} />
               <YAxis
                 {...axisProps}
-                width={52}
+                // Wide enough for the longest tick, e.g. "$0.00015" in a quiet month.
+                width={Math.max(40, ...ticks.map((tick) => axisUsd(tick).length * 8 + 12))}
                 tickFormatter={axisUsd}
                 ticks={ticks}
                 domain={[0, ticks[ticks.length - 1] ?? 1]}

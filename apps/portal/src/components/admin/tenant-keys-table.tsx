@@ -1,23 +1,8 @@
 import type { ApiKeyResponse } from '@gatehouse/contracts';
-import {
-  Badge,
-  EmptyState,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-  type BadgeTone,
-} from '@gatehouse/ui';
+import { Badge, EmptyState, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@gatehouse/ui';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { Icon } from '../icons';
-
-const statusBadge: Record<ApiKeyResponse['status'], { tone: BadgeTone; label: string }> = {
-  ACTIVE: { tone: 'success', label: 'Active' },
-  EXPIRED: { tone: 'warning', label: 'Expired' },
-  REVOKED: { tone: 'neutral', label: 'Revoked' },
-};
+import { keyStatusBadge } from '../keys/key-status';
 
 /**
  * A tenant's keys as its admin sees them: read-only. Keys belong to the tenant's members, who rotate and revoke them;
@@ -58,7 +43,7 @@ export function TenantKeysTable({
         </TableHead>
         <TableBody>
           {keys.map((key) => {
-            const status = statusBadge[key.status];
+            const status = keyStatusBadge[key.status];
             return (
               <TableRow key={key.id}>
                 <TableCell className="max-w-56">

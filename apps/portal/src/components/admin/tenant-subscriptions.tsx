@@ -16,20 +16,12 @@ import {
   TableHead,
   TableHeaderCell,
   TableRow,
-  type BadgeTone,
 } from '@gatehouse/ui';
 import { formatDate, formatDateTime, formatUsd } from '../../lib/format';
 import { Icon } from '../icons';
+import { subscriptionStatus } from '../catalog/limit-words';
 import { limitText } from './limits';
 import { ReasonDialog } from './reason-dialog';
-
-const statusBadge: Record<AdminSubscriptionResponse['status'], { tone: BadgeTone; label: string }> = {
-  PENDING: { tone: 'warning', label: 'Pending' },
-  APPROVED: { tone: 'success', label: 'Approved' },
-  REJECTED: { tone: 'danger', label: 'Rejected' },
-  REVOKED: { tone: 'neutral', label: 'Revoked' },
-  EXPIRED: { tone: 'neutral', label: 'Expired' },
-};
 
 export interface TenantSubscriptionRow extends AdminSubscriptionResponse {
   /** This month's spend on the subscription's product, in the tenant's zone; null when not live. */
@@ -95,7 +87,7 @@ export function TenantSubscriptions({
         </TableHead>
         <TableBody>
           {subscriptions.map((subscription) => {
-            const status = statusBadge[subscription.status];
+            const status = subscriptionStatus[subscription.status];
             const overridden = (name: 'monthlyBudgetUsd' | 'monthlyTokens') =>
               subscription.limitOverrides !== null && name in subscription.limitOverrides;
             return (

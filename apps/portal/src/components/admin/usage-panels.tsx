@@ -1,21 +1,10 @@
 import type { PlatformUsageSummaryResponse } from '@gatehouse/contracts';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import {
-  Card,
-  cx,
-  EmptyState,
-  focusRing,
-  QuotaBar,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-} from '@gatehouse/ui';
-import { formatCompact, formatInteger, formatPercent, formatUsd, modelLabel } from '../../lib/format';
+import { Card, cx, EmptyState, focusRing, QuotaBar } from '@gatehouse/ui';
+import { formatUsd, modelLabel } from '../../lib/format';
 import { Icon } from '../icons';
+import { RankTable } from '../usage/rank-table';
 
 export const tenantHref = (tenantId: string) => `/admin/tenants/${encodeURIComponent(tenantId)}`;
 
@@ -46,82 +35,6 @@ export function Section({
       </div>
       {children}
     </section>
-  );
-}
-
-interface RankRow {
-  id: string;
-  name: ReactNode;
-  requests: number;
-  tokens: number;
-  costUsd: number;
-}
-
-function share(costUsd: number, total: number) {
-  return total > 0 ? (costUsd / total) * 100 : 0;
-}
-
-/** A ranking by cost with each row's share of the month's spend drawn as a thin bar under its name. */
-function RankTable({
-  caption,
-  firstColumn,
-  rows,
-  totalCostUsd,
-  empty,
-}: {
-  caption: string;
-  firstColumn: string;
-  rows: RankRow[];
-  totalCostUsd: number;
-  empty: string;
-}) {
-  return (
-    <Table caption={caption} showCaption>
-      <TableHead>
-        <tr>
-          <TableHeaderCell>{firstColumn}</TableHeaderCell>
-          <TableHeaderCell className="text-right">Calls</TableHeaderCell>
-          <TableHeaderCell className="hidden text-right sm:table-cell">Tokens</TableHeaderCell>
-          <TableHeaderCell className="text-right">Cost</TableHeaderCell>
-        </tr>
-      </TableHead>
-      <TableBody>
-        {rows.length === 0 ? (
-          <tr>
-            <TableCell colSpan={4} className="py-6 text-center text-slate-500">
-              {empty}
-            </TableCell>
-          </tr>
-        ) : (
-          rows.map((row) => {
-            const percent = share(row.costUsd, totalCostUsd);
-            return (
-              <TableRow key={row.id}>
-                <TableCell className="max-w-56 min-w-36">
-                  <span className="block truncate font-medium text-slate-900">{row.name}</span>
-                  <span className="mt-1.5 flex items-center gap-2" title={`${formatPercent(percent)} of the month`}>
-                    <span className="h-1 flex-1 overflow-hidden rounded-full bg-slate-100" aria-hidden="true">
-                      <span className="block h-full rounded-full bg-indigo-400" style={{ width: `${percent}%` }} />
-                    </span>
-                    <span className="w-10 text-right text-xs text-slate-500 tabular-nums">
-                      {formatPercent(percent)}
-                      <span className="sr-only"> of this month’s spend</span>
-                    </span>
-                  </span>
-                </TableCell>
-                <TableCell className="text-right tabular-nums">{formatInteger(row.requests)}</TableCell>
-                <TableCell className="hidden text-right tabular-nums sm:table-cell" title={formatInteger(row.tokens)}>
-                  {formatCompact(row.tokens)}
-                </TableCell>
-                <TableCell className="text-right font-medium text-slate-900 tabular-nums">
-                  {formatUsd(row.costUsd)}
-                </TableCell>
-              </TableRow>
-            );
-          })
-        )}
-      </TableBody>
-    </Table>
   );
 }
 

@@ -16,21 +16,15 @@ import {
   TableHead,
   TableHeaderCell,
   TableRow,
-  type BadgeTone,
 } from '@gatehouse/ui';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import { Icon } from '../icons';
+import { keyStatusBadge } from './key-status';
 import { CreateKeyDialog } from './create-key-dialog';
 import { RevokeKeyDialog } from './revoke-key-dialog';
 import { RotateKeyDialog } from './rotate-key-dialog';
 import { SecretRevealDialog } from './secret-reveal';
 import type { KeyRow, RevealedSecret, ScopeOption } from './types';
-
-const statusBadge: Record<KeyRow['status'], { tone: BadgeTone; label: string }> = {
-  ACTIVE: { tone: 'success', label: 'Active' },
-  EXPIRED: { tone: 'warning', label: 'Expired' },
-  REVOKED: { tone: 'neutral', label: 'Revoked' },
-};
 
 type Panel =
   | { kind: 'none' }
@@ -140,7 +134,7 @@ export function KeysManager(props: KeysManagerProps) {
           </TableHead>
           <TableBody>
             {keys.map((key) => {
-              const status = statusBadge[key.status];
+              const status = keyStatusBadge[key.status];
               const scope =
                 key.subscriptionIds.length === 0
                   ? 'All subscriptions'
