@@ -27,7 +27,13 @@ describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
   beforeAll(async () => {
     [seeded, redis] = await Promise.all([createSeededDatabase('worker_usage'), createTestRedis('worker-usage')]);
     ({ db, productId } = seeded);
-    app = await startWorkerApp(seeded.database, redis, { WORKER_USAGE_BATCH_SIZE: '4', WORKER_USAGE_FLUSH_MS: '50' });
+    app = await startWorkerApp(seeded.database, redis, {
+      // Ingestion only: the events here happened in June 2026, and the maintenance queue's retention (which runs
+      // as soon as it is scheduled) would delete them while a test reads them.
+      WORKER_QUEUES: 'usage',
+      WORKER_USAGE_BATCH_SIZE: '4',
+      WORKER_USAGE_FLUSH_MS: '50',
+    });
     producer = new JobProducer(redis.redis, redis.prefix);
   });
 
