@@ -18,7 +18,7 @@
  */
 import { gatewayConfigSchema, mockProviderConfigSchema, parseConfig, DEFAULT_REDIS_URL } from '@gatehouse/config';
 import { QueueName } from '@gatehouse/jobs';
-import { RedisKeys } from '@gatehouse/redis';
+import { queuePrefix, RedisKeys } from '@gatehouse/redis';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
@@ -72,7 +72,7 @@ const COMMAND = 'npx tsx bench/gateway.bench.ts';
 
 /** The benchmark's own database and Redis prefix: dropped and cleared at the start, never the dev ones. */
 const DATABASE_NAME = 'gatehouse_bench';
-const REDIS_PREFIX = '{gatehouse-bench}';
+const REDIS_PREFIX = 'gatehouse-bench';
 const PREFERRED_PORTS = { mockProvider: 18290, proxy: 18291, gateway: 18292 };
 /** The process under test gets core 0 to itself; the mock and the load generator share core 1. */
 const CORES = { underTest: 0, loadSide: 1 };
@@ -505,7 +505,7 @@ async function main(options: Options): Promise<number> {
   const redis = new Redis(DEFAULT_REDIS_URL, { maxRetriesPerRequest: null });
   await clearRedisPrefix(redis, REDIS_PREFIX);
   const redisPid = await localRedisPid(redis);
-  const usageQueue = new Queue(QueueName.Usage, { connection: redis, prefix: REDIS_PREFIX });
+  const usageQueue = new Queue(QueueName.Usage, { connection: redis, prefix: queuePrefix(REDIS_PREFIX) });
   const spoolDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-spool-'));
 
   try {

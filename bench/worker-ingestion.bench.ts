@@ -23,6 +23,7 @@
 import { DEFAULT_REDIS_URL, parseConfig, workerConfigSchema } from '@gatehouse/config';
 import { createPrismaClient, Prisma, type DbClient } from '@gatehouse/db';
 import { JobName, JobProducer, QueueName } from '@gatehouse/jobs';
+import { queuePrefix } from '@gatehouse/redis';
 import { type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
@@ -60,7 +61,7 @@ const COMMAND = 'npx tsx bench/worker-ingestion.bench.ts';
 
 /** The benchmark's own database and Redis prefix: dropped and cleared at the start, never the dev ones. */
 const DATABASE_NAME = 'gatehouse_bench_worker';
-const REDIS_PREFIX = '{gatehouse-bench-worker}';
+const REDIS_PREFIX = 'gatehouse-bench-worker';
 const PREFERRED_PORT = 18390;
 /** The process under test has core 0; this process (producing, polling) moves to core 1. */
 const CORES = { underTest: 0, benchmark: 1 };
@@ -452,7 +453,7 @@ async function bullmqDrain(context: Context, jobsInFlight: number): Promise<Drai
     child.send({
       type: 'start',
       redisUrl: DEFAULT_REDIS_URL,
-      prefix: REDIS_PREFIX,
+      prefix: queuePrefix(REDIS_PREFIX),
       queue: QueueName.Usage,
       concurrency: jobsInFlight,
     });
@@ -664,7 +665,7 @@ async function main(options: Options): Promise<number> {
   const db = createPrismaClient({ url: databaseUrl, applicationName: 'gatehouse-bench-worker', maxConnections: 2 });
   const redis = new Redis(DEFAULT_REDIS_URL, { maxRetriesPerRequest: null });
   await clearRedisPrefix(redis, REDIS_PREFIX);
-  const producer = new JobProducer(redis, REDIS_PREFIX);
+  const producer = new JobProducer(redis, queuePrefix(REDIS_PREFIX));
   const context: Context = {
     options,
     databaseUrl,

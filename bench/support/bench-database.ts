@@ -112,15 +112,17 @@ export async function createBenchKey(databaseUrl: string, limits: BenchLimits = 
   }
 }
 
-/** Deletes every Redis key under `prefix` (the benchmark's own, hash-tagged: `{gatehouse-bench}`). */
+/** Deletes every Redis key under `prefix` (the benchmark's own, `gatehouse-bench`), and its queues' (`{gatehouse-bench}`). */
 export async function clearRedisPrefix(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0';
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
   return deleted;
 }
 

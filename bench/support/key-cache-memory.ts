@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const cache = new KeySnapshotCache(
     unused as never,
     redis as never,
-    new RedisKeys('{gatehouse-bench}'),
+    new RedisKeys('gatehouse-bench'),
     DEFAULT_KEY_SNAPSHOT_CACHE_OPTIONS,
     unused as never,
   );

@@ -1,6 +1,7 @@
 import { loadConfig, stackConfigSchema } from '@gatehouse/config';
 import { JobName, QueueName, type UsageRecordedV1, usageRecordedV1Schema } from '@gatehouse/jobs';
 import { Queue } from 'bullmq';
+import { queuePrefix } from '@gatehouse/redis';
 import { Redis } from 'ioredis';
 import { uniqueSuffix } from '../support/admin-api-client';
 import { createProvider, createPublishedLlmProduct } from '../support/catalog-admin';
@@ -52,7 +53,7 @@ describe('usage events of gateway requests', () => {
 
   beforeAll(() => {
     redis = new Redis(loadConfig('e2e', stackConfigSchema).redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(QueueName.Usage, { connection: redis, prefix: E2E_REDIS_PREFIX });
+    queue = new Queue(QueueName.Usage, { connection: redis, prefix: queuePrefix(E2E_REDIS_PREFIX) });
   });
 
   afterAll(async () => {

@@ -22,5 +22,5 @@ export const stackUrls = {
 } as const;
 
 export const E2E_DATABASE = 'gatehouse_e2e';
-/** Hash-tagged like the production prefix, so cluster-safety holds in tests too. */
-export const E2E_REDIS_PREFIX = '{gatehouse-e2e}';
+/** Brace-free like the production prefix; the queues use `{gatehouse-e2e}`. */
+export const E2E_REDIS_PREFIX = 'gatehouse-e2e';

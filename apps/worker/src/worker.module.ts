@@ -10,7 +10,7 @@ import {
 } from '@gatehouse/db';
 import { JobName, JobProducer, type QueueName } from '@gatehouse/jobs';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
-import { REDIS_CLIENT, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import { queuePrefix, REDIS_CLIENT, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
 import { alertProviders } from './alerts/alerts.providers';
 import { BudgetCheckProcessor } from './alerts/budget-check.processor';
@@ -41,7 +41,7 @@ export class WorkerModule {
         {
           // Enqueues follow-up jobs (budget checks) and keeps the scheduled jobs scheduled.
           provide: JobProducer,
-          useFactory: (redis: Redis) => new JobProducer(redis, config.redis.keyPrefix),
+          useFactory: (redis: Redis) => new JobProducer(redis, queuePrefix(config.redis.keyPrefix)),
           inject: [REDIS_CLIENT],
         },
         {
@@ -97,7 +97,7 @@ export class WorkerModule {
           ) =>
             new QueueWorkers([usage, retention, reconciliation, budgetCheck, webhookRetry], producer, {
               redisUrl: config.redis.url,
-              prefix: config.redis.keyPrefix,
+              prefix: queuePrefix(config.redis.keyPrefix),
               queues: config.queues as QueueName[],
               lockMs: config.jobLockMs,
               schedules: {

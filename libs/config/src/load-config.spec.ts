@@ -10,7 +10,7 @@ describe('parseConfig', () => {
     expect(gateway.http.port).toBe(8080);
     expect(gateway.database.url).toBe('postgresql://postgres@127.0.0.1:5432/gatehouse');
     expect(gateway.database.readUrl).toBe(gateway.database.url);
-    expect(gateway.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: '{gatehouse}' });
+    expect(gateway.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'gatehouse' });
     expect(parseConfig('admin-api', adminApiConfigSchema, {}).http.port).toBe(3001);
     expect(parseConfig('mock-provider', mockProviderConfigSchema, {}).http.port).toBe(8090);
   });

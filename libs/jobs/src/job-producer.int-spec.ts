@@ -38,7 +38,7 @@ describe('JobProducer (real Redis and BullMQ)', () => {
 
   beforeAll(async () => {
     testRedis = await createTestRedis('jobs');
-    producer = new JobProducer(testRedis.redis, testRedis.prefix);
+    producer = new JobProducer(testRedis.redis, testRedis.queuePrefix);
   });
 
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('JobProducer (real Redis and BullMQ)', () => {
     const job = await queue.getJob(id);
     expect(job?.name).toBe(JobName.UsageRecorded);
     expect(job?.data).toEqual(event);
-    const keys = await testRedis.redis.keys(`${testRedis.prefix}:usage:*`);
+    const keys = await testRedis.redis.keys(`${testRedis.queuePrefix}:usage:*`);
     expect(keys.length).toBeGreaterThan(0);
   });
 

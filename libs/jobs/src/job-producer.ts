@@ -22,7 +22,7 @@ export class InvalidJobPayloadError extends Error {
 
 /**
  * Enqueues typed jobs. Payloads are validated before they leave the process, so a malformed job fails
- * where it was made rather than in the worker. Queue names carry the deployment's hash-tagged prefix.
+ * where it was made rather than in the worker. `prefix` is BullMQ's, hash-tagged (`queuePrefix` of @gatehouse/redis).
  */
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();

@@ -132,7 +132,7 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
 
   beforeAll(async () => {
     gateway = await GatewayHarness.start('gateway-limits-lifecycle', { usageRecorder: { flushIntervalMs: 5 } });
-    queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.prefix });
+    queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.queuePrefix });
   });
 
   afterAll(async () => {
@@ -337,7 +337,7 @@ describe('a plan that fails open while Redis is away', () => {
       env: { REDIS_URL: redisProxy.url(DEFAULT_REDIS_URL) },
       usageRecorder: { flushIntervalMs: 5, enqueueTimeoutMs: 300, replayIntervalMs: 100 },
     });
-    const queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.prefix });
+    const queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.queuePrefix });
     try {
       await gateway.useMockProvider(upstream.url);
       await demoPlan(gateway, 'lifecycle-fail-open', { monthlyBudgetUsd: '10', rpm: 1_000, quotaFailOpen: true });

@@ -49,7 +49,7 @@ describe('usage events (gateway → BullMQ, with the disk spool)', () => {
       startMockProvider(),
     ]);
     await gateway.useMockProvider(mock.url);
-    queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.prefix });
+    queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.queuePrefix });
     tenantId = await gateway.tenant();
     subscriptionId = await gateway.subscribeToDemo(tenantId);
     const key = await gateway.key(tenantId);
@@ -199,7 +199,7 @@ describe('graceful shutdown', () => {
   it('finishes the streams in flight, refuses new requests, and records every finished call', async () => {
     const slow = await startMockProvider({ MOCK_CHUNKS: '30', MOCK_CHUNK_DELAY_MS: '20' });
     const gateway = await GatewayHarness.start('gateway-shutdown', { usageRecorder: FAST_RECORDER });
-    const queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.prefix });
+    const queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.queuePrefix });
     try {
       await gateway.useMockProvider(slow.url);
       const tenantId = await gateway.tenant();
@@ -248,7 +248,7 @@ describe('usage events while Redis refuses them', () => {
       usageRecorder: FAST_RECORDER,
     });
     const spoolDir = gateway.config.usage.spoolDir;
-    const queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.prefix });
+    const queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.queuePrefix });
     const queued = async () => (await queue.getJobs(['waiting'])).map((job) => job.id ?? '');
     try {
       await gateway.useMockProvider(mock.url);

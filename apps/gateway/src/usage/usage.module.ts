@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { JobProducer } from '@gatehouse/jobs';
-import { createRedisClient } from '@gatehouse/redis';
+import { createRedisClient, queuePrefix } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
 import { DEFAULT_USAGE_RECORDER_OPTIONS, UsageRecorder, type UsageRecorderOptions } from './usage-recorder';
 import { UsageSpool } from './usage-spool';
@@ -57,7 +57,7 @@ export class UsageModule {
           provide: JobProducer,
           inject: [USAGE_REDIS],
           useFactory: (redis: Redis) =>
-            new JobProducer(redis, options.keyPrefix, (error) =>
+            new JobProducer(redis, queuePrefix(options.keyPrefix), (error) =>
               // The recorder reports an outage once, as a warning; the connection's own retries stay at debug.
               new Logger(UsageModule.name).debug({ err: error }, 'usage queue connection error'),
             ),

@@ -15,7 +15,7 @@ describe('budget alerts through the queue (worker, real Postgres, Redis and Bull
   beforeAll(async () => {
     [seeded, redis] = await Promise.all([createSeededDatabase('worker_alerts_queue'), createTestRedis('alerts-queue')]);
     app = await startWorkerApp(seeded.database, redis, { WORKER_QUEUES: 'alerts' });
-    producer = new JobProducer(redis.redis, redis.prefix);
+    producer = new JobProducer(redis.redis, redis.queuePrefix);
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import {
   UsageMaintenanceRepository,
 } from '@gatehouse/db';
 import { JobName, JobProducer, QueueName } from '@gatehouse/jobs';
+import { queuePrefix } from '@gatehouse/redis';
 import { createTestRedis, eventually, type TestRedis } from '@gatehouse/testing';
 import {
   createSeededDatabase,
@@ -147,7 +148,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
   });
 
   it('asks for one budget check per tenant however many batches it has, delayed by the debounce', async () => {
-    const producer = new JobProducer(redis.redis, `${redis.prefix}-trigger`);
+    const producer = new JobProducer(redis.redis, queuePrefix(`${redis.prefix}-trigger`));
     try {
       const trigger = new BudgetCheckTrigger(producer, 5_000);
       const [a, b] = [randomUUID(), randomUUID()];
@@ -187,7 +188,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
         WORKER_USAGE_RETENTION_DAYS: '90',
       });
 
-      const producer = new JobProducer(redis.redis, redis.prefix);
+      const producer = new JobProducer(redis.redis, redis.queuePrefix);
       try {
         const schedules = async () =>
           (await producer.queue(QueueName.Maintenance).getJobSchedulers()).map((s) => [s.name, s.every]).sort();

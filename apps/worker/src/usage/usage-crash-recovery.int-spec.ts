@@ -31,7 +31,7 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
   beforeAll(async () => {
     [seeded, redis] = await Promise.all([createSeededDatabase('worker_crash'), createTestRedis('worker-crash')]);
     ({ db, productId } = seeded);
-    producer = new JobProducer(redis.redis, redis.prefix);
+    producer = new JobProducer(redis.redis, redis.queuePrefix);
     queue = producer.queue(QueueName.Usage);
   });
 

@@ -34,7 +34,7 @@ describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
       WORKER_USAGE_BATCH_SIZE: '4',
       WORKER_USAGE_FLUSH_MS: '50',
     });
-    producer = new JobProducer(redis.redis, redis.prefix);
+    producer = new JobProducer(redis.redis, redis.queuePrefix);
   });
 
   afterAll(async () => {

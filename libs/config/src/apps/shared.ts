@@ -9,11 +9,17 @@ export const infrastructureVariables = {
   DATABASE_URL: postgresUrl,
   DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }).optional(),
   REDIS_URL: redisUrl,
-  /** Prefix of every Redis key and BullMQ queue; tests give each suite its own. Hash-tagged for Redis Cluster. */
+  /**
+   * Prefix of every Redis key; tests give each suite its own. Brace-free: a tenant's keys carry their own hash tag,
+   * which must be the key's first braces for Redis Cluster to spread tenants; BullMQ queues use `{<prefix>}`.
+   */
   REDIS_KEY_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9:{}_-]+$/, 'may only contain letters, digits and : { } _ -')
-    .default('{gatehouse}'),
+    .regex(
+      /^[A-Za-z0-9:_-]+$/,
+      'may only contain letters, digits and : _ - (no braces: queues get {<prefix>} themselves)',
+    )
+    .default('gatehouse'),
 };
 
 type InfrastructureInput = z.output<z.ZodObject<typeof infrastructureVariables>>;
