@@ -1,7 +1,34 @@
 import { keyLimitsInputSchema } from './admin-api/keys';
 import { updateAdminTenantRequestSchema } from './admin-api/tenants';
 import { keySnapshotSchema } from './gateway/key-snapshot';
-import { readNarrowingLimits } from './limits';
+import { readNarrowingLimits, usdAmountSchema } from './limits';
+
+describe('usdAmountSchema', () => {
+  it('takes a JSON number or a decimal string and hands on the decimal string, exactly', () => {
+    expect(usdAmountSchema.parse(25)).toBe('25');
+    expect(usdAmountSchema.parse('25')).toBe('25');
+    expect(usdAmountSchema.parse(12.5)).toBe('12.5');
+    expect(usdAmountSchema.parse('12.50')).toBe('12.50');
+    expect(usdAmountSchema.parse(0.1)).toBe('0.1');
+    expect(usdAmountSchema.parse(0.000001)).toBe('0.000001');
+    expect(usdAmountSchema.parse(999_999_999_999.99)).toBe('999999999999.99');
+  });
+
+  it('refuses a seventh decimal, negative, huge and non-numeric amounts, each with its reason', () => {
+    const reason = (value: unknown) => usdAmountSchema.safeParse(value).error?.issues[0]?.message;
+    expect(reason(0.0000001)).toMatch(/more than 6 decimal places/);
+    expect(reason(1.1234567)).toMatch(/more than 6 decimal places/);
+    expect(reason('1.1234567')).toMatch(/more than 6 decimal places/);
+    expect(reason(-5)).toMatch(/negative/);
+    expect(reason('-5')).toMatch(/negative/);
+    expect(reason(1e21)).toMatch(/below 1,000,000,000,000/);
+    expect(reason('1000000000000')).toMatch(/below 1,000,000,000,000/);
+    expect(reason('1e3')).toMatch(/a number such as 25/);
+    expect(reason(' 5')).toMatch(/a number such as 25/);
+    expect(reason(true)).toMatch(/a number such as 25/);
+    expect(reason(Number.NaN)).toBeDefined();
+  });
+});
 
 describe('readNarrowingLimits', () => {
   it('keeps the known names whose value reads as the contract, and is null when nothing narrows', () => {
@@ -34,7 +61,7 @@ describe('keyLimitsInputSchema', () => {
       { tpm: 2.5 },
       { monthlyBudgetUsd: '0' },
       { monthlyBudgetUsd: '0.000' },
-      { monthlyBudgetUsd: 5 },
+      { monthlyBudgetUsd: 0 },
       { allowedModels: [] },
       { unknown: 1 },
     ]) {
@@ -49,6 +76,7 @@ describe('updateAdminTenantRequestSchema', () => {
       timeZone: 'Asia/Tokyo',
       monthlyBudgetUsd: null,
     });
+    expect(updateAdminTenantRequestSchema.parse({ monthlyBudgetUsd: 25 })).toEqual({ monthlyBudgetUsd: '25' });
     expect(updateAdminTenantRequestSchema.safeParse({}).success).toBe(false);
     expect(updateAdminTenantRequestSchema.safeParse({ monthlyBudgetUsd: '1e3' }).success).toBe(false);
     expect(updateAdminTenantRequestSchema.safeParse({ timeZone: 'Nowhere/Else' }).success).toBe(false);

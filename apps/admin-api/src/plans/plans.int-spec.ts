@@ -188,7 +188,7 @@ describe('plans (admin API)', () => {
     const response = await createPlan({
       productId: demoProductId,
       name: 'Not Kebab',
-      limits: { rpm: -1, monthlyBudgetUsd: 12.5, tokensPerDay: 5 },
+      limits: { rpm: -1, monthlyBudgetUsd: 12.5000001, tokensPerDay: 5 },
     });
     expect(response.status).toBe(400);
     const fields = (response.body as unknown as { details: { field: string }[] }).details.map((detail) => detail.field);

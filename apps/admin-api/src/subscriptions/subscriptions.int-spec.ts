@@ -264,15 +264,24 @@ describe('subscriptions', () => {
     const unknownLimit = await decide(id, 'approve', { limits: { budget: '10' } });
     expect(unknownLimit.status).toBe(400);
     expect(unknownLimit.body.code).toBe('validation_failed');
-    const badBudget = await decide(id, 'approve', { limits: { monthlyBudgetUsd: 10 } });
+    const badBudget = await decide(id, 'approve', { limits: { monthlyBudgetUsd: 10.0000001 } });
     expect(badBudget.status).toBe(400);
+    expect(JSON.stringify(badBudget.body)).toMatch(/more than 6 decimal places/);
     const unknownModel = await decide(id, 'approve', { limits: { allowedModels: ['gpt-99'] } });
     expect(unknownModel.status).toBe(400);
     expect(unknownModel.body.code).toBe('unknown_model');
 
-    const ok = await decide(id, 'approve', { limits: { allowedModels: ['demo-chat'], rpm: null } });
+    // A budget typed as a JSON number is taken as the same decimal a string would give.
+    const ok = await decide(id, 'approve', {
+      limits: { allowedModels: ['demo-chat'], rpm: null, monthlyBudgetUsd: 25 },
+    });
     expect(ok.status).toBe(200);
-    expect(ok.body.limits).toMatchObject({ allowedModels: ['demo-chat'], rpm: null, tpm: 1_000_000 });
+    expect(ok.body.limits).toMatchObject({
+      allowedModels: ['demo-chat'],
+      rpm: null,
+      tpm: 1_000_000,
+      monthlyBudgetUsd: '25',
+    });
   });
 
   it('checks the product and plan of a request', async () => {

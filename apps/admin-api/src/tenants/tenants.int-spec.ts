@@ -524,18 +524,54 @@ describe('tenants, members and invitations (admin API)', () => {
       expect(messages).not.toContainEqual({ kind: 'tenant', tenantId });
     });
 
-    it('refuses a budget that is not a decimal string, an unknown zone, an empty change, and non-admins', async () => {
+    it('takes a budget as a JSON number or a decimal string alike: 25 and "25" both set $25', async () => {
+      const admin = await harness.admin();
+      for (const budget of [25, '25'] as const) {
+        const tenantId = (
+          await harness.request<{ id: string }>('POST', '/admin/tenants', {
+            token: admin.token,
+            body: { name: `Budget ${typeof budget}` },
+          })
+        ).body.id;
+        const updated = await harness.request('PATCH', `/admin/tenants/${tenantId}`, {
+          token: admin.token,
+          body: { monthlyBudgetUsd: budget },
+        });
+        expect(updated.status).toBe(200);
+        expect(updated.body).toMatchObject({ monthlyBudgetUsd: '25' });
+        const row = await harness.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+        expect(row.monthlyBudgetUsd?.toFixed()).toBe('25');
+      }
+      const fractionTenant = (
+        await harness.request<{ id: string }>('POST', '/admin/tenants', {
+          token: admin.token,
+          body: { name: 'Budget fraction' },
+        })
+      ).body.id;
+      const fraction = await harness.request('PATCH', `/admin/tenants/${fractionTenant}`, {
+        token: admin.token,
+        body: { monthlyBudgetUsd: 12.345678 },
+      });
+      expect(fraction.body).toMatchObject({ monthlyBudgetUsd: '12.345678' });
+    });
+
+    it('refuses a negative or sub-micro-dollar budget, an unknown zone, an empty change, and non-admins', async () => {
       const admin = await harness.admin();
       const path = `/admin/tenants/${stranger.tenantId}`;
-      for (const [body, field] of [
-        [{ monthlyBudgetUsd: 12.5 }, 'monthlyBudgetUsd'],
-        [{ monthlyBudgetUsd: '-1' }, 'monthlyBudgetUsd'],
-        [{ monthlyBudgetUsd: '1.1234567' }, 'monthlyBudgetUsd'],
-        [{ timeZone: 'Mars/Olympus_Mons' }, 'timeZone'],
+      for (const [body, field, reason] of [
+        [{ monthlyBudgetUsd: '-1' }, 'monthlyBudgetUsd', /negative/],
+        [{ monthlyBudgetUsd: '1.1234567' }, 'monthlyBudgetUsd', /more than 6 decimal places/],
+        [{ monthlyBudgetUsd: 1.1234567 }, 'monthlyBudgetUsd', /more than 6 decimal places/],
+        [{ monthlyBudgetUsd: 'lots' }, 'monthlyBudgetUsd', /a number such as 25/],
+        [{ timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /./],
       ] as const) {
-        const response = await harness.request('PATCH', path, { token: admin.token, body });
+        const response = await harness.request<{ details: { field: string; reason: string }[] }>('PATCH', path, {
+          token: admin.token,
+          body,
+        });
         expect(response.status).toBe(400);
         expect(response.body).toMatchObject({ code: 'validation_failed', details: [{ field }] });
+        expect(response.body.details[0]?.reason).toMatch(reason);
       }
       expect((await harness.request('PATCH', path, { token: admin.token, body: {} })).status).toBe(400);
       expect((await harness.request('PATCH', path, { token: admin.token, body: { status: 'SUSPENDED' } })).status).toBe(

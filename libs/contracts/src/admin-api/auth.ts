@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Request and response shapes of the admin API's auth endpoints (`/api/v1/auth/*`), shared by admin-api, the
- * portal and the e2e tests. The response shapes are binding (docs/ARCHITECTURE.md §4).
+ * portal and the e2e tests. The response shapes are a public contract (docs/api.md).
  */
 
 /** Emails are compared and stored lower-cased and trimmed. */

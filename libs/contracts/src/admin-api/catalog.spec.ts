@@ -45,7 +45,8 @@ describe('plan limits input', () => {
     expect(paths({ allowedModels: [] })).toEqual(['limits.allowedModels']);
     expect(paths({ rpm: 2 ** 31 })).toEqual(['limits.rpm']);
     expect(new Set(paths({ monthlyTokens: 2 ** 53 }))).toEqual(new Set(['limits.monthlyTokens']));
-    expect(paths({ monthlyBudgetUsd: 5 })).toEqual(['limits.monthlyBudgetUsd']);
+    expect(paths({ monthlyBudgetUsd: 5.1234567 })).toEqual(['limits.monthlyBudgetUsd']);
+    expect(paths({ monthlyBudgetUsd: 5 })).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limitModesSchema, limitsSchema, usdAmountSchema } from '../limits';
+import { limitModesSchema, limitsSchema, usdDecimalSchema } from '../limits';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -46,7 +46,7 @@ export const keySnapshotSchema = z.object({
   /** The tenant's IANA time zone: daily and monthly quota periods roll over at its midnight. */
   tenantTimeZone: z.string().min(1).default('UTC'),
   /** The tenant-wide monthly cap across all its subscriptions, decimal USD ("250.5"); null = none. */
-  tenantMonthlyBudgetUsd: usdAmountSchema.nullable().default(null),
+  tenantMonthlyBudgetUsd: usdDecimalSchema.nullable().default(null),
   /**
    * The key's own narrowing (the same names; absent or null = no narrowing): a scope of its own, checked on
    * top of the subscription's, so it can only tighten. Null = the key narrows nothing.
