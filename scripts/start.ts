@@ -1,11 +1,11 @@
 /**
- * `npm start`: the whole platform on one machine. Checks Postgres and Redis, creates and migrates the
- * database, seeds it, builds what changed (Nx cache), runs the five apps and prints where they are.
- * Ctrl-C stops them all.
+ * `npm start`: the whole platform on one machine. Checks Postgres and Redis (starting them where they are installed
+ * but not running), creates and migrates the database, seeds it, builds what changed (Nx cache), runs the five apps
+ * and prints where they are. Ctrl-C stops them all.
  */
 import { loadConfig, maskUrl, stackConfigSchema } from '@gatehouse/config';
 import path from 'node:path';
-import { checkServices } from './stack/preflight';
+import { ensureLocalServices } from './stack/local-services';
 import { runCommand } from './stack/run-command';
 import { runStack } from './stack/run-stack';
 import { stackApps } from './stack/stack-apps';
@@ -16,7 +16,11 @@ const APPS = ['mock-provider', 'gateway', 'admin-api', 'worker', 'portal'];
 async function main(): Promise<void> {
   const config = loadConfig('npm start', stackConfigSchema);
   step(`Checking PostgreSQL (${maskUrl(config.database.url)}) and Redis (${maskUrl(config.redis.url)})`);
-  const problems = await checkServices(config.database.url, config.redis.url);
+  // Installed but not running: started here as CI does (Debian's cluster, a daemonised redis-server on 127.0.0.1).
+  const problems = await ensureLocalServices(config.database.url, config.redis.url, {
+    stateDir: path.join(root, '.gatehouse', 'services'),
+    log: step,
+  });
   if (problems.length > 0) {
     console.error(`\nGatehouse cannot start:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
     process.exit(1);
