@@ -11,7 +11,7 @@ import {
 import { deadOriginUrl, failingWith, startTestUpstream, type TestUpstream } from '../support/test-upstream';
 
 /**
- * Routing resilience end to end (ARCHITECTURE §3 step 8), set up through the admin API as an admin would: a
+ * Routing resilience end to end (docs/architecture.md, The gateway), set up through the admin API as an admin would: a
  * model whose first target (priority 0) is failing and whose fallback (priority 1) is the mock provider.
  * Requests must succeed through the fallback, and the failing target's circuit must open, so that the gateway
  * stops sending it traffic.

@@ -3,7 +3,7 @@ import { adminApi } from '../support/admin-api-client';
 import { adminSession, chatRequest, gatewayClient, statusOf, subscribedKey } from '../support/gateway';
 import { stackUrls } from '../support/stack';
 
-/** ARCHITECTURE §2: revoking a key or a subscription stops every key that used it within one second. */
+/** Revoking a key or a subscription stops every key that used it within one second. */
 const STOP_WITHIN_MS = 1_000;
 /** How long to keep polling before calling it a failure: past the bound, so the report says by how much. */
 const GIVE_UP_AFTER_MS = 5_000;

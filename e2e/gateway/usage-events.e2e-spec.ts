@@ -41,7 +41,7 @@ const heldStream: UpstreamHandler = (_request, body, response) => {
 };
 
 /**
- * ARCHITECTURE §3 step 10: one usage event per gateway request on the BullMQ `usage` queue (job
+ * One usage event per gateway request on the BullMQ `usage` queue (job
  * `usage.recorded`, payload `usageRecordedV1Schema`), including a stream the client cut short, which counts the
  * tokens that were actually sent. The test reads the job itself (BullMQ keeps the last 1,000 completed ones), so it
  * checks what the gateway sent, whether or not the worker has ingested it yet; e2e/usage checks the reports.

@@ -84,7 +84,7 @@ export async function loadDmmf(schemaDir: string, repoRoot: string): Promise<Dmm
         timeout: 60_000,
         env: {
           ...process.env,
-          // `generate` needs no schema engine, but the CLI checks that one exists (docs/STACK.md).
+          // `generate` needs no schema engine, but the CLI checks that one exists (docs/architecture.md, Migrations).
           PRISMA_SCHEMA_ENGINE_BINARY: path.join(repoRoot, 'package.json'),
           PRISMA_HIDE_UPDATE_MESSAGE: '1',
           CHECKPOINT_DISABLE: '1',

@@ -1,5 +1,5 @@
 /**
- * The demo catalog of ARCHITECTURE §4: product `demo` with models `demo-chat` and `demo-embed` routed to the
+ * The demo catalog (docs/architecture.md, Seed): product `demo` with models `demo-chat` and `demo-embed` routed to the
  * built-in mock provider, and plans `demo-free` (auto-approved) and `demo-pro` (needs approval).
  */
 

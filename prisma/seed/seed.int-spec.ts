@@ -36,7 +36,7 @@ describe('seed', () => {
     await database?.drop();
   });
 
-  it('creates exactly the rows of ARCHITECTURE §4, then nothing on a second run', async () => {
+  it('creates exactly the documented seed rows, then nothing on a second run', async () => {
     const first = await seedDatabase(db, config);
     expect(first.updated).toEqual([]);
     expect(first.created).toHaveLength(11);

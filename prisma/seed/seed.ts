@@ -1,5 +1,5 @@
 /**
- * `npm run db:seed`: the idempotent seed of ARCHITECTURE §4 (platform admin, mock provider, demo catalog).
+ * `npm run db:seed`: the idempotent seed (platform admin, mock provider, demo catalog; docs/architecture.md, Seed).
  * Safe to run on every start; a second run changes nothing.
  */
 import { loadConfig, maskUrl, seedConfigSchema } from '@gatehouse/config';

@@ -2,7 +2,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { mockProviderConfigSchema, parseConfig } from '@gatehouse/config';
 import { type FastifyInstance } from 'fastify';
-// The deterministic upstream, in-process: the upstream of every integration test (ARCHITECTURE §1).
+// The deterministic upstream, in-process: the upstream of every integration test.
 import { buildMockProvider } from '../../mock-provider/src/app';
 
 export interface RunningMock {

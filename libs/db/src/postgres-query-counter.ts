@@ -4,7 +4,7 @@ import pg from 'pg';
  * The statements this process sends to Postgres while it runs, whichever client sends them: Prisma's driver
  * adapter (`createPrismaClient`) runs every query, pooled or in a transaction, through `pg.Client#query`, and so
  * do the migrator and the maintenance helpers. For integration tests that prove a path makes no query (the
- * gateway's warm requests, CONVENTIONS 4); it patches the shared `pg.Client` prototype while it counts, so it
+ * gateway's warm requests, which must make none); it patches the shared `pg.Client` prototype while it counts, so it
  * never belongs in application code.
  */
 export interface PostgresQueryCounter {

@@ -22,7 +22,7 @@ export interface PrismaClientOptions {
   maxConnections?: number;
 }
 
-/** A Prisma client on the pure-JS Postgres driver adapter (no native query engine; see docs/STACK.md). */
+/** A Prisma client on the pure-JS Postgres driver adapter (no native query engine to download; see docs/architecture.md, Migrations). */
 export function createPrismaClient(options: PrismaClientOptions) {
   const adapter = new PrismaPg({
     connectionString: options.url,

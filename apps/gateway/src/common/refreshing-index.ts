@@ -7,7 +7,7 @@ import { type InvalidationHandler, type InvalidationSubscriber } from './invalid
 const REFRESH_INTERVAL_MS = 5 * 60_000;
 
 /**
- * An in-memory index read from Postgres, so that warm requests make no query (ARCHITECTURE §3). Loaded at
+ * An in-memory index read from Postgres, so that warm requests make no query. Loaded at
  * boot without holding it up (the app must start, and answer /healthz, while Postgres is down), reloaded on
  * the invalidation messages `reloadsOn` accepts, after a resubscription (messages may have been lost) and
  * every five minutes. Loads never overlap: a refresh asked for during a load runs after it, so it sees the

@@ -6,7 +6,7 @@ const model = z.string({ error: 'you must provide a model parameter' }).min(1, '
 const streamOptions = z.looseObject({ include_usage: z.boolean().nullish() }).nullish();
 
 /**
- * Minimal checks only (ARCHITECTURE §3 step 4 owns the real request policies): what the gateway itself reads
+ * Minimal checks only (request policies are a stage of their own, still to come): what the gateway itself reads
  * (`model`, `stream`, `stream_options`) and the one field without which the upstream cannot answer. Every other
  * field passes through untouched, for the provider to judge.
  */

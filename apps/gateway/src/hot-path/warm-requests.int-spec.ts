@@ -3,7 +3,7 @@ import { GatewayHarness } from '../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
 
 /**
- * CONVENTIONS 4: the gateway's hot path never queries Postgres per request. Once a key, the model catalog, the
+ * The gateway's hot path never queries Postgres per request. Once a key, the model catalog, the
  * model routes and the upstream pools are warm, requests of every kind must reach the upstream and answer without
  * a single statement sent to Postgres. The counter sits under Prisma, on `pg.Client#query`, so it sees every
  * statement of every client in this process; the control test proves it sees the gateway's.

@@ -55,7 +55,7 @@ class LimitsLifecycle implements OnModuleInit, OnApplicationShutdown {
 }
 
 /**
- * The limits engine (ARCHITECTURE §3 steps 5-6) on a Redis connection of its own whose commands fail at once while
+ * The limits engine (docs/limits.md) on a Redis connection of its own whose commands fail at once while
  * Redis is away (no offline queue): an admit then falls back (or fails closed) immediately instead of waiting, and
  * no admit queued during an outage runs late, after its request was answered, holding budget nobody settles.
  */

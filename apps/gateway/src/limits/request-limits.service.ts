@@ -57,7 +57,7 @@ export interface ModelCall {
 }
 
 /**
- * ARCHITECTURE §3 steps 5-6 on the request path: before the upstream call, one `LimitsEngine.admit` reserves the
+ * The limits (docs/limits.md) on the request path: before the upstream call, one `LimitsEngine.admit` reserves the
  * worst case (input estimate + output allowance, priced) against every scope (the subscription, the key's
  * narrowing, the tenant's monthly budget) and takes a concurrency lease; a refusal is a 429 (or a 503 when the
  * quota backend is down and the plan does not fail open). When the response is over (finished, failed, or cut by

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type MockProviderConfig, mockProviderConfigSchema, parseConfig } from '@gatehouse/config';
 import { type FastifyInstance } from 'fastify';
-// The deterministic upstream, in-process: the upstream of every integration test (ARCHITECTURE §1).
+// The deterministic upstream, in-process: the upstream of every integration test.
 import { buildMockProvider } from '../../../mock-provider/src/app';
 import { CircuitBreakers } from './circuit-breakers';
 import { SseUsageTap } from './sse-usage-tap';

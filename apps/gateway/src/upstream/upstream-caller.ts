@@ -78,7 +78,7 @@ interface PreparedRequest {
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
- * Routing and resilience for one upstream call (ARCHITECTURE §3 step 8): targets in priority order, weighted
+ * Routing and resilience for one upstream call (docs/architecture.md, The gateway): targets in priority order, weighted
  * within a tier; retryable failures (connection errors, timeouts, 429, 5xx) retried on the same target with
  * full-jitter backoff or the upstream's `retry-after`, then the next target; a circuit breaker per target; the
  * whole thing bounded by a deadline on the response headers.

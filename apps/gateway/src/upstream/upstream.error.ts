@@ -44,7 +44,7 @@ export class UpstreamError extends Error {
     this.attempts = details.attempts;
   }
 
-  /** The gateway's status for this failure (ARCHITECTURE §4: 502/504 upstream errors). */
+  /** The gateway's status for this failure (502/504 for upstream errors, docs/api.md). */
   get httpStatus(): number {
     switch (this.kind) {
       case 'timeout':

@@ -32,7 +32,7 @@ export interface MeterReading {
 
 /**
  * One request's account, filled in as the request goes through the gateway and read once when its response is
- * over (ARCHITECTURE §3 step 10). It is created for every request on arrival and becomes a usage event only once
+ * over. It is created for every request on arrival and becomes a usage event only once
  * the API key guard has `identify`-ed the key: unauthenticated requests belong to no tenant.
  *
  * Whoever learns the usage after the handler has returned (a stream's tap, when the stream ends) registers that

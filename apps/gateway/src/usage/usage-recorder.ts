@@ -30,7 +30,7 @@ export const DEFAULT_USAGE_RECORDER_OPTIONS: UsageRecorderOptions = {
 };
 
 /**
- * Turns each request's meter into one `usage.recorded` job (ARCHITECTURE §3 step 10), cheaply: events wait in
+ * Turns each request's meter into one `usage.recorded` job, cheaply: events wait in
  * memory for up to `flushIntervalMs` and go to BullMQ in one round trip per batch. When Redis refuses a batch
  * (down, or too slow to answer), the batch goes to the durable spool and is replayed, in order, once Redis takes
  * writes again. Job ids are the request ids, so a batch that reached Redis after all and is replayed too is

@@ -17,7 +17,7 @@ export class SpoolLockedError extends Error {
 }
 
 /**
- * Usage events that Redis refused, on disk until it takes them again (ARCHITECTURE §3 step 10: never drop one).
+ * Usage events that Redis refused, on disk until it takes them again (never drop one).
  *
  * Events are appended as JSON lines to numbered segment files, each write flushed to disk (`fsync`) before it
  * counts as spooled. A replay seals the current segment (later appends start a new one), sends the sealed ones

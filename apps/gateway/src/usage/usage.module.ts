@@ -33,7 +33,7 @@ class UsageLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * Usage events (ARCHITECTURE §3 step 10): the recorder, its BullMQ producer and the disk spool. The producer has
+ * Usage events (docs/architecture.md, The gateway): the recorder, its BullMQ producer and the disk spool. The producer has
  * a Redis connection of its own whose commands fail at once while Redis is away (no offline queue), so that a
  * batch is spooled instead of waiting in memory.
  */

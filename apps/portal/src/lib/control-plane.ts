@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Response shapes of admin-api's auth endpoints (docs/ARCHITECTURE.md §4). They belong in @gatehouse/contracts
+// Response shapes of admin-api's auth endpoints (docs/api.md). They belong in @gatehouse/contracts
 // once it defines them; until then the portal parses what it receives against this copy.
 const membershipSchema = z.object({
   tenantId: z.string(),

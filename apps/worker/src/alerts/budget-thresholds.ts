@@ -1,4 +1,4 @@
-/** The limits an alert rule watches, by their names in plan limits (ARCHITECTURE §4). */
+/** The limits an alert rule watches, by their names in plan limits (docs/api.md). */
 export type AlertMetric = 'monthlyBudgetUsd' | 'monthlyTokens' | 'monthlyCalls' | 'dailyTokens';
 
 export const ALERT_METRICS: readonly AlertMetric[] = [

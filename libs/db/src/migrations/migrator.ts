@@ -9,7 +9,7 @@ import { isPgError } from './database-admin';
  * Applies `prisma/migrations/<name>/migration.sql` in name order and records each in `_prisma_migrations`
  * exactly as Prisma Migrate does (same table, checksum = sha256 hex of the file), so that on a machine with
  * Prisma's native schema engine `prisma migrate deploy` and `prisma migrate status` accept the same database.
- * We need our own because `prisma migrate` cannot download its engine here (docs/STACK.md).
+ * We need our own because `prisma migrate` cannot download its engine offline (docs/architecture.md, Migrations).
  *
  * Differences from Prisma, on purpose: each migration runs in one transaction, so a failure leaves nothing
  * behind and is not recorded (fix the file and run again); a changed checksum of an applied migration is an

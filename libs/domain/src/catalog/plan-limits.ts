@@ -50,7 +50,7 @@ export function decimalToString(value: DecimalValue): string {
 
 /**
  * The contract's `limits` of a plan row (the same mapping as subscriptions' plan limits; both follow
- * ARCHITECTURE §4). Quotas are bigint columns but JSON numbers: the API caps them at 2^53 - 1 on the way in.
+ * docs/api.md). Quotas are bigint columns but JSON numbers: the API caps them at 2^53 - 1 on the way in.
  */
 export function limitsFromPlanRow(row: PlanLimitRow): PlanLimits {
   const quota = (value: bigint | null) => (value === null ? null : Number(value));

@@ -1,6 +1,6 @@
 /**
  * The limits engine: rate limits, concurrency, quotas and budgets, reserved first and settled after, atomically
- * (ARCHITECTURE §3 steps 5-6; docs/limits.md has the whole design).
+ * (docs/limits.md has the whole design).
  *
  * - `admit` is ONE Redis round trip (the `admit` Lua script): it releases reservations and leases whose gateway
  *   died (expired), checks every limit of every scope (subscription, optional key narrowing, tenant) against the

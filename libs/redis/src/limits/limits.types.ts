@@ -18,7 +18,7 @@ export type LimitKind = 'rate' | 'concurrency' | 'quota';
 export interface LimitScope {
   kind: ScopeKind;
   id: string;
-  /** Absent or null = unlimited (contract names, ARCHITECTURE §4). `allowedModels` is ignored here. */
+  /** Absent or null = unlimited (the admin API's limit names, docs/api.md). `allowedModels` is ignored here. */
   limits: Limits;
   /** Per-limit mode; a limit not listed is enforced. `rpm`'s mode covers `rpmBurst`, `tpm`'s covers `tpmBurst`. */
   modes?: Partial<Record<LimitName, LimitMode>>;

@@ -1,6 +1,7 @@
 import { Icon, type IconName } from '../icons';
 import { SectionHeading } from './section-heading';
 
+// Only what the platform does today: a feature joins this list in the change that makes it work.
 const features: { icon: IconName; title: string; body: string }[] = [
   {
     icon: 'key',
@@ -24,8 +25,8 @@ const features: { icon: IconName; title: string; body: string }[] = [
   },
   {
     icon: 'shield',
-    title: 'Policies at the edge',
-    body: 'Size and token limits, PII redaction and prompt-injection rules, versioned as YAML and run in enforce or monitor mode, for streams too.',
+    title: 'An audit trail you can verify',
+    body: 'Every admin change is recorded with who made it and from where, in a hash-chained log that proves nothing was altered or removed. Keys are hashed, provider credentials encrypted.',
   },
   {
     icon: 'route',

@@ -1,4 +1,4 @@
-// Each figure is a design guarantee from docs/ARCHITECTURE.md, not a benchmark: keep them in step with it.
+// Each figure is a guarantee the code keeps and its tests prove (docs/architecture.md), not a benchmark: keep them in step with it.
 const points = [
   { value: '0', label: 'database queries on a warm request' },
   { value: '1', label: 'atomic step to check and reserve a budget' },

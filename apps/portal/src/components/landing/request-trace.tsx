@@ -8,7 +8,7 @@ interface TraceStep {
   meter?: number;
 }
 
-// What one chat completion goes through in the gateway (docs/ARCHITECTURE.md §3), with believable numbers.
+// What one chat completion goes through in the gateway (docs/architecture.md, The gateway), with believable numbers.
 const steps: TraceStep[] = [
   { label: 'Key verified', detail: 'gh_live_7Qx… from the in-memory cache', timing: '0.1 ms' },
   { label: 'Entitled', detail: 'demo-chat on plan demo-pro, approved', timing: '0.1 ms' },
