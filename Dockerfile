@@ -45,5 +45,6 @@ ENV NODE_ENV=production \
 COPY --from=build --chown=node:node /app /app
 USER node
 EXPOSE 3000 3001 3002 8080 8090
-# Backend apps are compiled by SWC into dist/<app>/apps/<app>/src/main.js; the portal is served by Next.js.
-CMD ["sh", "-c", "if [ \"$APP\" = portal ]; then exec node_modules/.bin/next start apps/portal -H 0.0.0.0 -p \"${PORTAL_PORT:-3000}\"; else exec node \"dist/$APP/apps/$APP/src/main.js\"; fi"]
+# Backend apps are compiled by SWC into dist/<app>/apps/<app>/src/main.js; the portal is served by Next.js through
+# its own server (apps/portal/server.ts, which sets X-Forwarded-For from the real peer; PORTAL_HOST and PORTAL_PORT).
+CMD ["sh", "-c", "if [ \"$APP\" = portal ]; then exec node_modules/.bin/tsx apps/portal/server.ts; else exec node \"dist/$APP/apps/$APP/src/main.js\"; fi"]

@@ -121,6 +121,9 @@ export function useBrowser(): BrowserTest {
     } finally {
       await Promise.all(pages.map(({ context }) => context.close().catch(() => undefined)));
     }
+    // Every browser test also checks the portal's Content-Security-Policy: a refused script or style is a bug.
+    const refused = pages.flatMap(({ diagnostics }) => diagnostics.filter(isPolicyViolation));
+    if (refused.length > 0) throw new Error(`Content-Security-Policy violations:\n${refused.join('\n')}`);
   });
 
   const first = (): OpenedPage => {
@@ -161,6 +164,10 @@ async function launchChromium(): Promise<Browser> {
         `--dump-dom about:blank\` works on this machine.\n${String(error)}`,
     );
   }
+}
+
+function isPolicyViolation(diagnostic: string): boolean {
+  return diagnostic.startsWith('console error:') && /Content Security Policy/i.test(diagnostic);
 }
 
 /** Console errors, uncaught page errors, requests that failed and HTTP errors, in the order they happened. */
@@ -240,7 +247,8 @@ export async function fetchInPage<Body = unknown>(
         credentials: 'same-origin',
         headers: {
           accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          // As the portal's own client: every write says it is JSON, bodyless ones too.
+          ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
         },
         body: payload,
       });

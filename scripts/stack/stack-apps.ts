@@ -100,7 +100,8 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
     },
     {
       name: 'portal',
-      command: `next start apps/portal --port ${ports.portal}`,
+      // Through the portal's own server, which sets X-Forwarded-For from the real peer (apps/portal/server.ts).
+      command: 'tsx apps/portal/server.ts',
       env: {
         NEXT_TELEMETRY_DISABLED: '1',
         PORTAL_PORT: String(ports.portal),

@@ -3,15 +3,22 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { type AdminApiConfig } from '@gatehouse/config';
+import { requestHygiene } from './common/request-hygiene';
 
-/** Everything `main.ts` applies to the app, shared with tests so they run the app exactly as deployed. */
+/**
+ * Everything `main.ts` applies to the app, shared with tests so they run the app exactly as deployed. The app must
+ * be created with `bodyParser: false`: the only body parser is the JSON one in `requestHygiene`.
+ */
 export function configureAdminApi(app: NestExpressApplication, config: AdminApiConfig): void {
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-* only from these peers (the portal's proxy by default): the login throttle and audit trail key on
+  // the client address, which anyone else could forge.
+  app.set('trust proxy', config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics', 'api/docs'] });
   app.enableCors({ origin: config.portalUrl, credentials: true });
   app.use(cookieParser());
+  app.use(...requestHygiene(config));
 
   const document = SwaggerModule.createDocument(
     app,

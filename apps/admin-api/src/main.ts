@@ -8,7 +8,10 @@ import { configureAdminApi } from './configure-admin-api';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig('admin-api', adminApiConfigSchema);
-  const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   configureAdminApi(app, config);
   await app.listen(config.http.port, config.http.host);

@@ -63,7 +63,10 @@ export class AdminApiHarness {
       REDIS_KEY_PREFIX: redis.prefix,
       ...env,
     });
-    const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forRoot(config), { logger: false });
+    const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forRoot(config), {
+      logger: false,
+      bodyParser: false,
+    });
     configureAdminApi(app, config);
     await app.listen(0, '127.0.0.1');
     return new AdminApiHarness(await app.getUrl(), app, db, database, redis);

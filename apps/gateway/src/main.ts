@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig('gateway', gatewayConfigSchema);
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(config),
-    new FastifyAdapter(gatewayFastifyOptions({ trustProxy: true, bodyLimit: 10 * 1024 * 1024 })),
+    new FastifyAdapter(gatewayFastifyOptions(config)),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

@@ -265,7 +265,7 @@ const stoppedApps = new WeakSet<NestFastifyApplication>();
 async function startGatewayApp(config: GatewayConfig, options: GatewayModuleOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(config, options),
-    new FastifyAdapter(gatewayFastifyOptions()),
+    new FastifyAdapter(gatewayFastifyOptions(config)),
     { logger: false },
   );
   configureGateway(app);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import proxyAddr from 'proxy-addr';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gatehouse';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -46,3 +47,49 @@ export const base64Key32 = z
     (value) => Buffer.from(value, 'base64').length === 32,
     'must be 32 bytes encoded in base64 (openssl rand -base64 32)',
   );
+
+/**
+ * Which peers may tell us the client's address through `X-Forwarded-For` (and the original host and scheme):
+ * a comma list of addresses, CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal`, as Express and
+ * proxy-addr read them; empty or `none` trusts no one, so forwarding headers are ignored.
+ */
+export const trustedProxies = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, context) => {
+      const entries = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '' && entry.toLowerCase() !== 'none');
+      try {
+        proxyAddr.compile(entries);
+      } catch (error) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be addresses, CIDR ranges, loopback, linklocal or uniquelocal, comma-separated (${(error as Error).message})`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    });
+
+/** A comma list of web origins (`https://portal.example.com`), each normalised to scheme://host[:port]. */
+export const originList = z
+  .string()
+  .default('')
+  .transform((value, context) => {
+    const origins: string[] = [];
+    for (const entry of value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const parsed = URL.canParse(entry) ? new URL(entry) : null;
+      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== entry.replace(/\/$/, '')) {
+        context.addIssue({ code: 'custom', message: `"${entry}" is not an origin such as https://portal.example.com` });
+        return z.NEVER;
+      }
+      origins.push(parsed.origin);
+    }
+    return origins;
+  });

@@ -99,7 +99,10 @@ describe('auth endpoints', () => {
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe(email);
 
-    const logout = await api.request('POST', '/auth/logout', { headers: { cookie } });
+    // As the portal's pages send it: JSON, from the portal's origin (PORTAL_URL).
+    const logout = await api.request('POST', '/auth/logout', {
+      headers: { cookie, 'content-type': 'application/json', origin: 'http://localhost:3000' },
+    });
     expect(logout.status).toBe(204);
     const after = await api.request('GET', '/auth/me', { headers: { cookie } });
     expect(after.status).toBe(401);

@@ -1,12 +1,25 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type GatewayConfig } from '@gatehouse/config';
 import { type FastifyServerOptions } from 'fastify';
 import { registerUsageHooks } from '../usage/register-usage-hooks';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
-/** Fastify options the gateway needs at construction: request ids come from `requestIdOf`. */
-export function gatewayFastifyOptions(options: FastifyServerOptions = {}): FastifyServerOptions {
-  return { ...options, genReqId: requestIdOf, requestIdHeader: false };
+/** Largest request body the gateway reads; a larger one is a 413 in OpenAI's error shape. */
+export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Fastify options the gateway needs at construction: request ids come from `requestIdOf`, and `request.ip` is the
+ * TCP peer unless that peer is one of GATEWAY_TRUSTED_PROXIES (forwarding headers from anyone else are ignored).
+ */
+export function gatewayFastifyOptions(config: Pick<GatewayConfig, 'http'>): FastifyServerOptions {
+  const { trustedProxies } = config.http;
+  return {
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
+    bodyLimit: GATEWAY_MAX_BODY_BYTES,
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
 import OpenAI from 'openai';
 import { GatewayHarness } from '../../test/gateway-harness';
+import { GATEWAY_MAX_BODY_BYTES } from '../common/configure-gateway';
 import { type RunningMock, startMockProvider as startMock } from '../../test/mock-upstream';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
@@ -100,6 +101,25 @@ describe('gateway OpenAI endpoints (chat, completions, embeddings)', () => {
       code: 'invalid_request_error',
       param: 'messages',
     });
+  });
+
+  it('refuses an oversized body with 413 and a NUL byte in a JSON string with 400, in OpenAI error shape', async () => {
+    const post = (body: string) =>
+      fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body,
+      });
+    const oversized = await post(
+      JSON.stringify({ model: 'demo-chat', messages: [{ role: 'user', content: 'x'.repeat(GATEWAY_MAX_BODY_BYTES) }] }),
+    );
+    expect(oversized.status).toBe(413);
+    expect(((await oversized.json()) as OpenAiErrorBody).error.type).toBe('invalid_request_error');
+
+    const withNul = await post(JSON.stringify({ model: 'demo\u0000chat', messages }));
+    expect(withNul.status).toBeGreaterThanOrEqual(400);
+    expect(withNul.status).toBeLessThan(500);
+    expect(((await withNul.json()) as OpenAiErrorBody).error.type).toBe('invalid_request_error');
   });
 
   it('answers 502 upstream_error when every target fails', async () => {

@@ -13,6 +13,7 @@ import { countPostgresQueries } from '@gatehouse/db';
 import { encryptCredential } from '@gatehouse/domain';
 import { eventually } from '@gatehouse/testing';
 import { GatewayHarness } from '../../test/gateway-harness';
+import { GATEWAY_MAX_BODY_BYTES } from '../common/configure-gateway';
 import { GATEWAY_CONFIG } from '../gateway.constants';
 import { UpstreamProvidersService } from '../upstream/upstream-providers.service';
 import { RequestMeter } from '../usage/request-meter';
@@ -511,14 +512,14 @@ describe('gateway HTTP products (/apis/{productSlug}/...)', () => {
   });
 
   it("refuses a body over the gateway's body limit with 413, declared or chunked", async () => {
-    const limit = 1024 * 1024;
+    const limit = GATEWAY_MAX_BODY_BYTES;
     const before = echo.received.length;
     const declared = await send(gateway, 'POST', '/apis/echo-api/upload', auth(), Buffer.alloc(limit + 1));
     expect(declared.status).toBe(413);
     expect(json<OpenAiErrorBody>(declared).error.type).toBe('invalid_request_error');
     expect(echo.received.length).toBe(before);
 
-    const chunks = Array.from({ length: 5 }, () => Buffer.alloc(256 * 1024));
+    const chunks = Array.from({ length: limit / (256 * 1024) + 1 }, () => Buffer.alloc(256 * 1024));
     const chunked = await send(gateway, 'PUT', '/apis/echo-api/upload', auth(), chunks);
     expect(chunked.status).toBe(413);
   });

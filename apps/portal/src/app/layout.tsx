@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -25,7 +26,10 @@ export const viewport: Viewport = {
   colorScheme: 'light',
 };
 
-export default function RootLayout({ children }: Readonly<{ children: ReactNode }>) {
+export default async function RootLayout({ children }: Readonly<{ children: ReactNode }>) {
+  // Renders every page per request, so that Next can put the Content-Security-Policy nonce on its scripts
+  // (middleware.ts); a page prerendered at build time would carry none and its scripts would be refused.
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-dvh bg-white font-sans text-slate-900 antialiased">{children}</body>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '../fields';
+import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, originList, port, trustedProxies } from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 // Development-only defaults so that `npm start` needs no .env. Production refuses to boot with them.
@@ -13,6 +13,16 @@ export const adminApiConfigSchema = z
     ADMIN_HOST: z.string().default('0.0.0.0'),
     ADMIN_PORT: port(3001),
     PORTAL_URL: z.url().default('http://localhost:3000'),
+    // The portal runs on the same host and is admin-api's one proxy in the default layout.
+    ADMIN_TRUSTED_PROXIES: trustedProxies('loopback'),
+    /** Origins besides PORTAL_URL's (and the request's own) whose pages may make cookie-authenticated writes. */
+    ADMIN_ALLOWED_ORIGINS: originList,
+    ADMIN_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(1024 * 1024),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
     CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_ENCRYPTION_KEY),
     SIGNUP_ENABLED: booleanFlag(true),
@@ -66,7 +76,13 @@ export const adminApiConfigSchema = z
   })
   .transform((env) => ({
     ...infrastructureSection(env),
-    http: { host: env.ADMIN_HOST, port: env.ADMIN_PORT },
+    http: {
+      host: env.ADMIN_HOST,
+      port: env.ADMIN_PORT,
+      trustedProxies: env.ADMIN_TRUSTED_PROXIES,
+      allowedOrigins: [new URL(env.PORTAL_URL).origin, ...env.ADMIN_ALLOWED_ORIGINS],
+      maxBodyBytes: env.ADMIN_MAX_BODY_BYTES,
+    },
     portalUrl: env.PORTAL_URL,
     auth: {
       sessionSecret: env.SESSION_SECRET,

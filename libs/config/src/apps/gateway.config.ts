@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { base64Key32, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '../fields';
+import { base64Key32, DEV_CREDENTIAL_ENCRYPTION_KEY, port, trustedProxies } from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 export const gatewayConfigSchema = z
@@ -8,6 +8,8 @@ export const gatewayConfigSchema = z
     ...infrastructureVariables,
     GATEWAY_HOST: z.string().default('0.0.0.0'),
     GATEWAY_PORT: port(8080),
+    // Clients reach the gateway directly unless a load balancer is configured here.
+    GATEWAY_TRUSTED_PROXIES: trustedProxies(''),
     /** The admin API's key: the gateway decrypts the provider credentials it stored. */
     CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_ENCRYPTION_KEY),
     /**
@@ -36,7 +38,7 @@ export const gatewayConfigSchema = z
   })
   .transform((env) => ({
     ...infrastructureSection(env),
-    http: { host: env.GATEWAY_HOST, port: env.GATEWAY_PORT },
+    http: { host: env.GATEWAY_HOST, port: env.GATEWAY_PORT, trustedProxies: env.GATEWAY_TRUSTED_PROXIES },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
     upstream: { connectionsPerOrigin: env.GATEWAY_UPSTREAM_CONNECTIONS },
     limits: { defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, reservationTtlMs: env.GATEWAY_RESERVATION_TTL_MS },

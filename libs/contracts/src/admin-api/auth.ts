@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchema } from '../names';
 
 /**
  * Request and response shapes of the admin API's auth endpoints (`/api/v1/auth/*`), shared by admin-api, the
@@ -12,7 +13,7 @@ export const authEmailSchema = z
   .toLowerCase()
   .pipe(z.email({ error: 'must be an email address' }).max(254, 'must be at most 254 characters'));
 
-const displayName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const displayName = nameSchema(100, { empty: 'must not be empty', tooLong: 'must be at most 100 characters' });
 
 /**
  * The password's strength rules are `passwordProblem` in @gatehouse/domain; admin-api applies them on top of

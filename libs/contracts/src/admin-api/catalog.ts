@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchema } from '../names';
 import { modelAliasSchema, planLimitsSchema } from './plans';
 
 /**
@@ -133,7 +134,7 @@ const httpUpstreamInputSchema = z
 export const createProductRequestSchema = z
   .object({
     slug: productSlugSchema,
-    name: z.string().trim().min(1).max(200),
+    name: nameSchema(200),
     description: z.string().trim().max(2000).nullish(),
     kind: productKindSchema,
     /** HTTP products only (required for them): where `/apis/{slug}/...` is forwarded. */
@@ -152,7 +153,7 @@ export const createProductRequestSchema = z
 /** The slug and kind are fixed at creation: clients call `/apis/{slug}` and models by alias. */
 export const updateProductRequestSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: nameSchema(200).optional(),
     description: z.string().trim().max(2000).nullable().optional(),
     http: httpUpstreamInputSchema.optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchema } from '../names';
 import { limitsSchema, usdAmountSchema } from '../limits';
 import { modelAliasSchema } from './plans';
 
@@ -51,7 +52,7 @@ export const keyLimitsInputSchema = z.strictObject({
 export type KeyLimitsInput = z.infer<typeof keyLimitsInputSchema>;
 
 export const createApiKeyRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: nameSchema(100),
   /** ISO 8601; must be in the future. Absent or null: the key does not expire. */
   expiresAt: isoDateTime
     .refine((value) => Date.parse(value) > Date.now(), { message: 'must be in the future' })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchema } from '../names';
 import { usdAmountSchema } from '../limits';
 
 /**
@@ -27,7 +28,7 @@ export const timeZoneSchema = z
   .refine(isIanaTimeZone, { message: 'must be an IANA time zone such as "Europe/Paris" or "UTC"' })
   .transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
 
-const tenantName = z.string().trim().min(1).max(100);
+const tenantName = nameSchema(100);
 const email = z
   .email()
   .max(254)

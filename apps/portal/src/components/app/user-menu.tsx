@@ -23,6 +23,8 @@ export function UserMenu({ name, email, isPlatformAdmin }: { name: string; email
     try {
       const response = await fetch('/api/v1/auth/logout', {
         method: 'POST',
+        // Bodyless, but JSON all the same: admin-api refuses a cookie-authenticated write that is not.
+        headers: { 'Content-Type': 'application/json' },
         credentials: 'same-origin',
         signal: AbortSignal.timeout(10_000),
       });

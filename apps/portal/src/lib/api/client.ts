@@ -25,7 +25,9 @@ export async function callApi<Schema extends z.ZodType>(
       method,
       headers: {
         Accept: 'application/json',
-        ...(options.body !== undefined && { 'Content-Type': 'application/json' }),
+        // On every write, bodyless ones too: admin-api refuses a cookie-authenticated write that does not say it is
+        // JSON, which a cross-site form cannot.
+        ...(method !== 'GET' && { 'Content-Type': 'application/json' }),
       },
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
       credentials: 'same-origin',

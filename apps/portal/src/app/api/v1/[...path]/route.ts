@@ -23,6 +23,9 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
+/** Forwarding headers are set by this proxy alone (below), never passed through from the client. */
+const FORWARDING = /^(x-forwarded-.*|forwarded|x-real-ip)$/;
+
 /** Long enough for a slow argon2id verification; short enough that a dead upstream fails the request. */
 const UPSTREAM_TIMEOUT_MS = 30_000;
 
@@ -33,8 +36,14 @@ async function forward(request: Request, context: { params: Promise<{ path: stri
 
   const headers = new Headers();
   request.headers.forEach((value, name) => {
-    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.set(name, value);
+    if (!HOP_BY_HOP.has(name.toLowerCase()) && !FORWARDING.test(name.toLowerCase())) headers.set(name, value);
   });
+  // One hop, as the portal's server computed it from the TCP peer (server.ts): admin-api trusts these from us alone,
+  // and keys the login throttle, the audit trail and its CSRF origin check on them.
+  const client = request.headers.get('x-forwarded-for');
+  if (client) headers.set('x-forwarded-for', client);
+  headers.set('x-forwarded-host', request.headers.get('x-forwarded-host') ?? incoming.host);
+  headers.set('x-forwarded-proto', request.headers.get('x-forwarded-proto') ?? incoming.protocol.replace(/:$/, ''));
 
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   let upstream: Response;
