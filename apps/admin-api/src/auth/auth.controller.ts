@@ -28,6 +28,7 @@ export class AuthController {
 
   @Public()
   @UseGuards(SignupEnabledGuard)
+  @UseFilters(RetryAfterFilter)
   @Post('signup')
   @ZodResponse({ status: 201, type: SessionResponseDto })
   async signup(@Body() body: SignupDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {

@@ -9,6 +9,8 @@ import { OidcService } from './oidc/oidc.service';
 import { PasswordHasher } from './password-hasher';
 import { SessionService } from './session.service';
 import { SignupEnabledGuard } from './signup-enabled.guard';
+import { CreationThrottle } from './throttle/creation-throttle';
+import { FixedWindowThrottle } from './throttle/fixed-window-throttle';
 import { LoginThrottle } from './throttle/login-throttle';
 
 /**
@@ -24,11 +26,13 @@ import { LoginThrottle } from './throttle/login-throttle';
     SessionService,
     AuthService,
     PasswordHasher,
+    FixedWindowThrottle,
     LoginThrottle,
+    CreationThrottle,
     SignupEnabledGuard,
     OidcService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [SessionService],
+  exports: [SessionService, CreationThrottle],
 })
 export class AuthModule {}
