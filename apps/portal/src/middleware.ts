@@ -18,4 +18,4 @@ export function middleware(request: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
-export const config = { matcher: ['/t', '/t/:path*', '/admin', '/admin/:path*'] };
+export const config = { matcher: ['/t', '/t/:path*', '/admin', '/admin/:path*', '/account'] };

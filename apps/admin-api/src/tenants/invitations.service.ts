@@ -23,7 +23,7 @@ import { ApiError } from '../common/errors/api-error';
 import { hashInvitationToken, INVITATION_TTL_MS, newInvitationToken } from './invitation-tokens';
 
 /**
- * Invitations to join a tenant. There is no mailer yet: the token is returned once, to the inviter, who passes
+ * Invitations to join a tenant. They are not mailed: the token is returned once, to the inviter, who passes
  * it on; only its sha256 is stored. It is deliberately not logged (a log line would outlive the invitation).
  */
 @Injectable()
