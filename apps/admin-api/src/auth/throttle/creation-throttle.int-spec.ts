@@ -1,3 +1,5 @@
+import { DEFAULT_REDIS_URL } from '@gatehouse/config';
+import { eventually, TcpProxy } from '@gatehouse/testing';
 import { AdminApiHarness, type ApiResponse, type TestUser } from '../../../test/admin-api-harness';
 
 interface ErrorBody {
@@ -149,5 +151,40 @@ describe('the live-key cap', () => {
     expect((await create(owner)).status).toBe(201);
     expect((await create(owner)).status).toBe(201);
     expect((await create(owner)).status).toBe(429);
+  });
+});
+
+describe('creation throttles while Redis is unreachable', () => {
+  let api: AdminApiHarness;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    const target = new URL(DEFAULT_REDIS_URL);
+    proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
+    api = await AdminApiHarness.start('creation-throttle-outage', { REDIS_URL: proxy.url(DEFAULT_REDIS_URL) });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await proxy?.close();
+  });
+
+  it('fails closed with 503 and creates nothing, then admits again once Redis is back', async () => {
+    const owner = await api.tenantUser('OWNER');
+    const createKey = () =>
+      api.request<ErrorBody>('POST', `/tenants/${owner.tenantId}/keys`, { token: owner.token, body: { name: 'ci' } });
+
+    proxy.cut();
+    const refused = await createKey();
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('service_unavailable');
+    const signup = await api.request<ErrorBody>('POST', '/auth/signup', {
+      body: { email: uniqueEmail('outage'), password: PASSWORD, name: 'Ada', tenantName: 'Engines' },
+    });
+    expect(signup.status).toBe(503);
+    expect(await api.db.apiKey.count({ where: { tenantId: owner.tenantId } })).toBe(0);
+
+    proxy.restore();
+    expect(await eventually(async () => (await createKey()).status === 201, 15_000)).toBe(true);
   });
 });
