@@ -36,6 +36,23 @@ export interface StackApp {
   publicUrl: string;
 }
 
+/**
+ * `npm start` and the e2e tier are for local scripting and tests, which sign up, create keys and invite from one
+ * address by the hundred: their admin-api gets creation throttles far above the production defaults (unless the
+ * environment sets them).
+ */
+export const LOCAL_CREATION_LIMITS: Record<string, string> = Object.fromEntries(
+  [
+    'THROTTLE_SIGNUPS_PER_IP',
+    'THROTTLE_KEY_CREATIONS_PER_TENANT',
+    'THROTTLE_INVITATIONS_PER_TENANT',
+    'THROTTLE_ACCESS_REQUESTS_PER_TENANT',
+    'THROTTLE_PASSWORD_RESETS_PER_IP',
+    'THROTTLE_PASSWORD_RESETS_PER_EMAIL',
+    'MAX_LIVE_KEYS_PER_TENANT',
+  ].map((name) => [name, process.env[name] ?? '10000']),
+);
+
 /** The Node apps compiled by SWC (each build writes its own `dist/<app>`, with the libs it needs). */
 export type BuiltApp = 'gateway' | 'admin-api' | 'worker' | 'mock-provider';
 
@@ -84,6 +101,7 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
         ...shared,
         ADMIN_PORT: String(ports.adminApi),
         PORTAL_URL: `http://localhost:${ports.portal}`,
+        ...LOCAL_CREATION_LIMITS,
         ...environment.adminApiEnv,
       },
       readyUrl: `${local(ports.adminApi)}/healthz`,

@@ -20,6 +20,7 @@ import { AuthModule } from './auth/auth.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { TenantsModule } from './tenants/tenants.module';
 import { KeysModule } from './keys/keys.module';
+import { MailModule } from './mail/mail.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { PlansModule } from './plans/plans.module';
 import { ProvidersModule } from './providers/providers.module';
@@ -39,6 +40,7 @@ export class AdminApiModule {
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'admin-api' }),
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),
         MetricsModule,
+        MailModule,
         AuthModule,
         AuditModule,
         TenantsModule,

@@ -11,6 +11,17 @@ import { AdminApiModule } from '../src/admin-api.module';
 import { SessionService } from '../src/auth/session.service';
 import { configureAdminApi } from '../src/configure-admin-api';
 
+/** Creation throttles and the key cap far above what any suite does, unless a suite sets them. */
+export const GENEROUS_CREATION_LIMITS: Environment = {
+  THROTTLE_SIGNUPS_PER_IP: '100000',
+  THROTTLE_KEY_CREATIONS_PER_TENANT: '100000',
+  THROTTLE_INVITATIONS_PER_TENANT: '100000',
+  THROTTLE_ACCESS_REQUESTS_PER_TENANT: '100000',
+  THROTTLE_PASSWORD_RESETS_PER_IP: '100000',
+  THROTTLE_PASSWORD_RESETS_PER_EMAIL: '100000',
+  MAX_LIVE_KEYS_PER_TENANT: '100000',
+};
+
 export const SEED_ADMIN_EMAIL = 'admin@gatehouse.local';
 export const SEED_ADMIN_PASSWORD = 'gatehouse-admin';
 
@@ -61,6 +72,8 @@ export class AdminApiHarness {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: redis.prefix,
+      // Suites create many users, keys and invitations from one address; the throttle suite sets its own limits.
+      ...GENEROUS_CREATION_LIMITS,
       ...env,
     });
     const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forRoot(config), {

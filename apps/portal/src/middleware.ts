@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from './lib/session-cookie';
  * the request headers, so every page renders per request and gets the nonce), and no other script runs, injected
  * markup included. Inline style attributes stay allowed: the UI components set them, and they cannot run code.
  *
- * The signed-in part of the portal (/t, /admin) also needs a session cookie: a visitor without one goes straight to
+ * The signed-in part of the portal (/t, /admin, /account) also needs a session cookie: a visitor without one goes straight to
  * /login (with the page to come back to) before anything renders. Whether the cookie is still valid is admin-api's
  * call, made by the page's server-side requests; for those, the path being rendered is passed on in a request header,
  * since layouts are not told the URL.
@@ -28,7 +28,7 @@ export function middleware(request: NextRequest) {
 }
 
 function isSignedInArea(pathname: string): boolean {
-  return ['/t', '/admin'].some((area) => pathname === area || pathname.startsWith(`${area}/`));
+  return ['/t', '/admin', '/account'].some((area) => pathname === area || pathname.startsWith(`${area}/`));
 }
 
 export function contentSecurityPolicy(nonce: string): string {

@@ -22,6 +22,7 @@ export * from './repositories/membership.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/plan.repository';
 export * from './repositories/product.repository';
+export * from './repositories/password-reset.repository';
 export * from './repositories/provider.repository';
 export * from './repositories/rollup-slices';
 export * from './repositories/session.repository';

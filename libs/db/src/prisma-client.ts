@@ -9,6 +9,7 @@ export const SECRET_COLUMNS = {
   user: { passwordHash: true },
   session: { tokenHash: true },
   invitation: { tokenHash: true },
+  passwordResetToken: { tokenHash: true },
   apiKey: { hash: true, previousHash: true },
   provider: { credentialCiphertext: true, credentialIv: true, credentialAuthTag: true },
   alertRule: { webhookSecretCiphertext: true, webhookSecretIv: true, webhookSecretAuthTag: true },

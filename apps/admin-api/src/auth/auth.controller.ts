@@ -9,7 +9,14 @@ import { AuthService, type ClientInfo } from './auth.service';
 import { type AuthenticatedUser } from './authenticated-user';
 import { CurrentUser } from './current-user.decorator';
 import { LoginDto, MeResponseDto } from './dto/login.dto';
+import {
+  ChangePasswordDto,
+  PasswordResetAcceptedDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+} from './dto/password.dto';
 import { SessionResponseDto, SignupDto } from './dto/signup.dto';
+import { PasswordService } from './password.service';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { SignupEnabledGuard } from './signup-enabled.guard';
 import { RetryAfterFilter } from './throttle/retry-after.filter';
@@ -23,11 +30,13 @@ import { RetryAfterFilter } from './throttle/retry-after.filter';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly passwords: PasswordService,
     @Inject(ADMIN_API_CONFIG) private readonly config: AdminApiConfig,
   ) {}
 
   @Public()
   @UseGuards(SignupEnabledGuard)
+  @UseFilters(RetryAfterFilter)
   @Post('signup')
   @ZodResponse({ status: 201, type: SessionResponseDto })
   async signup(@Body() body: SignupDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
@@ -52,6 +61,48 @@ export class AuthController {
   async logout(@CurrentUser() user: AuthenticatedUser, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.auth.logout(user);
     clearSessionCookie(response, this.config);
+  }
+
+  /** Ends every other session of the user; the caller's stays. */
+  @SignedIn()
+  @UseFilters(RetryAfterFilter)
+  @Post('password')
+  @HttpCode(204)
+  async changePassword(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: ChangePasswordDto,
+    @Req() request: Request,
+  ): Promise<void> {
+    await this.passwords.change(user, body, clientOf(request));
+  }
+
+  /** Sign out everywhere: every session of the user ends, this one included. */
+  @SignedIn()
+  @Post('sessions/revoke-all')
+  @HttpCode(204)
+  async revokeAllSessions(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.passwords.signOutEverywhere(user, clientOf(request));
+    clearSessionCookie(response, this.config);
+  }
+
+  @Public()
+  @UseFilters(RetryAfterFilter)
+  @Post('password-reset')
+  @HttpCode(202)
+  @ZodResponse({ status: 202, type: PasswordResetAcceptedDto })
+  requestPasswordReset(@Body() body: PasswordResetRequestDto, @Req() request: Request) {
+    return this.passwords.requestReset(body.email, clientOf(request));
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  async confirmPasswordReset(@Body() body: PasswordResetConfirmDto, @Req() request: Request): Promise<void> {
+    await this.passwords.confirmReset(body, clientOf(request));
   }
 
   @SignedIn()

@@ -8,6 +8,7 @@ import { ApiError } from '../common/errors/api-error';
 import { type AuthenticatedUser } from './authenticated-user';
 import { PasswordHasher } from './password-hasher';
 import { SessionService } from './session.service';
+import { CreationThrottle } from './throttle/creation-throttle';
 import { LoginThrottle } from './throttle/login-throttle';
 
 /** Who is calling, as far as a session records it. */
@@ -35,12 +36,14 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle,
+    private readonly creations: CreationThrottle,
     @Inject(ADMIN_API_CONFIG) private readonly config: AdminApiConfig,
   ) {}
 
   /** Creates the user, their tenant and their owner membership, audited, in one transaction; then signs in. */
   async signup(request: SignupRequest, client: ClientInfo): Promise<StartedSession> {
     if (!this.config.auth.signupEnabled) throw signupDisabled();
+    await this.creations.signup(client.ip);
     const passwordHash = await this.passwords.hash(request.password);
     const user = await this.transactions
       .run(async (tx) => {

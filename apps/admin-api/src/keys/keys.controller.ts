@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { asTenantId } from '@gatehouse/contracts';
 import { ZodResponse } from 'nestjs-zod';
 import { TenantAccess } from '../auth/access/access-rule';
 import { type Actor } from '../auth/authenticated-user';
 import { CurrentActor } from '../auth/current-user.decorator';
+import { RetryAfterFilter } from '../auth/throttle/retry-after.filter';
 import { CreateApiKeyDto, CreatedApiKeyDto } from './dto/create-api-key.dto';
 import { ApiKeyListDto, ListApiKeysQueryDto } from './dto/list-api-keys.dto';
 import { RotateApiKeyDto, RotatedApiKeyDto } from './dto/rotate-api-key.dto';
@@ -26,6 +27,7 @@ export class KeysController {
 
   @Post()
   @TenantAccess('MEMBER')
+  @UseFilters(RetryAfterFilter)
   @ZodResponse({ status: 201, type: CreatedApiKeyDto })
   create(@Param('tenantId') tenantId: string, @Body() body: CreateApiKeyDto, @CurrentActor() actor: Actor) {
     return this.keys.create(asTenantId(tenantId), actor, body);

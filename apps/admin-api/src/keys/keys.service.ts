@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type ApiKeyListQuery,
   type ApiKeyListResponse,
@@ -26,7 +26,10 @@ import {
 import { decimalToString, generateApiKey } from '@gatehouse/domain';
 import { InvalidationPublisher } from '@gatehouse/redis';
 import { AuditService } from '../audit/audit.service';
+import { type AdminApiConfig } from '@gatehouse/config';
+import { ADMIN_API_CONFIG } from '../admin-api.constants';
 import { type Actor } from '../auth/authenticated-user';
+import { CreationThrottle } from '../auth/throttle/creation-throttle';
 import { ApiError } from '../common/errors/api-error';
 
 const MODE_BY_NAME: Record<ApiKeyModeName, ApiKeyMode> = { live: 'LIVE', test: 'TEST' };
@@ -42,6 +45,8 @@ export class KeysService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly invalidations: InvalidationPublisher,
+    private readonly throttle: CreationThrottle,
+    @Inject(ADMIN_API_CONFIG) private readonly config: AdminApiConfig,
   ) {}
 
   async list(tenantId: TenantId, query: ApiKeyListQuery, now: Date = new Date()): Promise<ApiKeyListResponse> {
@@ -49,13 +54,30 @@ export class KeysService {
     return { items: page.items.map((key) => toApiKeyResponse(key, now)), nextCursor: page.nextCursor };
   }
 
-  async create(tenantId: TenantId, actor: Actor, request: CreateApiKeyRequest): Promise<CreatedApiKeyResponse> {
+  async create(
+    tenantId: TenantId,
+    actor: Actor,
+    request: CreateApiKeyRequest,
+    now: Date = new Date(),
+  ): Promise<CreatedApiKeyResponse> {
+    await this.throttle.keyCreation(tenantId);
     const generated = generateApiKey(request.mode);
     const subscriptionIds = [...new Set(request.subscriptionIds ?? [])];
     const limits = keyLimitsToStore(request.limits);
     const key = await this.transactions
       .run(async (tx) => {
-        const created = await new ApiKeyRepository(tx).create(tenantId, {
+        const keys = new ApiKeyRepository(tx);
+        // Counted under the tenant's key lock, so concurrent creations cannot overshoot the cap.
+        const live = await keys.lockTenantKeysAndCountLive(tenantId, now);
+        const cap = this.config.maxLiveKeysPerTenant;
+        if (live >= cap) {
+          throw new ApiError(
+            429,
+            'api_key_limit_reached',
+            `This tenant has ${live} live API keys, the most it may hold (${cap}); revoke a key to create another.`,
+          );
+        }
+        const created = await keys.create(tenantId, {
           name: request.name,
           prefix: generated.prefix,
           hash: generated.hash,

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { asTenantId } from '@gatehouse/contracts';
 import { ZodResponse } from 'nestjs-zod';
 import { TenantAccess } from '../auth/access/access-rule';
 import { type Actor } from '../auth/authenticated-user';
 import { CurrentActor } from '../auth/current-user.decorator';
+import { RetryAfterFilter } from '../auth/throttle/retry-after.filter';
 import {
   CreateSubscriptionDto,
   SubscriptionDto,
@@ -33,6 +34,7 @@ export class SubscriptionsController {
 
   @TenantAccess('MEMBER')
   @Post()
+  @UseFilters(RetryAfterFilter)
   @ZodResponse({ status: 201, type: SubscriptionDto })
   request(@Param('tenantId') tenantId: string, @Body() body: CreateSubscriptionDto, @CurrentActor() actor: Actor) {
     return this.subscriptions.request(asTenantId(tenantId), body, actor);

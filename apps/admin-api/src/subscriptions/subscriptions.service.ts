@@ -8,6 +8,7 @@ import {
 import { SubscriptionRepository, TransactionRunner } from '@gatehouse/db';
 import { type Actor } from '../auth/authenticated-user';
 import { AuditService } from '../audit/audit.service';
+import { CreationThrottle } from '../auth/throttle/creation-throttle';
 import { ApiError } from '../common/errors/api-error';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SubscriptionAnnouncer } from './subscription-announcer';
@@ -23,6 +24,7 @@ export class SubscriptionsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly announcer: SubscriptionAnnouncer,
+    private readonly throttle: CreationThrottle,
   ) {}
 
   async list(
@@ -45,6 +47,7 @@ export class SubscriptionsService {
    * waits for an admin. A tenant holds at most one pending or live subscription per product.
    */
   async request(tenantId: TenantId, body: CreateSubscriptionRequest, actor: Actor): Promise<SubscriptionResponse> {
+    await this.throttle.accessRequest(tenantId);
     const now = new Date();
     const { row, notified } = await this.transactions.run(async (tx) => {
       const subscriptions = new SubscriptionRepository(tx);

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { asTenantId } from '@gatehouse/contracts';
 import { ZodResponse } from 'nestjs-zod';
 import { SignedIn, TenantAccess } from '../auth/access/access-rule';
 import { type Actor, type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentActor, CurrentUser } from '../auth/current-user.decorator';
+import { RetryAfterFilter } from '../auth/throttle/retry-after.filter';
 import {
   AcceptedInvitationDto,
   AcceptInvitationDto,
@@ -22,6 +23,7 @@ export class InvitationsController {
 
   @Post('tenants/:tenantId/invitations')
   @TenantAccess('OWNER')
+  @UseFilters(RetryAfterFilter)
   @ZodResponse({ status: 201, type: CreatedInvitationDto })
   create(@Param('tenantId') tenantId: string, @Body() body: CreateInvitationDto, @CurrentActor() actor: Actor) {
     return this.invitations.create(asTenantId(tenantId), actor, body);

@@ -18,11 +18,12 @@ import {
 } from '@gatehouse/db';
 import { AuditService } from '../audit/audit.service';
 import { type Actor, type AuthenticatedUser } from '../auth/authenticated-user';
+import { CreationThrottle } from '../auth/throttle/creation-throttle';
 import { ApiError } from '../common/errors/api-error';
 import { hashInvitationToken, INVITATION_TTL_MS, newInvitationToken } from './invitation-tokens';
 
 /**
- * Invitations to join a tenant. There is no mailer yet: the token is returned once, to the inviter, who passes
+ * Invitations to join a tenant. They are not mailed: the token is returned once, to the inviter, who passes
  * it on; only its sha256 is stored. It is deliberately not logged (a log line would outlive the invitation).
  */
 @Injectable()
@@ -33,9 +34,11 @@ export class InvitationsService {
     private readonly invitations: InvitationRepository,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly throttle: CreationThrottle,
   ) {}
 
   async create(tenantId: TenantId, actor: Actor, request: CreateInvitationRequest): Promise<CreatedInvitationResponse> {
+    await this.throttle.invitation(tenantId);
     return this.transactions.run(async (tx) => {
       if (await new MembershipRepository(tx).hasMemberWithEmail(tenantId, request.email)) {
         throw ApiError.conflict('already_member', 'A user with this email already belongs to this tenant.');

@@ -36,6 +36,25 @@ export const adminApiConfigSchema = z
     LOGIN_MAX_FAILURES_PER_EMAIL: positiveInteger(5),
     LOGIN_MAX_FAILURES_PER_IP: positiveInteger(50),
     LOGIN_FAILURE_WINDOW_SECONDS: positiveInteger(15 * 60),
+    // Creation throttles: attempts allowed per fixed window of THROTTLE_WINDOW_SECONDS (docs/configuration.md).
+    THROTTLE_WINDOW_SECONDS: positiveInteger(3600),
+    THROTTLE_SIGNUPS_PER_IP: positiveInteger(5),
+    THROTTLE_KEY_CREATIONS_PER_TENANT: positiveInteger(50),
+    THROTTLE_INVITATIONS_PER_TENANT: positiveInteger(20),
+    THROTTLE_ACCESS_REQUESTS_PER_TENANT: positiveInteger(20),
+    THROTTLE_PASSWORD_RESETS_PER_IP: positiveInteger(10),
+    THROTTLE_PASSWORD_RESETS_PER_EMAIL: positiveInteger(3),
+    /** Live (active, unexpired) API keys a tenant may hold at once. */
+    MAX_LIVE_KEYS_PER_TENANT: positiveInteger(100),
+    /** How long a password reset link works. */
+    PASSWORD_RESET_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(60),
+    /** How mail (password reset links) is delivered: `log` writes it to the log, for development. */
+    MAILER: z.enum(['log']).default('log'),
     // Single sign-on with OpenID Connect: enabled when the issuer, client id, secret and redirect URL are all set.
     OIDC_ISSUER_URL: z.url().optional(),
     OIDC_CLIENT_ID: z.string().optional(),
@@ -94,8 +113,20 @@ export const adminApiConfigSchema = z
         maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
         windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
       },
+      passwordResetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
       oidc: oidcSection(env),
     },
+    throttles: {
+      windowSeconds: env.THROTTLE_WINDOW_SECONDS,
+      signupsPerIp: env.THROTTLE_SIGNUPS_PER_IP,
+      keyCreationsPerTenant: env.THROTTLE_KEY_CREATIONS_PER_TENANT,
+      invitationsPerTenant: env.THROTTLE_INVITATIONS_PER_TENANT,
+      accessRequestsPerTenant: env.THROTTLE_ACCESS_REQUESTS_PER_TENANT,
+      passwordResetsPerIp: env.THROTTLE_PASSWORD_RESETS_PER_IP,
+      passwordResetsPerEmail: env.THROTTLE_PASSWORD_RESETS_PER_EMAIL,
+    },
+    maxLiveKeysPerTenant: env.MAX_LIVE_KEYS_PER_TENANT,
+    mail: { mailer: env.MAILER },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
   }));
 

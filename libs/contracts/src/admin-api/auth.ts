@@ -54,6 +54,25 @@ export const sessionResponseSchema = z.object({ token: z.string(), user: authUse
 
 export const meResponseSchema = z.object({ user: authUserSchema });
 
+const boundedPassword = z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+
+/** A signed-in user changes their password; the new one must pass `passwordProblem` as at sign-up. */
+export const changePasswordRequestSchema = z.object({
+  currentPassword: boundedPassword,
+  newPassword: boundedPassword,
+});
+
+/** Asks for a password reset link by mail. The answer is the same whether or not the email has an account. */
+export const passwordResetRequestSchema = z.object({ email: authEmailSchema });
+
+export const passwordResetAcceptedSchema = z.object({ message: z.string() });
+
+/** Sets a new password with the token of a reset link. */
+export const passwordResetConfirmSchema = z.object({
+  token: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  newPassword: boundedPassword,
+});
+
 export type SignupRequest = z.infer<typeof signupRequestSchema>;
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export type AuthMembership = z.infer<typeof authMembershipSchema>;
@@ -71,3 +90,7 @@ export const AuthErrorCode = {
 } as const;
 
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+export type PasswordResetRequest = z.infer<typeof passwordResetRequestSchema>;
+export type PasswordResetAccepted = z.infer<typeof passwordResetAcceptedSchema>;
+export type PasswordResetConfirm = z.infer<typeof passwordResetConfirmSchema>;

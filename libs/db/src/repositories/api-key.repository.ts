@@ -119,6 +119,17 @@ export class ApiKeyRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Serialises key creation in a tenant until the transaction ends and counts its live keys (active, not
+   * expired), so that a cap checked against the count holds under concurrency. Must run inside a transaction.
+   */
+  async lockTenantKeysAndCountLive(tenantId: TenantId, now: Date = new Date()): Promise<number> {
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`api-keys:${tenantId}`}, 0))`;
+    return this.db.apiKey.count({
+      where: { tenantId, status: 'ACTIVE', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    });
+  }
+
   /** The ids of the subscriptions a key is scoped to (empty = all of its tenant's). */
   async scopeForTenant(tenantId: TenantId, keyId: string): Promise<string[]> {
     if (!isUuid(keyId)) return [];

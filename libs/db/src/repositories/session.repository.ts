@@ -66,10 +66,10 @@ export class SessionRepository {
     await this.db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } });
   }
 
-  /** Ends every session of a user (password change, removal from the platform). */
-  async revokeAllForUser(userId: string, now: Date = new Date()): Promise<number> {
+  /** Ends every session of a user (password reset, sign out everywhere), or every other one (password change). */
+  async revokeAllForUser(userId: string, now: Date = new Date(), exceptSessionId?: string): Promise<number> {
     const { count } = await this.db.session.updateMany({
-      where: { userId, revokedAt: null },
+      where: { userId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
       data: { revokedAt: now },
     });
     return count;

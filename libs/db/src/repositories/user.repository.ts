@@ -51,6 +51,16 @@ export class UserRepository {
     return this.db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
   }
 
+  /** The password hash of a signed-in user, for checking their current password before a change. */
+  async findPasswordHash(userId: string): Promise<string | null> {
+    const user = await this.db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+    return user?.passwordHash ?? null;
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } });
+  }
+
   async findWithMemberships(userId: string): Promise<UserWithMemberships | null> {
     const user = await this.db.user.findUnique({ where: { id: userId }, select: withMemberships });
     return user && toUserWithMemberships(user);

@@ -30,6 +30,10 @@ export function throttleVerdict(windows: WindowCount[]): ThrottleVerdict {
  */
 export function throttleIdentities(email: string, ip: string | null): { emailAndIp: string; ip: string } {
   const client = ip ?? 'unknown';
-  const emailHash = createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
-  return { emailAndIp: `${emailHash}:${client}`, ip: client };
+  return { emailAndIp: `${emailIdentity(email)}:${client}`, ip: client };
+}
+
+/** An email as a throttle counts it: the same in any case and spacing, hashed so Redis holds no addresses. */
+export function emailIdentity(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
@@ -13,7 +14,7 @@ function initials(name: string, email: string): string {
   return letters.toUpperCase();
 }
 
-/** Who is signed in, and the way out. */
+/** Who is signed in, their account settings, and the way out. */
 export function UserMenu({ name, email, isPlatformAdmin }: { name: string; email: string; isPlatformAdmin: boolean }) {
   const router = useRouter();
   const [signingOut, setSigningOut] = useState(false);
@@ -67,6 +68,10 @@ export function UserMenu({ name, email, isPlatformAdmin }: { name: string; email
         )}
       </div>
       <div className="border-t border-slate-100 pt-1.5">
+        <Link href="/account" className={menuItemClasses}>
+          <Icon name="users" className="size-4 text-slate-500" />
+          Your account
+        </Link>
         <button
           type="button"
           onClick={() => void signOut()}

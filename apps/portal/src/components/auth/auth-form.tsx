@@ -1,10 +1,12 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, TextField } from '@gatehouse/ui';
+import { Alert, Button, focusRing, TextField } from '@gatehouse/ui';
 import { authenticate, type AuthOutcome, type Session } from '../../lib/control-plane';
 import { safeReturnPath } from '../../lib/return-path';
+import { PASSWORD_MIN_LENGTH } from './password-rules';
 
 export type AuthMode = 'login' | 'signup';
 
@@ -28,9 +30,6 @@ function field(form: FormData, name: string, { trim = true } = {}): string {
   if (typeof value !== 'string') return '';
   return trim ? value.trim() : value;
 }
-
-/** The admin API's minimum (PASSWORD_MIN_LENGTH in libs/domain, whose index also holds server-only code). */
-const PASSWORD_MIN_LENGTH = 12;
 
 /**
  * The sign-in and sign-up form. Native constraint validation (`required`, `type="email"`, `minLength`) runs first,
@@ -98,6 +97,17 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
         }
         disabled={submitting}
       />
+      {mode === 'login' && (
+        // After the field, not beside its label: Tab goes from the email straight to the password.
+        <p className="-mt-3 text-right text-sm">
+          <Link
+            href="/forgot-password"
+            className={`rounded font-medium text-indigo-700 hover:text-indigo-600 ${focusRing}`}
+          >
+            Forgot your password?
+          </Link>
+        </p>
+      )}
       {mode === 'signup' && (
         <TextField
           label="Organisation"

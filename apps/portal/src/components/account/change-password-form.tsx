@@ -1,0 +1,103 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { toast } from 'sonner';
+import { Alert, Button, Card, TextField } from '@gatehouse/ui';
+import { callApi } from '../../lib/api/client';
+import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
+import { PASSWORD_MIN_LENGTH } from '../auth/password-rules';
+
+type Errors = Partial<Record<'currentPassword' | 'newPassword' | 'confirmPassword' | 'form', string>>;
+
+function serverErrors(error: AdminApiError): Errors {
+  const byField = fieldErrors(error);
+  const errors: Errors = {};
+  if (byField.currentPassword) errors.currentPassword = 'This is not your current password.';
+  if (byField.newPassword) errors.newPassword = byField.newPassword;
+  if (Object.keys(errors).length === 0) errors.form = error.message;
+  return errors;
+}
+
+/** Changes the password; admin-api signs out every other session, this one stays. */
+export function ChangePasswordForm() {
+  const [errors, setErrors] = useState<Errors>({});
+  const [submitting, setSubmitting] = useState(false);
+
+  const submit = async (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const value = (name: string) => {
+      const entry = data.get(name);
+      return typeof entry === 'string' ? entry : '';
+    };
+    const currentPassword = value('currentPassword');
+    const newPassword = value('newPassword');
+    if (newPassword !== value('confirmPassword')) {
+      setErrors({ confirmPassword: 'The two new passwords differ.' });
+      return;
+    }
+    setErrors({});
+    setSubmitting(true);
+    const result = await callApi('POST', '/auth/password', { body: { currentPassword, newPassword } });
+    setSubmitting(false);
+    if (!result.ok) {
+      setErrors(serverErrors(result.error));
+      return;
+    }
+    form.reset();
+    toast.success('Password changed', { description: 'Your other sessions were signed out.' });
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void submit(event.currentTarget);
+  };
+
+  return (
+    <Card className="p-6">
+      <h2 className="text-base font-semibold text-slate-950">Change password</h2>
+      <p className="mt-1 text-sm text-slate-600">Every other session of your account is signed out; this one stays.</p>
+      <form onSubmit={onSubmit} className="mt-6 space-y-5" aria-busy={submitting || undefined}>
+        <TextField
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={256}
+          error={errors.currentPassword}
+          disabled={submitting}
+        />
+        <TextField
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={256}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A passphrase is easiest to remember.`}
+          error={errors.newPassword}
+          disabled={submitting}
+        />
+        <TextField
+          label="Repeat the new password"
+          name="confirmPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={256}
+          error={errors.confirmPassword}
+          disabled={submitting}
+        />
+        {errors.form && (
+          <Alert tone="danger" title="Your password was not changed">
+            {errors.form}
+          </Alert>
+        )}
+        <Button type="submit" loading={submitting}>
+          {submitting ? 'Changing…' : 'Change password'}
+        </Button>
+      </form>
+    </Card>
+  );
+}
