@@ -106,6 +106,11 @@ describe('plan changes', () => {
 
   it('queues an upgrade while the old grant keeps working, then replaces it in one step on approval', async () => {
     const { owner, freeId, secret } = await onFree();
+    const rule = await api.request('PUT', `/tenants/${owner.tenantId}/alert-rules/subscriptions/${freeId}`, {
+      token: owner.token,
+      body: { thresholds: [25, 75], enabled: true },
+    });
+    expect(rule.status).toBe(200);
 
     const change = await requestPlan(owner, proPlanId);
     expect(change.status).toBe(201);
@@ -163,6 +168,12 @@ describe('plan changes', () => {
           .some((m) => m.kind === 'subscription' && m.subscriptionId === id && m.tenantId === owner.tenantId),
       ),
     );
+
+    // The alert rule set on the old grant now watches the new one.
+    const rules = await api.db.alertRule.findMany({
+      where: { tenantId: owner.tenantId, subscriptionId: { not: null } },
+    });
+    expect(rules.map((row) => [row.subscriptionId, row.thresholds])).toEqual([[change.body.id, [25, 75]]]);
 
     const audit = await api.db.auditEvent.findMany({ where: { targetId: freeId }, orderBy: { createdAt: 'asc' } });
     expect(audit.map((event) => event.action)).toContain('subscription.supersede');

@@ -33,8 +33,9 @@ export class PlanChangeService {
   }
 
   /**
-   * Ends `current` as SUPERSEDED by `successor` and scopes every key scoped to it to the successor too. Resolves
-   * false when `current` was no longer approved (revoked or expired meanwhile): then nothing is replaced.
+   * Ends `current` as SUPERSEDED by `successor`, scopes every key scoped to it to the successor too and moves its
+   * alert rules there. Resolves false when `current` was no longer approved (revoked or expired meanwhile): then
+   * nothing is replaced.
    */
   async supersede(
     tx: DbTransaction,
@@ -51,7 +52,9 @@ export class PlanChangeService {
       reason: `Replaced by plan ${successor.plan.name}.`,
     });
     if (!ended) return false;
-    await subscriptions.carryKeyScopes(asTenantId(successor.tenantId), current.id, successor.id);
+    const tenantId = asTenantId(successor.tenantId);
+    await subscriptions.carryKeyScopes(tenantId, current.id, successor.id);
+    await subscriptions.carryAlertRules(tenantId, current.id, successor.id);
     await this.audit.record(tx, {
       actor,
       action: 'subscription.supersede',

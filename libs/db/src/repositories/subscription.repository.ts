@@ -196,6 +196,14 @@ export class SubscriptionRepository {
       .$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`subscription:${tenantId}:${productId}`}, 0))`;
   }
 
+  /** A plan change keeps the tenant's budget alert rules of the replaced grant: they now watch its successor. */
+  async carryAlertRules(tenantId: TenantId, fromSubscriptionId: string, toSubscriptionId: string): Promise<void> {
+    await this.db.alertRule.updateMany({
+      where: { tenantId, subscriptionId: fromSubscriptionId },
+      data: { subscriptionId: toSubscriptionId },
+    });
+  }
+
   /** The product (any status) and the plan (null when it does not exist) a request names. */
   async findTarget(productId: string, planId: string): Promise<SubscriptionTarget | null> {
     if (!isUuid(productId)) return null;
