@@ -10,6 +10,7 @@ import {
   type Prisma,
   type SubscriptionDecisionData,
   type SubscriptionForAdmin,
+  type SubscriptionWithPlan,
   SubscriptionRepository,
   TransactionRunner,
 } from '@gatehouse/db';
@@ -23,6 +24,7 @@ import { type Actor } from '../auth/authenticated-user';
 import { AuditService } from '../audit/audit.service';
 import { ApiError } from '../common/errors/api-error';
 import { NotificationsService } from '../notifications/notifications.service';
+import { PlanChangeService } from './plan-change.service';
 import { SubscriptionAnnouncer } from './subscription-announcer';
 import { type SubscriptionEventKind, subscriptionEvent } from './subscription-events';
 import { subscriptionSnapshot, toAdminSubscriptionResponse } from './subscription.mapper';
@@ -37,6 +39,8 @@ interface Decision {
   data: (current: SubscriptionForAdmin, now: Date) => Omit<SubscriptionDecisionData, 'status'>;
   /** Extra checks against the current row, inside the transaction. */
   check?: (current: SubscriptionForAdmin, subscriptions: SubscriptionRepository) => Promise<void>;
+  /** An approval takes over from the tenant's current grant on the product, if any (a plan change). */
+  replacesCurrent?: boolean;
 }
 
 /**
@@ -52,6 +56,7 @@ export class SubscriptionDecisionsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly announcer: SubscriptionAnnouncer,
+    private readonly planChanges: PlanChangeService,
   ) {}
 
   async list(
@@ -92,6 +97,7 @@ export class SubscriptionDecisionsService {
           reason: null,
         }),
         check: (current, subscriptions) => assertKnownModels(overrides, current, subscriptions),
+        replacesCurrent: true,
       },
       now,
     );
@@ -165,7 +171,7 @@ export class SubscriptionDecisionsService {
     decision: Decision,
     now: Date = new Date(),
   ): Promise<AdminSubscriptionResponse> {
-    const { updated, notified } = await this.transactions.run(async (tx) => {
+    const { updated, notified, replaced } = await this.transactions.run(async (tx) => {
       const subscriptions = new SubscriptionRepository(tx);
       const current = await subscriptions.findForAdmin(subscriptionId);
       if (!current) throw ApiError.notFound('Subscription');
@@ -174,9 +180,23 @@ export class SubscriptionDecisionsService {
       assertTransition(from, decision.to);
       await decision.check?.(current, subscriptions);
 
+      // The grant a plan change replaces is the tenant's grant at approval time (it may have changed since the
+      // request: an auto-approve plan taken meanwhile, or the old grant revoked), read under the same lock as
+      // requests take, so a concurrent request cannot add a third grant.
+      let predecessor: SubscriptionWithPlan | null = null;
+      if (decision.replacesCurrent) {
+        const tenantId = asTenantId(current.tenantId);
+        await subscriptions.lockTenantProduct(tenantId, current.productId);
+        predecessor = (await subscriptions.findOpenForProduct(tenantId, current.productId, now)).approved;
+      }
       const changed = await subscriptions.decide(subscriptionId, current.status, {
         status: decision.to,
         ...decision.data(current, now),
+        ...(decision.replacesCurrent
+          ? predecessor
+            ? this.planChanges.successionOf(predecessor)
+            : { replacesSubscriptionId: null, limitsScopeId: null }
+          : {}),
       });
       // Another admin decided between our read and our write: answer as if we had read their decision.
       if (!changed) {
@@ -184,6 +204,9 @@ export class SubscriptionDecisionsService {
         assertTransition(latest ? effectiveStatus(latest.status, latest.expiresAt, now) : from, decision.to);
         throw ApiError.conflict('invalid_transition', 'The subscription changed meanwhile; read it again.');
       }
+      // Both in this transaction: no reader sees the old and the new grant at once, nor neither.
+      const replaced =
+        predecessor && (await this.planChanges.supersede(tx, predecessor, changed, actor, now)) ? predecessor.id : null;
       await this.audit.record(tx, {
         actor,
         action: decision.action,
@@ -198,9 +221,10 @@ export class SubscriptionDecisionsService {
         asTenantId(current.tenantId),
         subscriptionEvent(decision.event, changed, now),
       );
-      return { updated: changed, notified };
+      return { updated: changed, notified, replaced };
     });
     await this.announcer.announce(updated.tenantId, updated.id, notified);
+    if (replaced) await this.announcer.announce(updated.tenantId, replaced, null);
     return toAdminSubscriptionResponse(updated, now);
   }
 }

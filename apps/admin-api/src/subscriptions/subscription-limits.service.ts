@@ -26,10 +26,11 @@ export class SubscriptionLimitsService {
     // Platform admins pass the access guard for any tenant id, existing or not.
     if (!tenant) throw ApiError.notFound('Tenant');
     if (!row) throw ApiError.notFound('Subscription');
-    // The subscription scope with the effective limits, exactly as the gateway admits requests against it.
+    // The subscription scope with the effective limits, exactly as the gateway admits requests against it (the
+    // counters of its chain of plan changes).
     const usage = await this.reader.read({
       tenantId,
-      scope: { kind: 'subscription', id: row.id, limits: subscriptionLimits(row) },
+      scope: { kind: 'subscription', id: row.limitsScopeId ?? row.id, limits: subscriptionLimits(row) },
       timeZone: tenant.timeZone,
     });
     return {

@@ -28,6 +28,8 @@ export function toSubscriptionResponse(row: SubscriptionWithPlan, now: Date): Su
     planName: row.plan.name,
     createdAt: row.createdAt.toISOString(),
     decidedAt: row.decidedAt?.toISOString() ?? null,
+    replacesSubscriptionId: row.replacesSubscriptionId,
+    replacesPlanName: row.replaces?.plan.name ?? null,
   };
 }
 
@@ -55,5 +57,6 @@ export function subscriptionSnapshot(row: SubscriptionWithPlan, now: Date) {
     reason: view.reason,
     planId: row.planId,
     productId: row.productId,
+    replacesSubscriptionId: row.replacesSubscriptionId,
   };
 }

@@ -110,9 +110,10 @@ describe('subscriptions', () => {
       subscriptionId: response.body.id,
     });
 
-    const duplicate = await requestAccess(member, proPlanId);
+    const duplicate = await requestAccess(member, freePlanId);
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.code).toBe('subscription_exists');
+    expect(duplicate.body.message).toMatch(/already has an approved subscription/);
   });
 
   it('queues a demo-pro request; approval with a budget override shows the rest of the plan limits', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { AdminSubscriptionsController } from './admin-subscriptions.controller';
+import { PlanChangeService } from './plan-change.service';
 import { SubscriptionAnnouncer } from './subscription-announcer';
 import { SubscriptionDecisionsService } from './subscription-decisions.service';
 import { SubscriptionExpirySweeper } from './subscription-expiry.sweeper';
@@ -22,6 +23,7 @@ import { SubscriptionsService } from './subscriptions.service';
     SubscriptionAnnouncer,
     SubscriptionExpirySweeper,
     SubscriptionLimitsService,
+    PlanChangeService,
   ],
   exports: [SubscriptionExpirySweeper],
 })

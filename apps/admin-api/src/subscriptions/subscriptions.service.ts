@@ -6,11 +6,13 @@ import {
   type TenantSubscriptionListQuery,
 } from '@gatehouse/contracts';
 import { SubscriptionRepository, TransactionRunner } from '@gatehouse/db';
+import { withArticle } from '@gatehouse/domain';
 import { type Actor } from '../auth/authenticated-user';
 import { AuditService } from '../audit/audit.service';
 import { CreationThrottle } from '../auth/throttle/creation-throttle';
 import { ApiError } from '../common/errors/api-error';
 import { NotificationsService } from '../notifications/notifications.service';
+import { PlanChangeService } from './plan-change.service';
 import { SubscriptionAnnouncer } from './subscription-announcer';
 import { subscriptionEvent } from './subscription-events';
 import { subscriptionSnapshot, toSubscriptionResponse } from './subscription.mapper';
@@ -25,6 +27,7 @@ export class SubscriptionsService {
     private readonly notifications: NotificationsService,
     private readonly announcer: SubscriptionAnnouncer,
     private readonly throttle: CreationThrottle,
+    private readonly planChanges: PlanChangeService,
   ) {}
 
   async list(
@@ -44,12 +47,15 @@ export class SubscriptionsService {
 
   /**
    * A request for a plan of a published product. An auto-approve plan grants at once (no decider); any other
-   * waits for an admin. A tenant holds at most one pending or live subscription per product.
+   * waits for an admin. A tenant holds at most one live grant per product and at most one pending request: asking
+   * for another plan of a product it holds is a plan change, which replaces the grant when approved (at once for
+   * an auto-approve plan, see `PlanChangeService`). An auto-approve plan can be taken while a request for another
+   * plan waits; the request then replaces it when approved.
    */
   async request(tenantId: TenantId, body: CreateSubscriptionRequest, actor: Actor): Promise<SubscriptionResponse> {
     await this.throttle.accessRequest(tenantId);
     const now = new Date();
-    const { row, notified } = await this.transactions.run(async (tx) => {
+    const { row, notified, replaced } = await this.transactions.run(async (tx) => {
       const subscriptions = new SubscriptionRepository(tx);
       const target = await subscriptions.findTarget(body.productId, body.planId);
       // A draft product is invisible to tenants: it answers like one that does not exist.
@@ -70,13 +76,21 @@ export class SubscriptionsService {
       }
 
       await subscriptions.lockTenantProduct(tenantId, product.id);
-      const open = await subscriptions.findOpenForProduct(tenantId, product.id, now);
-      if (open) {
+      const { approved: current, pending } = await subscriptions.findOpenForProduct(tenantId, product.id, now);
+      const blocking =
+        current?.planId === plan.id
+          ? current
+          : pending && (pending.planId === plan.id || !plan.autoApprove)
+            ? pending
+            : null;
+      if (blocking) {
         throw new ApiError(
           409,
           'subscription_exists',
-          `This tenant already has a ${open.status.toLowerCase()} subscription to ${product.name}.`,
-          { subscriptionId: open.id, status: open.status },
+          `This tenant already has ${withArticle(blocking.status.toLowerCase())} subscription to ${product.name} ` +
+            `on plan ${blocking.plan.name}` +
+            (blocking.planId === plan.id ? '.' : '; wait for its decision before asking for another plan.'),
+          { subscriptionId: blocking.id, status: blocking.status, planId: blocking.planId },
         );
       }
 
@@ -88,6 +102,7 @@ export class SubscriptionsService {
         requestedById: actor.userId,
         status: approved ? 'APPROVED' : 'PENDING',
         decidedAt: approved ? now : null,
+        ...(current ? this.planChanges.successionOf(current) : {}),
       });
       await this.audit.record(tx, {
         actor,
@@ -98,12 +113,19 @@ export class SubscriptionsService {
         before: null,
         after: subscriptionSnapshot(created, now),
       });
+      let replaced: string | null = null;
+      if (approved) {
+        if (current && (await this.planChanges.supersede(tx, current, created, actor, now))) replaced = current.id;
+        // The waiting request now changes from this grant.
+        if (pending) await subscriptions.setReplaces(tenantId, pending.id, created.id);
+      }
       const notified = approved
         ? await this.notifications.notify(tx, tenantId, subscriptionEvent('subscription.approved', created, now))
         : null;
-      return { row: created, notified };
+      return { row: created, notified, replaced };
     });
     if (row.status === 'APPROVED') await this.announcer.announce(tenantId, row.id, notified);
+    if (replaced) await this.announcer.announce(tenantId, replaced, null);
     return toSubscriptionResponse(row, now);
   }
 }

@@ -46,6 +46,8 @@ function record(overrides: Partial<GatewayKeyRecord> = {}): GatewayKeyRecord {
         productId: 'product-1',
         productSlug: 'demo',
         planId: plan.id,
+        // A plan change: sub-1 replaced sub-0 and counts its usage in sub-0's counters.
+        limitsScopeId: 'sub-0',
         plan,
         limitOverrides: { monthlyTokens: null },
         expiresAt: null,
@@ -65,6 +67,8 @@ describe('toKeySnapshot', () => {
       keyLimits: { rpm: 10, monthlyBudgetUsd: '5', allowedModels: ['demo-chat'] },
     });
     expect(snapshot.subscriptions[0]).toMatchObject({
+      subscriptionId: 'sub-1',
+      limitsScopeId: 'sub-0',
       limits: { rpm: 60, monthlyTokens: null, monthlyBudgetUsd: '25.5' },
       limitModes: { rpm: 'monitor' },
       quotaFailOpen: true,

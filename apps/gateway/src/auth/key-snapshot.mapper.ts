@@ -34,6 +34,7 @@ export function toKeySnapshot(record: GatewayKeyRecord, loadedAt: Date): KeySnap
         productId: subscription.productId,
         productSlug: subscription.productSlug,
         planId: subscription.planId,
+        limitsScopeId: subscription.limitsScopeId,
         limits,
         // The key's own `allowedModels` narrows what every subscription grants it, like the plan's does.
         models: subscription.modelAliases

@@ -171,12 +171,16 @@ export class RequestLimits {
   }
 }
 
-/** The scopes a call is counted in: its subscription, the key's own narrower limits, the tenant's budget. */
+/**
+ * The scopes a call is counted in: its subscription, the key's own narrower limits, the tenant's budget. The
+ * subscription's counters are those of its chain of plan changes (`limitsScopeId`), so a change neither resets
+ * them nor adds a second budget: usage under the old plan counts against the new plan's limits.
+ */
 function scopesOf(key: KeySnapshot, subscription: KeySnapshotSubscription): LimitScope[] {
   const scopes: LimitScope[] = [
     {
       kind: 'subscription',
-      id: subscription.subscriptionId,
+      id: subscription.limitsScopeId ?? subscription.subscriptionId,
       limits: subscription.limits,
       modes: subscription.limitModes,
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { limitsSchema } from '../limits';
 
-export const subscriptionStatusSchema = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'REVOKED', 'EXPIRED']);
+export const subscriptionStatusSchema = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'REVOKED', 'EXPIRED', 'SUPERSEDED']);
 
 /** Every limit named, null = unlimited (what a subscription or a plan answers with). */
 export const subscriptionLimitsSchema = limitsSchema.required();
@@ -68,6 +68,13 @@ export const subscriptionSchema = z.object({
   planName: z.string(),
   createdAt: z.string(),
   decidedAt: z.string().nullable(),
+  /**
+   * A plan change: the grant this one replaces on the same product (while PENDING, the one approval will end;
+   * once APPROVED, the one it ended, now SUPERSEDED). Null for a first subscription to the product.
+   */
+  replacesSubscriptionId: z.uuid().nullable(),
+  /** The plan of that grant ("change from demo-free"), null when none. */
+  replacesPlanName: z.string().nullable(),
 });
 
 export const subscriptionListSchema = z.object({

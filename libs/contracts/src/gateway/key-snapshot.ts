@@ -12,6 +12,11 @@ export const keySnapshotSubscriptionSchema = z.object({
   productId: z.string(),
   productSlug: z.string(),
   planId: z.string(),
+  /**
+   * The id the subscription's limit counters are kept under: the first grant of its chain of plan changes, so
+   * usage carries over a change. Absent (snapshots cached before it existed) = `subscriptionId`.
+   */
+  limitsScopeId: z.string().optional(),
   /** The plan's limits with the admin's overrides on top. */
   limits: effectiveLimitsSchema,
   /**

@@ -5,7 +5,7 @@ import {
   type Prisma,
   type TenantStatus,
 } from '../generated/prisma/client';
-import { type DbClient } from '../prisma-client';
+import { type DbClient, type DbTransaction } from '../prisma-client';
 
 /** A subscription in force, with what the gateway's entitlement needs: its plan and its product's aliases. */
 export interface GatewaySubscriptionRecord {
@@ -13,6 +13,8 @@ export interface GatewaySubscriptionRecord {
   productId: string;
   productSlug: string;
   planId: string;
+  /** The id its limit counters are kept under: the first grant of its chain of plan changes (or its own). */
+  limitsScopeId: string;
   plan: Plan;
   /** The stored overrides document (JSON), not yet filtered to the known limit names. */
   limitOverrides: unknown;
@@ -76,9 +78,17 @@ export class GatewaySnapshotRepository {
    * products that are unexpired at `now` (a RETIRED product is no longer served). Returns revoked and expired
    * keys and previous hashes past their grace too: the caller decides, and caches the refusal. Two queries
    * (Prisma may split each `include` level into one more), whatever the number of subscriptions or models.
+   *
+   * Both read one snapshot of the database (REPEATABLE READ): a plan change replaces a grant and moves the key
+   * scoping to its successor in one transaction, and reads on either side of its commit would see the key scoped
+   * to a grant that is no longer listed (a request refused for nothing).
    */
-  async loadByKeyHash(hash: string, now: Date = new Date()): Promise<GatewayKeyRecord | null> {
-    const key = await this.db.apiKey.findFirst({
+  loadByKeyHash(hash: string, now: Date = new Date()): Promise<GatewayKeyRecord | null> {
+    return this.db.$transaction((tx) => this.readKey(tx, hash, now), { isolationLevel: 'RepeatableRead' });
+  }
+
+  private async readKey(db: DbTransaction, hash: string, now: Date): Promise<GatewayKeyRecord | null> {
+    const key = await db.apiKey.findFirst({
       where: { OR: [{ hash }, { previousHash: hash }] },
       select: {
         id: true,
@@ -94,7 +104,7 @@ export class GatewaySnapshotRepository {
       },
     });
     if (key === null) return null;
-    const subscriptions = await this.db.subscription.findMany({
+    const subscriptions = await db.subscription.findMany({
       where: {
         tenantId: key.tenantId,
         status: 'APPROVED',
@@ -105,6 +115,7 @@ export class GatewaySnapshotRepository {
         id: true,
         productId: true,
         planId: true,
+        limitsScopeId: true,
         limitOverrides: true,
         expiresAt: true,
         plan: true,
@@ -131,6 +142,7 @@ export class GatewaySnapshotRepository {
         productId: subscription.productId,
         productSlug: subscription.product.slug,
         planId: subscription.planId,
+        limitsScopeId: subscription.limitsScopeId ?? subscription.id,
         plan: subscription.plan,
         limitOverrides: subscription.limitOverrides,
         expiresAt: subscription.expiresAt,

@@ -23,6 +23,9 @@ export interface CreateSubscriptionData {
   /** PENDING, or APPROVED when the plan auto-approves (decided by the caller, which knows the plan). */
   status?: SubscriptionStatus;
   decidedAt?: Date | null;
+  /** A plan change: the grant it replaces, and the counters it carries on (see `limitsScopeId`). */
+  replacesSubscriptionId?: string | null;
+  limitsScopeId?: string | null;
 }
 
 /** An approved, unexpired subscription with what entitlement needs: its plan and its product's model aliases. */
@@ -31,10 +34,11 @@ export type Entitlement = Subscription & {
   product: Pick<Product, 'id' | 'slug' | 'kind' | 'status'> & { modelRoutes: { alias: string }[] };
 };
 
-/** A subscription with what its views show: the plan (its limits) and the product's name. */
+/** A subscription with what its views show: the plan (its limits), the product's name, the grant it replaces. */
 export type SubscriptionWithPlan = Subscription & {
   plan: Plan;
   product: Pick<Product, 'id' | 'slug' | 'name' | 'status'>;
+  replaces: { plan: Pick<Plan, 'name'> } | null;
 };
 
 /** What the admin queue shows: also the tenant's name. */
@@ -59,11 +63,14 @@ export interface SubscriptionDecisionData {
   reason?: string | null;
   limitOverrides?: Prisma.InputJsonValue | null;
   expiresAt?: Date | null;
+  replacesSubscriptionId?: string | null;
+  limitsScopeId?: string | null;
 }
 
 const withPlan = {
   plan: true,
   product: { select: { id: true, slug: true, name: true, status: true } },
+  replaces: { select: { plan: { select: { name: true } } } },
 } satisfies Prisma.SubscriptionInclude;
 
 const forAdmin = { ...withPlan, tenant: { select: { id: true, name: true } } } satisfies Prisma.SubscriptionInclude;
@@ -136,17 +143,48 @@ export class SubscriptionRepository {
   }
 
   /**
-   * The tenant's grant or request on a product that still counts (PENDING, or APPROVED and unexpired), if
-   * any: a tenant holds at most one. Call it after `lockTenantProduct` in the creating transaction.
+   * The tenant's grants and requests on a product that still count (PENDING, or APPROVED and unexpired), with
+   * their plans: at most one approved and one pending (a plan change waiting). Call it after
+   * `lockTenantProduct` in the writing transaction.
    */
-  findOpenForProduct(tenantId: TenantId, productId: string, now: Date = new Date()): Promise<Subscription | null> {
-    return this.db.subscription.findFirst({
+  async findOpenForProduct(
+    tenantId: TenantId,
+    productId: string,
+    now: Date = new Date(),
+  ): Promise<{ approved: SubscriptionWithPlan | null; pending: SubscriptionWithPlan | null }> {
+    const rows = await this.db.subscription.findMany({
       where: {
         tenantId,
         productId,
         OR: [{ status: 'PENDING' }, { status: 'APPROVED', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
       },
+      include: withPlan,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
+    return {
+      approved: rows.find((row) => row.status === 'APPROVED') ?? null,
+      pending: rows.find((row) => row.status === 'PENDING') ?? null,
+    };
+  }
+
+  /** Points a waiting plan change at the grant it will replace (the tenant's grant changed meanwhile). */
+  async setReplaces(tenantId: TenantId, subscriptionId: string, replacesSubscriptionId: string): Promise<void> {
+    await this.db.subscription.updateMany({
+      where: { id: subscriptionId, tenantId, status: 'PENDING' },
+      data: { replacesSubscriptionId },
+    });
+  }
+
+  /**
+   * A plan change keeps the key scoping: every key scoped to the replaced grant is scoped to its successor too
+   * (the old rows stay, harmless once that grant has ended, and they keep the history readable).
+   */
+  async carryKeyScopes(tenantId: TenantId, fromSubscriptionId: string, toSubscriptionId: string): Promise<void> {
+    await this.db.$executeRaw`
+      INSERT INTO api_key_subscriptions (api_key_id, subscription_id, tenant_id)
+      SELECT api_key_id, ${toSubscriptionId}::uuid, tenant_id FROM api_key_subscriptions
+      WHERE tenant_id = ${tenantId}::uuid AND subscription_id = ${fromSubscriptionId}::uuid
+      ON CONFLICT DO NOTHING`;
   }
 
   /**
@@ -156,6 +194,14 @@ export class SubscriptionRepository {
   async lockTenantProduct(tenantId: TenantId, productId: string): Promise<void> {
     await this.db
       .$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`subscription:${tenantId}:${productId}`}, 0))`;
+  }
+
+  /** A plan change keeps the tenant's budget alert rules of the replaced grant: they now watch its successor. */
+  async carryAlertRules(tenantId: TenantId, fromSubscriptionId: string, toSubscriptionId: string): Promise<void> {
+    await this.db.alertRule.updateMany({
+      where: { tenantId, subscriptionId: fromSubscriptionId },
+      data: { subscriptionId: toSubscriptionId },
+    });
   }
 
   /** The product (any status) and the plan (null when it does not exist) a request names. */

@@ -185,6 +185,7 @@ function RequestCard({
             <h3 className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-lg font-semibold tracking-tight text-slate-950">
               <span className="min-w-0 break-words">{request.productName}</span>
               <Badge tone="brand">Plan {request.planName}</Badge>
+              {request.replacesPlanName && <Badge tone="neutral">change from {request.replacesPlanName}</Badge>}
             </h3>
           </div>
           <div className="shrink-0 text-sm text-slate-600 sm:text-right">

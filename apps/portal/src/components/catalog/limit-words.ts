@@ -1,5 +1,5 @@
 import type { BadgeTone } from '@gatehouse/ui';
-import type { Limits, SubscriptionResponse } from '@gatehouse/contracts';
+import { LIMIT_NAMES, type Limits, type SubscriptionResponse } from '@gatehouse/contracts';
 import { formatInteger, formatUsd } from '../../lib/format';
 
 /**
@@ -74,6 +74,11 @@ export const subscriptionStatus: Record<
   REJECTED: { tone: 'danger', label: 'Rejected', description: 'The request was turned down.' },
   REVOKED: { tone: 'neutral', label: 'Revoked', description: 'Access was withdrawn; keys no longer reach it.' },
   EXPIRED: { tone: 'neutral', label: 'Expired', description: 'The grant ran out; request access again to continue.' },
+  SUPERSEDED: {
+    tone: 'neutral',
+    label: 'Replaced',
+    description: 'A plan change took over from it; keys use the new plan.',
+  },
 };
 
 /** A pending or approved subscription: the product is taken, and asking again would be refused. */
@@ -81,3 +86,23 @@ export const isLive = (status: SubscriptionResponse['status']) => status === 'PE
 
 /** The id of a product's heading on the catalog page, where focus goes after a request. */
 export const productHeadingId = (productId: string) => `product-${productId}`;
+
+/**
+ * How a plan compares to the one the workspace holds, by its numeric limits (null = unlimited, the most; bursts
+ * are left out, since null there means "a minute's worth"): an upgrade when none is lower and one is higher, a
+ * downgrade when the reverse, else a switch.
+ */
+export function planChangeKind(from: Limits, to: Limits): 'upgrade' | 'downgrade' | 'switch' {
+  let higher = false;
+  let lower = false;
+  for (const name of LIMIT_NAMES) {
+    if (name === 'allowedModels' || name === 'rpmBurst' || name === 'tpmBurst') continue;
+    const a = from[name] == null ? Infinity : Number(from[name]);
+    const b = to[name] == null ? Infinity : Number(to[name]);
+    if (b > a) higher = true;
+    if (b < a) lower = true;
+  }
+  if (higher && !lower) return 'upgrade';
+  if (lower && !higher) return 'downgrade';
+  return 'switch';
+}

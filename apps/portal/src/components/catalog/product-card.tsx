@@ -8,30 +8,61 @@ import {
   formatPricePer1M,
   isLive,
   limitPhrases,
+  planChangeKind,
   productHeadingId,
   subscriptionStatus,
 } from './limit-words';
 import { RequestAccess } from './request-access-dialog';
 
+/** Where the workspace stands with a product: its approved grant, its pending request, else its latest one. */
+export interface ProductStanding {
+  current: SubscriptionResponse | null;
+  pending: SubscriptionResponse | null;
+  /** Only read when there is neither: a rejected, revoked, expired or replaced subscription. */
+  latest: SubscriptionResponse | null;
+}
+
 export interface ProductCardProps {
   tenantId: string;
   product: CatalogProductResponse;
-  /** The workspace's subscription that decides what this product shows: its live one, else its latest. */
-  subscription: SubscriptionResponse | null;
+  standing: ProductStanding;
   canRequest: boolean;
   timeZone: string;
 }
 
 /**
  * One product of the catalog: what it is, what its models cost, its plans with their limits in words, and where
- * the workspace stands with it. A product with a pending or approved subscription offers no request buttons:
- * admin-api allows one live subscription per product and would refuse a second (409 subscription_exists).
+ * the workspace stands with it. The held plan is "Your plan"; a requested one is marked pending (not yours yet).
+ * Other plans of a held product are offered as a plan change (upgrade, downgrade or switch), which replaces the
+ * grant once approved. While a request waits, only plans approved automatically can be taken: admin-api refuses
+ * a second pending request for a product (409 subscription_exists).
  */
-export function ProductCard({ tenantId, product, subscription, canRequest, timeZone }: ProductCardProps) {
+export function ProductCard({ tenantId, product, standing, canRequest, timeZone }: ProductCardProps) {
   const headingId = productHeadingId(product.id);
-  const live = subscription !== null && isLive(subscription.status);
-  const offerRequests = canRequest && !live;
+  const { current, pending } = standing;
+  const shown = current ?? pending ?? standing.latest;
+  const currentPlan = current ? product.plans.find((plan) => plan.id === current.planId) : undefined;
   const subscriptionsHref = `/t/${encodeURIComponent(tenantId)}/subscriptions`;
+  const actionFor = (plan: CatalogPlanResponse): ReactNode => {
+    if (!canRequest || plan.id === current?.planId || plan.id === pending?.planId) return null;
+    if (pending && !plan.autoApprove) return null;
+    return (
+      <RequestAccess
+        tenantId={tenantId}
+        productId={product.id}
+        productName={product.name}
+        plan={plan}
+        change={
+          current
+            ? {
+                fromPlanName: current.planName,
+                kind: planChangeKind(currentPlan?.limits ?? current.limits, plan.limits),
+              }
+            : undefined
+        }
+      />
+    );
+  };
 
   return (
     <Card className="overflow-hidden">
@@ -53,14 +84,16 @@ export function ProductCard({ tenantId, product, subscription, canRequest, timeZ
               <p className="mt-2 max-w-2xl text-sm leading-6 text-slate-600">{product.description}</p>
             )}
           </div>
-          {subscription && <SubscriptionState subscription={subscription} timeZone={timeZone} />}
+          {shown && <SubscriptionState subscription={shown} timeZone={timeZone} />}
         </div>
 
-        {live && (
+        {(current || pending) && (
           <p className="mx-5 mt-4 rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600 sm:mx-6">
-            {subscription.status === 'PENDING'
-              ? `Your request for plan ${subscription.planName} is waiting for a platform admin.`
-              : `Your workspace uses plan ${subscription.planName}.`}{' '}
+            {current && `Your workspace uses plan ${current.planName}.`}{' '}
+            {pending &&
+              (current
+                ? `Your change to plan ${pending.planName} is waiting for a platform admin; ${current.planName} stays in force until then.`
+                : `Your request for plan ${pending.planName} is waiting for a platform admin.`)}{' '}
             <Link
               href={subscriptionsHref}
               className={cx('rounded font-medium text-indigo-700 hover:text-indigo-600', focusRing)}
@@ -91,17 +124,8 @@ export function ProductCard({ tenantId, product, subscription, canRequest, timeZ
                 <li key={plan.id}>
                   <PlanCard
                     plan={plan}
-                    current={live && subscription.planId === plan.id}
-                    action={
-                      offerRequests && (
-                        <RequestAccess
-                          tenantId={tenantId}
-                          productId={product.id}
-                          productName={product.name}
-                          plan={plan}
-                        />
-                      )
-                    }
+                    held={plan.id === current?.planId ? 'current' : plan.id === pending?.planId ? 'pending' : null}
+                    action={actionFor(plan)}
                   />
                 </li>
               ))}
@@ -186,7 +210,17 @@ function ModelPrices({ product }: { product: CatalogProductResponse }) {
   );
 }
 
-function PlanCard({ plan, current, action }: { plan: CatalogPlanResponse; current: boolean; action: ReactNode }) {
+function PlanCard({
+  plan,
+  held,
+  action,
+}: {
+  plan: CatalogPlanResponse;
+  /** The workspace's approved plan, the plan it asked for (not its plan until approved), or neither. */
+  held: 'current' | 'pending' | null;
+  action: ReactNode;
+}) {
+  const current = held === 'current';
   const phrases = limitPhrases(plan.limits);
   const models = allowedModelsText(plan.limits);
   return (
@@ -199,6 +233,7 @@ function PlanCard({ plan, current, action }: { plan: CatalogPlanResponse; curren
       <div className="flex flex-wrap items-center gap-2">
         <h4 className="font-mono text-sm font-semibold text-slate-950">{plan.name}</h4>
         {current && <Badge tone="brand">Your plan</Badge>}
+        {held === 'pending' && <Badge tone="warning">Requested, pending approval</Badge>}
         <Badge tone={plan.autoApprove ? 'success' : 'neutral'} className="ml-auto">
           {plan.autoApprove ? 'Approved automatically' : 'Needs approval'}
         </Badge>

@@ -32,14 +32,24 @@ export function justificationProblem(text: string, required: boolean): string | 
 function serverErrors(error: AdminApiError): Errors {
   const reason = fieldErrors(error)['justification'];
   if (reason) return { justification: `Justification ${reason}` };
-  if (error.code === 'subscription_exists') {
-    return { form: 'Your workspace already has a pending or active subscription to this product.' };
-  }
+  // A subscription_exists message names the plan held or waiting, which is what the person needs to know.
   return { form: error.message };
 }
 
+/** A request for another plan of a product the workspace holds: it replaces that plan once approved. */
+export interface PlanChange {
+  fromPlanName: string;
+  kind: 'upgrade' | 'downgrade' | 'switch';
+}
+
+const CHANGE_VERB: Record<PlanChange['kind'], string> = {
+  upgrade: 'Upgrade to',
+  downgrade: 'Downgrade to',
+  switch: 'Switch to',
+};
+
 /**
- * "Request <plan>": a button and its dialog. The dialog asks for a justification (required when an admin decides,
+ * "Request <plan>" (or "Upgrade to <plan>" for a plan change): a button and its dialog. The dialog asks for a justification (required when an admin decides,
  * optional when the plan is approved automatically), posts the request through the /api/v1 proxy and refreshes the
  * server-rendered catalog, which then shows the new subscription's state.
  */
@@ -48,11 +58,13 @@ export function RequestAccess({
   productId,
   productName,
   plan,
+  change,
 }: {
   tenantId: string;
   productId: string;
   productName: string;
   plan: CatalogPlanResponse;
+  change?: PlanChange;
 }) {
   const [open, setOpen] = useState(false);
   const [sent, setSent] = useState(false);
@@ -67,18 +79,27 @@ export function RequestAccess({
   return (
     <>
       <Button size="sm" variant={plan.autoApprove ? 'primary' : 'secondary'} onClick={() => setOpen(true)}>
-        Request <span className="max-w-48 truncate">{plan.name}</span>
+        {change ? CHANGE_VERB[change.kind] : 'Request'} <span className="max-w-48 truncate">{plan.name}</span>
       </Button>
       <Dialog
         open={open}
         onClose={() => setOpen(false)}
-        title={`Request access to ${productName}`}
+        title={change ? `Change your plan of ${productName}` : `Request access to ${productName}`}
         description={
           <>
-            Plan <span className="font-medium text-slate-900">{plan.name}</span>.{' '}
+            Plan <span className="font-medium text-slate-900">{plan.name}</span>
+            {change && (
+              <>
+                {' '}
+                instead of <span className="font-medium text-slate-900">{change.fromPlanName}</span>
+              </>
+            )}
+            .{' '}
             {plan.autoApprove
               ? 'This plan is approved automatically: your keys can use it as soon as you send the request.'
               : 'A platform admin reviews each request for this plan; you will get a notification when they decide.'}
+            {change &&
+              ` It replaces ${change.fromPlanName} at once when approved (your keys keep working throughout), and what you used this period counts toward its limits.`}
           </>
         }
       >

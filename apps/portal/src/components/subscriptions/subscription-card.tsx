@@ -17,10 +17,13 @@ import { allowedModelsText, limitPhrases, subscriptionStatus } from '../catalog/
  */
 export function SubscriptionCard({
   subscription,
+  pendingChange,
   live,
   timeZone,
 }: {
   subscription: SubscriptionResponse;
+  /** For an approved grant: the workspace's request for another plan of the product, waiting for an admin. */
+  pendingChange?: SubscriptionResponse;
   live: LiveLimits;
   timeZone: string;
 }) {
@@ -39,7 +42,23 @@ export function SubscriptionCard({
             </h2>
             <p className="text-sm text-slate-600">
               Plan <span className="font-mono text-[13px] font-medium text-slate-900">{subscription.planName}</span>
+              {subscription.status === 'PENDING' && subscription.replacesPlanName && (
+                <>
+                  {' '}
+                  · change from{' '}
+                  <span className="font-mono text-[13px] font-medium text-slate-900">
+                    {subscription.replacesPlanName}
+                  </span>
+                </>
+              )}
             </p>
+            {pendingChange && (
+              <p className="mt-1 text-sm text-slate-600">
+                <Badge tone="warning">Change pending</Badge> to plan{' '}
+                <span className="font-mono text-[13px] font-medium text-slate-900">{pendingChange.planName}</span>,
+                waiting for a platform admin; this plan stays in force until then.
+              </p>
+            )}
           </div>
           <Badge tone={status.tone} className="self-start">
             {status.label}
@@ -77,7 +96,14 @@ export function SubscriptionCard({
           </Alert>
         )}
         {subscription.status === 'PENDING' && (
-          <p className="mx-5 mt-4 text-sm text-slate-600 sm:mx-6">{status.description}</p>
+          <p className="mx-5 mt-4 text-sm text-slate-600 sm:mx-6">
+            {status.description}
+            {subscription.replacesPlanName &&
+              ` Plan ${subscription.replacesPlanName} stays in force until then; on approval this plan replaces it at once.`}
+          </p>
+        )}
+        {subscription.status === 'SUPERSEDED' && subscription.reason && (
+          <p className="mx-5 mt-4 text-sm text-slate-600 sm:mx-6">{subscription.reason}</p>
         )}
 
         <div className="mt-5 grid gap-6 border-t border-slate-100 px-5 py-5 sm:px-6 lg:grid-cols-5">
@@ -118,6 +144,7 @@ export function SubscriptionCard({
 function decidedLabel(status: SubscriptionResponse['status']): string {
   if (status === 'REJECTED') return 'Rejected';
   if (status === 'REVOKED') return 'Revoked';
+  if (status === 'SUPERSEDED') return 'Replaced';
   return 'Approved';
 }
 

@@ -1,8 +1,7 @@
 import type { SubscriptionResponse } from '@gatehouse/contracts';
 import type { Metadata } from 'next';
 import { EmptyState, PageHeader } from '@gatehouse/ui';
-import { isLive } from '../../../../../components/catalog/limit-words';
-import { ProductCard } from '../../../../../components/catalog/product-card';
+import { ProductCard, type ProductStanding } from '../../../../../components/catalog/product-card';
 import { Icon } from '../../../../../components/icons';
 import { MAX_PAGE_SIZE, tenantAccessApi } from '../../../../../lib/api/tenant-access';
 import { canRequestAccess } from '../../../../../lib/roles';
@@ -11,17 +10,18 @@ import { getTenant } from '../../../../../lib/session';
 export const metadata: Metadata = { title: 'Catalog' };
 
 /**
- * Per product, the subscription that decides what it shows: the live (pending or approved) one if there is one,
- * since that is what blocks a new request; otherwise the latest, whose rejection or expiry is worth knowing. The
- * list comes newest first, so the first match is the latest.
+ * Per product, where the workspace stands: its approved grant and its pending request (a tenant holds at most one
+ * of each; together they are a plan change waiting), and otherwise its latest subscription, whose rejection or
+ * expiry is worth knowing. The list comes newest first, so the first match is the latest.
  */
-function subscriptionByProduct(subscriptions: SubscriptionResponse[]): Map<string, SubscriptionResponse> {
-  const byProduct = new Map<string, SubscriptionResponse>();
+function standingByProduct(subscriptions: SubscriptionResponse[]): Map<string, ProductStanding> {
+  const byProduct = new Map<string, ProductStanding>();
   for (const subscription of subscriptions) {
-    const current = byProduct.get(subscription.productId);
-    if (!current || (!isLive(current.status) && isLive(subscription.status))) {
-      byProduct.set(subscription.productId, subscription);
-    }
+    let standing = byProduct.get(subscription.productId);
+    if (!standing) byProduct.set(subscription.productId, (standing = { current: null, pending: null, latest: null }));
+    if (subscription.status === 'APPROVED') standing.current ??= subscription;
+    else if (subscription.status === 'PENDING') standing.pending ??= subscription;
+    else standing.latest ??= subscription;
   }
   return byProduct;
 }
@@ -34,7 +34,7 @@ export default async function CatalogPage({ params }: { params: Promise<{ tenant
     tenantAccessApi.subscriptions(tenantId, { limit: MAX_PAGE_SIZE }),
   ]);
   const canRequest = canRequestAccess(tenant.role);
-  const byProduct = subscriptionByProduct(subscriptions.items);
+  const byProduct = standingByProduct(subscriptions.items);
 
   return (
     <div className="space-y-8">
@@ -62,7 +62,7 @@ export default async function CatalogPage({ params }: { params: Promise<{ tenant
               key={product.id}
               tenantId={tenant.id}
               product={product}
-              subscription={byProduct.get(product.id) ?? null}
+              standing={byProduct.get(product.id) ?? { current: null, pending: null, latest: null }}
               canRequest={canRequest}
               timeZone={tenant.timeZone}
             />

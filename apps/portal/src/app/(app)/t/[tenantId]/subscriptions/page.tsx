@@ -29,6 +29,12 @@ export default async function SubscriptionsPage({
   ]);
   // The counters need the ids, so they follow the list; they are read all at once, not one after another.
   const live = await liveLimitsOf(tenant.id, subscriptions.items);
+  // A pending plan change shows on the card of the grant it would replace too.
+  const pendingChanges = new Map(
+    subscriptions.items
+      .filter((subscription) => subscription.status === 'PENDING' && subscription.replacesSubscriptionId)
+      .map((subscription) => [subscription.replacesSubscriptionId, subscription]),
+  );
 
   const base = `/t/${encodeURIComponent(tenant.id)}`;
   const isFirstPage = cursor === undefined;
@@ -64,6 +70,7 @@ export default async function SubscriptionsPage({
             <li key={subscription.id}>
               <SubscriptionCard
                 subscription={subscription}
+                pendingChange={pendingChanges.get(subscription.id)}
                 live={live[subscription.id] ?? { state: 'not-live' }}
                 timeZone={tenant.timeZone}
               />
