@@ -5,6 +5,8 @@
 export const GatewayErrorCode = {
   InvalidApiKey: 'invalid_api_key',
   ModelNotAllowed: 'model_not_allowed',
+  /** The key is valid but a platform admin suspended its tenant. */
+  TenantSuspended: 'tenant_suspended',
   ModelNotFound: 'model_not_found',
   RateLimitExceeded: 'rate_limit_exceeded',
   InsufficientQuota: 'insufficient_quota',
@@ -19,6 +21,7 @@ export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErr
 export const gatewayErrorStatus: Record<GatewayErrorCode, number> = {
   invalid_api_key: 401,
   model_not_allowed: 403,
+  tenant_suspended: 403,
   model_not_found: 404,
   rate_limit_exceeded: 429,
   insufficient_quota: 429,

@@ -5,7 +5,7 @@ import {
   type AuditVerifyResult,
   type TenantId,
 } from '@gatehouse/contracts';
-import { type AuditEvent, type AuditEventFilter, AuditRepository } from '@gatehouse/db';
+import { type AuditEvent, type AuditEventFilter, type AuditNames, AuditRepository } from '@gatehouse/db';
 import { findChainBreak, GENESIS_HASH } from '@gatehouse/domain';
 
 /** Events read per query while verifying: memory stays bounded by one page, whatever the trail's length. */
@@ -18,7 +18,8 @@ export class AuditQueryService {
 
   async list(query: AuditListQuery): Promise<{ items: AuditEventResponse[]; nextCursor: string | null }> {
     const page = await this.audit.list(toFilter(query));
-    return { items: page.items.map(toResponse), nextCursor: page.nextCursor };
+    const names = await this.audit.names(page.items);
+    return { items: page.items.map((event) => toResponse(event, names)), nextCursor: page.nextCursor };
   }
 
   async listForTenant(
@@ -26,8 +27,12 @@ export class AuditQueryService {
     query: Omit<AuditListQuery, 'tenantId'>,
   ): Promise<{ items: AuditEventResponse[]; nextCursor: string | null }> {
     const page = await this.audit.listForTenant(tenantId, toFilter(query));
+    const names = await this.audit.names(page.items);
     // Platform admins act on tenants too; where they connect from is not the tenant's business.
-    return { items: page.items.map((event) => ({ ...toResponse(event), actorIp: null })), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((event) => ({ ...toResponse(event, names), actorIp: null })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**
@@ -76,16 +81,20 @@ function toFilter(query: Omit<AuditListQuery, 'tenantId'> & { tenantId?: string 
   };
 }
 
-function toResponse(event: AuditEvent): AuditEventResponse {
+function toResponse(event: AuditEvent, names: AuditNames): AuditEventResponse {
+  const actor = event.actorUserId ? names.users.get(event.actorUserId) : undefined;
   return {
     id: event.id,
     seq: event.seq.toString(),
     actorUserId: event.actorUserId,
+    actorEmail: actor?.email ?? null,
+    actorName: actor?.name ?? null,
     actorIp: event.actorIp,
     action: event.action,
     targetType: event.targetType,
     targetId: event.targetId,
     tenantId: event.tenantId,
+    tenantName: event.tenantId ? (names.tenants.get(event.tenantId) ?? null) : null,
     before: event.before,
     after: event.after,
     createdAt: event.createdAt.toISOString(),

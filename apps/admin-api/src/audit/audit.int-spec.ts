@@ -1,4 +1,5 @@
 import { type AuditEventResponse, type AuditVerifyResult } from '@gatehouse/contracts';
+import { countPostgresQueries } from '@gatehouse/db';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 
 /** The value, or a test failure naming what was missing. */
@@ -88,6 +89,35 @@ describe('audit trail', () => {
     expect((await api.request('GET', '/admin/audit?from=yesterday', { token: admin.token })).status).toBe(400);
     expect((await api.request('GET', '/admin/audit', { token: alice.token })).status).toBe(403);
     expect((await api.request('GET', '/admin/audit/verify', { token: alice.token })).status).toBe(403);
+  });
+
+  it('names the actor and the tenant of each event, in the same number of queries for any page size', async () => {
+    const adminUser = await api.db.user.findUniqueOrThrow({ where: { id: admin.id } });
+    const aliceUser = await api.db.user.findUniqueOrThrow({ where: { id: alice.id } });
+    const aliceTenant = await api.db.tenant.findUniqueOrThrow({ where: { id: alice.tenantId } });
+    const all = await api.request<AuditList>('GET', '/admin/audit', { token: admin.token });
+    expect(all.body.items[0]).toMatchObject({
+      actorUserId: admin.id,
+      actorEmail: adminUser.email,
+      actorName: adminUser.name,
+      tenantId: bob.tenantId,
+      tenantName: (await api.db.tenant.findUniqueOrThrow({ where: { id: bob.tenantId } })).name,
+    });
+    const request = all.body.items.find((event) => event.actorUserId === alice.id);
+    expect(request).toMatchObject({ actorEmail: aliceUser.email, tenantName: aliceTenant.name });
+    const mine = await api.request<AuditList>('GET', `/tenants/${alice.tenantId}/audit`, { token: alice.token });
+    expect(mine.body.items.every((event) => event.tenantName === aliceTenant.name)).toBe(true);
+
+    const queries = countPostgresQueries();
+    try {
+      await api.request('GET', '/admin/audit?limit=1', { token: admin.token });
+      const forOne = queries.count;
+      queries.reset();
+      await api.request('GET', '/admin/audit?limit=6', { token: admin.token });
+      expect(queries.count).toBe(forOne);
+    } finally {
+      queries.stop();
+    }
   });
 
   it("shows a tenant owner that tenant's events only", async () => {

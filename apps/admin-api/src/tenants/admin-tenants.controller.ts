@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminOnly } from '../auth/access/access-rule';
@@ -11,6 +11,8 @@ import {
   CreateAdminTenantDto,
   CreatedAdminTenantDto,
   ListAdminTenantsQueryDto,
+  ReactivateTenantDto,
+  SuspendTenantDto,
   UpdateAdminTenantDto,
 } from './dto/create-admin-tenant.dto';
 
@@ -42,5 +44,21 @@ export class AdminTenantsController {
   @ZodResponse({ status: 200, type: AdminTenantDetailDto })
   update(@Param('tenantId') tenantId: string, @Body() body: UpdateAdminTenantDto, @CurrentActor() actor: Actor) {
     return this.tenants.update(actor, tenantId, body);
+  }
+
+  /** Stops every API key of the tenant at the gateways within a second; members still sign in. Idempotent. */
+  @Post(':tenantId/suspend')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: AdminTenantDetailDto })
+  suspend(@Param('tenantId') tenantId: string, @Body() body: SuspendTenantDto, @CurrentActor() actor: Actor) {
+    return this.tenants.setStatus(actor, tenantId, 'SUSPENDED', body.reason ?? null);
+  }
+
+  /** Lets the tenant's keys work again. Idempotent. */
+  @Post(':tenantId/reactivate')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: AdminTenantDetailDto })
+  reactivate(@Param('tenantId') tenantId: string, @Body() _body: ReactivateTenantDto, @CurrentActor() actor: Actor) {
+    return this.tenants.setStatus(actor, tenantId, 'ACTIVE', null);
   }
 }

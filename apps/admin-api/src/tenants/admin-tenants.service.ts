@@ -14,6 +14,7 @@ import {
   type MemberRecord,
   MembershipRepository,
   TenantRepository,
+  type TenantStatus,
   type TenantWithCounts,
   TransactionRunner,
   UserRepository,
@@ -129,13 +130,57 @@ export class AdminTenantsService {
       return { before, after };
     });
     if (before.timeZone !== after.timeZone || before.monthlyBudgetUsd !== after.monthlyBudgetUsd) {
-      // After commit, so a gateway that reloads reads the new values. A lost message is bounded by the
-      // gateways' key-cache TTL; the write has happened either way, so it is logged, not returned.
-      await this.invalidations
-        .publish({ kind: 'tenant', tenantId: after.id })
-        .catch((error: unknown) => this.logger.error(`Tenant invalidation not published: ${String(error)}`));
+      await this.announce(after.id);
     }
     return after;
+  }
+
+  /**
+   * Suspends a tenant (every API key of it refused by the gateways) or reactivates it. Setting the status it
+   * already has changes nothing and records nothing, but is announced again: a gateway that missed the first
+   * message is put right by a retry.
+   */
+  async setStatus(
+    actor: Actor,
+    tenantId: string,
+    status: TenantStatus,
+    reason: string | null,
+  ): Promise<AdminTenantDetailResponse> {
+    const detail = await this.transactions.run(async (tx) => {
+      const tenants = new TenantRepository(tx);
+      const found = await tenants.findWithCounts(tenantId);
+      if (!found) throw ApiError.notFound('Tenant');
+      // A platform admin may act on any tenant, and this one exists: the id is resolved.
+      const id = asTenantId(found.id);
+      if (found.status !== status) {
+        await tenants.setStatus(id, status);
+        await this.audit.record(tx, {
+          actor,
+          action: status === 'SUSPENDED' ? 'tenant.suspend' : 'tenant.reactivate',
+          targetType: 'tenant',
+          targetId: id,
+          tenantId: id,
+          before: { status: found.status },
+          after: { status, ...(reason !== null ? { reason } : {}) },
+        });
+      }
+      const after = await this.detail(tenants, new MembershipRepository(tx), id);
+      if (!after) throw new Error(`tenant ${id} vanished inside its status transaction`);
+      return after;
+    });
+    await this.announce(detail.id);
+    return detail;
+  }
+
+  /**
+   * Tells the gateways to drop the tenant's cached key snapshots, which carry its status, zone and budget. After
+   * commit, so a gateway that reloads reads the new values. A lost message is bounded by the gateways' key-cache
+   * TTL; the write has happened either way, so it is logged, not returned.
+   */
+  private async announce(tenantId: string): Promise<void> {
+    await this.invalidations
+      .publish({ kind: 'tenant', tenantId })
+      .catch((error: unknown) => this.logger.error(`Tenant invalidation not published: ${String(error)}`));
   }
 
   private async detail(

@@ -68,6 +68,7 @@ describe('tenants, members and invitations (admin API)', () => {
         timeZone: 'UTC',
         monthlyBudgetUsd: null,
         createdAt: expect.any(String),
+        status: 'ACTIVE',
         role: 'VIEWER',
       });
 
@@ -596,6 +597,109 @@ describe('tenants, members and invitations (admin API)', () => {
       expect(
         (await harness.db.tenant.findUniqueOrThrow({ where: { id: stranger.tenantId } })).monthlyBudgetUsd,
       ).toBeNull();
+    });
+  });
+
+  describe('suspension', () => {
+    it('suspends a tenant (audited, announced), lets its members still sign in and see it, and reactivates it', async () => {
+      const admin = await harness.admin();
+      const password = `correct horse ${randomBytes(4).toString('hex')}`;
+      const email = uniqueEmail('suspended');
+      const signup = await harness.request<{ user: { memberships: { tenantId: string }[] } }>('POST', '/auth/signup', {
+        body: { email, password, name: 'Suspended Owner', tenantName: 'Suspended Inc' },
+      });
+      expect(signup.status).toBe(201);
+      const tenantId = signup.body.user.memberships[0]?.tenantId as string;
+
+      messages.length = 0;
+      const suspended = await harness.request('POST', `/admin/tenants/${tenantId}/suspend`, {
+        token: admin.token,
+        body: { reason: 'Unpaid invoices' },
+      });
+      expect(suspended.status).toBe(200);
+      expect(suspended.body).toMatchObject({ id: tenantId, status: 'SUSPENDED', name: 'Suspended Inc' });
+      expect((await harness.db.tenant.findUniqueOrThrow({ where: { id: tenantId } })).status).toBe('SUSPENDED');
+      for (let attempt = 0; attempt < 50 && messages.length === 0; attempt++) await sleep(20);
+      expect(messages).toContainEqual({ kind: 'tenant', tenantId });
+      const audit = await harness.db.auditEvent.findMany({ where: { action: 'tenant.suspend', targetId: tenantId } });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({
+        tenantId,
+        actorUserId: admin.id,
+        before: { status: 'ACTIVE' },
+        after: { status: 'SUSPENDED', reason: 'Unpaid invoices' },
+      });
+
+      // Idempotent: the same answer, no second audit event, and announced again for a gateway that missed it.
+      messages.length = 0;
+      const again = await harness.request('POST', `/admin/tenants/${tenantId}/suspend`, {
+        token: admin.token,
+        body: {},
+      });
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ status: 'SUSPENDED' });
+      expect(await harness.db.auditEvent.count({ where: { action: 'tenant.suspend', targetId: tenantId } })).toBe(1);
+      for (let attempt = 0; attempt < 50 && messages.length === 0; attempt++) await sleep(20);
+      expect(messages).toContainEqual({ kind: 'tenant', tenantId });
+
+      // The members keep the portal: they sign in and read that their organisation is suspended.
+      const login = await harness.request<{ token: string }>('POST', '/auth/login', { body: { email, password } });
+      expect(login.status).toBe(200);
+      const seen = await harness.request('GET', `/tenants/${tenantId}`, { token: login.body.token });
+      expect(seen.status).toBe(200);
+      expect(seen.body).toMatchObject({ id: tenantId, status: 'SUSPENDED', role: 'OWNER' });
+      const listed = await harness.request<{ items: { id: string; status: string }[] }>(
+        'GET',
+        '/admin/tenants?search=Suspended%20Inc',
+        { token: admin.token },
+      );
+      expect(listed.body.items.find((tenant) => tenant.id === tenantId)?.status).toBe('SUSPENDED');
+
+      messages.length = 0;
+      const reactivated = await harness.request('POST', `/admin/tenants/${tenantId}/reactivate`, {
+        token: admin.token,
+        body: {},
+      });
+      expect(reactivated.status).toBe(200);
+      expect(reactivated.body).toMatchObject({ status: 'ACTIVE' });
+      for (let attempt = 0; attempt < 50 && messages.length === 0; attempt++) await sleep(20);
+      expect(messages).toContainEqual({ kind: 'tenant', tenantId });
+      expect(await harness.db.auditEvent.count({ where: { action: 'tenant.reactivate', targetId: tenantId } })).toBe(1);
+      const twice = await harness.request('POST', `/admin/tenants/${tenantId}/reactivate`, {
+        token: admin.token,
+        body: {},
+      });
+      expect(twice.status).toBe(200);
+      expect(await harness.db.auditEvent.count({ where: { action: 'tenant.reactivate', targetId: tenantId } })).toBe(1);
+    });
+
+    it('answers 404 for an unknown tenant, 400 for a bad body, and 403 for non-admins', async () => {
+      const admin = await harness.admin();
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      for (const action of ['suspend', 'reactivate']) {
+        const missing = await harness.request('POST', `/admin/tenants/${unknown}/${action}`, {
+          token: admin.token,
+          body: {},
+        });
+        expect(missing.status).toBe(404);
+        expect(missing.body).toMatchObject({ code: 'tenant_not_found' });
+        const malformed = await harness.request('POST', `/admin/tenants/not-a-uuid/${action}`, {
+          token: admin.token,
+          body: {},
+        });
+        expect(malformed.status).toBe(404);
+        const asOwner = await harness.request('POST', `/admin/tenants/${stranger.tenantId}/${action}`, {
+          token: stranger.token,
+          body: {},
+        });
+        expect(asOwner.status).toBe(403);
+      }
+      const badReason = await harness.request('POST', `/admin/tenants/${stranger.tenantId}/suspend`, {
+        token: admin.token,
+        body: { reason: '', extra: true },
+      });
+      expect(badReason.status).toBe(400);
+      expect((await harness.db.tenant.findUniqueOrThrow({ where: { id: stranger.tenantId } })).status).toBe('ACTIVE');
     });
   });
 });

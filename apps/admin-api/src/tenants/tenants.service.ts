@@ -151,6 +151,7 @@ export function toTenantResponse(tenant: Tenant, role: MemberRole): TenantRespon
     timeZone: tenant.timeZone,
     monthlyBudgetUsd: tenant.monthlyBudgetUsd === null ? null : decimalToString(tenant.monthlyBudgetUsd),
     createdAt: tenant.createdAt.toISOString(),
+    status: tenant.status,
     role,
   };
 }

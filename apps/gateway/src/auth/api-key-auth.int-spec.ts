@@ -89,6 +89,25 @@ describe('gateway key authentication', () => {
     expect(response.body.error).toMatchObject({ code: 'invalid_api_key', message: 'This API key has been revoked.' });
   });
 
+  it("refuses a suspended tenant's keys with a 403 within one second of the message, and serves them once reactivated", async () => {
+    const tenantId = await gateway.tenant();
+    const key = await gateway.key(tenantId);
+    expect((await gateway.get('/v1/models', key.key)).status).toBe(200);
+    await gateway.db.tenant.update({ where: { id: tenantId }, data: { status: 'SUSPENDED' } });
+    await gateway.publish({ kind: 'tenant', tenantId });
+    await eventually(async () => (await gateway.get('/v1/models', key.key)).status === 403, 1000);
+    const refused = await gateway.get<OpenAiErrorBody>('/v1/models', key.key);
+    expect(refused.body.error).toMatchObject({
+      code: 'tenant_suspended',
+      type: 'permission_error',
+      message: 'The organisation of this API key is suspended.',
+    });
+
+    await gateway.db.tenant.update({ where: { id: tenantId }, data: { status: 'ACTIVE' } });
+    await gateway.publish({ kind: 'tenant', tenantId });
+    await eventually(async () => (await gateway.get('/v1/models', key.key)).status === 200, 1000);
+  });
+
   it('drops the Redis copy too, so a restarted cache does not serve a stale snapshot', async () => {
     const key = await gateway.key(await gateway.tenant());
     expect((await gateway.get('/v1/models', key.key)).status).toBe(200);

@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { GatewayErrorCode } from '@gatehouse/contracts';
 import { PUBLIC_ROUTE } from '@gatehouse/observability';
 import { GatewayError } from '../common/gateway-error';
 import '../usage/metered-request';
@@ -40,6 +41,9 @@ export class ApiKeyGuard implements CanActivate {
     const refusal = keyRefusal(snapshot, new Date(this.options.clock()));
     if (refusal !== null || snapshot === null)
       throw GatewayError.invalidApiKey(refusal ?? 'Incorrect API key provided.');
+    if (snapshot.tenantStatus === 'SUSPENDED') {
+      throw GatewayError.of(GatewayErrorCode.TenantSuspended, 'The organisation of this API key is suspended.');
+    }
     request.apiKey = snapshot;
     request.meter?.identify(snapshot);
     return true;

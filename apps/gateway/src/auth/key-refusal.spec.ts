@@ -35,7 +35,7 @@ describe('keyRefusal', () => {
     expect(keyRefusal({ ...key, graceExpiresAt: NOW.toISOString() }, NOW)).toMatch(/rotated/);
   });
 
-  it('refuses a key of a suspended tenant', () => {
-    expect(keyRefusal({ ...key, tenantStatus: 'SUSPENDED' }, NOW)).toMatch(/suspended/);
+  it('leaves a suspended tenant to the guard, which answers it with a 403 rather than a key refusal', () => {
+    expect(keyRefusal({ ...key, tenantStatus: 'SUSPENDED' }, NOW)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { GatewayErrorCode, gatewayErrorStatus } from '@gatehouse/contracts';
 const TYPE_BY_CODE: Record<GatewayErrorCode, string> = {
   invalid_api_key: 'invalid_request_error',
   model_not_allowed: 'permission_error',
+  tenant_suspended: 'permission_error',
   model_not_found: 'invalid_request_error',
   rate_limit_exceeded: 'rate_limit_error',
   insufficient_quota: 'insufficient_quota',

@@ -25,11 +25,16 @@ export const auditEventSchema = z.object({
   /** The chain position, a bigint, as a string. */
   seq: z.string(),
   actorUserId: z.string().nullable(),
+  /** The actor as they are now; null for a system action or a deleted user. */
+  actorEmail: z.string().nullable(),
+  actorName: z.string().nullable(),
   actorIp: z.string().nullable(),
   action: z.string(),
   targetType: z.string(),
   targetId: z.string().nullable(),
   tenantId: z.string().nullable(),
+  /** The tenant's current name; null when there is no tenant or it was deleted. */
+  tenantName: z.string().nullable(),
   before: z.unknown(),
   after: z.unknown(),
   createdAt: z.string(),

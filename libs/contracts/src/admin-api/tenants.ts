@@ -42,6 +42,9 @@ const pageQuery = {
 
 // ---- the tenant, as its members see it ----
 
+/** SUSPENDED: a platform admin stopped the tenant's API keys; members still sign in and read. */
+export const tenantStatusSchema = z.enum(['ACTIVE', 'SUSPENDED']);
+
 export const tenantSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -49,6 +52,7 @@ export const tenantSchema = z.object({
   /** Decimal USD as a string, or null for no tenant-wide cap. */
   monthlyBudgetUsd: z.string().nullable(),
   createdAt: z.iso.datetime(),
+  status: tenantStatusSchema,
   /** The caller's role in this tenant (platform admins act as owners). */
   role: memberRoleSchema,
 });
@@ -127,8 +131,6 @@ export type AcceptedInvitationResponse = z.infer<typeof acceptedInvitationSchema
 
 // ---- platform admin ----
 
-export const tenantStatusSchema = z.enum(['ACTIVE', 'SUSPENDED']);
-
 export const adminTenantListQuerySchema = z.strictObject({
   /** Case-insensitive substring of the tenant's name. */
   search: z.string().trim().max(100).optional(),
@@ -184,3 +186,10 @@ export const updateAdminTenantRequestSchema = z
     message: 'send at least one of name, timeZone, monthlyBudgetUsd',
   });
 export type UpdateAdminTenantRequest = z.infer<typeof updateAdminTenantRequestSchema>;
+
+/** Suspending stops every API key of the tenant at the gateways; the reason is kept in the audit trail. */
+export const suspendTenantRequestSchema = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
+export type SuspendTenantRequest = z.infer<typeof suspendTenantRequestSchema>;
+
+export const reactivateTenantRequestSchema = z.strictObject({});
+export type ReactivateTenantRequest = z.infer<typeof reactivateTenantRequestSchema>;

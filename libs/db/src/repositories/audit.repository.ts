@@ -33,6 +33,12 @@ export interface AuditEventFilter extends PageRequest {
   to?: Date;
 }
 
+/** Who and which tenant a page of events names, as they are now (gone ones are absent). */
+export interface AuditNames {
+  users: Map<string, { email: string; name: string }>;
+  tenants: Map<string, string>;
+}
+
 /** The append-only audit table. Rows are only ever inserted; nothing here updates or deletes them. */
 export class AuditRepository {
   constructor(private readonly db: DbExecutor) {}
@@ -70,6 +76,27 @@ export class AuditRepository {
   /** One tenant's own trail, newest first. */
   listForTenant(tenantId: TenantId, filter: Omit<AuditEventFilter, 'tenantId'> = {}): Promise<Page<AuditEvent>> {
     return this.list({ ...filter, tenantId });
+  }
+
+  /**
+   * The users and tenants a page of events mentions, in two queries whatever the page's size. The audit table has
+   * no foreign keys (its rows outlive what they name), so this is a lookup, not a join.
+   */
+  async names(events: Pick<AuditEvent, 'actorUserId' | 'tenantId'>[]): Promise<AuditNames> {
+    const userIds = [...new Set(events.flatMap((event) => (event.actorUserId ? [event.actorUserId] : [])))];
+    const tenantIds = [...new Set(events.flatMap((event) => (event.tenantId ? [event.tenantId] : [])))];
+    const [users, tenants] = await Promise.all([
+      userIds.length === 0
+        ? []
+        : this.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } }),
+      tenantIds.length === 0
+        ? []
+        : this.db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } }),
+    ]);
+    return {
+      users: new Map(users.map((user) => [user.id, { email: user.email, name: user.name }])),
+      tenants: new Map(tenants.map((tenant) => [tenant.id, tenant.name])),
+    };
   }
 
   /** The next `take` events of the chain after `afterSeq` (from the start when null), in chain order. */

@@ -1,5 +1,5 @@
 import { type TenantId } from '@gatehouse/contracts';
-import { type Prisma, type Tenant } from '../generated/prisma/client';
+import { type Prisma, type Tenant, type TenantStatus } from '../generated/prisma/client';
 import { type Page, type PageRequest, pageArgs, toPage } from '../pagination';
 import { type DbExecutor } from '../prisma-client';
 import { isUuid } from '../uuid';
@@ -47,6 +47,10 @@ export class TenantRepository {
 
   update(tenantId: TenantId, data: Partial<CreateTenantData>): Promise<Tenant> {
     return this.db.tenant.update({ where: { id: tenantId }, data });
+  }
+
+  setStatus(tenantId: TenantId, status: TenantStatus): Promise<Tenant> {
+    return this.db.tenant.update({ where: { id: tenantId }, data: { status } });
   }
 
   /** Platform admin listing: the one place that reads across tenants, behind the admin guard. */

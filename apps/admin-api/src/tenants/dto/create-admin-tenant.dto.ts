@@ -4,6 +4,8 @@ import {
   adminTenantListSchema,
   createAdminTenantRequestSchema,
   createdAdminTenantSchema,
+  reactivateTenantRequestSchema,
+  suspendTenantRequestSchema,
   updateAdminTenantRequestSchema,
 } from '@gatehouse/contracts';
 import { createZodDto } from 'nestjs-zod';
@@ -19,3 +21,7 @@ export class AdminTenantListDto extends createZodDto(adminTenantListSchema) {}
 export class AdminTenantDetailDto extends createZodDto(adminTenantDetailSchema) {}
 
 export class UpdateAdminTenantDto extends createZodDto(updateAdminTenantRequestSchema) {}
+
+export class SuspendTenantDto extends createZodDto(suspendTenantRequestSchema) {}
+
+export class ReactivateTenantDto extends createZodDto(reactivateTenantRequestSchema) {}

@@ -27,7 +27,8 @@ function JsonBlock({ label, value }: { label: string; value: unknown }) {
 
 /**
  * Audit events, newest first, one row each; the before/after documents open on demand (a native disclosure, so
- * it works with the keyboard and without script). admin-api strips secrets from them before they get here.
+ * it works with the keyboard and without script). admin-api strips secrets from them before they get here. Actors and
+ * tenants show by email and name; their ids are in the hover title and under the changes.
  */
 export function AuditLog({ events }: { events: AuditEventResponse[] }) {
   return (
@@ -52,7 +53,13 @@ export function AuditLog({ events }: { events: AuditEventResponse[] }) {
               </span>
               <span className="min-w-0 text-xs text-slate-600">
                 <span className="font-medium text-slate-500">Actor </span>
-                {event.actorUserId ? <span className="font-mono break-all">{event.actorUserId}</span> : 'system'}
+                {event.actorUserId ? (
+                  <span className="break-all" title={`User ${event.actorUserId}`}>
+                    {event.actorEmail ?? <span className="font-mono">{event.actorUserId}</span>}
+                  </span>
+                ) : (
+                  'system'
+                )}
                 {event.actorIp && <span className="block font-mono">{event.actorIp}</span>}
               </span>
               <span className="min-w-0 text-xs text-slate-600">
@@ -60,9 +67,10 @@ export function AuditLog({ events }: { events: AuditEventResponse[] }) {
                 {event.tenantId ? (
                   <Link
                     href={`/admin/tenants/${encodeURIComponent(event.tenantId)}`}
-                    className={`rounded font-mono break-all text-indigo-700 hover:text-indigo-600 ${focusRing}`}
+                    title={`Tenant ${event.tenantId}`}
+                    className={`rounded break-all text-indigo-700 hover:text-indigo-600 ${focusRing} ${event.tenantName === null ? 'font-mono' : ''}`}
                   >
-                    {event.tenantId}
+                    {event.tenantName ?? event.tenantId}
                   </Link>
                 ) : (
                   'platform'
@@ -85,6 +93,8 @@ export function AuditLog({ events }: { events: AuditEventResponse[] }) {
                 </div>
                 <p className="mt-2 font-mono text-xs break-all text-slate-500">
                   #{event.seq} · hash {event.hash}
+                  {event.actorUserId && ` · actor ${event.actorUserId}`}
+                  {event.tenantId && ` · tenant ${event.tenantId}`}
                 </p>
               </details>
             )}
