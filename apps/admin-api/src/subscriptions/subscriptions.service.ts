@@ -77,6 +77,7 @@ export class SubscriptionsService {
 
       await subscriptions.lockTenantProduct(tenantId, product.id);
       const { approved: current, pending } = await subscriptions.findOpenForProduct(tenantId, product.id, now);
+      // Refused: the plan held or already asked for, and, while a request waits, any plan needing a second one.
       const blocking =
         current?.planId === plan.id
           ? current
