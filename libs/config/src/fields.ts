@@ -85,7 +85,8 @@ export const originList = z
       .map((part) => part.trim())
       .filter(Boolean)) {
       const parsed = URL.canParse(entry) ? new URL(entry) : null;
-      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== entry.replace(/\/$/, '')) {
+      const bare = entry.replace(/\/$/, '').toLowerCase();
+      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== bare) {
         context.addIssue({ code: 'custom', message: `"${entry}" is not an origin such as https://portal.example.com` });
         return z.NEVER;
       }
