@@ -50,10 +50,13 @@ describe('checkedAddress and outboundHostRefusal', () => {
     expect(await outboundHostRefusal(new URL('https://unknown.test/hooks'), strict)).toBeNull();
   });
 
-  it('resolves localhost through the system resolver (/etc/hosts) and refuses it', async () => {
-    expect(await outboundHostRefusal(new URL('http://localhost:5432/'), { policy: { allowLoopback: false } })).toMatch(
-      /^localhost resolves to (127\.0\.0\.1|::1), a loopback address$/,
-    );
+  it('takes localhost and *.localhost for loopback without asking a resolver, and refuses them', async () => {
+    for (const url of ['http://localhost:5432/', 'http://LOCALHOST./', 'http://api.localhost/']) {
+      expect(await outboundHostRefusal(new URL(url), strict)).toMatch(
+        /^\S*localhost\.? resolves to 127\.0\.0\.1, a loopback address$/,
+      );
+    }
+    expect(resolver.lookups.filter((name) => name.includes('localhost'))).toEqual([]);
   });
 });
 

@@ -41,16 +41,24 @@ export interface OutboundGuard {
  * own error when the name does not resolve.
  */
 export async function checkedAddress(hostname: string, guard: OutboundGuard): Promise<string> {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   const answers: readonly ResolvedAddress[] = isIP(host)
     ? [{ address: host, family: isIP(host) }]
-    : await (guard.resolver ?? systemResolver)(host);
+    : isLocalhostName(host)
+      ? [{ address: '127.0.0.1', family: 4 }]
+      : await (guard.resolver ?? systemResolver)(host);
   if (answers.length === 0) throw Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' });
   for (const { address } of answers) {
     const reason = addressRefusal(address, guard.policy);
     if (reason !== null) throw new OutboundAddressRefusedError(host, address, reason);
   }
   return answers[0]?.address ?? host;
+}
+
+/** `localhost` and `*.localhost` are loopback whatever a resolver says (RFC 6761), so they never reach DNS. */
+function isLocalhostName(host: string): boolean {
+  const name = host.replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
 }
 
 /**

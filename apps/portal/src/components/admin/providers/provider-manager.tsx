@@ -82,11 +82,6 @@ export function ProviderManager({ providers, hasMore }: { providers: ProviderRes
                       Disabled
                     </Badge>
                   )}
-                  {provider.internal && (
-                    <Badge tone="neutral" className="mt-1 ml-1">
-                      Internal
-                    </Badge>
-                  )}
                 </TableCell>
                 <TableCell className="hidden sm:table-cell">{PROVIDER_TYPE_LABELS[provider.type]}</TableCell>
                 <TableCell className="hidden max-w-72 truncate font-mono text-xs md:table-cell">
