@@ -26,6 +26,7 @@ describe('checkedAddress and outboundHostRefusal', () => {
     'hook.test': ['127.0.0.1'],
     'mixed.test': ['8.8.8.8', '10.0.0.1'],
     'ok.test': ['8.8.8.8'],
+    'dual.test': ['2001:4860:4860::8888', '8.8.4.4'],
   });
   const strict = { policy: { allowLoopback: false }, resolver };
 
@@ -37,6 +38,7 @@ describe('checkedAddress and outboundHostRefusal', () => {
     );
     await expect(checkedAddress('mixed.test', strict)).rejects.toThrow('10.0.0.1, a private network address');
     await expect(checkedAddress('ok.test', strict)).resolves.toBe('8.8.8.8');
+    await expect(checkedAddress('dual.test', strict)).resolves.toBe('8.8.4.4');
   });
 
   it('checks a URL at save time, letting a name that does not resolve now through', async () => {

@@ -36,8 +36,8 @@ export interface OutboundGuard {
 
 /**
  * The one address a connection to `hostname` may use: a literal IP is checked as it is, a name is resolved and
- * every answer checked (one forbidden answer refuses the name, so a mixed answer cannot slip through), and the
- * first answer is returned for the caller to connect to. Throws `OutboundAddressRefusedError`, or the resolver's
+ * every answer checked (one forbidden answer refuses the name, so a mixed answer cannot slip through), and one
+ * answer is returned for the caller to connect to (the first IPv4 one, else the first). Throws `OutboundAddressRefusedError`, or the resolver's
  * own error when the name does not resolve.
  */
 export async function checkedAddress(hostname: string, guard: OutboundGuard): Promise<string> {
@@ -52,7 +52,8 @@ export async function checkedAddress(hostname: string, guard: OutboundGuard): Pr
     const reason = addressRefusal(address, guard.policy);
     if (reason !== null) throw new OutboundAddressRefusedError(host, address, reason);
   }
-  return answers[0]?.address ?? host;
+  // One checked address gets no happy-eyeballs fallback: IPv4 first, which every dual-stack name can be reached on.
+  return (answers.find((answer) => answer.family === 4) ?? answers[0])?.address ?? host;
 }
 
 /** `localhost` and `*.localhost` are loopback whatever a resolver says (RFC 6761), so they never reach DNS. */
