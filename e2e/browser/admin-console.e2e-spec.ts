@@ -29,6 +29,23 @@ describe('the admin console in a browser', () => {
       .waitFor();
     await saveScreenshot(page, 'admin/providers');
 
+    // A provider on loopback is refused at the base URL until it is marked internal (private network).
+    const name = `e2e-internal-${Date.now().toString(36)}`;
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByLabel('Type').selectOption('openai-compatible');
+    const baseUrl = dialog.getByLabel('Base URL');
+    await baseUrl.fill('http://127.0.0.1:18099');
+    await dialog.getByRole('button', { name: 'Add provider' }).click();
+    await dialog
+      .getByText(/loopback address; a provider on a loopback or private network must be marked internal/)
+      .waitFor();
+    expect(await baseUrl.getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Internal (private network)').check();
+    await dialog.getByRole('button', { name: 'Add provider' }).click();
+    await page.getByRole('cell', { name: new RegExp(`^${name}`) }).waitFor();
+
     await page.goto('/admin/catalog');
     await page.getByRole('heading', { level: 1, name: 'Catalog' }).waitFor();
     await page.getByRole('link', { name: 'Demo', exact: true }).click();

@@ -35,7 +35,13 @@ describe('secrets are never stored, logged or returned in plaintext', () => {
     const credential = `sk-e2e-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
     const provider = await adminApi<Record<string, unknown> & { id: string }>('POST', '/admin/providers', {
       token: adminToken,
-      body: { name: `scan-${Date.now()}`, type: 'openai-compatible', baseUrl: 'http://127.0.0.1:18090', credential },
+      body: {
+        name: `scan-${Date.now()}`,
+        type: 'openai-compatible',
+        baseUrl: 'http://127.0.0.1:18090',
+        internal: true,
+        credential,
+      },
     });
     expect(provider.status).toBe(201);
 

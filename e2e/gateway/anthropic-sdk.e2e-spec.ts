@@ -36,7 +36,7 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
     const provider = expectStatus(
       await adminApi<ProviderResponse>('POST', '/admin/providers', {
         token: admin,
-        body: { name: `e2e-anthropic-${suffix}`, type: 'anthropic', baseUrl: stackUrls.mockProvider },
+        body: { name: `e2e-anthropic-${suffix}`, type: 'anthropic', baseUrl: stackUrls.mockProvider, internal: true },
       }),
       201,
     );

@@ -33,12 +33,15 @@ export async function mockProviderId(adminToken: string): Promise<string> {
   return mock.id;
 }
 
-/** An OpenAI-compatible provider at `baseUrl` (loopback http is allowed), under a unique name. */
+/**
+ * An OpenAI-compatible provider at `baseUrl` (loopback http is allowed), under a unique name; marked internal,
+ * since the tests' upstreams listen on loopback, which a provider that is not internal may not reach.
+ */
 export function createProvider(adminToken: string, label: string, baseUrl: string): Promise<ProviderResponse> {
   return expectStatus(
     adminApi<ProviderResponse>('POST', '/admin/providers', {
       token: adminToken,
-      body: { name: `e2e-${label}-${uniqueSuffix()}`, type: 'openai-compatible', baseUrl },
+      body: { name: `e2e-${label}-${uniqueSuffix()}`, type: 'openai-compatible', baseUrl, internal: true },
     }),
     201,
     'provider creation',

@@ -4,7 +4,7 @@ import { type AddressInfo } from 'node:net';
 /**
  * A tiny upstream started by a test, for the behaviours mock-provider cannot be asked for through the gateway
  * (the gateway forwards no client headers upstream, so `x-mock-*` never reaches it): it counts what reaches it,
- * and a test registers the provider at its URL through the admin API.
+ * and a test registers the provider at its URL through the admin API, marked `internal` (it is on loopback).
  */
 export interface TestUpstream {
   /** `http://127.0.0.1:<port>`: the provider's base URL (the gateway appends `/v1/...`). */

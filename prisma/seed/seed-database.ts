@@ -73,7 +73,8 @@ async function seedAdmin(tx: Tx, config: SeedInput, report: SeedReport): Promise
 }
 
 async function seedMockProvider(tx: Tx, baseUrl: string, report: SeedReport): Promise<string> {
-  const desired = { type: 'OPENAI_COMPATIBLE', baseUrl, enabled: true } as const;
+  // Internal: the mock runs on this machine (or a private network), which a non-internal provider may not reach.
+  const desired = { type: 'OPENAI_COMPATIBLE', baseUrl, enabled: true, internal: true } as const;
   return upsertByKey({
     label: `provider ${MOCK_PROVIDER_NAME}`,
     report,

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { type AdminApiConfig } from '@gatehouse/config';
+import { type HostResolver, systemResolver } from '@gatehouse/egress';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
 import {
@@ -13,7 +14,7 @@ import {
 import { type Redis } from 'ioredis';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
-import { ADMIN_API_CONFIG } from './admin-api.constants';
+import { ADMIN_API_CONFIG, OUTBOUND_RESOLVER } from './admin-api.constants';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -28,10 +29,15 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { UsageModule } from './usage/usage.module';
 
+export interface AdminApiModuleOptions {
+  /** How outbound host names (webhook receivers, provider base URLs) are resolved; tests inject their own. */
+  resolver?: HostResolver;
+}
+
 @Global()
 @Module({})
 export class AdminApiModule {
-  static forRoot(config: AdminApiConfig): DynamicModule {
+  static forRoot(config: AdminApiConfig, options: AdminApiModuleOptions = {}): DynamicModule {
     return {
       module: AdminApiModule,
       imports: [
@@ -55,6 +61,7 @@ export class AdminApiModule {
       ],
       providers: [
         { provide: ADMIN_API_CONFIG, useValue: config },
+        { provide: OUTBOUND_RESOLVER, useValue: options.resolver ?? systemResolver },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -65,7 +72,7 @@ export class AdminApiModule {
           inject: [REDIS_CLIENT, REDIS_KEYS],
         },
       ],
-      exports: [ADMIN_API_CONFIG, LimitsReader],
+      exports: [ADMIN_API_CONFIG, OUTBOUND_RESOLVER, LimitsReader],
     };
   }
 }

@@ -7,7 +7,7 @@ import { RedisKeys } from '@gatehouse/redis';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gatehouse/testing';
 import { randomBytes } from 'node:crypto';
 import { seedDatabase } from '../../../prisma/seed/seed-database';
-import { AdminApiModule } from '../src/admin-api.module';
+import { AdminApiModule, type AdminApiModuleOptions } from '../src/admin-api.module';
 import { SessionService } from '../src/auth/session.service';
 import { configureAdminApi } from '../src/configure-admin-api';
 
@@ -58,7 +58,11 @@ export class AdminApiHarness {
     readonly redis: TestRedis,
   ) {}
 
-  static async start(suiteName: string, env: Environment = {}): Promise<AdminApiHarness> {
+  static async start(
+    suiteName: string,
+    env: Environment = {},
+    options: AdminApiModuleOptions = {},
+  ): Promise<AdminApiHarness> {
     const database = await createTestDatabase(suiteName);
     const redis = await createTestRedis(suiteName);
     const db = createPrismaClient({ url: database.url, maxConnections: 4 });
@@ -76,7 +80,7 @@ export class AdminApiHarness {
       ...GENEROUS_CREATION_LIMITS,
       ...env,
     });
-    const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forRoot(config), {
+    const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forRoot(config, options), {
       logger: false,
       bodyParser: false,
     });

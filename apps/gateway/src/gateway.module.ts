@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type GatewayConfig } from '@gatehouse/config';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
+import { type HostResolver } from '@gatehouse/egress';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
 import { type LimitsEngineOptions, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
 import { AuthModule } from './auth/auth.module';
@@ -23,6 +24,8 @@ export interface GatewayModuleOptions {
   usageRecorder?: Partial<UsageRecorderOptions>;
   /** Tests pass a clock or shorter timeouts. */
   limitsEngine?: LimitsEngineOptions;
+  /** How providers that are not internal have their host names resolved; tests make names point at loopback. */
+  upstreamResolver?: HostResolver;
 }
 
 @Module({})
@@ -50,7 +53,7 @@ export class GatewayModule {
         {
           ...UpstreamModule.forRoot({
             credentialKey: Buffer.from(config.credentialEncryptionKey, 'base64'),
-            pool: { connections: config.upstream.connectionsPerOrigin },
+            pool: { connections: config.upstream.connectionsPerOrigin, resolver: options.upstreamResolver },
           }),
           global: true,
         },

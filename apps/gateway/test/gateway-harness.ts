@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type Environment, type GatewayConfig, gatewayConfigSchema, parseConfig } from '@gatehouse/config';
 import { type InvalidationMessage } from '@gatehouse/contracts';
 import { createPrismaClient, type DbClient } from '@gatehouse/db';
+import { type HostResolver } from '@gatehouse/egress';
 import { generateApiKey, type GeneratedApiKey } from '@gatehouse/domain';
 import { RedisKeys } from '@gatehouse/redis';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gatehouse/testing';
@@ -71,6 +72,7 @@ export class GatewayHarness {
       env?: Environment;
       keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
       usageRecorder?: Partial<UsageRecorderOptions>;
+      upstreamResolver?: HostResolver;
     } = {},
   ): Promise<GatewayHarness> {
     const database = await createTestDatabase(suiteName);
@@ -89,7 +91,11 @@ export class GatewayHarness {
       GATEWAY_USAGE_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), `gatehouse-${suiteName}-spool-`)),
       ...options.env,
     });
-    const moduleOptions = { keySnapshotCache: options.keySnapshotCache, usageRecorder: options.usageRecorder };
+    const moduleOptions = {
+      keySnapshotCache: options.keySnapshotCache,
+      usageRecorder: options.usageRecorder,
+      upstreamResolver: options.upstreamResolver,
+    };
     const app = await startGatewayApp(config, moduleOptions);
     return new GatewayHarness(await app.getUrl(), app, db, database, redis, config, moduleOptions);
   }
@@ -228,7 +234,7 @@ export class GatewayHarness {
     for (const target of targets) {
       const name = `test-${target.type.toLowerCase().replace('_', '-')}-${randomBytes(4).toString('hex')}`;
       const provider = await this.db.provider.create({
-        data: { name, type: target.type, baseUrl: target.baseUrl },
+        data: { name, type: target.type, baseUrl: target.baseUrl, internal: target.internal ?? true },
         select: { id: true },
       });
       await this.db.modelTarget.create({
@@ -258,6 +264,8 @@ export interface TestModelTarget {
   upstreamModel?: string;
   /** Lower first; the next priority is the fallback. */
   priority?: number;
+  /** Whether the provider is marked internal (the tests' upstreams are on loopback): true unless said otherwise. */
+  internal?: boolean;
 }
 
 const stoppedApps = new WeakSet<NestFastifyApplication>();

@@ -1,6 +1,7 @@
 import { adminApiConfigSchema } from './apps/admin-api.config';
 import { gatewayConfigSchema } from './apps/gateway.config';
 import { mockProviderConfigSchema } from './apps/mock-provider.config';
+import { workerConfigSchema } from './apps/worker.config';
 import { ConfigError, parseConfig } from './load-config';
 import { maskSecrets, maskUrl } from './mask-secrets';
 
@@ -63,6 +64,25 @@ describe('parseConfig', () => {
       CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
     });
     expect(config.nodeEnv).toBe('production');
+  });
+
+  it('allows webhooks to loopback only when asked, and never in production', () => {
+    expect(parseConfig('admin-api', adminApiConfigSchema, {}).webhooks.allowLoopback).toBe(false);
+    expect(parseConfig('worker', workerConfigSchema, { WEBHOOK_ALLOW_LOOPBACK: 'true' }).webhooks.allowLoopback).toBe(
+      true,
+    );
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
+    };
+    expect(() => parseConfig('admin-api', adminApiConfigSchema, production)).toThrow(
+      /WEBHOOK_ALLOW_LOOPBACK: must not be set in production/,
+    );
+    expect(() => parseConfig('worker', workerConfigSchema, production)).toThrow(
+      /WEBHOOK_ALLOW_LOOPBACK: must not be set in production/,
+    );
   });
 
   it('rejects an encryption key that is not 32 bytes', () => {

@@ -1,6 +1,7 @@
 import { type WebhookDeliveryStatus, type WebhookRepository } from '@gatehouse/db';
 import { decryptCredential, signWebhook, WEBHOOK_SIGNATURE_HEADER } from '@gatehouse/domain';
-import { request } from 'undici';
+import { guardedConnector, OutboundAddressRefusedError, type OutboundGuard } from '@gatehouse/egress';
+import { Agent, request } from 'undici';
 import {
   attemptOutcome,
   WEBHOOK_ATTEMPT_LEASE_MS,
@@ -13,22 +14,37 @@ export interface WebhookSenderLogger {
   warn(message: string): void;
 }
 
+export interface WebhookSenderOptions {
+  /** Which receiver addresses may be called (public ones, and loopback when configured); a resolver for tests. */
+  guard: OutboundGuard;
+  logger?: WebhookSenderLogger;
+}
+
 /**
  * Posts webhook deliveries, signed (`x-gatehouse-signature: t=<unix>,v1=<hex>` over `${t}.${body}`), and
  * records each attempt on its row. A delivery is attempted once right after the commit that created it and
  * then by a retry sweep until it succeeds or runs out of attempts; an atomic claim (see
  * `WebhookRepository.claimDeliveryAttempt`) makes sure that no two processes, and no two calls, send the same
- * attempt. Framework-free: the admin API wraps it in a Nest provider, the worker builds it in its module.
+ * attempt. Every connection goes through the outbound guard (@gatehouse/egress): the receiver's host is resolved
+ * and checked when the socket is opened, and a refused address fails the delivery for good. Framework-free: the
+ * admin API wraps it in a Nest provider, the worker builds it in its module.
  */
 export class WebhookSender {
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly dispatcher: Agent;
+  private readonly logger: WebhookSenderLogger;
 
   constructor(
     private readonly webhooks: WebhookRepository,
     /** The 32-byte key the signing secrets are encrypted with (`CREDENTIAL_ENCRYPTION_KEY`). */
     private readonly credentialKey: Buffer,
-    private readonly logger: WebhookSenderLogger = { warn: () => undefined },
-  ) {}
+    options: WebhookSenderOptions,
+  ) {
+    this.logger = options.logger ?? { warn: () => undefined };
+    this.dispatcher = new Agent({
+      connect: guardedConnector({ ...options.guard, connectTimeoutMs: WEBHOOK_TIMEOUT_MS }),
+    });
+  }
 
   /** `nextAttemptAt` of a new delivery: the sweep leaves it to the immediate attempt until then. */
   immediateAttemptLease(now: Date): Date {
@@ -91,6 +107,7 @@ export class WebhookSender {
     let error: string | null = null;
     try {
       const response = await request(delivery.url, {
+        dispatcher: this.dispatcher,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -108,6 +125,10 @@ export class WebhookSender {
       await response.body.dump({ limit: 64 * 1024 });
       if (statusCode < 200 || statusCode >= 300) error = `the receiver answered ${statusCode}`;
     } catch (cause) {
+      // A forbidden receiver address stays forbidden: retrying it would only knock on the same door again.
+      if (cause instanceof OutboundAddressRefusedError) {
+        return this.finish(delivery.id, claimed.attempts, null, `the receiver is refused: ${cause.message}`, true);
+      }
       error = cause instanceof Error ? `${cause.name}: ${cause.message}`.slice(0, 500) : 'the request failed';
     }
     return this.finish(delivery.id, claimed.attempts, statusCode, error, false);
@@ -116,6 +137,12 @@ export class WebhookSender {
   /** Resolves once every attempt started here has ended: call it before the database closes. */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Drains, then closes the receivers' keep-alive connections. */
+  async close(): Promise<void> {
+    await this.drain();
+    await this.dispatcher.close();
   }
 
   private async finish(

@@ -17,7 +17,7 @@ describe('budget alert rules (admin API)', () => {
   let freePlanId: string;
 
   beforeAll(async () => {
-    api = await AdminApiHarness.start('alert-rules');
+    api = await AdminApiHarness.start('alert-rules', { WEBHOOK_ALLOW_LOOPBACK: 'true' });
     const product = await api.db.product.findUniqueOrThrow({ where: { slug: 'demo' }, include: { plans: true } });
     productId = product.id;
     const free = product.plans.find((plan) => plan.name === 'demo-free');

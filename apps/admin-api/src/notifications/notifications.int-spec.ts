@@ -42,7 +42,7 @@ describe('notifications and webhooks', () => {
   let answer = 204;
 
   beforeAll(async () => {
-    api = await AdminApiHarness.start('notifications');
+    api = await AdminApiHarness.start('notifications', { WEBHOOK_ALLOW_LOOPBACK: 'true' });
     admin = await api.admin();
     const product = await api.db.product.findUniqueOrThrow({ where: { slug: 'demo' }, include: { plans: true } });
     productId = product.id;

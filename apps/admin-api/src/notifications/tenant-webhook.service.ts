@@ -3,8 +3,9 @@ import { type AdminApiConfig } from '@gatehouse/config';
 import { type PutWebhookRequest, type TenantId, type WebhookResponse } from '@gatehouse/contracts';
 import { AlertRepository, TransactionRunner, WebhookRepository } from '@gatehouse/db';
 import { credentialKeyFromBase64, encryptCredential } from '@gatehouse/domain';
+import { type HostResolver, type OutboundGuard } from '@gatehouse/egress';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ADMIN_API_CONFIG } from '../admin-api.constants';
+import { ADMIN_API_CONFIG, OUTBOUND_RESOLVER } from '../admin-api.constants';
 import { type Actor } from '../auth/authenticated-user';
 import { AuditService } from '../audit/audit.service';
 import { ApiError } from '../common/errors/api-error';
@@ -19,15 +20,18 @@ import { webhookUrlProblem } from './webhook-url';
 export class TenantWebhookService {
   private readonly key: Buffer;
   private readonly production: boolean;
+  private readonly guard: OutboundGuard;
 
   constructor(
     private readonly webhooks: WebhookRepository,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     @Inject(ADMIN_API_CONFIG) config: AdminApiConfig,
+    @Inject(OUTBOUND_RESOLVER) resolver: HostResolver,
   ) {
     this.key = credentialKeyFromBase64(config.credentialEncryptionKey);
     this.production = config.nodeEnv === 'production';
+    this.guard = { policy: { allowLoopback: config.webhooks.allowLoopback }, resolver };
   }
 
   async get(tenantId: TenantId): Promise<WebhookResponse> {
@@ -37,7 +41,7 @@ export class TenantWebhookService {
   }
 
   async put(tenantId: TenantId, body: PutWebhookRequest, actor: Actor): Promise<WebhookResponse> {
-    const problem = webhookUrlProblem(body.url, this.production);
+    const problem = await webhookUrlProblem(body.url, { production: this.production, guard: this.guard });
     if (problem) {
       throw ApiError.badRequest('invalid_webhook_url', `The webhook URL ${problem}.`, [
         { field: 'url', reason: problem },

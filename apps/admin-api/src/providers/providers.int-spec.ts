@@ -2,11 +2,20 @@ import { eventually } from '@gatehouse/testing';
 import { type InvalidationMessage, type ProviderResponse } from '@gatehouse/contracts';
 import { ProviderRepository } from '@gatehouse/db';
 import { credentialKeyFromBase64, CredentialDecryptionError, decryptCredential } from '@gatehouse/domain';
+import { type HostResolver, systemResolver } from '@gatehouse/egress';
 import { randomBytes } from 'node:crypto';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 
 const KEY_BASE64 = randomBytes(32).toString('base64');
 const SECRET = 'sk-test-PLAINTEXT-credential-0123456789';
+
+/** Names made up for the test (no DNS is asked for them); anything else goes to the system's resolver. */
+const resolver: HostResolver = async (hostname) => {
+  if (hostname === 'rebind.example.test') return [{ address: '127.0.0.1', family: 4 }];
+  if (hostname === 'metadata.example.test') return [{ address: '169.254.169.254', family: 4 }];
+  if (hostname === 'public.example.test') return [{ address: '93.184.216.34', family: 4 }];
+  return systemResolver(hostname);
+};
 
 /** The value, or a failed test when it is missing. */
 function present<T>(value: T | null | undefined): T {
@@ -22,7 +31,7 @@ describe('providers (admin API)', () => {
   const messages: InvalidationMessage[] = [];
 
   beforeAll(async () => {
-    harness = await AdminApiHarness.start('providers', { CREDENTIAL_ENCRYPTION_KEY: KEY_BASE64 });
+    harness = await AdminApiHarness.start('providers', { CREDENTIAL_ENCRYPTION_KEY: KEY_BASE64 }, { resolver });
     admin = await harness.admin();
     tenantUser = await harness.tenantUser('OWNER');
     stopRecording = await harness.recordInvalidations(messages);
@@ -52,6 +61,7 @@ describe('providers (admin API)', () => {
       baseUrl: 'https://api.openai.com',
       region: 'eu-west-1',
       enabled: true,
+      internal: false,
       hasCredential: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -143,8 +153,73 @@ describe('providers (admin API)', () => {
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'baseUrl' }] });
     }
-    const local = await create({ name: 'local-dev', type: 'openai-compatible', baseUrl: 'http://localhost:8090' });
+    const local = await create({
+      name: 'local-dev',
+      type: 'openai-compatible',
+      baseUrl: 'http://localhost:8090',
+      internal: true,
+    });
     expect(local.status).toBe(201);
+  });
+
+  it('refuses a base URL on a loopback or private network unless the provider is marked internal', async () => {
+    for (const baseUrl of [
+      'http://127.0.0.1:5432',
+      'http://localhost:8090',
+      'http://[::1]:8090',
+      'https://[::ffff:127.0.0.1]:8443',
+      'https://169.254.169.254/latest',
+      'https://10.0.0.8',
+      'https://rebind.example.test',
+      'https://metadata.example.test',
+    ]) {
+      const refused = await create({ name: 'not-internal', type: 'openai-compatible', baseUrl });
+      expect({ baseUrl, status: refused.status, body: refused.body }).toMatchObject({
+        baseUrl,
+        status: 400,
+        body: { code: 'invalid_provider_base_url', details: [{ field: 'baseUrl', reason: expect.any(String) }] },
+      });
+    }
+    expect(await harness.db.provider.count({ where: { name: 'not-internal' } })).toBe(0);
+
+    const internal = await create({
+      name: 'internal-one',
+      type: 'openai-compatible',
+      baseUrl: 'https://rebind.example.test',
+      internal: true,
+    });
+    expect(internal.status).toBe(201);
+    expect(internal.body.internal).toBe(true);
+    const audit = await harness.db.auditEvent.findFirstOrThrow({
+      where: { action: 'provider.create', targetId: internal.body.id },
+      select: { after: true },
+    });
+    expect(audit.after).toMatchObject({ internal: true });
+
+    // Taking the flag away, or moving a public provider onto a private address, is refused the same way.
+    const unmark = await harness.request('PATCH', `/admin/providers/${internal.body.id}`, {
+      token: admin.token,
+      body: { internal: false },
+    });
+    expect(unmark.status).toBe(400);
+    expect(unmark.body).toMatchObject({ code: 'invalid_provider_base_url' });
+    const publicOne = await create({ name: 'public-one', type: 'openai', baseUrl: 'https://public.example.test' });
+    expect(publicOne.status).toBe(201);
+    const moved = await harness.request('PATCH', `/admin/providers/${publicOne.body.id}`, {
+      token: admin.token,
+      body: { baseUrl: 'https://rebind.example.test' },
+    });
+    expect(moved.status).toBe(400);
+    const movedAndMarked = await harness.request<ProviderResponse>('PATCH', `/admin/providers/${publicOne.body.id}`, {
+      token: admin.token,
+      body: { baseUrl: 'https://rebind.example.test', internal: true },
+    });
+    expect(movedAndMarked.status).toBe(200);
+    expect(movedAndMarked.body).toMatchObject({ baseUrl: 'https://rebind.example.test', internal: true });
+  });
+
+  it('seeds the mock provider as internal', async () => {
+    expect(await harness.db.provider.findUniqueOrThrow({ where: { name: 'mock' } })).toMatchObject({ internal: true });
   });
 
   it('answers 409 for a taken name and 404 for an unknown id', async () => {

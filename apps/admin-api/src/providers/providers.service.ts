@@ -17,9 +17,10 @@ import {
   TransactionRunner,
 } from '@gatehouse/db';
 import { credentialKeyFromBase64, encryptCredential } from '@gatehouse/domain';
+import { type HostResolver, outboundHostRefusal, STRICT_ADDRESS_POLICY } from '@gatehouse/egress';
 import { InvalidationPublisher } from '@gatehouse/redis';
 import { randomUUID } from 'node:crypto';
-import { ADMIN_API_CONFIG } from '../admin-api.constants';
+import { ADMIN_API_CONFIG, OUTBOUND_RESOLVER } from '../admin-api.constants';
 import { AuditService } from '../audit/audit.service';
 import { type Actor } from '../auth/authenticated-user';
 import { ApiError } from '../common/errors/api-error';
@@ -52,6 +53,7 @@ export class ProvidersService {
     private readonly audit: AuditService,
     private readonly invalidations: InvalidationPublisher,
     @Inject(ADMIN_API_CONFIG) config: AdminApiConfig,
+    @Inject(OUTBOUND_RESOLVER) private readonly resolver: HostResolver,
   ) {
     this.credentialKey = credentialKeyFromBase64(config.credentialEncryptionKey);
   }
@@ -68,6 +70,7 @@ export class ProvidersService {
   }
 
   async create(actor: Actor, request: CreateProviderRequest): Promise<ProviderResponse> {
+    if (!request.internal) await this.assertPublicBaseUrl(request.baseUrl);
     // The id is chosen before the insert because it is the credential's associated data.
     const id = randomUUID();
     const provider = await this.transactions.run(async (tx) => {
@@ -80,6 +83,7 @@ export class ProvidersService {
         baseUrl: request.baseUrl,
         region: request.region ?? null,
         enabled: request.enabled,
+        internal: request.internal,
         credential: request.credential ? this.encrypt(request.credential, id) : null,
       });
       await this.audit.record(tx, {
@@ -97,6 +101,13 @@ export class ProvidersService {
   }
 
   async update(actor: Actor, providerId: string, request: UpdateProviderRequest): Promise<ProviderResponse> {
+    // Resolved before the transaction, which must not wait on DNS.
+    const current = await this.providers.findById(providerId);
+    if (!current) throw ApiError.notFound('Provider');
+    const internal = request.internal ?? current.internal;
+    if (!internal && (request.baseUrl !== undefined || request.internal === false)) {
+      await this.assertPublicBaseUrl(request.baseUrl ?? current.baseUrl);
+    }
     const provider = await this.transactions.run(async (tx) => {
       const providers = new ProviderRepository(tx);
       const before = await providers.findById(providerId);
@@ -112,6 +123,7 @@ export class ProvidersService {
         baseUrl: request.baseUrl,
         region: request.region,
         enabled: request.enabled,
+        internal: request.internal,
         credential:
           request.credential === undefined
             ? undefined
@@ -133,6 +145,22 @@ export class ProvidersService {
     });
     await this.announce({ kind: 'provider', providerId: provider.id });
     return toProviderResponse(provider);
+  }
+
+  /**
+   * A provider that is not internal must not reach a loopback or private network: its base URL's host may not be,
+   * or resolve to, such an address (the gateway checks again at every new connection).
+   */
+  private async assertPublicBaseUrl(baseUrl: string): Promise<void> {
+    const refusal = await outboundHostRefusal(new URL(baseUrl), {
+      policy: STRICT_ADDRESS_POLICY,
+      resolver: this.resolver,
+    });
+    if (refusal === null) return;
+    const reason = `${refusal}; a provider on a loopback or private network must be marked internal`;
+    throw ApiError.badRequest('invalid_provider_base_url', `The base URL is refused: ${reason}.`, [
+      { field: 'baseUrl', reason },
+    ]);
   }
 
   private encrypt(credential: string, providerId: string): EncryptedCredentialColumns {
@@ -184,6 +212,7 @@ export function toProviderResponse(provider: ProviderRecord): ProviderResponse {
     baseUrl: provider.baseUrl,
     region: provider.region,
     enabled: provider.enabled,
+    internal: provider.internal,
     hasCredential: provider.hasCredential,
     createdAt: provider.createdAt.toISOString(),
     updatedAt: provider.updatedAt.toISOString(),

@@ -176,6 +176,7 @@ describe('gateway HTTP products (/apis/{productSlug}/...)', () => {
         name,
         type: 'HTTP',
         baseUrl,
+        internal: true,
         credentialCiphertext: encrypted?.ciphertext ?? null,
         credentialIv: encrypted?.iv ?? null,
         credentialAuthTag: encrypted?.authTag ?? null,

@@ -22,7 +22,7 @@ describe('loadUpstreamProviders', () => {
   });
 
   it('loads enabled providers with decrypted credentials, and skips disabled or undecryptable ones', async () => {
-    const base = { region: null, baseUrl: 'https://api.example.com' };
+    const base = { region: null, baseUrl: 'https://api.example.com', internal: false };
     const withKey = randomUUID();
     const none = randomUUID();
     const disabled = randomUUID();

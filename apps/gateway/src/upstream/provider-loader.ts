@@ -38,7 +38,14 @@ export async function loadUpstreamProviders(repository: ProviderRepository, key:
       skipped.push({ id: record.id, reason: (error as Error).message });
       continue;
     }
-    providers.push({ id: record.id, name: record.name, type: record.type, baseUrl: record.baseUrl, credential });
+    providers.push({
+      id: record.id,
+      name: record.name,
+      type: record.type,
+      baseUrl: record.baseUrl,
+      credential,
+      internal: record.internal,
+    });
   }
   return { providers, skipped };
 }

@@ -118,10 +118,31 @@ describe('UpstreamCaller against mock-provider', () => {
       connections: 16,
     });
     await pools.setProviders([
-      { id: 'healthy', name: 'healthy', type: 'OPENAI_COMPATIBLE', baseUrl: healthy.url, credential: 'sk-healthy' },
-      { id: 'failing', name: 'failing', type: 'OPENAI_COMPATIBLE', baseUrl: failing.url, credential: null },
-      { id: 'flaky', name: 'flaky', type: 'OPENAI_COMPATIBLE', baseUrl: flaky.url, credential: null },
-      { id: 'anthropic', name: 'anthropic', type: 'ANTHROPIC', baseUrl: healthy.url, credential: 'sk-ant' },
+      {
+        id: 'healthy',
+        name: 'healthy',
+        type: 'OPENAI_COMPATIBLE',
+        baseUrl: healthy.url,
+        credential: 'sk-healthy',
+        internal: true,
+      },
+      {
+        id: 'failing',
+        name: 'failing',
+        type: 'OPENAI_COMPATIBLE',
+        baseUrl: failing.url,
+        credential: null,
+        internal: true,
+      },
+      { id: 'flaky', name: 'flaky', type: 'OPENAI_COMPATIBLE', baseUrl: flaky.url, credential: null, internal: true },
+      {
+        id: 'anthropic',
+        name: 'anthropic',
+        type: 'ANTHROPIC',
+        baseUrl: healthy.url,
+        credential: 'sk-ant',
+        internal: true,
+      },
     ]);
   });
 

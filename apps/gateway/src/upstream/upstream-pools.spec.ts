@@ -8,6 +8,7 @@ const provider = (id: string, baseUrl: string): UpstreamProvider => ({
   type: 'OPENAI_COMPATIBLE',
   baseUrl,
   credential: null,
+  internal: false,
 });
 
 describe('UpstreamPools', () => {
@@ -26,6 +27,20 @@ describe('UpstreamPools', () => {
 
   it('keeps one pool per origin', () => {
     expect(pools.configuredOrigins.sort()).toEqual(['http://127.0.0.1:8090', 'https://api.example.com']);
+  });
+
+  it('gives an internal and a guarded provider on one origin a pool each, and replaces it when the flag changes', async () => {
+    await pools.setProviders([
+      provider('a', 'https://api.example.com'),
+      { ...provider('i', 'https://api.example.com'), internal: true },
+    ]);
+    const guarded = pools.resolve('a', '/v1/models').pool;
+    const internal = pools.resolve('i', '/v1/models').pool;
+    expect(internal).not.toBe(guarded);
+    expect(pools.configuredOrigins).toEqual(['https://api.example.com']);
+    await pools.setProviders([{ ...provider('a', 'https://api.example.com'), internal: true }]);
+    expect(pools.resolve('a', '/v1/models').pool).toBe(internal);
+    expect(guarded.closed).toBe(true);
   });
 
   it('appends the API path to the base URL, path prefix included', () => {

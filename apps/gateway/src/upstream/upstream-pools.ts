@@ -1,3 +1,4 @@
+import { guardedConnector, type HostResolver, STRICT_ADDRESS_POLICY } from '@gatehouse/egress';
 import { Pool } from 'undici';
 import { UpstreamOriginRefusedError } from './upstream.error';
 import { type UpstreamProvider, type UpstreamProviderSummary } from './upstream.types';
@@ -13,6 +14,8 @@ export interface UpstreamPoolOptions {
   keepAliveTimeoutMs: number;
   /** Sockets per origin. */
   connections: number;
+  /** How the guarded pools (providers not marked internal) resolve host names; the system's by default. */
+  resolver?: HostResolver;
 }
 
 export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = {
@@ -35,8 +38,11 @@ export interface ResolvedUpstream {
 /**
  * One undici `Pool` per provider origin (CONVENTIONS 15), built from the configured providers only: a request
  * can only reach an origin in `pools`, whatever the path, because undici sends the path to the pool's own origin.
- * Two providers on one origin share a pool (and its keep-alive sockets). TLS verification is undici's default
- * and is never turned off.
+ * Two providers on one origin share a pool (and its keep-alive sockets), unless one is internal and the other is
+ * not: a provider that is not internal gets a guarded pool, whose connector resolves the host at every new
+ * connection and refuses a loopback, private, link-local or metadata address (SSRF through DNS), connecting to
+ * exactly the address it checked. The check costs one lookup per new socket, nothing per request on a warm
+ * socket. TLS verification is undici's default and is never turned off.
  */
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
@@ -62,12 +68,13 @@ export class UpstreamPools {
         continue;
       }
       next.set(provider.id, provider);
-      origins.add(origin);
-      if (!this.pools.has(origin)) this.pools.set(origin, this.createPool(origin));
+      const key = poolKey(origin, provider.internal);
+      origins.add(key);
+      if (!this.pools.has(key)) this.pools.set(key, this.createPool(origin, provider.internal));
     }
     this.providers = next;
-    const stale = [...this.pools.entries()].filter(([origin]) => !origins.has(origin));
-    for (const [origin] of stale) this.pools.delete(origin);
+    const stale = [...this.pools.entries()].filter(([key]) => !origins.has(key));
+    for (const [key] of stale) this.pools.delete(key);
     await Promise.all(stale.map(([, pool]) => pool.close()));
     return { rejected };
   }
@@ -83,7 +90,7 @@ export class UpstreamPools {
   }
 
   get configuredOrigins(): string[] {
-    return [...this.pools.keys()];
+    return [...new Set([...this.pools.keys()].map(originOfKey))];
   }
 
   /**
@@ -107,7 +114,7 @@ export class UpstreamPools {
     const base = parseBaseUrl(provider);
     const prefix = base.pathname.replace(/\/+$/, '');
     const url = new URL(`${prefix}${apiPath}`, base.origin);
-    const pool = this.pools.get(url.origin);
+    const pool = this.pools.get(poolKey(url.origin, provider.internal));
     if (pool === undefined || url.origin !== base.origin) {
       throw new UpstreamOriginRefusedError(`origin ${url.origin} is not a configured provider`);
     }
@@ -121,10 +128,19 @@ export class UpstreamPools {
     await Promise.all(pools.map((pool) => pool.close()));
   }
 
-  private createPool(origin: string): Pool {
+  private createPool(origin: string, internal: boolean): Pool {
     return new Pool(origin, {
       connections: this.options.connections,
-      connectTimeout: this.options.connectTimeoutMs,
+      // A custom connector replaces undici's own, and with it `connectTimeout`: the guard takes the timeout.
+      ...(internal
+        ? { connectTimeout: this.options.connectTimeoutMs }
+        : {
+            connect: guardedConnector({
+              policy: STRICT_ADDRESS_POLICY,
+              resolver: this.options.resolver,
+              connectTimeoutMs: this.options.connectTimeoutMs,
+            }),
+          }),
       headersTimeout: this.options.headersTimeoutMs,
       bodyTimeout: this.options.bodyTimeoutMs,
       keepAliveTimeout: this.options.keepAliveTimeoutMs,
@@ -132,6 +148,15 @@ export class UpstreamPools {
       keepAliveMaxTimeout: this.options.keepAliveTimeoutMs,
     });
   }
+}
+
+/** Internal and guarded providers on one origin get a pool each: the guard is a property of the pool's connector. */
+function poolKey(origin: string, internal: boolean): string {
+  return internal ? `internal ${origin}` : origin;
+}
+
+function originOfKey(key: string): string {
+  return key.replace(/^internal /, '');
 }
 
 function parseBaseUrl(provider: UpstreamProvider): URL {

@@ -13,6 +13,11 @@ export interface UpstreamProvider {
   baseUrl: string;
   /** Plaintext credential, or null (the mock provider has none). Never logged, never in an error. */
   credential: string | null;
+  /**
+   * Marked by an admin as on a loopback or private network: connected to as configured. Any other provider
+   * connects through the outbound address guard, which refuses such addresses at every new connection.
+   */
+  internal: boolean;
 }
 
 /** One routing target of a model route (ModelTarget): provider + upstream model, weight, priority tier. */

@@ -16,11 +16,10 @@ export function alertProviders(config: WorkerConfig): Provider[] {
     {
       provide: WebhookSender,
       useFactory: (db: DbClient) =>
-        new WebhookSender(
-          new WebhookRepository(db),
-          credentialKeyFromBase64(config.credentialEncryptionKey),
-          new Logger('WebhookSender'),
-        ),
+        new WebhookSender(new WebhookRepository(db), credentialKeyFromBase64(config.credentialEncryptionKey), {
+          guard: { policy: { allowLoopback: config.webhooks.allowLoopback } },
+          logger: new Logger('WebhookSender'),
+        }),
       inject: [PRISMA_CLIENT],
     },
     {

@@ -27,6 +27,9 @@ interface Received {
   body: string;
 }
 
+/** The tests' receiver listens on 127.0.0.1, which a sender reaches only where loopback is allowed (as in development). */
+const LOOPBACK_RECEIVER = { guard: { policy: { allowLoopback: true } } };
+
 describe('budget alerts (worker, real Postgres)', () => {
   let seeded: SeededDatabase;
   let db: DbClient;
@@ -50,7 +53,7 @@ describe('budget alerts (worker, real Postgres)', () => {
     ({ db, productId } = seeded);
     planId = (await db.plan.findFirstOrThrow({ where: { productId, name: 'demo-free' } })).id;
     ingestion = new UsageIngestionRepository(db);
-    alerts = new BudgetAlerts(db, new WebhookSender(new WebhookRepository(db), key));
+    alerts = new BudgetAlerts(db, new WebhookSender(new WebhookRepository(db), key, LOOPBACK_RECEIVER));
     checks = new BudgetCheckProcessor(alerts);
     retries = new WebhookRetryProcessor(alerts);
 
@@ -406,7 +409,7 @@ describe('budget alerts (worker, real Postgres)', () => {
       const ruleId = await ruleWithWebhook(tenantId, 'whsec_alerts_race_0123');
       const webhooks = new WebhookRepository(db);
       const [first, second] = [webhooks, new WebhookRepository(db)].map(
-        (repository) => new WebhookSender(repository, key),
+        (repository) => new WebhookSender(repository, key, LOOPBACK_RECEIVER),
       );
       if (!first || !second) throw new Error('unreachable');
       answer = 500;
@@ -448,7 +451,7 @@ describe('budget alerts (worker, real Postgres)', () => {
       const ruleId = await ruleWithWebhook(tenantId, 'whsec_alerts_midsend_01');
       const webhooks = new WebhookRepository(db);
       const [first, second] = [webhooks, new WebhookRepository(db)].map(
-        (repository) => new WebhookSender(repository, key),
+        (repository) => new WebhookSender(repository, key, LOOPBACK_RECEIVER),
       );
       if (!first || !second) throw new Error('unreachable');
       answer = 500;
@@ -478,6 +481,38 @@ describe('budget alerts (worker, real Postgres)', () => {
       } finally {
         answerAfterMs = 30;
       }
+    });
+
+    it('refuses a receiver on loopback when it is not allowed: failed for good, and nothing is sent', async () => {
+      const tenantId = await tenant();
+      const ruleId = await ruleWithWebhook(tenantId, 'whsec_alerts_refused_01');
+      const resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+      const strict = new WebhookSender(new WebhookRepository(db), key, {
+        guard: { policy: { allowLoopback: false }, resolver },
+      });
+      const port = new URL(receiverUrl).port;
+      for (const url of [
+        receiverUrl,
+        `http://[::ffff:127.0.0.1]:${port}/hooks`,
+        `http://rebind.example.test:${port}/`,
+      ]) {
+        const created = await new WebhookRepository(db).createDelivery(asTenantId(tenantId), {
+          alertRuleId: ruleId,
+          url,
+          event: 'budget.threshold',
+          payload: { test: 'refused' },
+          nextAttemptAt: new Date(Date.now() - 1),
+        });
+        expect(await strict.attempt(created.id)).toBe('FAILED');
+        expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({
+          status: 'FAILED',
+          attempts: 1,
+          nextAttemptAt: null,
+          lastError: expect.stringMatching(/^the receiver is refused: .*a loopback address$/),
+        });
+        expect(deliveriesTo(created.id)).toHaveLength(0);
+      }
+      await strict.close();
     });
   });
 });

@@ -68,6 +68,8 @@ export const adminApiConfigSchema = z
     OIDC_TENANT_CLAIM: z.string().optional(),
     /** The provider's name on the portal's sign-in button ("Sign in with <name>"). */
     OIDC_DISPLAY_NAME: z.string().trim().min(1).max(40).default('SSO'),
+    /** Lets webhooks reach loopback addresses (a receiver on this machine, for development and tests). */
+    WEBHOOK_ALLOW_LOOPBACK: booleanFlag(false),
   })
   .superRefine((env, context) => {
     const oidcVariables = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const;
@@ -85,6 +87,9 @@ export const adminApiConfigSchema = z
     if (env.NODE_ENV !== 'production') return;
     if (env.OIDC_ISSUER_URL?.startsWith('http:')) {
       context.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be an https:// URL in production' });
+    }
+    if (env.WEBHOOK_ALLOW_LOOPBACK) {
+      context.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'must not be set in production' });
     }
     if (env.SESSION_SECRET === DEV_SESSION_SECRET) {
       context.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'must be set in production' });
@@ -128,6 +133,7 @@ export const adminApiConfigSchema = z
     maxLiveKeysPerTenant: env.MAX_LIVE_KEYS_PER_TENANT,
     mail: { mailer: env.MAILER },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
+    webhooks: { allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
   }));
 
 export type AdminApiConfig = z.output<typeof adminApiConfigSchema>;

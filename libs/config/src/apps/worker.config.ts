@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { base64Key32, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '../fields';
+import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -62,10 +62,15 @@ export const workerConfigSchema = z
     WORKER_BUDGET_CHECK_DEBOUNCE_MS: positiveInt(2_000, 600_000),
     /** A key's `lastUsedAt` is written at most this often (write-behind). */
     WORKER_LAST_USED_INTERVAL_MS: positiveInt(60_000, 3_600_000),
+    /** Lets webhooks reach loopback addresses (a receiver on this machine, for development and tests). */
+    WEBHOOK_ALLOW_LOOPBACK: booleanFlag(false),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
       context.addIssue({ code: 'custom', path: ['CREDENTIAL_ENCRYPTION_KEY'], message: 'must be set in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.WEBHOOK_ALLOW_LOOPBACK) {
+      context.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'must not be set in production' });
     }
   })
   .transform((env) => ({
@@ -90,7 +95,7 @@ export const workerConfigSchema = z
       intervalMs: env.WORKER_RECONCILIATION_INTERVAL_MS,
       windowHours: env.WORKER_RECONCILIATION_WINDOW_HOURS,
     },
-    webhooks: { retryIntervalMs: env.WORKER_WEBHOOK_RETRY_INTERVAL_MS },
+    webhooks: { retryIntervalMs: env.WORKER_WEBHOOK_RETRY_INTERVAL_MS, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
   }));
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;

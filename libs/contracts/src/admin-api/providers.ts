@@ -58,6 +58,8 @@ export const createProviderRequestSchema = z
     baseUrl: providerBaseUrlSchema,
     region: z.string().trim().min(1).max(64).nullish(),
     enabled: z.boolean().default(true),
+    /** The upstream is on a loopback or private network; without it, a base URL that resolves there is refused. */
+    internal: z.boolean().default(false),
     credential: providerCredentialSchema.nullish(),
   })
   .strict();
@@ -70,6 +72,7 @@ export const updateProviderRequestSchema = z
     baseUrl: providerBaseUrlSchema.optional(),
     region: z.string().trim().min(1).max(64).nullable().optional(),
     enabled: z.boolean().optional(),
+    internal: z.boolean().optional(),
     credential: providerCredentialSchema.nullable().optional(),
   })
   .strict();
@@ -90,6 +93,7 @@ export const providerSchema = z.object({
   baseUrl: z.string(),
   region: z.string().nullable(),
   enabled: z.boolean(),
+  internal: z.boolean(),
   /** Whether a credential is stored. Nothing else about it is ever returned. */
   hasCredential: z.boolean(),
   createdAt: z.string(),

@@ -30,6 +30,7 @@ export interface CreateProviderData {
   baseUrl: string;
   region: string | null;
   enabled: boolean;
+  internal: boolean;
   credential: EncryptedCredentialColumns | null;
 }
 
@@ -39,6 +40,7 @@ export interface UpdateProviderData {
   baseUrl?: string;
   region?: string | null;
   enabled?: boolean;
+  internal?: boolean;
   /** Absent: keep; null: remove; columns: replace. */
   credential?: EncryptedCredentialColumns | null;
 }

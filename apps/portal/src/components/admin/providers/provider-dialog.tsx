@@ -72,6 +72,7 @@ function ProviderForm({
   const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? '');
   const [region, setRegion] = useState(provider?.region ?? '');
   const [enabled, setEnabled] = useState(provider?.enabled ?? true);
+  const [internal, setInternal] = useState(provider?.internal ?? false);
   const [credentialChange, setCredentialChange] = useState<CredentialChange>(provider ? 'keep' : 'replace');
   // Lives only in this form's state: the form unmounts when the dialog closes, and the value is never echoed.
   const [credential, setCredential] = useState('');
@@ -98,6 +99,7 @@ function ProviderForm({
       baseUrl,
       region: optional(region) ?? null,
       enabled,
+      internal,
       ...(provider
         ? credentialChange === 'keep'
           ? {}
@@ -197,6 +199,14 @@ function ProviderForm({
         checked={enabled}
         onChange={(event) => setEnabled(event.target.checked)}
         hint="A disabled provider receives no traffic."
+        disabled={submitting}
+      />
+      <CheckboxField
+        label="Internal (private network)"
+        name="internal"
+        checked={internal}
+        onChange={(event) => setInternal(event.target.checked)}
+        hint="Only for an upstream on this machine or a private network; other providers may not reach such addresses."
         disabled={submitting}
       />
 
