@@ -148,11 +148,18 @@ describe('providers (admin API)', () => {
   });
 
   it('refuses insecure or credential-bearing base URLs with field details', async () => {
-    for (const baseUrl of ['http://api.example.com', 'https://user:pw@api.example.com', 'https://x.example?key=1']) {
+    for (const baseUrl of ['ftp://api.example.com', 'https://user:pw@api.example.com', 'https://x.example?key=1']) {
       const response = await create({ name: 'bad', type: 'http', baseUrl });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'baseUrl' }] });
     }
+    // Over the internet only TLS; plain http is for an internal provider (a model server on the private network).
+    const plain = await create({ name: 'bad', type: 'http', baseUrl: 'http://api.example.com' });
+    expect(plain.status).toBe(400);
+    expect(plain.body).toMatchObject({
+      code: 'invalid_provider_base_url',
+      details: [{ field: 'baseUrl', reason: expect.stringContaining('https') }],
+    });
     const local = await create({
       name: 'local-dev',
       type: 'openai-compatible',
@@ -160,6 +167,13 @@ describe('providers (admin API)', () => {
       internal: true,
     });
     expect(local.status).toBe(201);
+    const privateName = await create({
+      name: 'vllm-internal',
+      type: 'openai-compatible',
+      baseUrl: 'http://vllm.internal:8000',
+      internal: true,
+    });
+    expect(privateName.status).toBe(201);
   });
 
   it('refuses a base URL on a loopback or private network unless the provider is marked internal', async () => {

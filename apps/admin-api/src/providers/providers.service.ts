@@ -149,9 +149,16 @@ export class ProvidersService {
 
   /**
    * A provider that is not internal must not reach a loopback or private network: its base URL's host may not be,
-   * or resolve to, such an address (the gateway checks again at every new connection).
+   * or resolve to, such an address (the gateway checks again at every new connection). It is reached over the
+   * internet, so only over TLS: plain http is for internal providers (a model server on the private network).
    */
   private async assertPublicBaseUrl(baseUrl: string): Promise<void> {
+    if (new URL(baseUrl).protocol !== 'https:') {
+      const reason = 'must use https; plain http is accepted only for a provider marked internal';
+      throw ApiError.badRequest('invalid_provider_base_url', `The base URL is refused: it ${reason}.`, [
+        { field: 'baseUrl', reason },
+      ]);
+    }
     const refusal = await outboundHostRefusal(new URL(baseUrl), {
       policy: STRICT_ADDRESS_POLICY,
       resolver: this.resolver,

@@ -2,13 +2,11 @@ import { z } from 'zod';
 
 export const providerTypeSchema = z.enum(['openai', 'anthropic', 'openai-compatible', 'http']);
 
-/** Hosts where plain `http://` is accepted, for local development (mock-provider, a local model server). */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * The upstream's origin plus an optional path prefix. `https` is required, except on loopback for development;
- * no credentials, query or fragment (the credential has its own, encrypted, field). Normalised without a
- * trailing slash, since the gateway appends `/v1/...`.
+ * The upstream's origin plus an optional path prefix, `https` or `http` (plain http only for a provider marked
+ * internal, which the service checks, since an update's flag may be the stored one); no credentials, query or
+ * fragment (the credential has its own, encrypted, field). Normalised without a trailing slash, since the gateway
+ * appends `/v1/...`.
  */
 export const providerBaseUrlSchema = z
   .string()
@@ -22,11 +20,8 @@ export const providerBaseUrlSchema = z
       context.addIssue({ code: 'custom', message: 'must be an absolute URL such as "https://api.openai.com"' });
       return;
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
-      context.addIssue({
-        code: 'custom',
-        message: 'must use https (http is accepted only for localhost and 127.0.0.1)',
-      });
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      context.addIssue({ code: 'custom', message: 'must be an https:// (or, for an internal provider, http://) URL' });
     }
     if (url.username || url.password) {
       context.addIssue({ code: 'custom', message: 'must not contain credentials: use the credential field' });

@@ -176,7 +176,7 @@ function ProviderForm({
         inputMode="url"
         value={baseUrl}
         onChange={(event) => setBaseUrl(event.target.value)}
-        hint="https, without a query; plain http only for localhost"
+        hint="https, without a query; plain http only for an internal provider"
         error={errors.baseUrl}
         required
         autoComplete="off"
