@@ -12,6 +12,14 @@ const UNSAFE_IN_NAMES = /[\u0000-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u20
 
 export const UNSAFE_NAME_MESSAGE = 'must not contain control characters or invisible formatting characters';
 
+/**
+ * `value` without the characters names may not hold: for a name someone else supplied (an SSO provider's claim),
+ * which cannot be sent back to be corrected.
+ */
+export function withoutUnsafeNameCharacters(value: string): string {
+  return value.replace(new RegExp(UNSAFE_IN_NAMES.source, 'g'), '');
+}
+
 /** True when `value` holds a character that UNSAFE_IN_NAMES refuses. */
 export function hasUnsafeNameCharacters(value: string): boolean {
   return UNSAFE_IN_NAMES.test(value);

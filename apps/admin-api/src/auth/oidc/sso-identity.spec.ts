@@ -14,6 +14,13 @@ describe('ssoIdentity', () => {
     expect(ssoIdentity({ email: 'ada@b.io' }, null)).toMatchObject({ identity: { name: 'ada' } });
   });
 
+  it("drops control and bidirectional characters from the provider's name, which cannot be sent back", () => {
+    expect(ssoIdentity({ email: 'a@b.io', name: 'Eve\u202Egnp.exe\u0000' }, null)).toMatchObject({
+      identity: { name: 'Evegnp.exe' },
+    });
+    expect(ssoIdentity({ email: 'bob@b.io', name: '\u200B\u2066' }, null)).toMatchObject({ identity: { name: 'bob' } });
+  });
+
   it('uses a configured claim as the tenant key', () => {
     expect(ssoIdentity({ email: 'a@b.io', org: 'Research' }, 'org')).toMatchObject({
       identity: { tenantKey: 'research' },

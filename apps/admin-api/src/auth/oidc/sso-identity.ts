@@ -1,4 +1,5 @@
 import { type TenantMappingEntry } from '@gatehouse/config';
+import { withoutUnsafeNameCharacters } from '@gatehouse/contracts';
 
 /** What the admin API takes from the provider's ID token and userinfo claims. */
 export interface SsoIdentity {
@@ -19,8 +20,11 @@ export function ssoIdentity(claims: Record<string, unknown>, tenantClaim: string
   if (!email.includes('@')) return { problem: 'sso_email_missing' };
   if (claims['email_verified'] === false) return { problem: 'sso_email_unverified' };
   const given = [claims['given_name'], claims['family_name']].filter((part) => typeof part === 'string').join(' ');
+  // The provider's claims cannot be sent back for correction: unsafe characters are dropped rather than refused.
   const name =
-    (typeof claims['name'] === 'string' && claims['name'].trim()) || given.trim() || email.slice(0, email.indexOf('@'));
+    (typeof claims['name'] === 'string' && withoutUnsafeNameCharacters(claims['name']).trim()) ||
+    withoutUnsafeNameCharacters(given).trim() ||
+    email.slice(0, email.indexOf('@'));
   const claimValue = tenantClaim === null ? email.slice(email.lastIndexOf('@') + 1) : claims[tenantClaim];
   const tenantKey = typeof claimValue === 'string' && claimValue.trim() ? claimValue.trim().toLowerCase() : null;
   return { identity: { email, name: name.slice(0, 100), tenantKey } };
