@@ -129,6 +129,8 @@ describe('tenant administration in a browser', () => {
     await dialog.getByLabel('Concurrent requests').fill('1.5');
     await dialog.getByRole('button', { name: 'Approve request' }).click();
     await dialog.getByText('Enter a whole number, without decimals.').waitFor();
+    // The dialog takes the keyboard to the field to fix (a frame later); typing elsewhere before that would be lost.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'concurrency');
     for (const [label, value] of Object.entries(typed)) await dialog.getByLabel(label, { exact: true }).fill(value);
     await saveScreenshot(page, 'admin/approve-every-limit');
     const approved = page.waitForResponse((response) => /\/admin\/subscriptions\/[^/]+\/approve$/.test(response.url()));
@@ -156,7 +158,7 @@ describe('tenant administration in a browser', () => {
     });
   });
 
-  it('lets a tenant owner set the webhook, shows the signing secret once, and rotates it', async () => {
+  it('lets a tenant owner set the webhook, shows the signing secret once, rotates it and turns it off', async () => {
     const { page } = browser;
     const owner = await signUpTenantOwner('webhook');
     await signIn(page, owner.email, owner.password);
@@ -187,5 +189,15 @@ describe('tenant administration in a browser', () => {
     expect(second).toEqual(expect.any(String));
     expect(second).not.toBe(first);
     await page.getByText(second as string).waitFor();
+
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    const removed = page.waitForResponse((response) => response.url().endsWith('/webhook'));
+    await page
+      .getByRole('dialog', { name: 'Turn the webhook off?' })
+      .getByRole('button', { name: 'Turn off', exact: true })
+      .click();
+    expect((await removed).status()).toBe(204);
+    await page.getByRole('button', { name: 'Rotate secret' }).waitFor({ state: 'detached' });
+    expect((await adminApi('GET', `/tenants/${owner.tenantId}/webhook`, { token: owner.token })).status).toBe(404);
   });
 });

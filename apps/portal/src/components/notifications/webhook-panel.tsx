@@ -7,12 +7,14 @@ import { toast } from 'sonner';
 import { Alert, Button, Card, CodeBlock, TextField } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
 import { apiFormErrors, focusFirstInvalid, schemaErrors, type FormErrors } from '../admin/catalog/form-errors';
+import { ConfirmActionDialog } from '../app/confirm-action-dialog';
 
 const LABELS = { url: 'Webhook URL' };
 
 /**
  * The tenant's webhook (owners): where subscription decisions and budget alerts are posted, signed with a secret that
- * admin-api generates and answers once. Saving a URL, or rotating, shows the new secret here until the page is left.
+ * admin-api generates and answers once. Saving a URL, or rotating, shows the new secret here until the page is left;
+ * turning it off removes the URL and secret.
  */
 export function WebhookPanel({ tenantId, webhook }: { tenantId: string; webhook: WebhookResponse | null }) {
   const router = useRouter();
@@ -20,6 +22,7 @@ export function WebhookPanel({ tenantId, webhook }: { tenantId: string; webhook:
   const [secret, setSecret] = useState<string | null>(null);
   const [errors, setErrors] = useState<FormErrors>({});
   const [submitting, setSubmitting] = useState(false);
+  const [confirmingOff, setConfirmingOff] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
   const refuse = (problems: FormErrors) => {
@@ -45,6 +48,12 @@ export function WebhookPanel({ tenantId, webhook }: { tenantId: string; webhook:
     setSecret(result.data.secret ?? null);
     toast.success(rotating ? 'Webhook secret rotated' : 'Webhook saved');
     router.refresh();
+  };
+
+  const turnOff = async (): Promise<string | null> => {
+    // An empty JSON body: every cookie-authenticated write is sent as JSON.
+    const result = await callApi('DELETE', tenantPath(tenantId, '/webhook'), { body: {} });
+    return result.ok ? null : result.error.message;
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -84,15 +93,37 @@ export function WebhookPanel({ tenantId, webhook }: { tenantId: string; webhook:
         )}
         <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
           {webhook && (
-            <Button variant="secondary" onClick={() => void save(webhook.url, true)} disabled={submitting}>
-              Rotate secret
-            </Button>
+            <>
+              <Button variant="secondary" onClick={() => setConfirmingOff(true)} disabled={submitting}>
+                Turn off
+              </Button>
+              <Button variant="secondary" onClick={() => void save(webhook.url, true)} disabled={submitting}>
+                Rotate secret
+              </Button>
+            </>
           )}
           <Button type="submit" loading={submitting}>
             {submitting ? 'Saving…' : 'Save webhook'}
           </Button>
         </div>
       </form>
+      <ConfirmActionDialog
+        open={confirmingOff}
+        title="Turn the webhook off?"
+        note="Nothing more is posted to it. In-app notifications continue; set a URL again to turn it back on."
+        confirmLabel="Turn off"
+        busyLabel="Turning off…"
+        failureTitle="The webhook is still on"
+        onConfirm={turnOff}
+        onDone={() => {
+          setConfirmingOff(false);
+          setUrl('');
+          setSecret(null);
+          toast.success('Webhook turned off');
+          router.refresh();
+        }}
+        onClose={() => setConfirmingOff(false)}
+      />
     </Card>
   );
 }
