@@ -47,6 +47,8 @@ describe('tenant administration in a browser', () => {
     const { page } = browser;
     const { tenant, apiKey } = await subscribedKey('suspend');
     expect(await gatewayStatuses(apiKey)).toEqual([200, 200]);
+    const tenantName = (await adminApi<{ name: string }>('GET', `/tenants/${tenant.tenantId}`, { token: tenant.token }))
+      .body.name;
 
     await signIn(page, SEED_ADMIN.email, SEED_ADMIN.password);
     await page.goto(`/admin/tenants/${tenant.tenantId}`);
@@ -89,6 +91,13 @@ describe('tenant administration in a browser', () => {
     expect((await reactivated).status()).toBe(200);
     await untilGatewaysAnswer(apiKey, 200, 1_000);
     await page.getByRole('button', { name: 'Suspend tenant' }).waitFor();
+
+    // The audit log names who did it and to which tenant, with the raw ids on hover.
+    await page.goto(`/admin/audit?tenantId=${tenant.tenantId}&action=tenant.suspend`);
+    const event = page.getByRole('listitem').filter({ hasText: 'tenant.suspend' });
+    await event.getByText(SEED_ADMIN.email).waitFor();
+    const tenantLink = event.getByRole('link', { name: tenantName });
+    expect(await tenantLink.getAttribute('title')).toBe(`Tenant ${tenant.tenantId}`);
   });
 
   it('approves a request with every limit set in the dialog, prefilled from the plan', async () => {
