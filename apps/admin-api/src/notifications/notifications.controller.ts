@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { asTenantId } from '@gatehouse/contracts';
 import { ZodResponse } from 'nestjs-zod';
@@ -59,5 +59,12 @@ export class NotificationsController {
   @ZodResponse({ status: 200, type: WebhookDto })
   putWebhook(@Param('tenantId') tenantId: string, @Body() body: PutWebhookDto, @CurrentActor() actor: Actor) {
     return this.webhook.put(asTenantId(tenantId), body, actor);
+  }
+
+  @TenantAccess('OWNER')
+  @Delete('webhook')
+  @HttpCode(204)
+  async deleteWebhook(@Param('tenantId') tenantId: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.webhook.remove(asTenantId(tenantId), actor);
   }
 }

@@ -214,6 +214,31 @@ describe('notifications and webhooks', () => {
     ).toBe(true);
   });
 
+  it('turns the webhook off (owners only, audited): nothing more is posted to it', async () => {
+    const owner = await api.tenantUser('OWNER');
+    const member = await api.tenantUser('MEMBER', owner.tenantId);
+    const path = `/tenants/${owner.tenantId}/webhook`;
+    expect((await api.request('DELETE', path, { token: owner.token })).status).toBe(404);
+    await api.request('PUT', path, { token: owner.token, body: { url: receiverUrl } });
+    expect((await api.request('DELETE', path, { token: member.token })).status).toBe(403);
+
+    const removed = await api.request('DELETE', path, { token: owner.token });
+    expect(removed.status).toBe(204);
+    expect((await api.request<ErrorBody>('GET', path, { token: owner.token })).body).toMatchObject({
+      code: 'webhook_not_found',
+    });
+    const audit = await api.db.auditEvent.findFirstOrThrow({
+      where: { action: 'webhook.delete', tenantId: owner.tenantId },
+    });
+    expect(audit).toMatchObject({ before: { webhookUrl: receiverUrl }, after: { webhookUrl: null } });
+
+    const id = await pendingPro(owner);
+    await api.request('POST', `/admin/subscriptions/${id}/approve`, { token: admin.token, body: {} });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await api.db.webhookDelivery.count({ where: { tenantId: owner.tenantId } })).toBe(0);
+    expect((await api.request('DELETE', path, { token: owner.token })).status).toBe(404);
+  });
+
   it('refuses a webhook URL that is not http(s)', async () => {
     const owner = await api.tenantUser('OWNER');
     const response = await api.request<ErrorBody>('PUT', `/tenants/${owner.tenantId}/webhook`, {

@@ -82,4 +82,24 @@ export class TenantWebhookService {
       updatedAt: rule.updatedAt.toISOString(),
     };
   }
+
+  /** Turns the webhook off: nothing more is posted to it. Its pending deliveries are left to finish or fail. */
+  async remove(tenantId: TenantId, actor: Actor): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await new AlertRepository(tx).lockTenantRules(tenantId);
+      const webhooks = new WebhookRepository(tx);
+      const existing = await webhooks.findTenantRule(tenantId);
+      if (!existing?.webhookUrl) throw ApiError.notFound('Webhook');
+      await webhooks.clearRuleWebhook(tenantId, existing.id);
+      await this.audit.record(tx, {
+        actor,
+        action: 'webhook.delete',
+        targetType: 'alert_rule',
+        targetId: existing.id,
+        tenantId,
+        before: { webhookUrl: existing.webhookUrl },
+        after: { webhookUrl: null },
+      });
+    });
+  }
 }

@@ -54,7 +54,7 @@ export class AdminTenantsController {
     return this.tenants.setStatus(actor, tenantId, 'SUSPENDED', body.reason ?? null);
   }
 
-  /** Lets the tenant's keys work again. Idempotent. */
+  /** Lets the tenant's keys work again. Idempotent. The body is only checked: `{}`, unknown fields refused. */
   @Post(':tenantId/reactivate')
   @HttpCode(200)
   @ZodResponse({ status: 200, type: AdminTenantDetailDto })

@@ -45,8 +45,10 @@ describe('tenant mapping', () => {
       timeZone: 'Europe/Paris',
       monthlyBudgetUsd: '1250.5',
       createdAt: '2026-01-01T00:00:00.000Z',
+      status: 'ACTIVE',
       role: 'VIEWER',
     });
+    expect(toTenantResponse({ ...tenant, status: 'SUSPENDED' }, 'VIEWER').status).toBe('SUSPENDED');
     expect(toTenantResponse({ ...tenant, monthlyBudgetUsd: null }, 'OWNER').monthlyBudgetUsd).toBeNull();
   });
 

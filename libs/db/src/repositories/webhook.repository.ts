@@ -76,6 +76,14 @@ export class WebhookRepository {
     return this.db.alertRule.update({ where: { id: ruleId, tenantId }, data: { webhookUrl: url, ...secret } });
   }
 
+  /** Takes the webhook off a rule (URL and secret); the rule's thresholds stay. */
+  clearRuleWebhook(tenantId: TenantId, ruleId: string): Promise<AlertRuleRow> {
+    return this.db.alertRule.update({
+      where: { id: ruleId, tenantId },
+      data: { webhookUrl: null, webhookSecretCiphertext: null, webhookSecretIv: null, webhookSecretAuthTag: null },
+    });
+  }
+
   /** Enabled rules with a URL that concern the subscription: tenant-wide ones and the subscription's own. */
   listTargets(tenantId: TenantId, subscriptionId: string | null): Promise<WebhookTarget[]> {
     return this.db.alertRule.findMany({

@@ -2,37 +2,32 @@
 
 import {
   adminSubscriptionSchema,
+  approveSubscriptionRequestSchema,
   type AdminSubscriptionResponse,
-  type ApproveSubscriptionRequest,
+  type Limits,
 } from '@gatehouse/contracts';
 import { useRef, useState, type FormEvent } from 'react';
 import { Alert, Button, Dialog, TextField } from '@gatehouse/ui';
 import { callApi } from '../../lib/api/client';
-import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
+import { apiFormErrors, focusFirstInvalid, schemaErrors, type FormErrors } from './catalog/form-errors';
+import { endOfDayInstant, STALE_CODES, tomorrowDate } from './decision-forms';
 import {
-  endOfDayInstant,
-  OVERRIDE_FIELDS,
-  parseOverride,
-  STALE_CODES,
-  tomorrowDate,
-  type OverrideName,
-} from './decision-forms';
-import { limitText, limitTitle } from './limits';
+  ALLOWED_MODELS_LABEL,
+  LIMIT_FIELDS,
+  LIMIT_LABELS,
+  limitInputValues,
+  parseLimit,
+  parseModelList,
+} from './limit-fields';
 
-type Errors = Partial<Record<OverrideName | 'expiresAt' | 'form', string>>;
+const LABELS: Record<string, string> = { ...LIMIT_LABELS, expiresAt: 'Expiry' };
 
-function serverErrors(error: AdminApiError): Errors {
-  const errors: Errors = {};
-  for (const [field, reason] of Object.entries(fieldErrors(error))) {
-    const name = field.replace(/^limits\./, '');
-    const known = OVERRIDE_FIELDS.find((candidate) => candidate.name === name);
-    if (known) errors[known.name] = `${known.label}: ${reason}`;
-    else if (field === 'expiresAt') errors.expiresAt = `Expiry ${reason}`;
-  }
-  if (error.code === 'expires_at_in_past') errors.expiresAt = 'Pick a day in the future.';
-  if (Object.keys(errors).length === 0) errors.form = error.message;
-  return errors;
-}
+const sameModels = (a: string[] | null, b: string[] | null) =>
+  JSON.stringify(a === null ? null : [...a].sort()) === JSON.stringify(b === null ? null : [...b].sort());
+
+/** A typed limit and the plan's are the same when they name the same amount ("25" and "25.00" do). */
+const sameLimit = (typed: number | string | null, plan: number | string | null) =>
+  typed === null || plan === null ? typed === plan : Number(typed) === Number(plan);
 
 export function ApproveDialog({
   request,
@@ -57,8 +52,8 @@ export function ApproveDialog({
           <>
             <span className="font-medium text-slate-900">{request.tenantName}</span> gets{' '}
             <span className="font-medium text-slate-900">{request.productName}</span> on plan{' '}
-            <span className="font-medium text-slate-900">{request.planName}</span>. Adjust any limit for this tenant
-            only; empty fields keep the plan’s value.
+            <span className="font-medium text-slate-900">{request.planName}</span>. Every limit starts at the plan’s;
+            change any for this tenant only. An empty field is unlimited.
           </>
         ) : undefined
       }
@@ -79,29 +74,30 @@ function ApproveForm({
   onApproved: (request: AdminSubscriptionResponse) => void;
   onStale: (request: AdminSubscriptionResponse, message: string) => void;
 }) {
-  const [values, setValues] = useState<Record<OverrideName, string>>({
-    monthlyBudgetUsd: '',
-    monthlyTokens: '',
-    rpm: '',
-    tpm: '',
-  });
+  const plan = request.planLimits;
+  const [values, setValues] = useState(() => limitInputValues(plan));
+  const [models, setModels] = useState(() => (plan.allowedModels ?? []).join(', '));
   const [expiresOn, setExpiresOn] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FormErrors>({});
   const [submitting, setSubmitting] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
-  // After a refused submit, take the keyboard (and a phone's viewport) to the first field that needs a change.
-  const focusFirstInvalid = () =>
-    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  const refuse = (problems: FormErrors) => {
+    setErrors(problems);
+    focusFirstInvalid(formRef.current);
+  };
 
-  const build = (): { errors: Errors; body: ApproveSubscriptionRequest } => {
-    const problems: Errors = {};
-    const limits: Record<string, string | number> = {};
-    for (const field of OVERRIDE_FIELDS) {
-      const parsed = parseOverride(field, values[field.name]);
-      if (!parsed.ok) problems[field.name] = parsed.error;
-      else if (parsed.value !== undefined) limits[field.name] = parsed.value;
+  const submit = async () => {
+    const problems: FormErrors = {};
+    // Only what differs from the plan is sent: an override, or null where the admin emptied a field (unlimited).
+    const limits: Limits = {};
+    for (const field of LIMIT_FIELDS) {
+      const parsed = parseLimit(field, values[field.name]);
+      if ('error' in parsed) problems[`limits.${field.name}`] = parsed.error;
+      else if (!sameLimit(parsed.value, plan[field.name])) Object.assign(limits, { [field.name]: parsed.value });
     }
+    const allowedModels = parseModelList(models);
+    if (!sameModels(allowedModels, plan.allowedModels)) limits.allowedModels = allowedModels;
     let expiresAt: string | undefined;
     if (expiresOn) {
       const instant = endOfDayInstant(expiresOn);
@@ -109,24 +105,18 @@ function ApproveForm({
       else if (Date.parse(instant) <= Date.now()) problems.expiresAt = 'Pick a day in the future.';
       else expiresAt = instant;
     }
-    const body: ApproveSubscriptionRequest = {
-      ...(Object.keys(limits).length > 0 && { limits: limits as ApproveSubscriptionRequest['limits'] }),
+    if (Object.keys(problems).length > 0) return refuse(problems);
+
+    const parsed = approveSubscriptionRequestSchema.safeParse({
+      ...(Object.keys(limits).length > 0 && { limits }),
       ...(expiresAt && { expiresAt }),
-    };
-    return { errors: problems, body };
-  };
+    });
+    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
 
-  const submit = async () => {
-    const { errors: problems, body } = build();
-    setErrors(problems);
-    if (Object.keys(problems).length > 0) {
-      focusFirstInvalid();
-      return;
-    }
-
+    setErrors({});
     setSubmitting(true);
     const result = await callApi('POST', `/admin/subscriptions/${encodeURIComponent(request.id)}/approve`, {
-      body,
+      body: parsed.data,
       schema: adminSubscriptionSchema,
     });
     setSubmitting(false);
@@ -138,8 +128,11 @@ function ApproveForm({
       onStale(request, result.error.message);
       return;
     }
-    setErrors(serverErrors(result.error));
-    focusFirstInvalid();
+    refuse(
+      apiFormErrors(result.error, LABELS, {
+        expires_at_in_past: { field: 'expiresAt', message: 'Pick a day in the future.' },
+      }),
+    );
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -150,30 +143,41 @@ function ApproveForm({
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6" aria-busy={submitting || undefined}>
       <fieldset>
-        <legend className="text-sm font-semibold text-slate-950">Limit overrides</legend>
-        <p className="mt-0.5 text-sm text-slate-600">Optional. Leave a field empty to keep the plan’s limit.</p>
-        <div className="mt-4 grid gap-4 sm:grid-cols-2">
-          {OVERRIDE_FIELDS.map((field, index) => {
-            const planValue = limitText(request.planLimits, field.name);
-            const exact = limitTitle(request.planLimits, field.name);
-            return (
-              <TextField
-                key={field.name}
-                label={field.label}
-                name={field.name}
-                inputMode={field.kind === 'usd' ? 'decimal' : 'numeric'}
-                autoComplete="off"
-                value={values[field.name]}
-                onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
-                placeholder="Keep the plan’s limit"
-                hint={`Plan: ${exact ?? planValue}`}
-                error={errors[field.name]}
-                disabled={submitting}
-                autoFocus={index === 0}
-              />
-            );
-          })}
+        <legend className="text-sm font-semibold text-slate-950">Limits</legend>
+        <p className="mt-0.5 text-sm text-slate-600">
+          Prefilled from the plan. Change a value to override it for this tenant; leave a field empty for unlimited.
+        </p>
+        <div className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {LIMIT_FIELDS.map((field, index) => (
+            <TextField
+              key={field.name}
+              label={field.label}
+              name={field.name}
+              inputMode={field.kind === 'usd' ? 'decimal' : 'numeric'}
+              autoComplete="off"
+              value={values[field.name]}
+              onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
+              placeholder="Unlimited"
+              hint={`Plan: ${plan[field.name] ?? 'unlimited'}`}
+              error={errors[`limits.${field.name}`]}
+              disabled={submitting}
+              autoFocus={index === 0}
+            />
+          ))}
         </div>
+        <TextField
+          className="mt-4"
+          label={ALLOWED_MODELS_LABEL}
+          name="allowedModels"
+          autoComplete="off"
+          spellCheck={false}
+          value={models}
+          onChange={(event) => setModels(event.target.value)}
+          placeholder="Every model of the product"
+          hint={`Model names separated by commas. Plan: ${plan.allowedModels?.join(', ') ?? 'every model'}`}
+          error={errors['limits.allowedModels']}
+          disabled={submitting}
+        />
       </fieldset>
 
       <TextField
@@ -189,9 +193,9 @@ function ApproveForm({
         className="sm:max-w-xs"
       />
 
-      {errors.form && (
+      {(errors.form ?? errors.limits) && (
         <Alert tone="danger" title="The request was not approved">
-          {errors.form}
+          {errors.form ?? errors.limits}
         </Alert>
       )}
 

@@ -143,25 +143,28 @@ export function SpendTrendChart({
             </AreaChart>
           </ResponsiveContainer>
         </div>
-        <table className="sr-only">
-          <caption>Spend per UTC day, {rangeLabel.toLowerCase()}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Spend</th>
-              <th scope="col">Requests</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.day}>
-                <th scope="row">{row.label}</th>
-                <td>{formatUsd(row.costUsd)}</td>
-                <td>{formatInteger(row.requests)}</td>
+        {/* A div clips it: a table box ignores overflow, so an sr-only table can widen a phone's page. */}
+        <div className="sr-only">
+          <table>
+            <caption>Spend per UTC day, {rangeLabel.toLowerCase()}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                <th scope="col">Spend</th>
+                <th scope="col">Requests</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.day}>
+                  <th scope="row">{row.label}</th>
+                  <td>{formatUsd(row.costUsd)}</td>
+                  <td>{formatInteger(row.requests)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </figure>
     </Card>
   );

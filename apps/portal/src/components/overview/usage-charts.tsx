@@ -95,24 +95,27 @@ function ChartCard({
         <div className="mt-4 h-64" aria-hidden="true">
           {children}
         </div>
-        {/* The chart is drawn for the eye; this is its content for screen readers. */}
-        <table className="sr-only">
-          <caption>{`${title}, totals by model over the period`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {summary.map((entry) => (
-              <tr key={entry.name}>
-                <th scope="row">{entry.name}</th>
-                <td>{formatInteger(entry.total)}</td>
+        {/* The chart is drawn for the eye; this is its content for screen readers. In a div, because a table box
+            ignores overflow: an sr-only table spilled its caption past a phone's screen and widened the page. */}
+        <div className="sr-only">
+          <table>
+            <caption>{`${title}, totals by model over the period`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Total</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {summary.map((entry) => (
+                <tr key={entry.name}>
+                  <th scope="row">{entry.name}</th>
+                  <td>{formatInteger(entry.total)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </figure>
     </Card>
   );

@@ -2,6 +2,7 @@ import {
   alertRuleListSchema,
   catalogProductListSchema,
   notificationListSchema,
+  webhookSchema,
   subscriptionLimitUsageSchema,
   subscriptionListSchema,
   type SubscriptionLimitUsageResponse,
@@ -37,6 +38,16 @@ export const tenantAccessApi = {
     adminGet(`${tenantBase(tenantId)}/notifications`, notificationListSchema, query),
 
   alertRules: (tenantId: string) => adminGet(`${tenantBase(tenantId)}/alert-rules`, alertRuleListSchema),
+
+  /** The tenant's webhook (owners only), or null when it has none. */
+  webhook: async (tenantId: string) => {
+    try {
+      return await adminGet(`${tenantBase(tenantId)}/webhook`, webhookSchema);
+    } catch (error) {
+      if (error instanceof AdminApiError && error.code === 'webhook_not_found') return null;
+      throw error;
+    }
+  },
 };
 
 /** What the subscriptions page knows of a subscription's counters: read, not counted, or unreadable right now. */

@@ -10,89 +10,20 @@ import {
 import { useRef, useState, type FormEvent } from 'react';
 import { Alert, Button, CheckboxField, Dialog, TextAreaField, TextField } from '@gatehouse/ui';
 import { callApi } from '../../../lib/api/client';
+import { LIMIT_FIELDS, LIMIT_LABELS, limitInputValues, parseLimit } from '../limit-fields';
 import { apiFormErrors, focusFirstInvalid, optional, schemaErrors, type FormErrors } from './form-errors';
-
-const INT32_MAX = 2_147_483_647;
-
-type NumericLimit =
-  | 'rpm'
-  | 'rpmBurst'
-  | 'tpm'
-  | 'tpmBurst'
-  | 'concurrency'
-  | 'dailyTokens'
-  | 'monthlyTokens'
-  | 'monthlyCalls'
-  | 'monthlyBudgetUsd';
-
-interface LimitField {
-  name: NumericLimit;
-  label: string;
-  /** Rates are int columns (bursts may be 0); quotas are bigints read as JSON numbers, exact up to 2^53 - 1. */
-  min: number;
-  max: number;
-  kind: 'integer' | 'usd';
-}
-
-// The same bounds admin-api checks (docs/api.md, Plans), so most mistakes are caught before a request is sent.
-export const LIMIT_FIELDS: LimitField[] = [
-  { name: 'monthlyBudgetUsd', label: 'Monthly budget (USD)', min: 0, max: 0, kind: 'usd' },
-  { name: 'monthlyTokens', label: 'Monthly tokens', min: 1, max: Number.MAX_SAFE_INTEGER, kind: 'integer' },
-  { name: 'monthlyCalls', label: 'Monthly calls', min: 1, max: Number.MAX_SAFE_INTEGER, kind: 'integer' },
-  { name: 'dailyTokens', label: 'Daily tokens', min: 1, max: Number.MAX_SAFE_INTEGER, kind: 'integer' },
-  { name: 'rpm', label: 'Requests per minute', min: 1, max: INT32_MAX, kind: 'integer' },
-  { name: 'rpmBurst', label: 'Request burst', min: 0, max: INT32_MAX, kind: 'integer' },
-  { name: 'tpm', label: 'Tokens per minute', min: 1, max: INT32_MAX, kind: 'integer' },
-  { name: 'tpmBurst', label: 'Token burst', min: 0, max: INT32_MAX, kind: 'integer' },
-  { name: 'concurrency', label: 'Concurrent requests', min: 1, max: INT32_MAX, kind: 'integer' },
-];
 
 const LABELS: Record<string, string> = {
   name: 'Name',
   description: 'Description',
   productId: 'Product',
   limits: 'Limits',
-  'limits.allowedModels': 'Allowed models',
-  ...Object.fromEntries(LIMIT_FIELDS.map((field) => [`limits.${field.name}`, field.label])),
+  ...LIMIT_LABELS,
 };
 
 const CONFLICTS = {
   plan_name_taken: { field: 'name', message: 'This product already has a plan with this name. Pick another.' },
 };
-
-// People paste "1,000,000", "1 000 000" or "$25": separators and the currency sign carry no meaning here.
-const clean = (raw: string) =>
-  raw
-    .trim()
-    .replace(/[\s,_]/g, '')
-    .replace(/^\$/, '');
-
-const format = new Intl.NumberFormat('en-US');
-
-/** One limit as admin-api takes it: null for an empty field (unlimited), or an error message. */
-function parseLimit(field: LimitField, raw: string): { value: number | string | null } | { error: string } {
-  const text = clean(raw);
-  if (text === '') return { value: null };
-  if (text.startsWith('-')) return { error: 'Enter a positive amount, or leave it empty for unlimited.' };
-  if (field.kind === 'usd') {
-    // admin-api stores numeric(18,6): at most 12 digits before the point and 6 after.
-    if (!/^\d{1,12}(\.\d{1,6})?$/.test(text)) return { error: 'Enter an amount in US dollars, such as 250 or 99.50.' };
-    return { value: text };
-  }
-  if (!/^\d+$/.test(text)) return { error: 'Enter a whole number, without decimals.' };
-  const value = Number(text);
-  if (value < field.min) return { error: `Enter at least ${field.min}, or leave it empty for unlimited.` };
-  if (value > field.max) return { error: `Enter at most ${format.format(field.max)}.` };
-  return { value };
-}
-
-const initialValues = (plan: PlanResponse | null) =>
-  Object.fromEntries(
-    LIMIT_FIELDS.map((field) => {
-      const value = plan?.limits[field.name];
-      return [field.name, value === null || value === undefined ? '' : String(value)];
-    }),
-  ) as Record<NumericLimit, string>;
 
 /** Creates a plan for the product (`plan` null) or edits one: name, description, auto-approval and every limit. */
 export function PlanDialog({
@@ -139,7 +70,7 @@ function PlanForm({
   const [name, setName] = useState(plan?.name ?? '');
   const [description, setDescription] = useState(plan?.description ?? '');
   const [autoApprove, setAutoApprove] = useState(plan?.autoApprove ?? false);
-  const [values, setValues] = useState(() => initialValues(plan));
+  const [values, setValues] = useState(() => limitInputValues(plan?.limits));
   // Empty = every model of the product, which is also what a new model joins automatically.
   const [allowed, setAllowed] = useState<Set<string>>(() => new Set(plan?.limits.allowedModels ?? []));
   const [errors, setErrors] = useState<FormErrors>({});

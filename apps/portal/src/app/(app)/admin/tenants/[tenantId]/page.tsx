@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Badge, focusRing, PageHeader, QuotaBar, StatCard } from '@gatehouse/ui';
+import { TenantControls } from '../../../../../components/admin/tenant-controls';
 import { TenantKeysTable } from '../../../../../components/admin/tenant-keys-table';
 import { TenantSubscriptions, type TenantSubscriptionRow } from '../../../../../components/admin/tenant-subscriptions';
 import { Section } from '../../../../../components/admin/usage-panels';
@@ -103,6 +104,14 @@ export default async function AdminTenantPage({ params }: { params: Promise<{ te
           />
         </div>
       </section>
+
+      <Section
+        id="controls"
+        title="Budget and access"
+        description="The tenant-wide budget, and whether its API keys work at all."
+      >
+        <TenantControls tenant={tenant} />
+      </Section>
 
       <Section
         id="subscriptions"

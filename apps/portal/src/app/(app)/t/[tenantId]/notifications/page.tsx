@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { buttonClasses, PageHeader } from '@gatehouse/ui';
 import { AlertRulesPanel } from '../../../../../components/notifications/alert-rules-panel';
 import { NotificationList } from '../../../../../components/notifications/notification-list';
+import { WebhookPanel } from '../../../../../components/notifications/webhook-panel';
 import { AdminApiError } from '../../../../../lib/api/errors';
 import { tenantAccessApi } from '../../../../../lib/api/tenant-access';
 import { hasRole } from '../../../../../lib/roles';
@@ -40,6 +41,9 @@ export default async function NotificationsPage({
     tenantAccessApi.notifications(tenantId, { cursor, limit: PAGE_SIZE }),
     alertRulesOrNull(tenantId),
   ]);
+  const isOwner = hasRole(tenant.role, 'OWNER');
+  // Only owners may read the webhook (admin-api answers 403 to others).
+  const webhook = isOwner ? await tenantAccessApi.webhook(tenant.id) : null;
 
   const tenantRule = rules?.items.find((rule) => rule.subscriptionId === null) ?? null;
   const subscriptionRules = rules?.items.filter((rule) => rule.subscriptionId !== null).length ?? 0;
@@ -76,12 +80,15 @@ export default async function NotificationsPage({
             </nav>
           )}
         </div>
-        <AlertRulesPanel
-          tenantId={tenant.id}
-          rule={tenantRule}
-          subscriptionRules={subscriptionRules}
-          canEdit={hasRole(tenant.role, 'OWNER')}
-        />
+        <div className="space-y-8">
+          <AlertRulesPanel
+            tenantId={tenant.id}
+            rule={tenantRule}
+            subscriptionRules={subscriptionRules}
+            canEdit={isOwner}
+          />
+          {isOwner && <WebhookPanel tenantId={tenant.id} webhook={webhook} />}
+        </div>
       </div>
     </div>
   );
