@@ -227,7 +227,7 @@ describe('API keys (admin API)', () => {
     );
     const unknown = await createKey(member, { name: 'bad-narrow', limits: { tokensPerDay: 5 } });
     expect(unknown.status).toBe(400);
-    const float = await createKey(member, { name: 'bad-narrow', limits: { monthlyBudgetUsd: 12.5 } });
+    const float = await createKey(member, { name: 'bad-narrow', limits: { monthlyBudgetUsd: 12.5000001 } });
     expect(float.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'limits.monthlyBudgetUsd' }] });
     expect(await harness.db.apiKey.count({ where: { name: 'bad-narrow' } })).toBe(0);
   });
