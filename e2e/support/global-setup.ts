@@ -35,7 +35,7 @@ export default async function globalSetup(): Promise<void> {
   if (busy.length > 0) {
     throw new Error(
       `The e2e ports ${busy.join(', ')} are in use: a previous run may have left apps behind ` +
-        "(pkill -f 'src/main.js'; pkill -f 'next start').",
+        "(pkill -f 'src/main.js'; pkill -f 'apps/portal/server.ts').",
     );
   }
 
