@@ -153,18 +153,18 @@ export class ProvidersService {
    * internet, so only over TLS: plain http is for internal providers (a model server on the private network).
    */
   private async assertPublicBaseUrl(baseUrl: string): Promise<void> {
-    if (new URL(baseUrl).protocol !== 'https:') {
-      const reason = 'must use https; plain http is accepted only for a provider marked internal';
-      throw ApiError.badRequest('invalid_provider_base_url', `The base URL is refused: it ${reason}.`, [
-        { field: 'baseUrl', reason },
-      ]);
-    }
+    // The address first: for `http://10.0.0.8` "mark it internal" is the answer, not "use https".
     const refusal = await outboundHostRefusal(new URL(baseUrl), {
       policy: STRICT_ADDRESS_POLICY,
       resolver: this.resolver,
     });
-    if (refusal === null) return;
-    const reason = `${refusal}; a provider on a loopback or private network must be marked internal`;
+    const reason =
+      refusal !== null
+        ? `${refusal}; a provider on a loopback or private network must be marked internal`
+        : new URL(baseUrl).protocol !== 'https:'
+          ? 'must use https; plain http is accepted only for a provider marked internal'
+          : null;
+    if (reason === null) return;
     throw ApiError.badRequest('invalid_provider_base_url', `The base URL is refused: ${reason}.`, [
       { field: 'baseUrl', reason },
     ]);
