@@ -51,7 +51,7 @@ export function FormFooter({
   if (inDialogFooter) return buttons;
   return (
     <div
-      className={`flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row${aside ? ' sm:items-center' : ''} sm:justify-end`}
+      className={`flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row${aside !== undefined ? ' sm:items-center' : ''} sm:justify-end`}
     >
       {buttons}
     </div>

@@ -16,7 +16,7 @@ export interface ApiFormOptions {
 /**
  * The state every portal form repeats: its errors by field, whether a request is on the way, and the form element
  * to move focus in. A submit runs client checks, then the `libs/contracts` schema, then admin-api; a refusal at
- * any step lands on the field it is about and takes the focus there.
+ * any step lands on the field it is about, and on a form that carries `formRef` the focus goes there too.
  */
 export function useApiForm({ labels = {}, conflicts = {} }: ApiFormOptions = {}) {
   const [errors, setErrors] = useState<FormErrors>({});
@@ -57,10 +57,10 @@ export function useApiForm({ labels = {}, conflicts = {} }: ApiFormOptions = {})
     return result;
   };
 
-  /** The form's `onSubmit`: the browser does not navigate, the caller's work runs. */
-  const handleSubmit = (work: () => unknown) => (event: FormEvent<HTMLFormElement>) => {
+  /** The form's `onSubmit`: the browser does not navigate, the caller's work runs (given the form element). */
+  const handleSubmit = (work: (form: HTMLFormElement) => unknown) => (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void work();
+    void work(event.currentTarget);
   };
 
   return { errors, setErrors, submitting, formRef, refuse, parse, send, handleSubmit };
