@@ -1,17 +1,16 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { Alert, Button, Card, TextField } from '@gatehouse/ui';
 import { callApi } from '../../lib/api/client';
 import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
 import { PASSWORD_MIN_LENGTH } from '../auth/password-rules';
+import type { FormErrors } from '../forms/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 
-type Errors = Partial<Record<'currentPassword' | 'newPassword' | 'confirmPassword' | 'form', string>>;
-
-function serverErrors(error: AdminApiError): Errors {
+function serverErrors(error: AdminApiError): FormErrors {
   const byField = fieldErrors(error);
-  const errors: Errors = {};
+  const errors: FormErrors = {};
   if (byField.currentPassword) errors.currentPassword = 'This is not your current password.';
   if (byField.newPassword) errors.newPassword = byField.newPassword;
   if (Object.keys(errors).length === 0) errors.form = error.message;
@@ -20,8 +19,7 @@ function serverErrors(error: AdminApiError): Errors {
 
 /** Changes the password; admin-api signs out every other session, this one stays. */
 export function ChangePasswordForm() {
-  const [errors, setErrors] = useState<Errors>({});
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, setErrors, submitting, send, handleSubmit } = useApiForm();
 
   const submit = async (form: HTMLFormElement) => {
     const data = new FormData(form);
@@ -35,28 +33,20 @@ export function ChangePasswordForm() {
       setErrors({ confirmPassword: 'The two new passwords differ.' });
       return;
     }
-    setErrors({});
-    setSubmitting(true);
-    const result = await callApi('POST', '/auth/password', { body: { currentPassword, newPassword } });
-    setSubmitting(false);
-    if (!result.ok) {
-      setErrors(serverErrors(result.error));
-      return;
-    }
+    const result = await send(
+      () => callApi('POST', '/auth/password', { body: { currentPassword, newPassword } }),
+      serverErrors,
+    );
+    if (!result.ok) return;
     form.reset();
     toast.success('Password changed', { description: 'Your other sessions were signed out.' });
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit(event.currentTarget);
   };
 
   return (
     <Card className="p-6">
       <h2 className="text-base font-semibold text-slate-950">Change password</h2>
       <p className="mt-1 text-sm text-slate-600">Every other session of your account is signed out; this one stays.</p>
-      <form onSubmit={onSubmit} className="mt-6 space-y-5" aria-busy={submitting || undefined}>
+      <form onSubmit={handleSubmit(submit)} className="mt-6 space-y-5" aria-busy={submitting || undefined}>
         <TextField
           label="Current password"
           name="currentPassword"

@@ -6,10 +6,12 @@ import {
   type AdminSubscriptionResponse,
   type Limits,
 } from '@gatehouse/contracts';
-import { useRef, useState, type FormEvent } from 'react';
-import { Alert, Button, Dialog, TextField } from '@gatehouse/ui';
+import { useState } from 'react';
+import { Alert, Dialog, TextField } from '@gatehouse/ui';
 import { callApi } from '../../lib/api/client';
-import { apiFormErrors, focusFirstInvalid, schemaErrors, type FormErrors } from './catalog/form-errors';
+import { FormFooter } from '../forms/form-footer';
+import type { FormErrors } from '../forms/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 import { endOfDayInstant, STALE_CODES, tomorrowDate } from './decision-forms';
 import {
   ALLOWED_MODELS_LABEL,
@@ -78,14 +80,10 @@ function ApproveForm({
   const [values, setValues] = useState(() => limitInputValues(plan));
   const [models, setModels] = useState(() => (plan.allowedModels ?? []).join(', '));
   const [expiresOn, setExpiresOn] = useState('');
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  const { errors, submitting, formRef, refuse, parse, send, handleSubmit } = useApiForm({
+    labels: LABELS,
+    conflicts: { expires_at_in_past: { field: 'expiresAt', message: 'Pick a day in the future.' } },
+  });
 
   const submit = async () => {
     const problems: FormErrors = {};
@@ -107,41 +105,35 @@ function ApproveForm({
     }
     if (Object.keys(problems).length > 0) return refuse(problems);
 
-    const parsed = approveSubscriptionRequestSchema.safeParse({
+    const body = parse(approveSubscriptionRequestSchema, {
       ...(Object.keys(limits).length > 0 && { limits }),
       ...(expiresAt && { expiresAt }),
     });
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
+    if (!body) return;
 
-    setErrors({});
-    setSubmitting(true);
-    const result = await callApi('POST', `/admin/subscriptions/${encodeURIComponent(request.id)}/approve`, {
-      body: parsed.data,
-      schema: adminSubscriptionSchema,
-    });
-    setSubmitting(false);
-    if (result.ok) {
-      onApproved(result.data);
-      return;
-    }
-    if (STALE_CODES.has(result.error.code)) {
-      onStale(request, result.error.message);
-      return;
-    }
-    refuse(
-      apiFormErrors(result.error, LABELS, {
-        expires_at_in_past: { field: 'expiresAt', message: 'Pick a day in the future.' },
-      }),
+    const result = await send(
+      () =>
+        callApi('POST', `/admin/subscriptions/${encodeURIComponent(request.id)}/approve`, {
+          body,
+          schema: adminSubscriptionSchema,
+        }),
+      (error) => {
+        if (!STALE_CODES.has(error.code)) return undefined;
+        onStale(request, error.message);
+        return null;
+      },
     );
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
+    if (result.ok) onApproved(result.data);
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-6"
+      aria-busy={submitting || undefined}
+    >
       <fieldset>
         <legend className="text-sm font-semibold text-slate-950">Limits</legend>
         <p className="mt-0.5 text-sm text-slate-600">
@@ -199,14 +191,7 @@ function ApproveForm({
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Approving…' : 'Approve request'}
-        </Button>
-      </div>
+      <FormFooter submitting={submitting} label="Approve request" busyLabel="Approving…" onCancel={onCancel} />
     </form>
   );
 }

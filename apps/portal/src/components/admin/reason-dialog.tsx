@@ -1,9 +1,12 @@
 'use client';
 
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { Alert, Button, Dialog, TextAreaField } from '@gatehouse/ui';
+import { useState, type ReactNode } from 'react';
+import { Alert, Dialog, TextAreaField } from '@gatehouse/ui';
 import { callApi } from '../../lib/api/client';
 import { fieldErrors } from '../../lib/api/errors';
+import { FormFooter } from '../forms/form-footer';
+import type { FormErrors } from '../forms/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 import { REASON_MAX, STALE_CODES } from './decision-forms';
 
 export interface ReasonDialogProps {
@@ -49,60 +52,45 @@ function ReasonForm({
   onStale,
 }: ReasonDialogProps) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [formError, setFormError] = useState<string | undefined>();
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  const focusReason = () => requestAnimationFrame(() => formRef.current?.querySelector('textarea')?.focus());
+  const { errors, submitting, formRef, refuse, send, handleSubmit } = useApiForm();
 
   const submit = async () => {
     const trimmed = reason.trim();
-    if (!trimmed) {
-      setError('Give a reason. The tenant sees it in their notifications.');
-      focusReason();
-      return;
-    }
+    if (!trimmed) return refuse({ reason: 'Give a reason. The tenant sees it in their notifications.' });
     if (trimmed.length > REASON_MAX) {
-      setError(`Keep the reason to ${REASON_MAX} characters or fewer (now ${trimmed.length}).`);
-      focusReason();
-      return;
+      return refuse({ reason: `Keep the reason to ${REASON_MAX} characters or fewer (now ${trimmed.length}).` });
     }
-    setError(undefined);
-    setFormError(undefined);
-    setSubmitting(true);
-    const result = await callApi('POST', path, { body: { reason: trimmed } });
-    setSubmitting(false);
-    if (result.ok) {
-      onDone();
-      return;
-    }
-    if (STALE_CODES.has(result.error.code)) {
-      onStale(result.error.message);
-      return;
-    }
-    const byField = fieldErrors(result.error);
-    if (byField.reason) {
-      setError(`Reason ${byField.reason}`);
-      focusReason();
-    } else setFormError(result.error.message);
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
+    const result = await send(
+      () => callApi('POST', path, { body: { reason: trimmed } }),
+      (error): FormErrors | null => {
+        if (STALE_CODES.has(error.code)) {
+          onStale(error.message);
+          return null;
+        }
+        const reason = fieldErrors(error).reason;
+        return reason ? { reason: `Reason ${reason}` } : { form: error.message };
+      },
+    );
+    if (result.ok) onDone();
   };
 
   const length = reason.trim().length;
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-5"
+      aria-busy={submitting || undefined}
+    >
       <TextAreaField
         label={reasonLabel}
         name="reason"
         value={reason}
         onChange={(event) => setReason(event.target.value)}
         hint={reasonHint}
-        error={error}
+        error={errors.reason}
         required
         aria-required="true"
         disabled={submitting}
@@ -116,20 +104,19 @@ function ReasonForm({
         }
       />
 
-      {formError && (
+      {errors.form && (
         <Alert tone="danger" title={failureTitle}>
-          {formError}
+          {errors.form}
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onClose} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="danger" loading={submitting}>
-          {submitting ? busyLabel : confirmLabel}
-        </Button>
-      </div>
+      <FormFooter
+        submitting={submitting}
+        label={confirmLabel}
+        busyLabel={busyLabel}
+        onCancel={onClose}
+        variant="danger"
+      />
     </form>
   );
 }

@@ -6,12 +6,12 @@ import {
   type AdminTenantDetailResponse,
 } from '@gatehouse/contracts';
 import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button, Card, TextField } from '@gatehouse/ui';
 import { callApi } from '../../lib/api/client';
 import { ConfirmActionDialog } from '../app/confirm-action-dialog';
-import { apiFormErrors, focusFirstInvalid, schemaErrors, type FormErrors } from './catalog/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 import { limitField, parseLimit } from './limit-fields';
 
 const BUDGET_LABEL = 'Tenant-wide monthly budget (USD)';
@@ -35,28 +35,17 @@ export function TenantControls({ tenant }: { tenant: AdminTenantDetailResponse }
 function BudgetForm({ tenant }: { tenant: AdminTenantDetailResponse }) {
   const router = useRouter();
   const [budget, setBudget] = useState(tenant.monthlyBudgetUsd ?? '');
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  const { errors, submitting, formRef, refuse, parse, send, handleSubmit } = useApiForm({ labels: LABELS });
 
   const submit = async () => {
     const typed = parseLimit(BUDGET_FIELD, budget);
     if ('error' in typed) return refuse({ monthlyBudgetUsd: typed.error });
-    const parsed = updateAdminTenantRequestSchema.safeParse({ monthlyBudgetUsd: typed.value });
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
-    setErrors({});
-    setSubmitting(true);
-    const result = await callApi('PATCH', `/admin/tenants/${encodeURIComponent(tenant.id)}`, {
-      body: parsed.data,
-      schema: adminTenantDetailSchema,
-    });
-    setSubmitting(false);
-    if (!result.ok) return refuse(apiFormErrors(result.error, LABELS));
+    const body = parse(updateAdminTenantRequestSchema, { monthlyBudgetUsd: typed.value });
+    if (!body) return;
+    const result = await send(() =>
+      callApi('PATCH', `/admin/tenants/${encodeURIComponent(tenant.id)}`, { body, schema: adminTenantDetailSchema }),
+    );
+    if (!result.ok) return;
     setBudget(result.data.monthlyBudgetUsd ?? '');
     toast.success(
       result.data.monthlyBudgetUsd === null
@@ -66,14 +55,15 @@ function BudgetForm({ tenant }: { tenant: AdminTenantDetailResponse }) {
     router.refresh();
   };
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
-  };
-
   return (
     <Card className="p-5">
-      <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-busy={submitting || undefined}>
+      <form
+        ref={formRef}
+        onSubmit={handleSubmit(submit)}
+        noValidate
+        className="space-y-4"
+        aria-busy={submitting || undefined}
+      >
         <h3 className="text-sm font-semibold text-slate-950">Budget</h3>
         <TextField
           label={BUDGET_LABEL}

@@ -1,7 +1,8 @@
 'use client';
 
 import { type ReactNode, useState } from 'react';
-import { Alert, Button, Dialog } from '@gatehouse/ui';
+import { Alert, Dialog } from '@gatehouse/ui';
+import { FormFooter } from '../forms/form-footer';
 
 export interface ConfirmActionDialogProps {
   open: boolean;
@@ -65,14 +66,15 @@ export function ConfirmActionDialog({
       title={title}
       description={description}
       footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={submitting}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={() => void confirm()} loading={submitting}>
-            {submitting ? busyLabel : confirmLabel}
-          </Button>
-        </>
+        <FormFooter
+          inDialogFooter
+          submitting={submitting}
+          label={confirmLabel}
+          busyLabel={busyLabel}
+          onCancel={close}
+          onConfirm={() => void confirm()}
+          variant="danger"
+        />
       }
     >
       {error ? (

@@ -2,19 +2,20 @@
 
 import { subscriptionSchema, type CatalogPlanResponse, type CreateSubscriptionRequest } from '@gatehouse/contracts';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { Alert, Badge, Button, Dialog, TextAreaField } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
 import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
+import { FormFooter } from '../forms/form-footer';
+import type { FormErrors } from '../forms/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 import { allowedModelsText, limitPhrases, productHeadingId } from './limit-words';
 
 /** admin-api keeps at most this many characters (createSubscriptionRequestSchema). */
 export const JUSTIFICATION_MAX = 2000;
 /** Below this, an admin has nothing to decide on; only plans that need approval ask for it. */
 export const JUSTIFICATION_MIN = 3;
-
-type Errors = Partial<Record<'justification' | 'form', string>>;
 
 /** The problem with a justification before it is sent, or undefined when it is fine. */
 export function justificationProblem(text: string, required: boolean): string | undefined {
@@ -29,7 +30,7 @@ export function justificationProblem(text: string, required: boolean): string | 
 }
 
 /** Maps admin-api's refusal onto the form: a field reason under the text area, anything else above the buttons. */
-function serverErrors(error: AdminApiError): Errors {
+function serverErrors(error: AdminApiError): FormErrors {
   const reason = fieldErrors(error)['justification'];
   if (reason) return { justification: `Justification ${reason}` };
   // A subscription_exists message names the plan held or waiting, which is what the person needs to know.
@@ -136,9 +137,7 @@ function RequestForm({
 }) {
   const router = useRouter();
   const [justification, setJustification] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const { errors, setErrors, submitting, formRef, send, handleSubmit } = useApiForm();
   const required = !plan.autoApprove;
 
   // Start in the text area. `autoFocus` alone is not enough: the dialog's showModal() runs after this form mounts
@@ -156,24 +155,23 @@ function RequestForm({
     setErrors(problem ? { justification: problem } : {});
     if (problem) return;
 
-    setSubmitting(true);
     const trimmed = justification.trim();
     const body: CreateSubscriptionRequest = {
       productId,
       planId: plan.id,
       ...(trimmed && { justification: trimmed }),
     };
-    const result = await callApi('POST', tenantPath(tenantId, '/subscriptions'), {
-      body,
-      schema: subscriptionSchema,
-    });
-    setSubmitting(false);
-    if (!result.ok) {
-      setErrors(serverErrors(result.error));
-      // Someone else in the workspace may have asked first: show the product as it now stands.
-      if (result.error.code === 'subscription_exists') router.refresh();
-      return;
-    }
+    const result = await send(
+      () => callApi('POST', tenantPath(tenantId, '/subscriptions'), { body, schema: subscriptionSchema }),
+      (error) => {
+        // Said in place; the focus stays where the person left it.
+        setErrors(serverErrors(error));
+        // Someone else in the workspace may have asked first: show the product as it now stands.
+        if (error.code === 'subscription_exists') router.refresh();
+        return null;
+      },
+    );
+    if (!result.ok) return;
 
     onDone();
     // The answer's status, not the plan's flag, says what happened: an admin may have changed the plan meanwhile.
@@ -189,13 +187,14 @@ function RequestForm({
     router.refresh();
   };
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
-  };
-
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-5"
+      aria-busy={submitting || undefined}
+    >
       <div className="rounded-xl bg-slate-50 p-4 text-sm ring-1 ring-slate-200/70 ring-inset">
         <p className="font-medium text-slate-900">What this plan allows</p>
         {phrases.length === 0 ? (
@@ -239,19 +238,19 @@ function RequestForm({
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-end">
-        {plan.autoApprove && (
-          <Badge tone="success" className="self-start sm:mr-auto sm:self-center">
-            Approved automatically
-          </Badge>
-        )}
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Sending…' : 'Send request'}
-        </Button>
-      </div>
+      <FormFooter
+        submitting={submitting}
+        label="Send request"
+        busyLabel="Sending…"
+        onCancel={onCancel}
+        aside={
+          plan.autoApprove && (
+            <Badge tone="success" className="self-start sm:mr-auto sm:self-center">
+              Approved automatically
+            </Badge>
+          )
+        }
+      />
     </form>
   );
 }

@@ -1,10 +1,13 @@
 'use client';
 
 import { createdApiKeySchema, type CreateApiKeyRequest } from '@gatehouse/contracts';
-import { useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Dialog, SelectField, TextField } from '@gatehouse/ui';
+import { useState } from 'react';
+import { Alert, Badge, Dialog, SelectField, TextField } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
 import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
+import { FormFooter } from '../forms/form-footer';
+import type { FormErrors } from '../forms/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 import type { RevealedSecret, ScopeOption } from './types';
 
 const EXPIRY_CHOICES = [
@@ -17,7 +20,6 @@ const EXPIRY_CHOICES = [
 ] as const;
 
 type Expiry = (typeof EXPIRY_CHOICES)[number]['value'];
-type Errors = Partial<Record<'name' | 'expiresAt' | 'subscriptionIds' | 'form', string>>;
 
 const NAME_MAX = 100;
 
@@ -36,9 +38,9 @@ function expiryInstant(expiry: Expiry, date: string): string | null {
 }
 
 /** Maps admin-api's per-field reasons (`subscriptionIds.0`, …) onto this form's fields. */
-function serverErrors(error: AdminApiError): Errors {
+function serverErrors(error: AdminApiError): FormErrors {
   const byField = fieldErrors(error);
-  const errors: Errors = {};
+  const errors: FormErrors = {};
   for (const [field, reason] of Object.entries(byField)) {
     if (field === 'name') errors.name = `Name ${reason}`;
     else if (field === 'expiresAt') errors.expiresAt = `Expiry ${reason}`;
@@ -90,11 +92,10 @@ function CreateKeyForm({
   const [expiryDate, setExpiryDate] = useState('');
   const [scope, setScope] = useState<'all' | 'selected'>('all');
   const [selected, setSelected] = useState<string[]>([]);
-  const [errors, setErrors] = useState<Errors>({});
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, setErrors, submitting, send, handleSubmit } = useApiForm();
 
-  const validate = (): Errors => {
-    const problems: Errors = {};
+  const validate = (): FormErrors => {
+    const problems: FormErrors = {};
     const trimmed = name.trim();
     if (!trimmed) problems.name = 'Give the key a name, such as the service that will use it.';
     else if (trimmed.length > NAME_MAX) problems.name = `Keep the name under ${NAME_MAX + 1} characters.`;
@@ -113,28 +114,21 @@ function CreateKeyForm({
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
 
-    setSubmitting(true);
     const body: Partial<CreateApiKeyRequest> = {
       name: name.trim(),
       expiresAt: expiryInstant(expiry, expiryDate),
       ...(scope === 'selected' && { subscriptionIds: selected }),
     };
-    const result = await callApi('POST', tenantPath(tenantId, '/keys'), { body, schema: createdApiKeySchema });
-    setSubmitting(false);
-    if (!result.ok) {
-      setErrors(serverErrors(result.error));
-      return;
-    }
+    const result = await send(
+      () => callApi('POST', tenantPath(tenantId, '/keys'), { body, schema: createdApiKeySchema }),
+      serverErrors,
+    );
+    if (!result.ok) return;
     onCreated({ name: result.data.name, secret: result.data.secret, expiresAt: result.data.expiresAt });
   };
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
-  };
-
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-6" aria-busy={submitting || undefined}>
+    <form onSubmit={handleSubmit(submit)} noValidate className="space-y-6" aria-busy={submitting || undefined}>
       <TextField
         label="Name"
         name="name"
@@ -260,14 +254,7 @@ function CreateKeyForm({
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Creating…' : 'Create key'}
-        </Button>
-      </div>
+      <FormFooter submitting={submitting} label="Create key" busyLabel="Creating…" onCancel={onCancel} />
     </form>
   );
 }

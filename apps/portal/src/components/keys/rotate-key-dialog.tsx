@@ -1,9 +1,11 @@
 'use client';
 
 import { DEFAULT_ROTATION_GRACE_SECONDS, rotatedApiKeySchema } from '@gatehouse/contracts';
-import { useState, type FormEvent } from 'react';
-import { Alert, Button, Dialog } from '@gatehouse/ui';
+import { useState } from 'react';
+import { Alert, Dialog } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
+import { FormFooter } from '../forms/form-footer';
+import { useApiForm } from '../forms/use-api-form';
 import type { KeyRow, RevealedSecret } from './types';
 
 const GRACE_CHOICES = [
@@ -60,21 +62,18 @@ function RotateForm({
   onRotated: (revealed: RevealedSecret) => void;
 }) {
   const [grace, setGrace] = useState(DEFAULT_ROTATION_GRACE_SECONDS);
-  const [error, setError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, submitting, send, handleSubmit } = useApiForm();
 
   const submit = async () => {
-    setSubmitting(true);
-    setError(null);
-    const result = await callApi('POST', tenantPath(tenantId, `/keys/${encodeURIComponent(apiKey.id)}/rotate`), {
-      body: { gracePeriodSeconds: grace },
-      schema: rotatedApiKeySchema,
-    });
-    setSubmitting(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      return;
-    }
+    const result = await send(
+      () =>
+        callApi('POST', tenantPath(tenantId, `/keys/${encodeURIComponent(apiKey.id)}/rotate`), {
+          body: { gracePeriodSeconds: grace },
+          schema: rotatedApiKeySchema,
+        }),
+      (error) => ({ form: error.message }),
+    );
+    if (!result.ok) return;
     onRotated({
       name: result.data.name,
       secret: result.data.secret,
@@ -83,13 +82,8 @@ function RotateForm({
     });
   };
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
-  };
-
   return (
-    <form onSubmit={onSubmit} className="space-y-5">
+    <form onSubmit={handleSubmit(submit)} className="space-y-5">
       <fieldset>
         <legend className="text-sm font-medium text-slate-900">When should the old secret stop working?</legend>
         <div className="mt-2 space-y-2">
@@ -115,19 +109,12 @@ function RotateForm({
           ))}
         </div>
       </fieldset>
-      {error && (
+      {errors.form && (
         <Alert tone="danger" title="The key was not rotated">
-          {error}
+          {errors.form}
         </Alert>
       )}
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Rotating…' : 'Rotate key'}
-        </Button>
-      </div>
+      <FormFooter submitting={submitting} label="Rotate key" busyLabel="Rotating…" onCancel={onCancel} />
     </form>
   );
 }

@@ -1,22 +1,23 @@
 'use client';
 
 import { createdInvitationSchema, type MemberRole } from '@gatehouse/contracts';
-import { useState, type FormEvent } from 'react';
-import { Alert, Button, Dialog, SelectField, TextField } from '@gatehouse/ui';
+import { useState } from 'react';
+import { Alert, Dialog, SelectField, TextField } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
 import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
+import { FormFooter } from '../forms/form-footer';
+import type { FormErrors } from '../forms/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 import { invitationLink, ROLE_CHOICES, type RevealedInvitation } from './types';
-
-type Errors = Partial<Record<'email' | 'role' | 'form', string>>;
 
 const EMAIL_MAX = 254;
 // Deliberately loose: one @, something on each side, a dot in the domain. admin-api has the last word.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function serverErrors(error: AdminApiError): Errors {
+function serverErrors(error: AdminApiError): FormErrors {
   if (error.code === 'already_member') return { email: 'This person is already a member of the workspace.' };
   const byField = fieldErrors(error);
-  const errors: Errors = {};
+  const errors: FormErrors = {};
   if (byField.email) errors.email = `Email ${byField.email}`;
   if (byField.role) errors.role = `Role ${byField.role}`;
   if (Object.keys(errors).length === 0 || error.code !== 'validation_failed') errors.form = error.message;
@@ -62,10 +63,9 @@ function InviteForm({
 }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<MemberRole>('MEMBER');
-  const [errors, setErrors] = useState<Errors>({});
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, setErrors, submitting, send, handleSubmit } = useApiForm();
 
-  const validate = (): Errors => {
+  const validate = (): FormErrors => {
     const address = email.trim().toLowerCase();
     if (!address) return { email: 'Enter the email address of the person to invite.' };
     if (address.length > EMAIL_MAX || !EMAIL_SHAPE.test(address))
@@ -79,16 +79,15 @@ function InviteForm({
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
 
-    setSubmitting(true);
-    const result = await callApi('POST', tenantPath(tenantId, '/invitations'), {
-      body: { email: email.trim(), role },
-      schema: createdInvitationSchema,
-    });
-    setSubmitting(false);
-    if (!result.ok) {
-      setErrors(serverErrors(result.error));
-      return;
-    }
+    const result = await send(
+      () =>
+        callApi('POST', tenantPath(tenantId, '/invitations'), {
+          body: { email: email.trim(), role },
+          schema: createdInvitationSchema,
+        }),
+      serverErrors,
+    );
+    if (!result.ok) return;
     onInvited({
       email: result.data.email,
       role: result.data.role,
@@ -97,15 +96,10 @@ function InviteForm({
     });
   };
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
-  };
-
   const selected = ROLE_CHOICES.find((choice) => choice.value === role);
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-busy={submitting || undefined}>
+    <form onSubmit={handleSubmit(submit)} noValidate className="space-y-5" aria-busy={submitting || undefined}>
       <TextField
         label="Email"
         name="email"
@@ -144,14 +138,12 @@ function InviteForm({
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Creating invitation…' : 'Create invitation'}
-        </Button>
-      </div>
+      <FormFooter
+        submitting={submitting}
+        label="Create invitation"
+        busyLabel="Creating invitation…"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -8,13 +8,13 @@ import {
   type PutAlertRuleRequest,
 } from '@gatehouse/contracts';
 import { useRouter } from 'next/navigation';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { toast } from 'sonner';
 import { Alert, Button, Card, TextField } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
 import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
-
-type Errors = Partial<Record<'thresholds' | 'form', string>>;
+import type { FormErrors } from '../forms/form-errors';
+import { useApiForm } from '../forms/use-api-form';
 
 /** "50 %, 80 % and 100 %". */
 export function thresholdsText(thresholds: readonly number[]): string {
@@ -49,7 +49,7 @@ export function parseThresholds(text: string): { thresholds: number[] } | { erro
   return { thresholds: thresholds.sort((a, b) => a - b) };
 }
 
-function serverErrors(error: AdminApiError): Errors {
+function serverErrors(error: AdminApiError): FormErrors {
   const byField = fieldErrors(error);
   const thresholdReason = Object.entries(byField).find(([field]) => field.startsWith('thresholds'))?.[1];
   if (thresholdReason) return { thresholds: `Thresholds: ${thresholdReason}` };
@@ -119,8 +119,7 @@ function AlertRuleForm({ tenantId, rule }: { tenantId: string; rule: AlertRuleRe
   const router = useRouter();
   const [enabled, setEnabled] = useState(rule.enabled);
   const [text, setText] = useState(rule.thresholds.join(', '));
-  const [errors, setErrors] = useState<Errors>({});
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, setErrors, submitting, send, handleSubmit } = useApiForm();
   const checkboxId = useId();
 
   const submit = async () => {
@@ -129,18 +128,12 @@ function AlertRuleForm({ tenantId, rule }: { tenantId: string; rule: AlertRuleRe
       setErrors({ thresholds: parsed.error });
       return;
     }
-    setErrors({});
-    setSubmitting(true);
     const body: PutAlertRuleRequest = { thresholds: parsed.thresholds, enabled };
-    const result = await callApi('PUT', tenantPath(tenantId, '/alert-rules/tenant'), {
-      body,
-      schema: alertRuleSchema,
-    });
-    setSubmitting(false);
-    if (!result.ok) {
-      setErrors(serverErrors(result.error));
-      return;
-    }
+    const result = await send(
+      () => callApi('PUT', tenantPath(tenantId, '/alert-rules/tenant'), { body, schema: alertRuleSchema }),
+      serverErrors,
+    );
+    if (!result.ok) return;
     setText(result.data.thresholds.join(', '));
     toast.success('Budget alerts saved', {
       description: result.data.enabled
@@ -150,13 +143,8 @@ function AlertRuleForm({ tenantId, rule }: { tenantId: string; rule: AlertRuleRe
     router.refresh();
   };
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
-  };
-
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-5 space-y-5" aria-busy={submitting || undefined}>
+    <form onSubmit={handleSubmit(submit)} noValidate className="mt-5 space-y-5" aria-busy={submitting || undefined}>
       <div className="flex items-start gap-3">
         <input
           id={checkboxId}

@@ -2,12 +2,12 @@
 
 import { putWebhookRequestSchema, webhookSchema, type WebhookResponse } from '@gatehouse/contracts';
 import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { toast } from 'sonner';
 import { Alert, Button, Card, CodeBlock, TextField } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
-import { apiFormErrors, focusFirstInvalid, schemaErrors, type FormErrors } from '../admin/catalog/form-errors';
 import { ConfirmActionDialog } from '../app/confirm-action-dialog';
+import { useApiForm } from '../forms/use-api-form';
 
 const LABELS = { url: 'Webhook URL' };
 
@@ -20,30 +20,19 @@ export function WebhookPanel({ tenantId, webhook }: { tenantId: string; webhook:
   const router = useRouter();
   const [url, setUrl] = useState(webhook?.url ?? '');
   const [secret, setSecret] = useState<string | null>(null);
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
   const [confirmingOff, setConfirmingOff] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  // A URL admin-api refuses (not http(s), or a private address where that is not allowed) is the URL's problem.
+  const { errors, submitting, formRef, parse, send, handleSubmit } = useApiForm({
+    labels: LABELS,
+    conflicts: (error) => ({ invalid_webhook_url: { field: 'url', message: error.message } }),
+  });
 
   const save = async (target: string, rotating: boolean) => {
-    const parsed = putWebhookRequestSchema.safeParse({ url: target.trim() });
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
-    setErrors({});
+    const body = parse(putWebhookRequestSchema, { url: target.trim() });
+    if (!body) return;
     setSecret(null);
-    setSubmitting(true);
-    const result = await callApi('PUT', tenantPath(tenantId, '/webhook'), { body: parsed.data, schema: webhookSchema });
-    setSubmitting(false);
-    if (!result.ok) {
-      // A URL admin-api refuses (not http(s), or a private address where that is not allowed) is the URL's problem.
-      return refuse(
-        apiFormErrors(result.error, LABELS, { invalid_webhook_url: { field: 'url', message: result.error.message } }),
-      );
-    }
+    const result = await send(() => callApi('PUT', tenantPath(tenantId, '/webhook'), { body, schema: webhookSchema }));
+    if (!result.ok) return;
     setUrl(result.data.url);
     setSecret(result.data.secret ?? null);
     toast.success(rotating ? 'Webhook secret rotated' : 'Webhook saved');
@@ -56,14 +45,15 @@ export function WebhookPanel({ tenantId, webhook }: { tenantId: string; webhook:
     return result.ok ? null : result.error.message;
   };
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void save(url, false);
-  };
-
   return (
     <Card className="p-5">
-      <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-busy={submitting || undefined}>
+      <form
+        ref={formRef}
+        onSubmit={handleSubmit(() => save(url, false))}
+        noValidate
+        className="space-y-4"
+        aria-busy={submitting || undefined}
+      >
         <div>
           <h2 className="text-base font-semibold text-slate-950">Webhook</h2>
           <p className="mt-1 text-sm text-slate-600">

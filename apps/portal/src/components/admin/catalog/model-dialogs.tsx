@@ -10,10 +10,9 @@ import {
   type ModelPriceResponse,
   type ProviderResponse,
 } from '@gatehouse/contracts';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Alert,
-  Button,
   Dialog,
   SelectField,
   Skeleton,
@@ -27,7 +26,9 @@ import {
 } from '@gatehouse/ui';
 import { callApi } from '../../../lib/api/client';
 import { formatDateTime } from '../../../lib/format';
-import { apiFormErrors, focusFirstInvalid, schemaErrors, type FormErrors } from './form-errors';
+import { FormFooter } from '../../forms/form-footer';
+import type { FormErrors } from '../../forms/form-errors';
+import { useApiForm } from '../../forms/use-api-form';
 import { missingPrices, PRICE_LABELS, PriceFields, priceBody, type PriceValues } from './price-fields';
 
 const modelPath = (productId: string, modelId: string, rest = '') =>
@@ -43,17 +44,6 @@ const MODEL_LABELS: Record<string, string> = {
 const MODEL_CONFLICTS = {
   model_name_taken: { field: 'name', message: 'Another model already uses this alias, on this or another product.' },
 };
-
-const actions = (onCancel: () => void, submitting: boolean, label: string, busy: string) => (
-  <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-    <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-      Cancel
-    </Button>
-    <Button type="submit" loading={submitting}>
-      {submitting ? busy : label}
-    </Button>
-  </div>
-);
 
 /**
  * Adds a model to an LLM product: its public alias, the upstream it is routed to and its first price. One target
@@ -101,14 +91,10 @@ function AddModelForm({
   const [providerId, setProviderId] = useState(providers.length === 1 ? (providers[0]?.id ?? '') : '');
   const [upstreamModel, setUpstreamModel] = useState('');
   const [price, setPrice] = useState<PriceValues>({ inputPer1M: '', outputPer1M: '', cachedInputPer1M: '' });
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  const { errors, submitting, formRef, refuse, parse, send, handleSubmit } = useApiForm({
+    labels: MODEL_LABELS,
+    conflicts: MODEL_CONFLICTS,
+  });
 
   const submit = async () => {
     const problems: FormErrors = { ...missingPrices(price, 'price.') };
@@ -117,31 +103,27 @@ function AddModelForm({
     if (!upstreamModel.trim()) problems['targets.0.upstreamModel'] = 'Enter the model name the provider knows.';
     if (Object.keys(problems).length > 0) return refuse(problems);
 
-    const parsed = createModelRequestSchema.safeParse({
+    const body = parse(createModelRequestSchema, {
       name: name.trim(),
       targets: [{ providerId, upstreamModel }],
       price: priceBody(price),
     });
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, MODEL_LABELS));
+    if (!body) return;
 
-    setErrors({});
-    setSubmitting(true);
-    const result = await callApi('POST', `/admin/products/${encodeURIComponent(product.id)}/models`, {
-      body: parsed.data,
-      schema: adminModelSchema,
-    });
-    setSubmitting(false);
+    const result = await send(() =>
+      callApi('POST', `/admin/products/${encodeURIComponent(product.id)}/models`, { body, schema: adminModelSchema }),
+    );
     if (result.ok) onSaved(result.data);
-    else refuse(apiFormErrors(result.error, MODEL_LABELS, MODEL_CONFLICTS));
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-5"
+      aria-busy={submitting || undefined}
+    >
       <TextField
         label="Alias"
         name="name"
@@ -194,7 +176,7 @@ function AddModelForm({
           {errors.form}
         </Alert>
       )}
-      {actions(onCancel, submitting, 'Add model', 'Adding…')}
+      <FormFooter submitting={submitting} label="Add model" busyLabel="Adding…" onCancel={onCancel} />
     </form>
   );
 }
@@ -240,46 +222,35 @@ function PriceForm({
     outputPer1M: model.outputPricePer1M ?? '',
     cachedInputPer1M: model.cachedInputPricePer1M ?? '',
   });
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  const { errors, submitting, formRef, refuse, parse, send, handleSubmit } = useApiForm({ labels: PRICE_LABELS });
 
   const submit = async () => {
     const missing = missingPrices(price);
     if (Object.keys(missing).length > 0) return refuse(missing);
-    const parsed = setModelPriceRequestSchema.safeParse(priceBody(price));
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, PRICE_LABELS));
+    const body = parse(setModelPriceRequestSchema, priceBody(price));
+    if (!body) return;
 
-    setErrors({});
-    setSubmitting(true);
-    const result = await callApi('PUT', modelPath(productId, model.id, '/price'), {
-      body: parsed.data,
-      schema: adminModelSchema,
-    });
-    setSubmitting(false);
+    const result = await send(() =>
+      callApi('PUT', modelPath(productId, model.id, '/price'), { body, schema: adminModelSchema }),
+    );
     if (result.ok) onSaved(result.data);
-    else refuse(apiFormErrors(result.error, PRICE_LABELS));
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-5"
+      aria-busy={submitting || undefined}
+    >
       <PriceFields values={price} onChange={setPrice} errors={errors} disabled={submitting} />
       {errors.form && (
         <Alert tone="danger" title="The price was not changed">
           {errors.form}
         </Alert>
       )}
-      {actions(onCancel, submitting, 'Set new price', 'Saving…')}
+      <FormFooter submitting={submitting} label="Set new price" busyLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }

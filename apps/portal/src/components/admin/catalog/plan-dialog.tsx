@@ -7,11 +7,13 @@ import {
   type AdminProductResponse,
   type PlanResponse,
 } from '@gatehouse/contracts';
-import { useRef, useState, type FormEvent } from 'react';
-import { Alert, Button, CheckboxField, Dialog, TextAreaField, TextField } from '@gatehouse/ui';
+import { useState } from 'react';
+import { Alert, CheckboxField, Dialog, TextAreaField, TextField } from '@gatehouse/ui';
 import { callApi } from '../../../lib/api/client';
 import { LIMIT_FIELDS, LIMIT_LABELS, limitInputValues, parseLimit } from '../limit-fields';
-import { apiFormErrors, focusFirstInvalid, optional, schemaErrors, type FormErrors } from './form-errors';
+import { FormFooter } from '../../forms/form-footer';
+import { optional, type FormErrors } from '../../forms/form-errors';
+import { useApiForm } from '../../forms/use-api-form';
 
 const LABELS: Record<string, string> = {
   name: 'Name',
@@ -73,14 +75,10 @@ function PlanForm({
   const [values, setValues] = useState(() => limitInputValues(plan?.limits));
   // Empty = every model of the product, which is also what a new model joins automatically.
   const [allowed, setAllowed] = useState<Set<string>>(() => new Set(plan?.limits.allowedModels ?? []));
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  const { errors, submitting, formRef, refuse, parse, send, handleSubmit } = useApiForm({
+    labels: LABELS,
+    conflicts: CONFLICTS,
+  });
 
   const submit = async () => {
     const problems: FormErrors = {};
@@ -97,35 +95,28 @@ function PlanForm({
     // Creating: only the limits that are set. Editing: every name, because admin-api merges name by name and a
     // cleared field must lift the limit (null) rather than keep the old value (absent).
     const setLimits = plan ? limits : Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== null));
-    const parsed = plan
-      ? updatePlanRequestSchema.safeParse({
+    const body = plan
+      ? parse(updatePlanRequestSchema, {
           name: name.trim(),
           description: optional(description) ?? null,
           autoApprove,
           limits: setLimits,
         })
-      : createPlanRequestSchema.safeParse({
+      : parse(createPlanRequestSchema, {
           productId: product.id,
           name: name.trim(),
           description: optional(description),
           autoApprove,
           limits: setLimits,
         });
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
+    if (!body) return;
 
-    setErrors({});
-    setSubmitting(true);
-    const result = plan
-      ? await callApi('PATCH', `/admin/plans/${encodeURIComponent(plan.id)}`, { body: parsed.data, schema: planSchema })
-      : await callApi('POST', '/admin/plans', { body: parsed.data, schema: planSchema });
-    setSubmitting(false);
+    const result = await send(() =>
+      plan
+        ? callApi('PATCH', `/admin/plans/${encodeURIComponent(plan.id)}`, { body, schema: planSchema })
+        : callApi('POST', '/admin/plans', { body, schema: planSchema }),
+    );
     if (result.ok) onSaved(result.data, plan === null);
-    else refuse(apiFormErrors(result.error, LABELS, CONFLICTS));
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
   };
 
   const toggleModel = (alias: string, checked: boolean) =>
@@ -137,7 +128,13 @@ function PlanForm({
     });
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-6"
+      aria-busy={submitting || undefined}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Name"
@@ -227,14 +224,12 @@ function PlanForm({
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Saving…' : plan ? 'Save plan' : 'Create plan'}
-        </Button>
-      </div>
+      <FormFooter
+        submitting={submitting}
+        label={plan ? 'Save plan' : 'Create plan'}
+        busyLabel="Saving…"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

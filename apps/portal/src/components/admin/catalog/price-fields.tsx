@@ -1,7 +1,7 @@
 'use client';
 
 import { TextField } from '@gatehouse/ui';
-import type { FormErrors } from './form-errors';
+import type { FormErrors } from '../../forms/form-errors';
 
 export interface PriceValues {
   inputPer1M: string;

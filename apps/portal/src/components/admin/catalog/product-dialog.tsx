@@ -6,10 +6,12 @@ import {
   type AdminProductResponse,
   type ProviderResponse,
 } from '@gatehouse/contracts';
-import { useRef, useState, type FormEvent } from 'react';
-import { Alert, Button, Dialog, SelectField, TextAreaField, TextField } from '@gatehouse/ui';
+import { useState } from 'react';
+import { Alert, Dialog, SelectField, TextAreaField, TextField } from '@gatehouse/ui';
 import { callApi } from '../../../lib/api/client';
-import { apiFormErrors, focusFirstInvalid, optional, schemaErrors, type FormErrors } from './form-errors';
+import { FormFooter } from '../../forms/form-footer';
+import { optional, type FormErrors } from '../../forms/form-errors';
+import { useApiForm } from '../../forms/use-api-form';
 
 const LABELS: Record<string, string> = {
   slug: 'Slug',
@@ -66,14 +68,10 @@ function ProductForm({
   const [kind, setKind] = useState<'LLM' | 'HTTP'>('LLM');
   const [providerId, setProviderId] = useState('');
   const [upstreamPath, setUpstreamPath] = useState('');
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  const { errors, submitting, formRef, refuse, parse, send, handleSubmit } = useApiForm({
+    labels: LABELS,
+    conflicts: CONFLICTS,
+  });
 
   const submit = async () => {
     const problems: FormErrors = {};
@@ -82,30 +80,27 @@ function ProductForm({
     if (kind === 'HTTP' && !providerId) problems['http.providerId'] = 'Choose the provider to forward to.';
     if (Object.keys(problems).length > 0) return refuse(problems);
 
-    const parsed = createProductRequestSchema.safeParse({
+    const body = parse(createProductRequestSchema, {
       slug: slug.trim(),
       name,
       description: optional(description),
       kind,
       ...(kind === 'HTTP' && { http: { providerId, upstreamPath: optional(upstreamPath) } }),
     });
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
+    if (!body) return;
 
-    setErrors({});
-    setSubmitting(true);
-    const result = await callApi('POST', '/admin/products', { body: parsed.data, schema: adminProductSchema });
-    setSubmitting(false);
+    const result = await send(() => callApi('POST', '/admin/products', { body, schema: adminProductSchema }));
     if (result.ok) onCreated(result.data);
-    else refuse(apiFormErrors(result.error, LABELS, CONFLICTS));
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-5"
+      aria-busy={submitting || undefined}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Name"
@@ -192,14 +187,7 @@ function ProductForm({
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Creating…' : 'Create product'}
-        </Button>
-      </div>
+      <FormFooter submitting={submitting} label="Create product" busyLabel="Creating…" onCancel={onCancel} />
     </form>
   );
 }

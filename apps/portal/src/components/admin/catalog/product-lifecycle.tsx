@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { Alert, Badge, Button, Dialog, type BadgeTone } from '@gatehouse/ui';
 import { callApi } from '../../../lib/api/client';
+import { FormFooter } from '../../forms/form-footer';
+import { useApiForm } from '../../forms/use-api-form';
 
 export const STATUS_LABELS: Record<AdminProductResponse['status'], { text: string; tone: BadgeTone }> = {
   DRAFT: { text: 'Draft', tone: 'neutral' },
@@ -40,8 +42,7 @@ const COPY: Record<Step, { title: string; body: string; confirm: string; busy: s
 export function ProductLifecycle({ product, size = 'md' }: { product: AdminProductResponse; size?: 'sm' | 'md' }) {
   const router = useRouter();
   const [step, setStep] = useState<Step | null>(null);
-  const [error, setError] = useState<string | undefined>();
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, setErrors, submitting, send } = useApiForm();
 
   const available: Step | null =
     product.status === 'DRAFT' ? 'publish' : product.status === 'PUBLISHED' ? 'retire' : null;
@@ -50,21 +51,17 @@ export function ProductLifecycle({ product, size = 'md' }: { product: AdminProdu
   const close = () => {
     if (submitting) return;
     setStep(null);
-    setError(undefined);
+    setErrors({});
   };
 
   const confirm = async (action: Step) => {
-    setSubmitting(true);
-    setError(undefined);
-    const result = await callApi('POST', `/admin/products/${encodeURIComponent(product.id)}/${action}`, {
-      schema: adminProductSchema,
-    });
-    setSubmitting(false);
-    if (!result.ok) {
+    const result = await send(
+      () =>
+        callApi('POST', `/admin/products/${encodeURIComponent(product.id)}/${action}`, { schema: adminProductSchema }),
       // 409s (no model yet, already moved on elsewhere) carry admin-api's own explanation.
-      setError(result.error.message);
-      return;
-    }
+      (error) => ({ form: error.message }),
+    );
+    if (!result.ok) return;
     toast.success(`${product.name} ${COPY[action].done}`);
     setStep(null);
     router.refresh();
@@ -92,24 +89,21 @@ export function ProductLifecycle({ product, size = 'md' }: { product: AdminProdu
           </>
         }
         footer={
-          <>
-            <Button variant="secondary" onClick={close} disabled={submitting}>
-              Cancel
-            </Button>
-            <Button
-              variant={available === 'retire' ? 'danger' : 'primary'}
-              loading={submitting}
-              onClick={() => void confirm(available)}
-              autoFocus
-            >
-              {submitting ? copy.busy : `${copy.confirm} ${product.name}`}
-            </Button>
-          </>
+          <FormFooter
+            inDialogFooter
+            submitting={submitting}
+            label={`${copy.confirm} ${product.name}`}
+            busyLabel={copy.busy}
+            onCancel={close}
+            onConfirm={() => void confirm(available)}
+            variant={available === 'retire' ? 'danger' : 'primary'}
+            autoFocus
+          />
         }
       >
-        {error ? (
+        {errors.form ? (
           <Alert tone="danger" title={`${product.name} was not changed`}>
-            {error}
+            {errors.form}
           </Alert>
         ) : undefined}
       </Dialog>

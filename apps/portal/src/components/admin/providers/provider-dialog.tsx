@@ -7,10 +7,12 @@ import {
   updateProviderRequestSchema,
   type ProviderResponse,
 } from '@gatehouse/contracts';
-import { useRef, useState, type FormEvent } from 'react';
-import { Alert, Button, CheckboxField, Dialog, SelectField, TextField } from '@gatehouse/ui';
+import { useState } from 'react';
+import { Alert, CheckboxField, Dialog, SelectField, TextField } from '@gatehouse/ui';
 import { callApi } from '../../../lib/api/client';
-import { apiFormErrors, focusFirstInvalid, optional, schemaErrors, type FormErrors } from '../catalog/form-errors';
+import { FormFooter } from '../../forms/form-footer';
+import { optional, type FormErrors } from '../../forms/form-errors';
+import { useApiForm } from '../../forms/use-api-form';
 
 export const PROVIDER_TYPE_LABELS: Record<ProviderResponse['type'], string> = {
   openai: 'OpenAI',
@@ -76,14 +78,16 @@ function ProviderForm({
   const [credentialChange, setCredentialChange] = useState<CredentialChange>(provider ? 'keep' : 'replace');
   // Lives only in this form's state: the form unmounts when the dialog closes, and the value is never echoed.
   const [credential, setCredential] = useState('');
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [submitting, setSubmitting] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const refuse = (problems: FormErrors) => {
-    setErrors(problems);
-    focusFirstInvalid(formRef.current);
-  };
+  const { errors, submitting, formRef, refuse, parse, send, handleSubmit } = useApiForm({
+    labels: LABELS,
+    conflicts: {
+      ...CONFLICTS,
+      provider_in_use: {
+        field: 'type',
+        message: 'Models or HTTP products use this provider as it is; their type cannot change.',
+      },
+    },
+  });
 
   const submit = async () => {
     const problems: FormErrors = {};
@@ -106,41 +110,27 @@ function ProviderForm({
           : { credential: credentialChange === 'remove' ? null : credentialValue }
         : credentialValue !== undefined && { credential: credentialValue }),
     };
-    const parsed = (provider ? updateProviderRequestSchema : createProviderRequestSchema).safeParse(draft);
-    if (!parsed.success) return refuse(schemaErrors(parsed.error, LABELS));
+    const body = parse(provider ? updateProviderRequestSchema : createProviderRequestSchema, draft);
+    if (!body) return;
 
-    setErrors({});
-    setSubmitting(true);
-    const result = provider
-      ? await callApi('PATCH', `/admin/providers/${encodeURIComponent(provider.id)}`, {
-          body: parsed.data,
-          schema: providerSchema,
-        })
-      : await callApi('POST', '/admin/providers', { body: parsed.data, schema: providerSchema });
-    setSubmitting(false);
-    if (result.ok) {
-      setCredential('');
-      onSaved(result.data, provider === null);
-      return;
-    }
-    refuse(
-      apiFormErrors(result.error, LABELS, {
-        ...CONFLICTS,
-        provider_in_use: {
-          field: 'type',
-          message: 'Models or HTTP products use this provider as it is; their type cannot change.',
-        },
-      }),
+    const result = await send(() =>
+      provider
+        ? callApi('PATCH', `/admin/providers/${encodeURIComponent(provider.id)}`, { body, schema: providerSchema })
+        : callApi('POST', '/admin/providers', { body, schema: providerSchema }),
     );
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void submit();
+    if (!result.ok) return;
+    setCredential('');
+    onSaved(result.data, provider === null);
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-5"
+      aria-busy={submitting || undefined}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Name"
@@ -248,14 +238,12 @@ function ProviderForm({
         </Alert>
       )}
 
-      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={submitting}>
-          {submitting ? 'Saving…' : provider ? 'Save changes' : 'Add provider'}
-        </Button>
-      </div>
+      <FormFooter
+        submitting={submitting}
+        label={provider ? 'Save changes' : 'Add provider'}
+        busyLabel="Saving…"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { fieldErrors, type AdminApiError } from '../../../lib/api/errors';
+import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
 
 /**
- * Error handling shared by the catalog, plan and provider forms. They check a body against the same zod schema
+ * Error handling shared by the portal's forms (see `useApiForm`). They check a body against the same zod schema
  * admin-api uses before sending it, then map admin-api's own refusal (a `400 validation_failed` per field, or a
- * `409` conflict) onto the same fields, so the admin reads one kind of message either way.
+ * `409` conflict) onto the same fields, so people read one kind of message either way.
  */
 
 /** Messages keyed by field path (`name`, `price.inputPer1M`, `limits.rpm`); `form` is for the whole form. */
