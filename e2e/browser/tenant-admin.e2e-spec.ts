@@ -197,6 +197,8 @@ describe('tenant administration in a browser', () => {
     expect(stored.body.url).toBe('https://hooks.example.com/gatehouse');
     expect(stored.body.secret).toBeUndefined();
 
+    // The toast sits over the form's button row, and under the pointer it stays: move away and let it close.
+    await toastClosed(page, 'Webhook saved');
     const rotated = page.waitForResponse((response) => response.url().endsWith('/webhook'));
     await page.getByRole('button', { name: 'Rotate secret' }).click();
     const second = ((await (await rotated).json()) as WebhookResponse).secret;
@@ -204,6 +206,7 @@ describe('tenant administration in a browser', () => {
     expect(second).not.toBe(first);
     await page.getByText(second as string).waitFor();
 
+    await toastClosed(page, 'Webhook secret rotated');
     await page.getByRole('button', { name: 'Turn off' }).click();
     const removed = page.waitForResponse((response) => response.url().endsWith('/webhook'));
     await page
@@ -215,3 +218,9 @@ describe('tenant administration in a browser', () => {
     expect((await adminApi('GET', `/tenants/${owner.tenantId}/webhook`, { token: owner.token })).status).toBe(404);
   });
 });
+
+/** Moves the pointer off a toast (hovering keeps it open) and waits until it has closed. */
+async function toastClosed(page: Page, text: string): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.getByText(text, { exact: true }).waitFor({ state: 'hidden' });
+}
