@@ -4,7 +4,7 @@ import { toast } from 'sonner';
 import { Alert, Button, Card, TextField } from '@gatehouse/ui';
 import { callApi } from '../../lib/api/client';
 import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
-import { PASSWORD_MIN_LENGTH } from '../auth/password-rules';
+import { NewPasswordFields } from '../auth/new-password-fields';
 import type { FormErrors } from '../forms/form-errors';
 import { useApiForm } from '../forms/use-api-form';
 
@@ -57,28 +57,7 @@ export function ChangePasswordForm() {
           error={errors.currentPassword}
           disabled={submitting}
         />
-        <TextField
-          label="New password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN_LENGTH}
-          maxLength={256}
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A passphrase is easiest to remember.`}
-          error={errors.newPassword}
-          disabled={submitting}
-        />
-        <TextField
-          label="Repeat the new password"
-          name="confirmPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={256}
-          error={errors.confirmPassword}
-          disabled={submitting}
-        />
+        <NewPasswordFields errors={errors} disabled={submitting} />
         {errors.form && (
           <Alert tone="danger" title="Your password was not changed">
             {errors.form}

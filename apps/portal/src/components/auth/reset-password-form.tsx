@@ -2,10 +2,10 @@
 
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Button, focusRing, TextField } from '@gatehouse/ui';
+import { Alert, Button, focusRing } from '@gatehouse/ui';
 import { callApi } from '../../lib/api/client';
 import { fieldErrors } from '../../lib/api/errors';
-import { PASSWORD_MIN_LENGTH } from './password-rules';
+import { NewPasswordFields } from './new-password-fields';
 
 type Errors = Partial<Record<'newPassword' | 'confirmPassword', string>>;
 
@@ -107,28 +107,7 @@ export function ResetPasswordForm() {
       const errors = phase.kind === 'ready' ? phase.errors : {};
       return (
         <form onSubmit={onSubmit(phase.token)} className="space-y-5" aria-busy={submitting || undefined}>
-          <TextField
-            label="New password"
-            name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN_LENGTH}
-            maxLength={256}
-            hint={`At least ${PASSWORD_MIN_LENGTH} characters. A passphrase is easiest to remember.`}
-            error={errors.newPassword}
-            disabled={submitting}
-          />
-          <TextField
-            label="Repeat the new password"
-            name="confirmPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            maxLength={256}
-            error={errors.confirmPassword}
-            disabled={submitting}
-          />
+          <NewPasswordFields errors={errors} disabled={submitting} />
           {phase.kind === 'failed' && (
             <Alert tone="danger" title="Your password was not changed">
               {phase.message}
