@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Page } from 'playwright-core';
 import { adminApi, signUpTenantOwner, uniqueSuffix } from '../support/admin-api-client';
-import { fetchInPage, saveScreenshot, useBrowser } from '../support/browser';
+import { fetchInPage, saveScreenshot, useBrowser, signIn } from '../support/browser';
 
 const STACK_LOG = path.resolve(__dirname, '..', 'artifacts', 'stack.log');
 
@@ -19,14 +18,6 @@ async function resetLinkFromLog(email: string): Promise<string> {
     if (Date.now() > deadline) throw new Error(`no reset link for ${email} in ${STACK_LOG}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 describe('account: password reset, password change and sign out everywhere in a browser', () => {

@@ -1,7 +1,7 @@
 import { type MeResponse } from '@gatehouse/contracts';
 import { type Page } from 'playwright-core';
 import { adminApi, SEED_ADMIN, signUpTenantOwner, uniqueSuffix } from '../support/admin-api-client';
-import { fetchInPage, saveScreenshot, useBrowser } from '../support/browser';
+import { fetchInPage, saveScreenshot, useBrowser, signIn } from '../support/browser';
 import { eventually, gatewayClient } from '../support/gateway';
 import { stackUrls } from '../support/stack';
 
@@ -18,14 +18,6 @@ function usd(amount: number): string {
     minimumFractionDigits: 2,
     maximumFractionDigits: digits,
   }).format(amount);
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 /** The value of a headline number (libs/ui StatCard: a `dt` label and its `dd` value). */

@@ -1,15 +1,6 @@
-import { type Page } from 'playwright-core';
 import { adminApi, signUpTenantOwner, uniqueSuffix } from '../support/admin-api-client';
-import { saveScreenshot, useBrowser } from '../support/browser';
+import { saveScreenshot, useBrowser, signIn } from '../support/browser';
 import { createApiKey } from '../support/gateway';
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
-}
 
 /** The owner's destructive actions, each confirmed in a dialog before it is sent, as a person would do them. */
 describe('keys and members in a browser', () => {

@@ -1,17 +1,9 @@
 import { type CreatedApiKeyResponse, type MeResponse } from '@gatehouse/contracts';
 import { type Page } from 'playwright-core';
 import { adminApi, SEED_ADMIN, signUpTenantOwner } from '../support/admin-api-client';
-import { saveScreenshot, useBrowser } from '../support/browser';
+import { saveScreenshot, useBrowser, signIn } from '../support/browser';
 import { chatRequest, eventually, subscribe } from '../support/gateway';
 import { stackUrls } from '../support/stack';
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
-}
 
 /** A plan's card in the catalog: the list item under its heading. */
 function planCard(page: Page, plan: string) {

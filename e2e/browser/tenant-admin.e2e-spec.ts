@@ -1,17 +1,9 @@
 import { type SubscriptionResponse, type WebhookResponse } from '@gatehouse/contracts';
 import { type Page } from 'playwright-core';
 import { adminApi, SEED_ADMIN, signUpTenantOwner, type TenantOwner } from '../support/admin-api-client';
-import { saveScreenshot, useBrowser } from '../support/browser';
+import { saveScreenshot, useBrowser, signIn } from '../support/browser';
 import { catalogProduct, subscribedKey } from '../support/gateway';
 import { stackUrls } from '../support/stack';
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
-}
 
 /** The status every e2e gateway answers a key with, as a client would see it. */
 async function gatewayStatuses(apiKey: string): Promise<number[]> {

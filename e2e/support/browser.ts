@@ -285,3 +285,12 @@ function safeFileName(name: string): string {
       .slice(0, 150) || 'unnamed'
   );
 }
+
+/** Signs in through the portal's form, as a person would, and waits until the portal has left the sign-in page. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
+}
