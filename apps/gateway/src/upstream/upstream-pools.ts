@@ -36,7 +36,7 @@ export interface ResolvedUpstream {
 }
 
 /**
- * One undici `Pool` per provider origin (CONVENTIONS 15), built from the configured providers only: a request
+ * One undici `Pool` per provider origin (created at boot, closed on shutdown), built from the configured providers only: a request
  * can only reach an origin in `pools`, whatever the path, because undici sends the path to the pool's own origin.
  * Two providers on one origin share a pool (and its keep-alive sockets), unless one is internal and the other is
  * not: a provider that is not internal gets a guarded pool, whose connector resolves the host at every new

@@ -12,6 +12,7 @@ import { callApi } from '../../lib/api/client';
 import { FormFooter } from '../forms/form-footer';
 import type { FormErrors } from '../forms/form-errors';
 import { useApiForm } from '../forms/use-api-form';
+import { LimitInputs } from './limit-inputs';
 import { endOfDayInstant, STALE_CODES, tomorrowDate } from './decision-forms';
 import {
   ALLOWED_MODELS_LABEL,
@@ -139,24 +140,15 @@ function ApproveForm({
         <p className="mt-0.5 text-sm text-slate-600">
           Prefilled from the plan. Change a value to override it for this tenant; leave a field empty for unlimited.
         </p>
-        <div className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {LIMIT_FIELDS.map((field, index) => (
-            <TextField
-              key={field.name}
-              label={field.label}
-              name={field.name}
-              inputMode={field.kind === 'usd' ? 'decimal' : 'numeric'}
-              autoComplete="off"
-              value={values[field.name]}
-              onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
-              placeholder="Unlimited"
-              hint={`Plan: ${plan[field.name] ?? 'unlimited'}`}
-              error={errors[`limits.${field.name}`]}
-              disabled={submitting}
-              autoFocus={index === 0}
-            />
-          ))}
-        </div>
+        <LimitInputs
+          className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3"
+          values={values}
+          onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))}
+          errors={errors}
+          disabled={submitting}
+          hint={(name) => `Plan: ${plan[name] ?? 'unlimited'}`}
+          autoFocus
+        />
         <TextField
           className="mt-4"
           label={ALLOWED_MODELS_LABEL}

@@ -1,7 +1,7 @@
 import { LIMIT_NAMES, type LimitName, type Limits } from '@gatehouse/contracts';
 
 /**
- * The form fields of the limits (ARCHITECTURE §4), derived from the contract's list of names: the plan dialog and
+ * The form fields of the limits (the admin API's limit names, docs/api.md), derived from the contract's list of names: the plan dialog and
  * the approval dialog both build their inputs from here. The bounds are the ones admin-api checks (docs/api.md,
  * Plans), so most mistakes are caught before a request is sent.
  */

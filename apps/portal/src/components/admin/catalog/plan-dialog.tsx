@@ -14,6 +14,7 @@ import { LIMIT_FIELDS, LIMIT_LABELS, limitInputValues, parseLimit } from '../lim
 import { FormFooter } from '../../forms/form-footer';
 import { optional, type FormErrors } from '../../forms/form-errors';
 import { useApiForm } from '../../forms/use-api-form';
+import { LimitInputs } from '../limit-inputs';
 
 const LABELS: Record<string, string> = {
   name: 'Name',
@@ -171,22 +172,13 @@ function PlanForm({
       <fieldset>
         <legend className="text-sm font-semibold text-slate-950">Limits</legend>
         <p className="mt-0.5 text-sm text-slate-600">Leave a field empty for unlimited.</p>
-        <div className="mt-4 grid gap-4 sm:grid-cols-3">
-          {LIMIT_FIELDS.map((field) => (
-            <TextField
-              key={field.name}
-              label={field.label}
-              name={field.name}
-              inputMode={field.kind === 'usd' ? 'decimal' : 'numeric'}
-              autoComplete="off"
-              value={values[field.name]}
-              onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
-              placeholder="Unlimited"
-              error={errors[`limits.${field.name}`]}
-              disabled={submitting}
-            />
-          ))}
-        </div>
+        <LimitInputs
+          className="mt-4 grid gap-4 sm:grid-cols-3"
+          values={values}
+          onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))}
+          errors={errors}
+          disabled={submitting}
+        />
       </fieldset>
 
       {product.kind === 'LLM' && (
