@@ -4,19 +4,11 @@ import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
 import { type HostResolver } from '@gatehouse/egress';
 import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
 import { type LimitsEngineOptions, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
-import { AuthModule } from './auth/auth.module';
 import { type KeySnapshotCacheOptions } from './auth/key-snapshot.cache';
 import { CommonModule } from './common/common.module';
-import { CompletionsModule } from './completions/completions.module';
-import { EntitlementModule } from './entitlement/entitlement.module';
 import { GATEWAY_CONFIG } from './gateway.constants';
-import { HttpProductsModule } from './http-products/http-products.module';
-import { MessagesModule } from './messages/messages.module';
-import { ModelsModule } from './models/models.module';
-import { LimitsModule } from './limits/limits.module';
-import { UpstreamModule } from './upstream/upstream.module';
+import { PipelineModule } from './pipeline/pipeline.module';
 import { type UsageRecorderOptions } from './usage/usage-recorder';
-import { UsageModule } from './usage/usage.module';
 
 /** What the config does not carry: tests shorten the key cache's lifetimes and the usage recorder's timers. */
 export interface GatewayModuleOptions {
@@ -46,39 +38,32 @@ export class GatewayModule {
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),
         MetricsModule,
         CommonModule,
-        AuthModule.forRoot(options.keySnapshotCache),
-        EntitlementModule,
-        ModelsModule,
-        // Global: the endpoint modules (completions now, messages and HTTP products later) all call upstreams.
-        {
-          ...UpstreamModule.forRoot({
+        PipelineModule.forRoot({
+          keySnapshotCache: options.keySnapshotCache,
+          upstream: {
             credentialKey: Buffer.from(config.credentialEncryptionKey, 'base64'),
             pool: { connections: config.upstream.connectionsPerOrigin, resolver: options.upstreamResolver },
-          }),
-          global: true,
-        },
-        LimitsModule.forRoot({
-          redisUrl: config.redis.url,
-          keyPrefix: config.redis.keyPrefix,
-          engine: options.limitsEngine,
-          requestLimits: {
-            defaultMaxTokens: config.limits.defaultMaxTokens,
-            reservationTtlMs: config.limits.reservationTtlMs,
+          },
+          limits: {
+            redisUrl: config.redis.url,
+            keyPrefix: config.redis.keyPrefix,
+            engine: options.limitsEngine,
+            request: {
+              defaultMaxTokens: config.limits.defaultMaxTokens,
+              reservationTtlMs: config.limits.reservationTtlMs,
+            },
+          },
+          usage: {
+            redisUrl: config.redis.url,
+            keyPrefix: config.redis.keyPrefix,
+            spoolDir: config.usage.spoolDir,
+            recorder: {
+              batchSize: config.usage.batchSize,
+              flushIntervalMs: config.usage.flushIntervalMs,
+              ...options.usageRecorder,
+            },
           },
         }),
-        UsageModule.forRoot({
-          redisUrl: config.redis.url,
-          keyPrefix: config.redis.keyPrefix,
-          spoolDir: config.usage.spoolDir,
-          recorder: {
-            batchSize: config.usage.batchSize,
-            flushIntervalMs: config.usage.flushIntervalMs,
-            ...options.usageRecorder,
-          },
-        }),
-        CompletionsModule,
-        MessagesModule,
-        HttpProductsModule,
       ],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],

@@ -6,7 +6,8 @@ import { createPrismaClient, type DbClient } from '@gatehouse/db';
 import { type HostResolver } from '@gatehouse/egress';
 import { generateApiKey, type GeneratedApiKey } from '@gatehouse/domain';
 import { RedisKeys } from '@gatehouse/redis';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gatehouse/testing';
+import { type UsageRecordedV1 } from '@gatehouse/jobs';
+import { createTestDatabase, createTestRedis, eventually, type TestDatabase, type TestRedis } from '@gatehouse/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { ModelTargetsService } from '../src/completions/model-targets.service';
 import { ModelCatalogService } from '../src/entitlement/model-catalog.service';
 import { GatewayModule, type GatewayModuleOptions } from '../src/gateway.module';
 import { UpstreamProvidersService } from '../src/upstream/upstream-providers.service';
-import { type UsageRecorderOptions } from '../src/usage/usage-recorder';
+import { UsageRecorder, type UsageRecorderOptions } from '../src/usage/usage-recorder';
 
 export interface GatewayResponse<Body = unknown> {
   status: number;
@@ -53,6 +54,7 @@ export interface TestKey extends GeneratedApiKey {
  */
 export class GatewayHarness {
   readonly keys: RedisKeys;
+  private recorded: Map<string, UsageRecordedV1> | null = null;
 
   private constructor(
     readonly url: string,
@@ -143,6 +145,31 @@ export class GatewayHarness {
     if (stoppedApps.has(this.app)) return;
     stoppedApps.add(this.app);
     await this.app.close();
+  }
+
+  /**
+   * The usage event the gateway records for this request id (what the pipeline hands the recorder), once its
+   * response (and stream) is over. Watching starts at the first call: call `watchUsage()` in beforeAll.
+   */
+  async usageEventOf(requestId: string | null, timeoutMs = 5_000): Promise<UsageRecordedV1 | undefined> {
+    const recorded = this.watchUsage();
+    await eventually(() => requestId !== null && recorded.has(requestId), timeoutMs).catch(() => undefined);
+    return requestId === null ? undefined : recorded.get(requestId);
+  }
+
+  /** From now on, every usage event the app records, by request id. */
+  watchUsage(): ReadonlyMap<string, UsageRecordedV1> {
+    if (this.recorded === null) {
+      const recorded = new Map<string, UsageRecordedV1>();
+      const recorder = this.app.get(UsageRecorder);
+      const record = recorder.record.bind(recorder);
+      jest.spyOn(recorder, 'record').mockImplementation((event) => {
+        recorded.set(event.requestId, event);
+        record(event);
+      });
+      this.recorded = recorded;
+    }
+    return this.recorded;
   }
 
   async request<Body = unknown>(

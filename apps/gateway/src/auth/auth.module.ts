@@ -1,6 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard } from './api-key.guard';
 import {
   DEFAULT_KEY_SNAPSHOT_CACHE_OPTIONS,
   KEY_SNAPSHOT_CACHE_OPTIONS,
@@ -8,7 +6,7 @@ import {
   type KeySnapshotCacheOptions,
 } from './key-snapshot.cache';
 
-/** Key authentication: the snapshot cache and the global guard. */
+/** API keys' snapshots (memory, Redis, Postgres), for the pipeline's authenticate stage. */
 @Module({})
 export class AuthModule {
   static forRoot(options: Partial<KeySnapshotCacheOptions> = {}): DynamicModule {
@@ -17,7 +15,6 @@ export class AuthModule {
       providers: [
         { provide: KEY_SNAPSHOT_CACHE_OPTIONS, useValue: { ...DEFAULT_KEY_SNAPSHOT_CACHE_OPTIONS, ...options } },
         KeySnapshotCache,
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [KeySnapshotCache, KEY_SNAPSHOT_CACHE_OPTIONS],
     };

@@ -1,7 +1,6 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type GatewayConfig } from '@gatehouse/config';
 import { type FastifyServerOptions } from 'fastify';
-import { registerUsageHooks } from '../usage/register-usage-hooks';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
@@ -24,8 +23,8 @@ export function gatewayFastifyOptions(config: Pick<GatewayConfig, 'http'>): Fast
 
 /**
  * Everything the gateway configures on the app, for main.ts and the test harness alike: the OpenAI-shaped
- * exception filter (also for unknown routes), `x-request-id` on every response, errors included, and a usage
- * meter on every request.
+ * exception filter (for unknown routes and bodies Fastify cannot read; the pipeline answers its own errors) and
+ * `x-request-id` on every response, errors included.
  */
 export function configureGateway(app: NestFastifyApplication): void {
   app.useGlobalFilters(new OpenAiExceptionFilter());
@@ -36,5 +35,4 @@ export function configureGateway(app: NestFastifyApplication): void {
     .addHook('onRequest', async (request, reply) => {
       void reply.header(REQUEST_ID_HEADER, request.id);
     });
-  registerUsageHooks(app);
 }

@@ -3,7 +3,6 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
 import { type AnthropicErrorBody, anthropicErrorBody } from '@gatehouse/domain';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import '../usage/metered-request';
 import { GatewayError } from './gateway-error';
 
 /** Which API's error body a route answers with: OpenAI's everywhere, Anthropic's on Anthropic's endpoints. */
@@ -62,7 +61,6 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, headers } = toResponse(exception, request);
-    request.meter?.failed(body.error.code ?? body.error.type);
     if (status >= 500) {
       this.logger.error(
         { requestId: request.id, err: exception instanceof Error ? exception : String(exception) },

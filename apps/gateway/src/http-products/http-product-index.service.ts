@@ -3,7 +3,7 @@ import { type InvalidationMessage } from '@gatehouse/contracts';
 import { GatewaySnapshotRepository } from '@gatehouse/db';
 import { InvalidationSubscriber } from '../common/invalidation.subscriber';
 import { RefreshingIndex } from '../common/refreshing-index';
-import { normalizeUpstreamPath } from './forwarded-path';
+import { normalizeUpstreamPath } from '../pipeline/protocols/http-product/forwarded-path';
 
 /** A published HTTP product, as a request to `/apis/{slug}/...` needs it. */
 export interface HttpProductEntry {

@@ -9,18 +9,13 @@ import {
 } from '@nestjs/common';
 import { createRedisClient, LimitsEngine, type LimitsEngineOptions, RedisKeys } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
-import {
-  DEFAULT_REQUEST_LIMITS_OPTIONS,
-  REQUEST_LIMITS_OPTIONS,
-  RequestLimits,
-  type RequestLimitsOptions,
-} from './request-limits.service';
+import { DEFAULT_REQUEST_LIMITS_OPTIONS, REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from './limits.options';
 
 export interface LimitsModuleOptions {
   redisUrl: string;
   keyPrefix: string;
   engine?: LimitsEngineOptions;
-  requestLimits?: Partial<RequestLimitsOptions>;
+  request?: Partial<RequestLimitsOptions>;
 }
 
 const LIMITS_REDIS = Symbol('LIMITS_REDIS');
@@ -64,7 +59,6 @@ export class LimitsModule {
   static forRoot(options: LimitsModuleOptions): DynamicModule {
     return {
       module: LimitsModule,
-      global: true,
       providers: [
         {
           provide: LIMITS_REDIS,
@@ -89,12 +83,11 @@ export class LimitsModule {
         },
         {
           provide: REQUEST_LIMITS_OPTIONS,
-          useValue: { ...DEFAULT_REQUEST_LIMITS_OPTIONS, ...options.requestLimits },
+          useValue: { ...DEFAULT_REQUEST_LIMITS_OPTIONS, ...options.request },
         },
-        RequestLimits,
         LimitsLifecycle,
       ],
-      exports: [LimitsEngine, RequestLimits],
+      exports: [LimitsEngine, REQUEST_LIMITS_OPTIONS],
     };
   }
 }

@@ -1,4 +1,3 @@
-import { type ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import {
   InvalidJobPayloadError,
@@ -7,8 +6,6 @@ import {
   type UsageRecordedV1,
   usageRecordedV1Schema,
 } from '@gatehouse/jobs';
-import { type RequestMeter } from './request-meter';
-import { toUsageEvent } from './usage-event';
 import { type UsageSpool } from './usage-spool';
 
 export interface UsageRecorderOptions {
@@ -64,25 +61,14 @@ export class UsageRecorder {
   }
 
   /**
-   * Records the request once its response is over: when `response` closes (finished, or cut by the client) and
-   * the work the meter waits for (a stream's usage report) has settled.
+   * Holds `close()` until `work` has run: a request's end-of-request step, which records its event only once the
+   * response is over and a stream's usage is known.
    */
-  track(meter: RequestMeter, response: ServerResponse): void {
-    response.once('close', () => {
-      const outcome = {
-        statusCode: response.headersSent ? response.statusCode : null,
-        completed: response.writableFinished,
-        endedAt: performance.now(),
-      };
-      const settled = meter
-        .settle()
-        .then((reading) => {
-          if (reading !== null) this.record(toUsageEvent(reading, outcome));
-        })
-        .catch((error: unknown) => this.logger.error({ err: error }, 'a usage event could not be built'))
-        .finally(() => this.settling.delete(settled));
-      this.settling.add(settled);
-    });
+  track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.logger.error({ err: error }, 'a usage event could not be built'))
+      .finally(() => this.settling.delete(tracked));
+    this.settling.add(tracked);
   }
 
   record(event: UsageRecordedV1): void {

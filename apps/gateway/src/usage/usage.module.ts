@@ -42,7 +42,6 @@ export class UsageModule {
   static forRoot(options: UsageModuleOptions): DynamicModule {
     return {
       module: UsageModule,
-      global: true,
       providers: [
         {
           provide: USAGE_REDIS,

@@ -1,2 +1,0 @@
-export * from './limits.module';
-export * from './request-limits.service';

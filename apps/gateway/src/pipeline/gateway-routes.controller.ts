@@ -1,0 +1,73 @@
+import { All, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { AnthropicErrorShape } from '../common/openai-exception.filter';
+import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../limits/limits.options';
+import { ModelsService } from '../models/models.service';
+import { anthropicMessagesProtocol } from './protocols/anthropic/anthropic.protocol';
+import { type ModelProtocol } from './protocols/model-call';
+import { openAiProtocol } from './protocols/openai/openai.protocol';
+import { RequestPipeline } from './request-pipeline';
+
+/**
+ * Every route that needs an API key, each one line into the request pipeline, which authenticates the key (its
+ * first stage) and writes the reply itself (`@Res()`). The operational routes (`/healthz`, `/metrics`) are the
+ * only others, and are public.
+ */
+@Controller()
+export class GatewayRoutesController {
+  private readonly chat: ModelProtocol;
+  private readonly completions: ModelProtocol;
+  private readonly embeddings: ModelProtocol;
+
+  constructor(
+    private readonly pipeline: RequestPipeline,
+    private readonly models: ModelsService,
+    @Inject(REQUEST_LIMITS_OPTIONS) limits: RequestLimitsOptions,
+  ) {
+    this.chat = openAiProtocol('/v1/chat/completions', limits.defaultMaxTokens);
+    this.completions = openAiProtocol('/v1/completions', limits.defaultMaxTokens);
+    this.embeddings = openAiProtocol('/v1/embeddings', limits.defaultMaxTokens);
+  }
+
+  @Post('v1/chat/completions')
+  chatCompletions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveModelCall(this.chat, request, reply);
+  }
+
+  @Post('v1/completions')
+  legacyCompletions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveModelCall(this.completions, request, reply);
+  }
+
+  @Post('v1/embeddings')
+  embeddingsCreate(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveModelCall(this.embeddings, request, reply);
+  }
+
+  /** Anthropic's Messages API: errors before the pipeline (an unreadable body) leave in Anthropic's shape too. */
+  @Post('v1/messages')
+  @AnthropicErrorShape()
+  messages(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveModelCall(anthropicMessagesProtocol, request, reply);
+  }
+
+  /** OpenAI's models endpoints, limited to what the calling key may use. */
+  @Get('v1/models')
+  listModels(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveLocal('models', request, reply, (key) => this.models.list(key));
+  }
+
+  @Get('v1/models/:id')
+  getModel(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveLocal('models', request, reply, (key) => this.models.get(key, id));
+  }
+
+  /**
+   * HTTP products, every method on `/apis/{productSlug}` and below. The pipeline reads the raw URL (the route's
+   * decoded parameters would hide encoded separators) and the raw body.
+   */
+  @All(['apis/:slug', 'apis/:slug/*'])
+  httpProduct(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveHttpProduct(request, reply);
+  }
+}

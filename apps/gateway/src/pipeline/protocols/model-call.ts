@@ -1,0 +1,42 @@
+import { type IncomingHttpHeaders } from 'node:http';
+import { type LlmEndpoint } from '@gatehouse/domain';
+import { type StreamProtocol, type UpstreamProviderType } from '../../upstream';
+
+/** How the request is sent to providers of one type: the path and body in the API that type speaks. */
+export interface UpstreamCallPlan {
+  path: string;
+  /** The body for one target (each has its own upstream model name). */
+  body: (upstreamModel: string) => string;
+}
+
+/**
+ * One call to a public model, read from the client's request by its protocol adapter: everything the stages need,
+ * whatever API the client speaks.
+ */
+export interface ModelCall {
+  /** The endpoint as the limits know it, and its name in usage events (`chat.completions`, `messages`...). */
+  endpoint: LlmEndpoint;
+  /** The public model alias. */
+  model: string;
+  stream: boolean;
+  /** An OpenAI client's `stream_options.include_usage`. */
+  includeUsage: boolean;
+  /** The client's body, for the input estimate and the policies. */
+  body: Record<string, unknown>;
+  /** The most the answer may use (`outputAllowance`), which the limits reserve for. */
+  maxOutputTokens: number;
+  /** Client headers the upstream needs (Anthropic's `anthropic-version`, `anthropic-beta`). */
+  headers?: Record<string, string>;
+  /**
+   * How providers of `type` serve this call. Throws a `GatewayError` (400) when they cannot: their targets are
+   * skipped, and that error is the answer when no target is left. The route stage calls it once per type.
+   */
+  callFor(type: UpstreamProviderType): UpstreamCallPlan;
+}
+
+/** Reads the client's request into a call; throws a 400 `GatewayError` naming the field when it is malformed. */
+export interface ModelProtocol {
+  /** The API the client speaks: its answers, streams and errors are written in it. */
+  readonly client: StreamProtocol;
+  read(body: unknown, headers: IncomingHttpHeaders): ModelCall;
+}

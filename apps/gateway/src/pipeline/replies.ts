@@ -1,0 +1,275 @@
+import { type IncomingHttpHeaders } from 'node:http';
+import { type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Logger } from '@nestjs/common';
+import { GatewayErrorCode } from '@gatehouse/contracts';
+import {
+  anthropicErrorToOpenAi,
+  isRetryableStatus,
+  isTargetSpecificStatus,
+  openAiErrorToAnthropic,
+} from '@gatehouse/domain';
+import { type FastifyReply } from 'fastify';
+import { GatewayError } from '../common/gateway-error';
+import { toAnthropicBody, toResponse } from '../common/openai-exception.filter';
+import {
+  protocolOfProvider,
+  responseHeadersForClient,
+  SseRewriteStream,
+  SseUsageTap,
+  type StreamProtocol,
+  type UpstreamError,
+  type UpstreamResponse,
+} from '../upstream';
+import { type AnswerContext, answerForClient, streamRewriterFor } from './protocols/answer-translation';
+import { usageOfResponseBody, usageOfStreamReport } from './protocols/usage-of-response';
+import { type RequestContext } from './request-context';
+
+/**
+ * How the pipeline writes a reply: an answer (JSON or a stream) in the client's API, an error in its shape, or an
+ * HTTP product's answer byte for byte. Only request-pipeline.ts calls these: stages never write the reply.
+ */
+const logger = new Logger('RequestPipeline');
+
+/** The gateway's error in the client's API (OpenAI's shape, or Anthropic's), with its headers. */
+export function sendError(reply: FastifyReply, client: StreamProtocol, context: RequestContext, error: unknown): void {
+  const { status, body, headers } = toResponse(error, reply.request);
+  context.failed(body.error.code ?? body.error.type);
+  if (status >= 500) {
+    logger.error(
+      { requestId: context.requestId, err: error instanceof Error ? error : String(error) },
+      'request failed',
+    );
+  }
+  if (reply.sent || reply.raw.headersSent) {
+    // Headers are out (a stream broke): nothing left to answer with.
+    reply.raw.destroy();
+    return;
+  }
+  void reply
+    .status(status)
+    .headers(headers)
+    .send(client === 'anthropic' ? toAnthropicBody(status, body) : body);
+}
+
+/** The upstream's JSON answer in the client's API, under the public alias; its usage goes to the context. */
+export async function sendJsonAnswer(
+  reply: FastifyReply,
+  client: StreamProtocol,
+  answer: AnswerContext,
+  response: UpstreamResponse,
+  context: RequestContext,
+): Promise<void> {
+  const upstream = protocolOfProvider(response.provider.type);
+  const text = await readAll(response.body);
+  const payload = parseJson(text);
+  context.usage = usageOfResponseBody(upstream, payload);
+  if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
+    const translated = answerForClient(client, upstream, payload as Record<string, unknown>, answer);
+    await reply.status(response.status).header('content-type', 'application/json').send(translated);
+    return;
+  }
+  if (client !== upstream) {
+    throw GatewayError.of(
+      GatewayErrorCode.UpstreamError,
+      'The upstream provider sent an answer the gateway cannot read.',
+    );
+  }
+  await reply
+    .status(response.status)
+    .header('content-type', contentTypeOf(response.headers) ?? 'application/octet-stream')
+    .send(text);
+}
+
+/**
+ * Status and headers now, then the events as they come: through the usage tap (which reads the upstream's own
+ * events, so usage is metered the same whatever the client is sent), then translated if need be. The context's
+ * usage is reported when the stream ends, breaks or is abandoned.
+ */
+export async function streamAnswer(
+  reply: FastifyReply,
+  client: StreamProtocol,
+  answer: AnswerContext,
+  response: UpstreamResponse,
+  context: RequestContext,
+): Promise<void> {
+  const upstream = protocolOfProvider(response.provider.type);
+  context.streamed = true;
+  let reported!: () => void;
+  context.usageReported = new Promise<void>((resolve) => (reported = resolve));
+  const tap = new SseUsageTap({
+    protocol: upstream,
+    // OpenAI's usage chunk (which the gateway always asks for) is dropped only when it would reach an OpenAI
+    // client that did not ask for it; a translator needs it.
+    stripUsageChunk: client === 'openai' && upstream === 'openai' && !answer.includeUsage,
+    signal: context.abort.signal,
+    onReport: (report) => {
+      context.usage = usageOfStreamReport(report);
+      if (report.ending === 'upstream_error' || report.ending === 'cut') context.failed('upstream_stream_error');
+      if (report.ending === 'client_aborted') context.failed('client_aborted');
+      reported();
+    },
+  });
+  const rewriter = streamRewriterFor(client, upstream, answer);
+  reply.hijack();
+  reply.raw.writeHead(response.status, {
+    ...headersOf(reply),
+    'content-type':
+      client === upstream
+        ? (contentTypeOf(response.headers) ?? 'text/event-stream')
+        : 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+  });
+  reply.raw.flushHeaders();
+  try {
+    await pipeline(response.body, tap, new SseRewriteStream(rewriter), reply.raw);
+  } catch (error) {
+    // Headers are out: nothing left to answer. The pipeline has torn both sides down.
+    if (!context.abort.signal.aborted) logger.warn({ requestId: context.requestId, err: error }, 'stream ended early');
+  }
+}
+
+/**
+ * When no upstream answered: 504 on a timeout, 503 when every target's circuit is open, 502 otherwise; but a 4xx
+ * that is about the request (not the target: 401/403/404 mean our credential or route, 429 is ours to decide) goes
+ * back as the upstream said it, so the client sees the provider's own validation message, rewritten in the client's
+ * API when the upstream speaks the other one. A client that left gets nothing.
+ */
+export async function sendUpstreamError(
+  reply: FastifyReply,
+  client: StreamProtocol,
+  error: UpstreamError,
+  context: RequestContext,
+): Promise<void> {
+  const last = error.attempts.at(-1);
+  if (last !== undefined) context.route = { providerId: last.providerId, upstreamModel: last.upstreamModel };
+  const status = error.upstreamStatus;
+  if (
+    error.kind === 'upstream_status' &&
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    !isRetryableStatus(status) &&
+    !isTargetSpecificStatus(status) &&
+    error.upstreamBody !== undefined
+  ) {
+    context.failed(`upstream_${status}`);
+    const body = parseJson(error.upstreamBody);
+    const upstream = error.upstreamProvider === undefined ? client : protocolOfProvider(error.upstreamProvider.type);
+    if (upstream !== client) {
+      const rewritten =
+        client === 'anthropic' ? openAiErrorToAnthropic(status, body) : anthropicErrorToOpenAi(status, body);
+      await reply.status(status).header('content-type', 'application/json').send(rewritten);
+      return;
+    }
+    await reply
+      .status(status)
+      .header('content-type', body === undefined ? 'text/plain; charset=utf-8' : 'application/json')
+      .send(body ?? error.upstreamBody);
+    return;
+  }
+  if (error.kind === 'client_aborted') {
+    context.failed('client_aborted');
+    // Nobody is left to read an answer; end the exchange quietly.
+    if (!reply.raw.headersSent) reply.raw.destroy();
+    return;
+  }
+  sendError(reply, client, context, upstreamFailure(error));
+}
+
+/** An HTTP product's answer: the upstream's status and headers now, then its body as it comes, byte for byte. */
+export async function relayHttpAnswer(
+  reply: FastifyReply,
+  response: UpstreamResponse,
+  context: RequestContext,
+): Promise<void> {
+  reply.hijack();
+  reply.raw.writeHead(response.status, {
+    ...responseHeadersForClient(response.headers),
+    ...contentLengthOf(response.headers),
+    // The gateway's own headers (x-request-id, set on arrival) win over the upstream's of the same name.
+    ...headersOf(reply),
+  });
+  try {
+    await pipeline(response.body, reply.raw);
+  } catch (error) {
+    // Headers are out: nothing left to answer. The pipeline has torn both sides down.
+    if (!context.abort.signal.aborted) {
+      logger.warn({ requestId: context.requestId, err: error }, 'HTTP product response ended early');
+    }
+  }
+}
+
+/** A model call no upstream answered. */
+export function upstreamFailure(error: UpstreamError): GatewayError {
+  switch (error.kind) {
+    case 'timeout':
+      return GatewayError.of(GatewayErrorCode.UpstreamTimeout, 'The upstream provider did not answer in time.');
+    case 'unavailable':
+      return new GatewayError(
+        503,
+        GatewayErrorCode.UpstreamError,
+        'api_error',
+        'Every upstream of this model is failing; try again shortly.',
+      );
+    default:
+      return GatewayError.of(GatewayErrorCode.UpstreamError, 'The upstream provider failed to answer the request.');
+  }
+}
+
+/** An HTTP product's call no upstream answered. */
+export function productUpstreamFailure(error: UpstreamError, slug: string): GatewayError {
+  switch (error.kind) {
+    case 'timeout':
+      return GatewayError.of(GatewayErrorCode.UpstreamTimeout, `The upstream of '${slug}' did not answer in time.`);
+    case 'unavailable':
+      return new GatewayError(
+        503,
+        GatewayErrorCode.UpstreamError,
+        'api_error',
+        `The upstream of '${slug}' is failing; try again shortly.`,
+      );
+    case 'not_configured':
+      return GatewayError.of(GatewayErrorCode.UpstreamError, `The provider of '${slug}' is not available.`);
+    default:
+      return GatewayError.of(GatewayErrorCode.UpstreamError, `The upstream of '${slug}' could not be reached.`);
+  }
+}
+
+/**
+ * The upstream's `content-length`, which the header hygiene drops for the endpoints that rewrite a body: an HTTP
+ * product's body passes unchanged, so its length stays true, and a HEAD answer or a download keeps its size.
+ */
+function contentLengthOf(headers: IncomingHttpHeaders): Record<string, string> {
+  const length = headers['content-length'];
+  return typeof length === 'string' && /^\d+$/.test(length) ? { 'content-length': length } : {};
+}
+
+/** The headers set on the reply so far (`x-request-id`, `x-ratelimit-*`), for a hijacked reply. */
+function headersOf(reply: FastifyReply): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return headers;
+}
+
+function contentTypeOf(headers: IncomingHttpHeaders): string | undefined {
+  const value = headers['content-type'];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readAll(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,71 @@
+import { type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contracts';
+import { type TokenPrice } from '@gatehouse/domain';
+import { type UsageRecordedV1 } from '@gatehouse/jobs';
+import { type Reservation, type Reserve } from '@gatehouse/redis';
+
+/** Where the token counts came from; `none` when there is nothing to count (see libs/jobs `usageSource`). */
+export type UsageSource = UsageRecordedV1['usageSource'];
+
+export interface MeteredUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  source: UsageSource;
+}
+
+/** What the call runs under: the subscription that grants it, its product, and the model's price now. */
+export interface RequestEntitlement {
+  subscription: KeySnapshotSubscription;
+  productId: string;
+  /** The public model alias; null for an HTTP product. */
+  model: string | null;
+  /** Null when the catalog has no price (budgets then see the call as free) or for an HTTP product. */
+  price: TokenPrice | null;
+}
+
+/** Budget and rate held by `limits.admit` until `limits.settle` replaces it with what the call used. */
+export interface HeldReservation {
+  reservation: Reservation;
+  reserve: Reserve;
+  price: TokenPrice | null;
+  /** Keeps a long stream's reservation alive; cleared by the settlement. */
+  keepAlive: NodeJS.Timeout | undefined;
+}
+
+/**
+ * One request as it goes through the pipeline (request-pipeline.ts): each stage reads what the earlier ones
+ * decided and adds its own result; the end-of-request step reads it once, to settle the limits and record the
+ * usage event. Stages never write the reply; only the pipeline does.
+ */
+export class RequestContext {
+  /** Cancelled when the client leaves before its answer is complete: the upstream call and stream listen to it. */
+  readonly abort = new AbortController();
+  /** Set by `authenticate`; a request without it belongs to no tenant and is not recorded. */
+  key: KeySnapshot | null = null;
+  /** The endpoint's name in usage events: `chat.completions`, `completions`, `embeddings`, `messages`, `http`... */
+  endpoint = 'unknown';
+  entitlement: RequestEntitlement | null = null;
+  held: HeldReservation | null = null;
+  /** The target that answered (or, when none did, the last one tried). */
+  route: { providerId: string; upstreamModel: string | null } | null = null;
+  /** Since arrival, when the answering upstream's headers came; null when no upstream answered. */
+  timeToFirstByteMs: number | null = null;
+  usage: MeteredUsage | null = null;
+  streamed = false;
+  /** The gateway's error code for this request; the first one set is kept (the root cause, not its echo). */
+  errorCode: string | null = null;
+  /** What the limits and policies decided without refusing (`monitor:subscription.rpm`...), for the usage event. */
+  readonly decisions: string[] = [];
+  /** Settles once a stream's usage is known (its end, break or abandonment); the end-of-request step waits. */
+  usageReported: Promise<void> | null = null;
+
+  constructor(
+    readonly requestId: string,
+    /** `performance.now()` when the request arrived. */
+    readonly startedAt: number,
+  ) {}
+
+  failed(code: string): void {
+    this.errorCode ??= code;
+  }
+}

@@ -1,0 +1,204 @@
+import { type ServerResponse } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { type KeySnapshot } from '@gatehouse/contracts';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { HttpProductIndexService } from '../http-products/http-product-index.service';
+import { UpstreamCaller, UpstreamError, UpstreamOriginRefusedError, type UpstreamResponse } from '../upstream';
+import { UsageRecorder } from '../usage/usage-recorder';
+import { type Decision } from './decision';
+import {
+  bodyTooLarge,
+  invalidRequest,
+  productNotFound,
+  readHttpProductCall,
+  readProductAddress,
+} from './protocols/http-product/http-product.protocol';
+import { type ModelProtocol } from './protocols/model-call';
+import {
+  productUpstreamFailure,
+  relayHttpAnswer,
+  sendError,
+  sendJsonAnswer,
+  sendUpstreamError,
+  streamAnswer,
+} from './replies';
+import { RequestContext } from './request-context';
+import { AuthenticateStage } from './stages/authenticate.stage';
+import { CacheStage } from './stages/cache.stage';
+import { EntitleStage } from './stages/entitle.stage';
+import { type Admission, LimitsStage } from './stages/limits.stage';
+import { PolicyStage } from './stages/policy.stage';
+import { RecordStage } from './stages/record.stage';
+import { RouteStage } from './stages/route.stage';
+import { UpstreamStage } from './stages/upstream.stage';
+
+/** HTTP products' budget for the upstream's response headers, retries included. */
+export const HTTP_PRODUCT_DEADLINE_MS = 120_000;
+
+/** Ends the request with the refusal of a stage that did not allow it. */
+class Refusal extends Error {
+  constructor(readonly decision: Decision & { allowed: false }) {
+    super(decision.refusal.message);
+  }
+}
+
+function enforce(decision: Decision): void {
+  if (!decision.allowed) throw new Refusal(decision);
+}
+
+/**
+ * Every authenticated request of the gateway, as one straight line of named stages (docs/architecture.md):
+ *
+ *   authenticate → entitle → policy.input → limits.admit → cache.lookup → route → upstream → policy.output →
+ *   cache.store → (the answer) … then, once the response is over: abort → limits.settle → record
+ *
+ * One `RequestContext` per request carries what the stages decide. A stage returns a value or a decision and never
+ * writes the reply: this class alone does, through replies.ts. The end of the request is one ordered step that runs
+ * exactly once, when the response closes, whether it succeeded, failed, was refused or the client went away.
+ */
+@Injectable()
+export class RequestPipeline {
+  constructor(
+    private readonly authenticate: AuthenticateStage,
+    private readonly entitle: EntitleStage,
+    private readonly policy: PolicyStage,
+    private readonly limits: LimitsStage,
+    private readonly cache: CacheStage,
+    private readonly route: RouteStage,
+    private readonly upstream: UpstreamStage,
+    private readonly record: RecordStage,
+    private readonly products: HttpProductIndexService,
+    private readonly caller: UpstreamCaller,
+    private readonly recorder: UsageRecorder,
+  ) {}
+
+  /** A call to a model, in the API `protocol` reads. */
+  async serveModelCall(protocol: ModelProtocol, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const context = this.open(request, reply);
+    try {
+      const key = await this.authenticate.run(request.headers);
+      context.key = key;
+      const call = protocol.read(request.body, request.headers);
+      context.endpoint = call.endpoint;
+      const entitlement = await this.entitle.model(key, call.model);
+      context.entitlement = entitlement;
+      enforce(this.policy.input(context, call));
+      this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));
+      enforce(this.cache.lookup(context, call));
+      const route = await this.route.run(call);
+      let response: UpstreamResponse;
+      try {
+        response = await this.upstream.run(context, call, route);
+      } catch (error) {
+        if (error instanceof UpstreamError) return await sendUpstreamError(reply, protocol.client, error, context);
+        throw error;
+      }
+      enforce(this.policy.output(context, response));
+      this.cache.store(context, response);
+      const answer = { alias: call.model, requestId: context.requestId, includeUsage: call.includeUsage };
+      if (call.stream) await streamAnswer(reply, protocol.client, answer, response, context);
+      else await sendJsonAnswer(reply, protocol.client, answer, response, context);
+    } catch (error) {
+      sendError(reply, protocol.client, context, error instanceof Refusal ? error.decision.refusal : error);
+    }
+  }
+
+  /**
+   * A call to an HTTP product (`/apis/{slug}/...`): the same line without the stages that read a model call's
+   * body (policies, cache), its answer relayed byte for byte.
+   */
+  async serveHttpProduct(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const context = this.open(request, reply);
+    context.endpoint = 'http';
+    let call: ReturnType<typeof readHttpProductCall> | undefined;
+    try {
+      const key = await this.authenticate.run(request.headers);
+      context.key = key;
+      const address = readProductAddress(request.url);
+      const product = (await this.products.current()).get(address.slug);
+      if (product === undefined) throw productNotFound(address.slug);
+      const entitlement = this.entitle.product(key, product);
+      context.entitlement = entitlement;
+      call = readHttpProductCall(request, address, product, context.abort.signal);
+      this.admitted(reply, await this.limits.admitHttpCall(context, key, entitlement));
+      let response: UpstreamResponse;
+      try {
+        // No model: one circuit breaker per provider, tripped only by failures to get any answer from its origin.
+        response = await this.caller.call(
+          call.request,
+          [{ providerId: call.providerId, upstreamModel: '', weight: 1, priority: 0 }],
+          { deadlineMs: HTTP_PRODUCT_DEADLINE_MS },
+        );
+      } catch (error) {
+        if (call.body?.stream.tooLarge === true) throw bodyTooLarge(call.body.limit);
+        if (error instanceof UpstreamError) {
+          if (error.kind === 'client_aborted') {
+            context.failed('client_aborted');
+            // Nobody is left to read an answer; end the exchange quietly.
+            if (!reply.raw.headersSent) reply.raw.destroy();
+            return;
+          }
+          throw productUpstreamFailure(error, product.slug);
+        }
+        // The pools' own check on the joined path: never expected after `forwardedPath`, still the client's fault.
+        if (error instanceof UpstreamOriginRefusedError) throw invalidRequest('This path cannot be forwarded.');
+        throw error;
+      }
+      context.route = { providerId: response.provider.id, upstreamModel: null };
+      context.timeToFirstByteMs = performance.now() - context.startedAt;
+      // An HTTP product has no tokens to count: its usage is the call itself.
+      context.usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, source: 'none' };
+      await relayHttpAnswer(reply, response, context);
+    } catch (error) {
+      sendError(reply, 'openai', context, error instanceof Refusal ? error.decision.refusal : error);
+    }
+  }
+
+  /** A request the gateway answers itself once the key is known (`GET /v1/models`). */
+  async serveLocal(
+    endpoint: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    answer: (key: KeySnapshot) => Promise<unknown>,
+  ): Promise<void> {
+    const context = this.open(request, reply);
+    context.endpoint = endpoint;
+    try {
+      const key = await this.authenticate.run(request.headers);
+      context.key = key;
+      await reply.status(200).send(await answer(key));
+    } catch (error) {
+      sendError(reply, 'openai', context, error);
+    }
+  }
+
+  /** The request's context, and its end-of-request step bound to the response's close, the one end of every path. */
+  private open(request: FastifyRequest, reply: FastifyReply): RequestContext {
+    const context = new RequestContext(request.id, performance.now());
+    const response = reply.raw;
+    response.once('close', () => this.recorder.track(this.end(context, response)));
+    return context;
+  }
+
+  /** The rate-limit headers go on every answer once the limits were asked; a refusal ends the request. */
+  private admitted(reply: FastifyReply, admission: Admission): void {
+    void reply.headers(admission.headers);
+    enforce(admission.decision);
+  }
+
+  /**
+   * The end of the request, in order, once: cancel the upstream if the client left before its answer was
+   * complete; wait for a stream's usage; settle the reservation to what was used; record the usage event.
+   */
+  private async end(context: RequestContext, response: ServerResponse): Promise<void> {
+    const outcome = {
+      statusCode: response.headersSent ? response.statusCode : null,
+      completed: response.writableFinished,
+      endedAt: performance.now(),
+    };
+    if (!outcome.completed) context.abort.abort();
+    if (context.usageReported !== null) await context.usageReported;
+    await this.limits.settle(context);
+    this.record.run(context, outcome);
+  }
+}

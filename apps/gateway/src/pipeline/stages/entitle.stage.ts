@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { type KeySnapshot } from '@gatehouse/contracts';
+import { GatewayError } from '../../common/gateway-error';
+import { EntitlementService } from '../../entitlement/entitlement.service';
+import { resolveProductEntitlement } from '../../entitlement/resolve-product-entitlement';
+import { type HttpProductEntry } from '../../http-products/http-product-index.service';
+import { type RequestEntitlement } from '../request-context';
+
+/**
+ * Stage 2: which approved, unexpired subscription of the key grants the call, from the key's snapshot and the
+ * catalog in memory: 404 `model_not_found` for a model (or product) nobody offers, 403 `model_not_allowed` for one
+ * the key may not call.
+ */
+@Injectable()
+export class EntitleStage {
+  constructor(private readonly entitlements: EntitlementService) {}
+
+  async model(key: KeySnapshot, model: string): Promise<RequestEntitlement> {
+    const entitlement = await this.entitlements.resolve(key, model);
+    return {
+      subscription: entitlement.subscription,
+      productId: entitlement.productId,
+      model,
+      price: entitlement.price,
+    };
+  }
+
+  product(key: KeySnapshot, product: HttpProductEntry): RequestEntitlement {
+    const decision = resolveProductEntitlement(key, product, new Date());
+    if (!decision.granted) throw GatewayError.of(decision.code, decision.message);
+    return { subscription: decision.subscription, productId: product.productId, model: null, price: null };
+  }
+}

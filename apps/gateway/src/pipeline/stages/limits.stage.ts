@@ -1,0 +1,199 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { GatewayErrorCode, type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contracts';
+import {
+  costMicros,
+  rateLimitHeaders,
+  retryAfterHeaders,
+  type TokenPrice,
+  worstCaseCostMicros,
+} from '@gatehouse/domain';
+import {
+  type ActualUsage,
+  type Admitted,
+  type LimitScope,
+  LimitsEngine,
+  QuotaBackendUnavailableError,
+  type Refused,
+  refusalMessage,
+  type Reserve,
+} from '@gatehouse/redis';
+import { GatewayError } from '../../common/gateway-error';
+import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../../limits/limits.options';
+import { ALLOW, type Decision, refuse } from '../decision';
+import { type ModelCall } from '../protocols/model-call';
+import { type HeldReservation, type RequestContext, type RequestEntitlement } from '../request-context';
+
+/** What `admit` decided, and the `x-ratelimit-*` headers the answer carries either way. */
+export interface Admission {
+  decision: Decision;
+  headers: Record<string, string>;
+}
+
+const NO_HEADERS: Record<string, string> = {};
+
+/**
+ * Stages 4 and 10, `limits.admit` and `limits.settle` (docs/limits.md). Admit: one `LimitsEngine.admit` reserves
+ * the worst case (input estimate + output allowance, priced) against every scope (the subscription, the key's
+ * narrowing, the tenant's monthly budget) and takes a concurrency lease; a refusal is a 429 (or a 503 when the quota
+ * backend is down and the plan does not fail open). Settle, in the end-of-request step: the reservation becomes what
+ * the call used, releasing the rest and the lease.
+ */
+@Injectable()
+export class LimitsStage {
+  private readonly logger = new Logger(LimitsStage.name);
+
+  constructor(
+    private readonly engine: LimitsEngine,
+    @Inject(REQUEST_LIMITS_OPTIONS) private readonly options: RequestLimitsOptions,
+  ) {}
+
+  /** Admits a model call: its worst case in tokens and cost. */
+  admitModelCall(
+    context: RequestContext,
+    key: KeySnapshot,
+    entitlement: RequestEntitlement,
+    call: ModelCall,
+  ): Promise<Admission> {
+    const price = entitlement.price;
+    const inputTokens = this.options.estimator.estimateInputTokens(call.endpoint, call.body);
+    const reserve: Reserve = {
+      tokens: inputTokens + call.maxOutputTokens,
+      costMicros: price === null ? 0n : worstCaseCostMicros(price, inputTokens, call.maxOutputTokens),
+    };
+    return this.admit(context, key, entitlement.subscription, reserve, price);
+  }
+
+  /** Admits a call to an HTTP product: requests, concurrency and calls count; it uses no tokens. */
+  admitHttpCall(context: RequestContext, key: KeySnapshot, entitlement: RequestEntitlement): Promise<Admission> {
+    return this.admit(context, key, entitlement.subscription, { tokens: 0, costMicros: 0n }, null);
+  }
+
+  /**
+   * Replaces the reservation with what the call used (the upstream's counts, or what a cut stream sent, at the
+   * model's price). Never throws: a failure is logged, and the reservation's TTL frees it in the end.
+   */
+  async settle(context: RequestContext): Promise<void> {
+    const held = context.held;
+    if (held === null) return;
+    context.held = null;
+    clearInterval(held.keepAlive);
+    try {
+      await this.engine.settle(held.reservation, actualUsage(context, held));
+    } catch (error) {
+      this.logger.error({ err: error, requestId: context.requestId }, 'a reservation could not be settled');
+    }
+  }
+
+  private async admit(
+    context: RequestContext,
+    key: KeySnapshot,
+    subscription: KeySnapshotSubscription,
+    reserve: Reserve,
+    price: TokenPrice | null,
+  ): Promise<Admission> {
+    let decision: Admitted | Refused;
+    try {
+      decision = await this.engine.admit({
+        tenantId: key.tenantId,
+        requestId: context.requestId,
+        scopes: scopesOf(key, subscription),
+        reserve,
+        timeZone: key.tenantTimeZone,
+        ttlMs: this.options.reservationTtlMs,
+        failOpen: subscription.quotaFailOpen,
+      });
+    } catch (error) {
+      if (error instanceof QuotaBackendUnavailableError) {
+        return {
+          decision: refuse(GatewayError.of(GatewayErrorCode.QuotaBackendUnavailable, error.message)),
+          headers: NO_HEADERS,
+        };
+      }
+      throw error;
+    }
+    const headers = rateLimitHeaders(decision.rateLimits);
+    for (const breach of decision.monitored) context.decisions.push(`monitor:${breach.scope}.${breach.limit}`);
+    if (!decision.admitted) return { decision: refuse(refusalError(decision, headers)), headers };
+    // No limit applied (a subscription without limits): nothing is held, so nothing needs settling.
+    if (decision.reservation.backend !== 'none') context.held = this.hold(decision, reserve, price);
+    return { decision: ALLOW, headers };
+  }
+
+  /** A long stream keeps its reservation alive until it is settled (half its lifetime at a time). */
+  private hold(decision: Admitted, reserve: Reserve, price: TokenPrice | null): HeldReservation {
+    const reservation = decision.reservation;
+    // Only a reservation in Redis can be extended; a local one (Redis was down) keeps its TTL.
+    const keepAlive =
+      reservation.backend !== 'redis'
+        ? undefined
+        : setInterval(
+            () => void this.engine.extend(reservation, this.options.reservationTtlMs).catch(() => undefined),
+            this.options.reservationTtlMs / 2,
+          ).unref();
+    return { reservation, reserve, price, keepAlive };
+  }
+}
+
+/**
+ * The scopes a call is counted in: its subscription, the key's own narrower limits, the tenant's budget. The
+ * subscription's counters are those of its chain of plan changes (`limitsScopeId`), so a change neither resets
+ * them nor adds a second budget: usage under the old plan counts against the new plan's limits.
+ */
+function scopesOf(key: KeySnapshot, subscription: KeySnapshotSubscription): LimitScope[] {
+  const scopes: LimitScope[] = [
+    {
+      kind: 'subscription',
+      id: subscription.limitsScopeId ?? subscription.subscriptionId,
+      limits: subscription.limits,
+      modes: subscription.limitModes,
+    },
+  ];
+  if (key.keyLimits !== null) scopes.push({ kind: 'key', id: key.keyId, limits: key.keyLimits });
+  if (key.tenantMonthlyBudgetUsd !== null) {
+    scopes.push({ kind: 'tenant', id: key.tenantId, limits: { monthlyBudgetUsd: key.tenantMonthlyBudgetUsd } });
+  }
+  return scopes;
+}
+
+/**
+ * What the call used: the upstream's counts (or the gateway's count of a cut stream) at the model's price. A call
+ * that no upstream answered used nothing and is no call; one whose answer carried no counts keeps its whole
+ * reservation, since nobody can say it used less; an HTTP product's call counts as a call, with no tokens.
+ */
+function actualUsage(context: RequestContext, held: HeldReservation): ActualUsage {
+  if (context.timeToFirstByteMs === null) return { tokens: 0, costMicros: 0n, calls: 0 };
+  const usage = context.usage;
+  if (usage === null || usage.source === 'unknown') {
+    return { tokens: held.reserve.tokens, costMicros: held.reserve.costMicros };
+  }
+  if (usage.source === 'none') return { tokens: 0, costMicros: 0n };
+  const tokens = {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedTokens,
+  };
+  return {
+    tokens: usage.inputTokens + usage.outputTokens,
+    costMicros: held.price === null ? 0n : costMicros(held.price, tokens),
+  };
+}
+
+function refusalError(decision: Refused, rateHeaders: Record<string, string>): GatewayError {
+  const message = refusalMessage(decision);
+  if (decision.code === 'insufficient_quota') {
+    const error = GatewayError.of(GatewayErrorCode.InsufficientQuota, message);
+    return new GatewayError(error.status, error.code, error.type, message, null, {
+      ...rateHeaders,
+      'x-should-retry': 'false',
+    });
+  }
+  const error = GatewayError.of(GatewayErrorCode.RateLimitExceeded, message);
+  const retry =
+    decision.retryAfterMs === null
+      ? // A concurrency slot frees when another request ends: unknowable, so a short wait is suggested.
+        decision.retryable
+        ? retryAfterHeaders(1_000)
+        : { 'x-should-retry': 'false' }
+      : retryAfterHeaders(decision.retryAfterMs);
+  return new GatewayError(error.status, error.code, error.type, message, null, { ...rateHeaders, ...retry });
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { type KeySnapshot } from '@gatehouse/contracts';
+import { type UsageRecordedV1 } from '@gatehouse/jobs';
+import { UsageRecorder } from '../../usage/usage-recorder';
+import { type RequestContext } from '../request-context';
+
+/** How the response ended, seen from the socket when it closed. */
+export interface ResponseOutcome {
+  /** The status sent, or null when the client left before any header went out. */
+  statusCode: number | null;
+  /** Whether the whole response was written; false when the client left halfway (a cut stream). */
+  completed: boolean;
+  /** `performance.now()` when the response was over. */
+  endedAt: number;
+}
+
+/** nginx's code for "the client closed the connection before a response was sent". */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * Stage 11, `record`: one usage event per authenticated request, handed to the recorder (batched to BullMQ, spooled
+ * to disk while Redis refuses). A request that never authenticated belongs to no tenant and records nothing.
+ */
+@Injectable()
+export class RecordStage {
+  constructor(private readonly recorder: UsageRecorder) {}
+
+  run(context: RequestContext, outcome: ResponseOutcome): void {
+    if (context.key === null) return;
+    this.recorder.record(toUsageEvent(context, context.key, outcome));
+  }
+}
+
+/** One usage event (libs/jobs `usage.recorded` v1) from what the pipeline learnt and how the response ended. */
+export function toUsageEvent(context: RequestContext, key: KeySnapshot, outcome: ResponseOutcome): UsageRecordedV1 {
+  const clientLeft = outcome.statusCode === null || !outcome.completed;
+  const usage = context.usage;
+  return {
+    version: 1,
+    requestId: context.requestId,
+    occurredAt: new Date(performance.timeOrigin + context.startedAt).toISOString(),
+    tenantId: key.tenantId,
+    apiKeyId: key.keyId,
+    subscriptionId: context.entitlement?.subscription.subscriptionId ?? null,
+    productId: context.entitlement?.productId ?? null,
+    model: context.entitlement?.model ?? null,
+    providerId: context.route?.providerId ?? null,
+    upstreamModel: context.route?.upstreamModel ?? null,
+    endpoint: context.endpoint,
+    statusCode: outcome.statusCode ?? CLIENT_CLOSED_REQUEST,
+    errorCode: context.errorCode ?? (clientLeft ? 'client_aborted' : null),
+    latencyMs: wholeMs(outcome.endedAt - context.startedAt),
+    timeToFirstByteMs: context.timeToFirstByteMs === null ? null : wholeMs(context.timeToFirstByteMs),
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    cachedTokens: usage?.cachedTokens ?? 0,
+    // Without an upstream answer there is nothing to count; an answer nobody read the counts of is unknown.
+    usageSource: usage?.source ?? (context.timeToFirstByteMs === null ? 'none' : 'unknown'),
+    streamed: context.streamed,
+    cacheHit: false,
+    policyActions: context.decisions,
+  };
+}
+
+function wholeMs(ms: number): number {
+  return Math.max(0, Math.round(ms));
+}
