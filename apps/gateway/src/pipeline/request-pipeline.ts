@@ -76,16 +76,16 @@ export class RequestPipeline {
   async serveModelCall(protocol: ModelProtocol, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = this.open(request, reply);
     try {
-      const key = await this.authenticate.run(request.headers);
+      const key = await this.authenticate.run(context, request.headers);
       context.key = key;
       const call = protocol.read(request.body, request.headers);
       context.endpoint = call.endpoint;
-      const entitlement = await this.entitle.model(key, call.model);
+      const entitlement = await this.entitle.model(context, key, call.model);
       context.entitlement = entitlement;
       enforce(this.policy.input(context, call));
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));
       enforce(this.cache.lookup(context, call));
-      const route = await this.route.run(call);
+      const route = await this.route.run(context, call);
       let response: UpstreamResponse;
       try {
         response = await this.upstream.run(context, call, route);
@@ -112,12 +112,12 @@ export class RequestPipeline {
     context.endpoint = 'http';
     let call: ReturnType<typeof readHttpProductCall> | undefined;
     try {
-      const key = await this.authenticate.run(request.headers);
+      const key = await this.authenticate.run(context, request.headers);
       context.key = key;
       const address = readProductAddress(request.url);
       const product = (await this.products.current()).get(address.slug);
       if (product === undefined) throw productNotFound(address.slug);
-      const entitlement = this.entitle.product(key, product);
+      const entitlement = this.entitle.product(context, key, product);
       context.entitlement = entitlement;
       call = readHttpProductCall(request, address, product, context.abort.signal);
       this.admitted(reply, await this.limits.admitHttpCall(context, key, entitlement));
@@ -164,7 +164,7 @@ export class RequestPipeline {
     const context = this.open(request, reply);
     context.endpoint = endpoint;
     try {
-      const key = await this.authenticate.run(request.headers);
+      const key = await this.authenticate.run(context, request.headers);
       context.key = key;
       await reply.status(200).send(await answer(key));
     } catch (error) {

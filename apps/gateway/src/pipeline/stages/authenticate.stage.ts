@@ -9,6 +9,7 @@ import {
 } from '../../auth/key-snapshot.cache';
 import { keyRefusal } from '../../auth/key-refusal';
 import { GatewayError } from '../../common/gateway-error';
+import { type RequestContext } from '../request-context';
 
 /**
  * Stage 1: the API key the request carries (`Authorization: Bearer`, `x-api-key` or `api-key`), its snapshot from
@@ -23,7 +24,7 @@ export class AuthenticateStage {
   ) {}
 
   /** The key's snapshot; throws 401 `invalid_api_key`, 403 `tenant_suspended` or 503 (the key store is down). */
-  async run(headers: IncomingHttpHeaders): Promise<KeySnapshot> {
+  async run(_context: RequestContext, headers: IncomingHttpHeaders): Promise<KeySnapshot> {
     const extracted = extractApiKey(headers);
     if (extracted.kind === 'missing') {
       throw GatewayError.invalidApiKey(

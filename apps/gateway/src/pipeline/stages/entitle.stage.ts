@@ -4,7 +4,7 @@ import { GatewayError } from '../../common/gateway-error';
 import { EntitlementService } from '../../entitlement/entitlement.service';
 import { resolveProductEntitlement } from '../../entitlement/resolve-product-entitlement';
 import { type HttpProductEntry } from '../../http-products/http-product-index.service';
-import { type RequestEntitlement } from '../request-context';
+import { type RequestContext, type RequestEntitlement } from '../request-context';
 
 /**
  * Stage 2: which approved, unexpired subscription of the key grants the call, from the key's snapshot and the
@@ -15,7 +15,7 @@ import { type RequestEntitlement } from '../request-context';
 export class EntitleStage {
   constructor(private readonly entitlements: EntitlementService) {}
 
-  async model(key: KeySnapshot, model: string): Promise<RequestEntitlement> {
+  async model(_context: RequestContext, key: KeySnapshot, model: string): Promise<RequestEntitlement> {
     const entitlement = await this.entitlements.resolve(key, model);
     return {
       subscription: entitlement.subscription,
@@ -25,7 +25,7 @@ export class EntitleStage {
     };
   }
 
-  product(key: KeySnapshot, product: HttpProductEntry): RequestEntitlement {
+  product(_context: RequestContext, key: KeySnapshot, product: HttpProductEntry): RequestEntitlement {
     const decision = resolveProductEntitlement(key, product, new Date());
     if (!decision.granted) throw GatewayError.of(decision.code, decision.message);
     return { subscription: decision.subscription, productId: product.productId, model: null, price: null };

@@ -4,6 +4,7 @@ import { GatewayError } from '../../common/gateway-error';
 import { ModelTargetsService } from '../../completions/model-targets.service';
 import { UpstreamPools, type UpstreamProviderType, type UpstreamTarget } from '../../upstream';
 import { type ModelCall, type UpstreamCallPlan } from '../protocols/model-call';
+import { type RequestContext } from '../request-context';
 
 /** The targets that can serve a call, and how each provider type is sent it. */
 export interface Route {
@@ -25,7 +26,7 @@ export class RouteStage {
     private readonly pools: UpstreamPools,
   ) {}
 
-  async run(call: ModelCall): Promise<Route> {
+  async run(_context: RequestContext, call: ModelCall): Promise<Route> {
     const targets = await this.targets.targetsOf(call.model);
     if (targets.length === 0) {
       throw GatewayError.of(GatewayErrorCode.UpstreamError, `The model \`${call.model}\` has no available upstream.`);
