@@ -2,7 +2,12 @@ import { keySnapshotSchema, type OpenAiErrorBody } from '@gatehouse/contracts';
 import { GatewaySnapshotRepository } from '@gatehouse/db';
 import { REDIS_CLIENT } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
+import { RequestMethod, type Type } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import { PUBLIC_ROUTE } from '@gatehouse/observability';
 import { GatewayHarness } from '../../../test/gateway-harness';
+import { GatewayRoutesController } from '../gateway-routes.controller';
 
 async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
   const started = Date.now();
@@ -35,6 +40,45 @@ describe('gateway key authentication', () => {
     const response = await gateway.request<OpenAiErrorBody>('GET', '/v1/models');
     expect(response.status).toBe(401);
     expect(response.body.error).toMatchObject({ code: 'invalid_api_key', type: 'invalid_request_error', param: null });
+  });
+
+  it('serves every route either as public or through the pipeline, which refuses it without a key', async () => {
+    const routes: { method: string; path: string; controller: string; public: boolean }[] = [];
+    for (const module of gateway.app.get(ModulesContainer).values()) {
+      for (const wrapper of module.controllers.values()) {
+        const controller = wrapper.metatype as Type | null;
+        if (!controller) continue;
+        const base = (Reflect.getMetadata(PATH_METADATA, controller) as string | undefined) ?? '';
+        const prototype = controller.prototype as Record<string, unknown>;
+        for (const name of Object.getOwnPropertyNames(prototype)) {
+          const handler = prototype[name];
+          if (name === 'constructor' || typeof handler !== 'function') continue;
+          const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+          if (paths === undefined) continue;
+          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+          const isPublic =
+            Reflect.getMetadata(PUBLIC_ROUTE, handler) === true ||
+            Reflect.getMetadata(PUBLIC_ROUTE, controller) === true;
+          for (const path of [paths].flat()) {
+            const joined = `/${[base, path].filter((part) => part !== '' && part !== '/').join('/')}`;
+            routes.push({ method, path: joined.replace(/\/+/g, '/'), controller: controller.name, public: isPublic });
+          }
+        }
+      }
+    }
+    expect(routes.length).toBeGreaterThan(5);
+    for (const route of routes) {
+      expect({ ...route, served: route.public || route.controller === GatewayRoutesController.name }).toMatchObject({
+        served: true,
+      });
+      if (route.public) continue;
+      const path = route.path.replace(':slug', 'demo').replace(':id', 'demo-chat').replace('*', 'x');
+      const response = await gateway.request(route.method === 'ALL' ? 'GET' : route.method, path);
+      expect({ route: `${route.method} ${route.path}`, status: response.status }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 401,
+      });
+    }
   });
 
   it('refuses a malformed key before any Redis or Postgres lookup', async () => {
