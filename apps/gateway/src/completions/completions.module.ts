@@ -3,7 +3,6 @@ import { EntitlementModule } from '../entitlement/entitlement.module';
 import { CompletionsController } from './completions.controller';
 import { CompletionsService } from './completions.service';
 import { ModelRelay } from './model-relay.service';
-import { ModelTargetsService } from './model-targets.service';
 
 /**
  * `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings`, and the `ModelRelay` that every model
@@ -13,7 +12,7 @@ import { ModelTargetsService } from './model-targets.service';
 @Module({
   imports: [EntitlementModule],
   controllers: [CompletionsController],
-  providers: [ModelTargetsService, ModelRelay, CompletionsService],
-  exports: [ModelTargetsService, ModelRelay],
+  providers: [ModelRelay, CompletionsService],
+  exports: [ModelRelay],
 })
 export class CompletionsModule {}

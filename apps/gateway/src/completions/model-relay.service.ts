@@ -31,7 +31,6 @@ import {
 import { type RequestMeter } from '../usage/request-meter';
 import { usageOfResponseBody, usageOfStreamReport } from '../usage/usage-of-response';
 import { type AnswerContext, answerForClient, streamRewriterFor } from './answer-translation';
-import { ModelTargetsService } from './model-targets.service';
 
 /** Budget for the upstream's response headers (retries included). A non-streamed answer comes with its headers. */
 export const UPSTREAM_DEADLINE_MS = 120_000;
@@ -77,7 +76,6 @@ export class ModelRelay {
 
   constructor(
     private readonly entitlements: EntitlementService,
-    private readonly targets: ModelTargetsService,
     private readonly pools: UpstreamPools,
     private readonly upstream: UpstreamCaller,
     private readonly limits: RequestLimits,
@@ -98,7 +96,7 @@ export class ModelRelay {
       model: plan.model,
     });
     const callFor = memoize(plan);
-    const targets = await this.servableTargets(plan, callFor);
+    const targets = this.servableTargets(entitlement.targets, plan, callFor);
     // Reserved last, once nothing but the upstream can refuse the call: a refusal above holds no budget.
     await this.limits.admitModelCall(
       { key, subscription: entitlement.subscription, price: entitlement.price, ...plan.limits },
@@ -159,11 +157,11 @@ export class ModelRelay {
    * The model's targets whose provider can serve the request (an Anthropic-format one cannot serve a legacy
    * completion). A target whose provider is not configured is kept: the caller records it as such.
    */
-  private async servableTargets(
+  private servableTargets(
+    targets: readonly UpstreamTarget[],
     plan: RelayPlan,
     callFor: (type: UpstreamProviderType) => UpstreamCallPlan,
-  ): Promise<readonly UpstreamTarget[]> {
-    const targets = await this.targets.targetsOf(plan.model);
+  ): readonly UpstreamTarget[] {
     if (targets.length === 0) {
       throw GatewayError.of(GatewayErrorCode.UpstreamError, `The model \`${plan.model}\` has no available upstream.`);
     }

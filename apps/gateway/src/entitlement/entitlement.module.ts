@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
 import { EntitlementService } from './entitlement.service';
-import { ModelCatalogService } from './model-catalog.service';
 
-@Module({ providers: [ModelCatalogService, EntitlementService], exports: [EntitlementService, ModelCatalogService] })
+@Module({ imports: [CatalogModule], providers: [EntitlementService], exports: [EntitlementService] })
 export class EntitlementModule {}

@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type FastifyInstance } from 'fastify';
-import { HttpProductIndexService } from './http-product-index.service';
+import { CatalogModule } from '../catalog/catalog.module';
 import { HttpProductsController } from './http-products.controller';
 import { HttpProductsService } from './http-products.service';
 import { registerPassThroughBodies } from './request-body';
@@ -11,8 +11,9 @@ import { registerPassThroughBodies } from './request-body';
  * alongside, in the gateway module, and the common module's repository and invalidation subscriber.
  */
 @Module({
+  imports: [CatalogModule],
   controllers: [HttpProductsController],
-  providers: [HttpProductIndexService, HttpProductsService],
+  providers: [HttpProductsService],
 })
 export class HttpProductsModule implements OnModuleInit {
   constructor(private readonly adapter: HttpAdapterHost) {}

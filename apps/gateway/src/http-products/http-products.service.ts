@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { GatewayErrorCode, type KeySnapshot } from '@gatehouse/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { GatewayError } from '../common/gateway-error';
 import { resolveProductEntitlement } from '../entitlement/resolve-product-entitlement';
 import { RequestLimits } from '../limits/request-limits.service';
@@ -16,7 +17,6 @@ import {
 } from '../upstream';
 import { type RequestMeter } from '../usage/request-meter';
 import { forwardedPath, parseProductUrl, queryProblem } from './forwarded-path';
-import { HttpProductIndexService } from './http-product-index.service';
 import { bodyFramingOf, StreamedRequestBody } from './request-body';
 
 /** What HTTP products forward; any other method (TRACE, WebDAV's) is refused with 405. */
@@ -51,7 +51,7 @@ export class HttpProductsService {
   private readonly logger = new Logger(HttpProductsService.name);
 
   constructor(
-    private readonly products: HttpProductIndexService,
+    private readonly catalog: GatewayCatalog,
     private readonly upstream: UpstreamCaller,
     private readonly limits: RequestLimits,
   ) {}
@@ -60,7 +60,7 @@ export class HttpProductsService {
     meter.endpoint('http');
     const target = parseProductUrl(request.url);
     if (target === null) throw invalidRequest('This is not the URL of an HTTP product: /apis/{productSlug}/...');
-    const product = await this.products.bySlug(target.slug);
+    const product = (await this.catalog.current()).httpProducts.get(target.slug);
     if (product === undefined) {
       const named = SLUG.test(target.slug) ? `The product '${target.slug}'` : 'This product';
       throw GatewayError.of(GatewayErrorCode.ModelNotFound, `${named} does not exist or is not published.`);
