@@ -102,7 +102,8 @@ describe('GatewayCatalog', () => {
     expect(changed).toBe(true);
     expect(seen[0]).toEqual(before);
     expect(seen.at(-1)).toEqual(after);
-    expect(seen.filter((view) => !isEqual(view, before) && !isEqual(view, after))).toEqual([]);
+    const mixed = seen.filter((view) => !isEqual(view, before) && !isEqual(view, after));
+    expect([...new Set(mixed.map((view) => JSON.stringify(view)))]).toEqual([]);
   });
 
   it('reloads the targets and the upstream pools on a provider message', async () => {
