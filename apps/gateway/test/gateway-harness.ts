@@ -14,9 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedDatabase } from '../../../prisma/seed/seed-database';
 import { type KeySnapshotCacheOptions } from '../src/auth/key-snapshot.cache';
+import { GatewayCatalog } from '../src/catalog/gateway-catalog.service';
 import { configureGateway, gatewayFastifyOptions } from '../src/common/configure-gateway';
-import { ModelTargetsService } from '../src/completions/model-targets.service';
-import { ModelCatalogService } from '../src/entitlement/model-catalog.service';
 import { GatewayModule, type GatewayModuleOptions } from '../src/gateway.module';
 import { UpstreamProvidersService } from '../src/upstream/upstream-providers.service';
 import { UsageRecorder, type UsageRecorderOptions } from '../src/usage/usage-recorder';
@@ -252,7 +251,7 @@ export class GatewayHarness {
 
   /**
    * A public model `alias` in the seeded `demo` product (so a `subscribeToDemo` subscription grants it), routed to
-   * `targets`, each on a provider of its own made for it; the gateway's providers, catalog and routes are reloaded.
+   * `targets`, each on a provider of its own made for it; the gateway's providers and catalog are reloaded.
    * Create it before the keys that call it: a cached key snapshot lists the models of its day.
    */
   async routeModel(alias: string, targets: TestModelTarget[]): Promise<void> {
@@ -274,7 +273,7 @@ export class GatewayHarness {
       });
     }
     await this.app.get(UpstreamProvidersService).reload();
-    await Promise.all([this.app.get(ModelCatalogService).refresh(), this.app.get(ModelTargetsService).refresh()]);
+    await this.app.get(GatewayCatalog).refresh();
   }
 
   /** `routeModel` with one Anthropic-format target (provider type `ANTHROPIC`, e.g. an in-process mock-provider). */

@@ -1,27 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
+import { type CatalogModel } from '../catalog/catalog.types';
+import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { GatewayError } from '../common/gateway-error';
-import { ModelCatalogService } from './model-catalog.service';
-import { allowedModels, type CatalogModelEntry, type Entitlement, resolveEntitlement } from './resolve-entitlement';
+import { allowedModels, type Entitlement, resolveEntitlement } from './resolve-entitlement';
 
-/** Entitlement on the request path: `resolveEntitlement` with the catalog index, as errors the filter knows. */
+/** Entitlement on the request path: `resolveEntitlement` with the catalog's models, as errors the filter knows. */
 @Injectable()
 export class EntitlementService {
-  constructor(private readonly catalog: ModelCatalogService) {}
+  constructor(private readonly catalog: GatewayCatalog) {}
 
   /** The subscription a call to `model` runs under; throws 404 `model_not_found` or 403 `model_not_allowed`. */
   async resolve(snapshot: KeySnapshot, model: string, now: Date = new Date()): Promise<Entitlement> {
-    const decision = resolveEntitlement(snapshot, model, await this.catalog.current(), now);
+    const decision = resolveEntitlement(snapshot, model, (await this.catalog.current()).models, now);
     if (!decision.granted) throw GatewayError.of(decision.code, decision.message, 'model');
     return decision.entitlement;
   }
 
-  /** The models the key may call, with their catalog entry when the index has one. */
+  /** The models the key may call, with their catalog entry when the catalog has one. */
   async listModels(
     snapshot: KeySnapshot,
     now: Date = new Date(),
-  ): Promise<{ model: string; entry: CatalogModelEntry | undefined }[]> {
-    const catalog = await this.catalog.current();
-    return allowedModels(snapshot, now).map((model) => ({ model, entry: catalog.get(model) }));
+  ): Promise<{ model: string; entry: CatalogModel | undefined }[]> {
+    const { models } = await this.catalog.current();
+    return allowedModels(snapshot, now).map((model) => ({ model, entry: models.get(model) }));
   }
 }

@@ -1,5 +1,6 @@
 import { type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contracts';
-import { allowedModels, type CatalogModelEntry, resolveEntitlement, usableSubscriptions } from './resolve-entitlement';
+import { type CatalogModel } from '../catalog/catalog.types';
+import { allowedModels, resolveEntitlement, usableSubscriptions } from './resolve-entitlement';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
 const unlimited = {
@@ -48,27 +49,42 @@ function snapshot(subscriptions: KeySnapshotSubscription[], scope: string[] = []
 }
 
 const PRICE = { inputPer1M: '0.15', outputPer1M: '0.6', cachedInputPer1M: null };
-const entry = (alias: string, productId: string): [string, CatalogModelEntry] => [
+const TARGETS = [{ providerId: 'mock', upstreamModel: 'mock-chat', weight: 1, priority: 0 }];
+const entry = (alias: string, productId: string): [string, CatalogModel] => [
   alias,
-  { alias, productId, productSlug: productId, createdAt: NOW, price: alias === 'demo-chat' ? PRICE : null },
+  {
+    alias,
+    productId,
+    productSlug: productId,
+    createdAt: NOW,
+    price: alias === 'demo-chat' ? PRICE : null,
+    targets: alias === 'demo-chat' ? TARGETS : [],
+  },
 ];
 const catalog = new Map([entry('demo-chat', 'demo'), entry('demo-embed', 'demo'), entry('other-chat', 'other')]);
 
 describe('resolveEntitlement', () => {
-  it('grants a model through the subscription that lists it, with its limits and its price now', () => {
+  it('grants a model through the subscription that lists it, with its limits, its price now and its targets', () => {
     const demo = subscription('s1', 'demo', ['demo-chat', 'demo-embed']);
     const decision = resolveEntitlement(snapshot([demo]), 'demo-chat', catalog, NOW);
     expect(decision).toEqual({
       granted: true,
-      entitlement: { model: 'demo-chat', subscription: demo, productId: 'demo', limits: demo.limits, price: PRICE },
+      entitlement: {
+        model: 'demo-chat',
+        subscription: demo,
+        productId: 'demo',
+        limits: demo.limits,
+        price: PRICE,
+        targets: TARGETS,
+      },
     });
   });
 
-  it('grants a model without a price, or not indexed yet, with a null price', () => {
+  it('grants a model without a price, or not in the catalog yet, with a null price and no targets', () => {
     const demo = subscription('s1', 'demo', ['demo-chat', 'demo-embed', 'demo-new']);
     for (const model of ['demo-embed', 'demo-new']) {
       const decision = resolveEntitlement(snapshot([demo]), model, catalog, NOW);
-      expect(decision).toMatchObject({ granted: true, entitlement: { model, price: null } });
+      expect(decision).toMatchObject({ granted: true, entitlement: { model, price: null, targets: [] } });
     }
   });
 

@@ -4,34 +4,18 @@ import {
   type KeySnapshot,
   type KeySnapshotSubscription,
 } from '@gatehouse/contracts';
-
-/** A model's price, decimal USD strings per 1M tokens (the shape `@gatehouse/domain`'s `TokenPrice` takes). */
-export interface CatalogModelPrice {
-  inputPer1M: string;
-  outputPer1M: string;
-  /** null = cached prompt tokens are charged as ordinary input. */
-  cachedInputPer1M: string | null;
-}
-
-/** A public model alias of a published product, as the catalog index knows it. */
-export interface CatalogModelEntry {
-  alias: string;
-  productId: string;
-  productSlug: string;
-  createdAt: Date;
-  /** The price version in force now; null when the model has none (then budgets see its calls as free). */
-  price: CatalogModelPrice | null;
-}
-
-export type CatalogModelIndex = ReadonlyMap<string, CatalogModelEntry>;
+import { type CatalogModel, type CatalogModelPrice } from '../catalog/catalog.types';
+import { type UpstreamTarget } from '../upstream';
 
 export interface Entitlement {
   model: string;
   subscription: KeySnapshotSubscription;
   productId: string;
   limits: EffectiveLimitsSnapshot;
-  /** The model's price in force now, from the catalog index; null when it has none (or is not indexed yet). */
+  /** The model's price in force now, from the catalog; null when it has none (or is not in the catalog yet). */
   price: CatalogModelPrice | null;
+  /** The model's routing targets, from the same catalog snapshot as `price`; empty when it has none. */
+  targets: readonly UpstreamTarget[];
 }
 
 export type EntitlementDecision =
@@ -70,10 +54,11 @@ export function allowedModels(snapshot: KeySnapshot, now: Date): string[] {
 export function resolveEntitlement(
   snapshot: KeySnapshot,
   model: string,
-  catalog: CatalogModelIndex,
+  models: ReadonlyMap<string, CatalogModel>,
   now: Date,
 ): EntitlementDecision {
   const usable = usableSubscriptions(snapshot, now);
+  const offered = models.get(model);
   const granting = usable.find((subscription) => subscription.models.includes(model));
   if (granting !== undefined) {
     return {
@@ -83,11 +68,11 @@ export function resolveEntitlement(
         subscription: granting,
         productId: granting.productId,
         limits: granting.limits,
-        price: catalog.get(model)?.price ?? null,
+        price: offered?.price ?? null,
+        targets: offered?.targets ?? [],
       },
     };
   }
-  const offered = catalog.get(model);
   if (offered === undefined) {
     return {
       granted: false,
@@ -105,7 +90,7 @@ export function resolveEntitlement(
 function notAllowedMessage(
   snapshot: KeySnapshot,
   usable: KeySnapshotSubscription[],
-  offered: CatalogModelEntry,
+  offered: CatalogModel,
   now: Date,
 ): string {
   const model = offered.alias;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
+import { type CatalogModel } from '../catalog/catalog.types';
+import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
-import { ModelCatalogService } from '../entitlement/model-catalog.service';
-import { type CatalogModelEntry } from '../entitlement/resolve-entitlement';
 
 /** OpenAI's model object. */
 export interface OpenAiModel {
@@ -22,7 +22,7 @@ export interface OpenAiModelList {
 export class ModelsService {
   constructor(
     private readonly entitlements: EntitlementService,
-    private readonly catalog: ModelCatalogService,
+    private readonly catalog: GatewayCatalog,
   ) {}
 
   /** Only the models this key may call, sorted by id. */
@@ -34,12 +34,12 @@ export class ModelsService {
   /** 404 `model_not_found` / 403 `model_not_allowed`, as a call to the model would answer. */
   async get(key: KeySnapshot, id: string): Promise<OpenAiModel> {
     await this.entitlements.resolve(key, id);
-    return toOpenAiModel(id, (await this.catalog.current()).get(id), key);
+    return toOpenAiModel(id, (await this.catalog.current()).models.get(id), key);
   }
 }
 
-function toOpenAiModel(model: string, entry: CatalogModelEntry | undefined, key: KeySnapshot): OpenAiModel {
-  // A model the snapshot grants but the catalog index does not know yet (published a moment ago): the
+function toOpenAiModel(model: string, entry: CatalogModel | undefined, key: KeySnapshot): OpenAiModel {
+  // A model the snapshot grants but the catalog does not know yet (published a moment ago): the
   // snapshot says which product offers it, and its load time is the best known bound of `created`.
   const granting = key.subscriptions.find((subscription) => subscription.models.includes(model));
   return {

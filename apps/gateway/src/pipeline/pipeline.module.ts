@@ -4,9 +4,8 @@ import { type LimitsEngineOptions } from '@gatehouse/redis';
 import { type FastifyInstance } from 'fastify';
 import { AuthModule } from '../auth/auth.module';
 import { type KeySnapshotCacheOptions } from '../auth/key-snapshot.cache';
-import { ModelTargetsService } from '../completions/model-targets.service';
-import { EntitlementModule } from '../entitlement/entitlement.module';
-import { HttpProductIndexService } from '../http-products/http-product-index.service';
+import { GatewayCatalog } from '../catalog/gateway-catalog.service';
+import { EntitlementService } from '../entitlement/entitlement.service';
 import { type RequestLimitsOptions } from '../limits/limits.options';
 import { LimitsModule } from '../limits/limits.module';
 import { ModelsService } from '../models/models.service';
@@ -39,8 +38,8 @@ export interface PipelineModuleOptions {
 
 /**
  * The request pipeline (request-pipeline.ts), its stages and the gateway's authenticated routes, with what the
- * stages stand on imported explicitly: key snapshots (auth), the catalog (entitlement, targets, HTTP products),
- * the upstream pools, the limits engine and the usage recorder.
+ * stages stand on imported explicitly: key snapshots (auth), the upstream pools, the limits engine and the usage
+ * recorder. The catalog (models, prices, targets, HTTP products: one snapshot) is the pipeline's own.
  */
 @Module({})
 export class PipelineModule implements OnModuleInit {
@@ -51,15 +50,14 @@ export class PipelineModule implements OnModuleInit {
       module: PipelineModule,
       imports: [
         AuthModule.forRoot(options.keySnapshotCache),
-        EntitlementModule,
         UpstreamModule.forRoot(options.upstream),
         LimitsModule.forRoot(options.limits),
         UsageModule.forRoot(options.usage),
       ],
       controllers: [GatewayRoutesController],
       providers: [
-        ModelTargetsService,
-        HttpProductIndexService,
+        GatewayCatalog,
+        EntitlementService,
         ModelsService,
         AuthenticateStage,
         EntitleStage,

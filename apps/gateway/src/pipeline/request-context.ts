@@ -2,6 +2,7 @@ import { type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contr
 import { type TokenPrice } from '@gatehouse/domain';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
 import { type Reservation, type Reserve } from '@gatehouse/redis';
+import { type UpstreamTarget } from '../upstream';
 
 /** Where the token counts came from; `none` when there is nothing to count (see libs/jobs `usageSource`). */
 export type UsageSource = UsageRecordedV1['usageSource'];
@@ -21,6 +22,8 @@ export interface RequestEntitlement {
   model: string | null;
   /** Null when the catalog has no price (budgets then see the call as free) or for an HTTP product. */
   price: TokenPrice | null;
+  /** The model's routing targets, from the catalog snapshot the price came from; none for an HTTP product. */
+  targets: readonly UpstreamTarget[];
 }
 
 /** Budget and rate held by `limits.admit` until `limits.settle` replaces it with what the call used. */

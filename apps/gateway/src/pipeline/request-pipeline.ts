@@ -2,7 +2,7 @@ import { type ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { HttpProductIndexService } from '../http-products/http-product-index.service';
+import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { UpstreamCaller, UpstreamError, UpstreamOriginRefusedError, type UpstreamResponse } from '../upstream';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { type Decision } from './decision';
@@ -67,7 +67,7 @@ export class RequestPipeline {
     private readonly route: RouteStage,
     private readonly upstream: UpstreamStage,
     private readonly record: RecordStage,
-    private readonly products: HttpProductIndexService,
+    private readonly catalog: GatewayCatalog,
     private readonly caller: UpstreamCaller,
     private readonly recorder: UsageRecorder,
   ) {}
@@ -85,7 +85,7 @@ export class RequestPipeline {
       enforce(this.policy.input(context, call));
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));
       enforce(this.cache.lookup(context, call));
-      const route = await this.route.run(context, call);
+      const route = this.route.run(context, call);
       let response: UpstreamResponse;
       try {
         response = await this.upstream.run(context, call, route);
@@ -115,7 +115,7 @@ export class RequestPipeline {
       const key = await this.authenticate.run(context, request.headers);
       context.key = key;
       const address = readProductAddress(request.url);
-      const product = (await this.products.current()).get(address.slug);
+      const product = (await this.catalog.current()).httpProducts.get(address.slug);
       if (product === undefined) throw productNotFound(address.slug);
       const entitlement = this.entitle.product(context, key, product);
       context.entitlement = entitlement;

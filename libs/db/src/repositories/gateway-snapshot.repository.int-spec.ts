@@ -71,7 +71,7 @@ describe('GatewaySnapshotRepository', () => {
     });
   });
 
-  it("lists each published model with its current and upcoming prices, not the ended ones, in the catalog's query", async () => {
+  it('loads each published model with its current and upcoming prices (not the ended ones) and its live targets', async () => {
     const now = new Date();
     const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
     const route = await db.modelRoute.create({ data: { productId, alias: 'priced-chat' } });
@@ -96,8 +96,21 @@ describe('GatewaySnapshotRepository', () => {
         { modelRouteId: route.id, inputPer1M: '0.2', outputPer1M: '0.8', effectiveFrom: at(3_600_000) },
       ],
     });
+    const provider = (name: string, enabled = true) =>
+      db.provider.create({ data: { name, type: 'OPENAI', baseUrl: 'https://example.com', enabled } });
+    const primary = await provider('catalog-primary');
+    const fallback = await provider('catalog-fallback');
+    const disabled = await provider('catalog-disabled', false);
+    await db.modelTarget.createMany({
+      data: [
+        { modelRouteId: route.id, providerId: fallback.id, upstreamModel: 'fallback-model', priority: 1 },
+        { modelRouteId: route.id, providerId: primary.id, upstreamModel: 'primary-model', priority: 0, weight: 3 },
+        { modelRouteId: route.id, providerId: primary.id, upstreamModel: 'switched-off', enabled: false },
+        { modelRouteId: route.id, providerId: disabled.id, upstreamModel: 'on-a-disabled-provider' },
+      ],
+    });
 
-    const models = await repository.listPublishedModels(now);
+    const { models } = await repository.loadCatalog(now);
 
     const priced = models.find((model) => model.alias === 'priced-chat');
     expect(
@@ -107,6 +120,71 @@ describe('GatewaySnapshotRepository', () => {
       ['0.2', null],
     ]);
     expect(priced?.prices[0]?.effectiveTo).toEqual(at(3_600_000));
-    expect(models.find((model) => model.alias === 'unpriced-chat')?.prices).toEqual([]);
+    expect(priced?.targets).toEqual([
+      { providerId: primary.id, upstreamModel: 'primary-model', weight: 3, priority: 0 },
+      { providerId: fallback.id, upstreamModel: 'fallback-model', weight: 1, priority: 1 },
+    ]);
+    expect(models.find((model) => model.alias === 'unpriced-chat')).toMatchObject({ prices: [], targets: [] });
+  });
+
+  it('loads the published HTTP products with their upstream, and no draft one', async () => {
+    const provider = await db.provider.create({
+      data: { name: 'catalog-http', type: 'OPENAI_COMPATIBLE', baseUrl: 'https://api.example.com' },
+    });
+    await db.product.createMany({
+      data: [
+        {
+          slug: 'weather-api',
+          name: 'Weather',
+          kind: 'HTTP',
+          status: 'PUBLISHED',
+          httpProviderId: provider.id,
+          httpUpstreamPath: '/v2',
+        },
+        { slug: 'draft-api', name: 'Draft', kind: 'HTTP', status: 'DRAFT', httpProviderId: provider.id },
+      ],
+    });
+
+    const { httpProducts } = await repository.loadCatalog();
+
+    expect(httpProducts).toEqual([
+      { id: expect.any(String), slug: 'weather-api', httpProviderId: provider.id, httpUpstreamPath: '/v2' },
+    ]);
+  });
+
+  it('reads the whole catalog at one instant: a change committed after its first read is not seen by the others', async () => {
+    const provider = await db.provider.create({
+      data: { name: 'catalog-instant', type: 'OPENAI_COMPATIBLE', baseUrl: 'https://api.example.com' },
+    });
+    let committedBetween = false;
+    // Publishes an HTTP product, on another connection, right after the model routes are read, before the rest is.
+    const interleaved = db.$extends({
+      query: {
+        modelRoute: {
+          async findMany({ args, query }) {
+            const models = await query(args);
+            if (!committedBetween) {
+              committedBetween = true;
+              await db.product.create({
+                data: {
+                  slug: 'between-api',
+                  name: 'Between',
+                  kind: 'HTTP',
+                  status: 'PUBLISHED',
+                  httpProviderId: provider.id,
+                },
+              });
+            }
+            return models;
+          },
+        },
+      },
+    });
+
+    const during = await new GatewaySnapshotRepository(interleaved as unknown as DbClient).loadCatalog();
+
+    expect(committedBetween).toBe(true);
+    expect(during.httpProducts.map((product) => product.slug)).not.toContain('between-api');
+    expect((await repository.loadCatalog()).httpProducts.map((product) => product.slug)).toContain('between-api');
   });
 });

@@ -42,7 +42,10 @@ export interface GatewayKeyRecord {
   subscriptions: GatewaySubscriptionRecord[];
 }
 
-/** One public model alias of a published product: what tells 404 `model_not_found` from 403, and its price. */
+/**
+ * One public model alias of a published product: what tells 404 `model_not_found` from 403, its price and where it
+ * is routed.
+ */
 export interface GatewayCatalogModel {
   alias: string;
   productId: string;
@@ -53,6 +56,16 @@ export interface GatewayCatalogModel {
    * one in force, and any that starts later, so the caller can switch to it on time without a query.
    */
   prices: GatewayModelPrice[];
+  /** Its routing targets: enabled, on enabled providers, by priority (lower first). */
+  targets: GatewayModelTarget[];
+}
+
+/** Where a model alias is routed: a provider and the model name it has there. */
+export interface GatewayModelTarget {
+  providerId: string;
+  upstreamModel: string;
+  weight: number;
+  priority: number;
 }
 
 /** A price version of a model, in USD per 1M tokens; in force while effectiveFrom <= t < effectiveTo. */
@@ -152,66 +165,72 @@ export class GatewaySnapshotRepository {
   }
 
   /**
-   * Every public model alias of the published products with its current and upcoming prices, in one query
-   * (which Prisma may split into one more for the prices).
+   * What the gateway's catalog holds, read at one instant: every public model alias of the published products
+   * with its current and upcoming prices and its routing targets, and every published HTTP product. Two queries
+   * (Prisma may split the first into one more per relation) in one REPEATABLE READ snapshot, so that a change
+   * committed while they run (a product's new price and its new targets, say) is seen whole or not at all.
    */
-  async listPublishedModels(now: Date = new Date()): Promise<GatewayCatalogModel[]> {
-    const routes = await this.db.modelRoute.findMany({
-      where: { product: { status: 'PUBLISHED' } },
-      select: {
-        alias: true,
-        productId: true,
-        createdAt: true,
-        product: { select: { slug: true } },
-        prices: {
-          where: { OR: [{ effectiveTo: null }, { effectiveTo: { gt: now } }] },
-          select: {
-            inputPer1M: true,
-            outputPer1M: true,
-            cachedInputPer1M: true,
-            effectiveFrom: true,
-            effectiveTo: true,
-          },
-          orderBy: { effectiveFrom: 'asc' },
-        },
-      },
+  loadCatalog(now: Date = new Date()): Promise<GatewayCatalogRecord> {
+    return this.db.$transaction(
+      async (tx) => ({ models: await this.readModels(tx, now), httpProducts: await this.readHttpProducts(tx) }),
+      { isolationLevel: 'RepeatableRead' },
+    );
+  }
+
+  /**
+   * Prices in force at `now` or later; targets that are enabled, on enabled providers, by priority. One statement
+   * per table: in a transaction, Prisma would send the sibling relation reads of a nested select at once on its one
+   * connection, which pg deprecates.
+   */
+  private async readModels(db: DbTransaction, now: Date): Promise<GatewayCatalogModel[]> {
+    const published = { product: { status: 'PUBLISHED' } } as const;
+    const routes = await db.modelRoute.findMany({
+      where: published,
+      select: { id: true, alias: true, productId: true, createdAt: true, product: { select: { slug: true } } },
       orderBy: { alias: 'asc' },
     });
+    const prices = await db.modelPrice.findMany({
+      where: { modelRoute: published, OR: [{ effectiveTo: null }, { effectiveTo: { gt: now } }] },
+      select: {
+        modelRouteId: true,
+        inputPer1M: true,
+        outputPer1M: true,
+        cachedInputPer1M: true,
+        effectiveFrom: true,
+        effectiveTo: true,
+      },
+      orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
+    });
+    const targets = await db.modelTarget.findMany({
+      where: { modelRoute: published, enabled: true, provider: { enabled: true } },
+      select: { modelRouteId: true, providerId: true, upstreamModel: true, weight: true, priority: true },
+      orderBy: [{ priority: 'asc' }, { id: 'asc' }],
+    });
+    const pricesOf = groupByRoute(prices);
+    const targetsOf = groupByRoute(targets);
     return routes.map((route) => ({
       alias: route.alias,
       productId: route.productId,
       productSlug: route.product.slug,
       createdAt: route.createdAt,
-      prices: route.prices,
+      prices: pricesOf.get(route.id) ?? [],
+      targets: targetsOf.get(route.id) ?? [],
     }));
   }
 
-  /**
-   * The routing targets of every public model alias of the published products: enabled targets on enabled
-   * providers, by priority. One query.
-   */
-  async listModelTargets(): Promise<GatewayModelTargets[]> {
-    return this.db.modelRoute.findMany({
-      where: { product: { status: 'PUBLISHED' } },
-      select: {
-        alias: true,
-        targets: {
-          where: { enabled: true, provider: { enabled: true } },
-          select: { providerId: true, upstreamModel: true, weight: true, priority: true },
-          orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-        },
-      },
-    });
-  }
-
-  /** Every published HTTP product with its upstream, in one query. */
-  async listPublishedHttpProducts(): Promise<GatewayHttpProduct[]> {
-    return this.db.product.findMany({
+  private readHttpProducts(db: DbTransaction): Promise<GatewayHttpProduct[]> {
+    return db.product.findMany({
       where: { kind: 'HTTP', status: 'PUBLISHED' },
       select: { id: true, slug: true, httpProviderId: true, httpUpstreamPath: true },
       orderBy: { slug: 'asc' },
     });
   }
+}
+
+/** The gateway's catalog as read from Postgres at one instant (`loadCatalog`). */
+export interface GatewayCatalogRecord {
+  models: GatewayCatalogModel[];
+  httpProducts: GatewayHttpProduct[];
 }
 
 /** A published HTTP product: what `/apis/{slug}/...` is forwarded to. */
@@ -224,7 +243,13 @@ export interface GatewayHttpProduct {
   httpUpstreamPath: string | null;
 }
 
-export interface GatewayModelTargets {
-  alias: string;
-  targets: { providerId: string; upstreamModel: string; weight: number; priority: number }[];
+/** Rows by their model route, each list in the rows' order, without the route id. */
+function groupByRoute<Row extends { modelRouteId: string }>(rows: Row[]): Map<string, Omit<Row, 'modelRouteId'>[]> {
+  const byRoute = new Map<string, Omit<Row, 'modelRouteId'>[]>();
+  for (const { modelRouteId, ...row } of rows) {
+    const group = byRoute.get(modelRouteId);
+    if (group === undefined) byRoute.set(modelRouteId, [row]);
+    else group.push(row);
+  }
+  return byRoute;
 }

@@ -3,7 +3,7 @@ import { type KeySnapshot } from '@gatehouse/contracts';
 import { GatewayError } from '../../common/gateway-error';
 import { EntitlementService } from '../../entitlement/entitlement.service';
 import { resolveProductEntitlement } from '../../entitlement/resolve-product-entitlement';
-import { type HttpProductEntry } from '../../http-products/http-product-index.service';
+import { type HttpProductEntry } from '../../catalog/catalog.types';
 import { type RequestContext, type RequestEntitlement } from '../request-context';
 
 /**
@@ -22,12 +22,13 @@ export class EntitleStage {
       productId: entitlement.productId,
       model,
       price: entitlement.price,
+      targets: entitlement.targets,
     };
   }
 
   product(_context: RequestContext, key: KeySnapshot, product: HttpProductEntry): RequestEntitlement {
     const decision = resolveProductEntitlement(key, product, new Date());
     if (!decision.granted) throw GatewayError.of(decision.code, decision.message);
-    return { subscription: decision.subscription, productId: product.productId, model: null, price: null };
+    return { subscription: decision.subscription, productId: product.productId, model: null, price: null, targets: [] };
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayErrorCode } from '@gatehouse/contracts';
 import { GatewayError } from '../../common/gateway-error';
-import { ModelTargetsService } from '../../completions/model-targets.service';
 import { UpstreamPools, type UpstreamProviderType, type UpstreamTarget } from '../../upstream';
 import { type ModelCall, type UpstreamCallPlan } from '../protocols/model-call';
 import { type RequestContext } from '../request-context';
@@ -21,13 +20,11 @@ export interface Route {
  */
 @Injectable()
 export class RouteStage {
-  constructor(
-    private readonly targets: ModelTargetsService,
-    private readonly pools: UpstreamPools,
-  ) {}
+  constructor(private readonly pools: UpstreamPools) {}
 
-  async run(_context: RequestContext, call: ModelCall): Promise<Route> {
-    const targets = await this.targets.targetsOf(call.model);
+  /** The entitlement's targets: from the same catalog snapshot as the price the limits reserved at. */
+  run(context: RequestContext, call: ModelCall): Route {
+    const targets = context.entitlement?.targets ?? [];
     if (targets.length === 0) {
       throw GatewayError.of(GatewayErrorCode.UpstreamError, `The model \`${call.model}\` has no available upstream.`);
     }

@@ -13,10 +13,10 @@ import { countPostgresQueries } from '@gatehouse/db';
 import { encryptCredential } from '@gatehouse/domain';
 import { eventually } from '@gatehouse/testing';
 import { GatewayHarness } from '../../../../test/gateway-harness';
+import { GatewayCatalog } from '../../../catalog/gateway-catalog.service';
 import { GATEWAY_MAX_BODY_BYTES } from '../../../common/configure-gateway';
 import { GATEWAY_CONFIG } from '../../../gateway.constants';
 import { UpstreamProvidersService } from '../../../upstream/upstream-providers.service';
-import { HttpProductIndexService } from '../../../http-products/http-product-index.service';
 
 /** What the echo upstream saw of one request, and answers with. */
 interface Echo {
@@ -205,7 +205,7 @@ describe('gateway HTTP products (/apis/{productSlug}/...)', () => {
     });
     const [plan] = product.plans;
     if (plan === undefined) throw new Error('plan not created');
-    await gateway.app.get(HttpProductIndexService).refresh();
+    await gateway.app.get(GatewayCatalog).refresh();
     return { productId: product.id, planId: plan.id };
   }
 

@@ -1,7 +1,7 @@
 import { GatewayErrorCode } from '@gatehouse/contracts';
 import { type FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../common/gateway-error';
-import { type HttpProductEntry } from '../../../http-products/http-product-index.service';
+import { type HttpProductEntry } from '../../../catalog/catalog.types';
 import { type UpstreamMethod, type UpstreamRequest } from '../../../upstream';
 import { forwardedPath, parseProductUrl, type ProductRequestTarget, queryProblem } from './forwarded-path';
 import { bodyFramingOf, StreamedRequestBody } from './request-body';

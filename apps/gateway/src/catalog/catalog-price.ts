@@ -1,22 +1,22 @@
 import { type GatewayCatalogModel, type GatewayModelPrice } from '@gatehouse/db';
 import { decimalToString } from '@gatehouse/domain';
-import { type CatalogModelEntry, type CatalogModelIndex, type CatalogModelPrice } from './resolve-entitlement';
+import { type CatalogModel, type CatalogModelPrice } from './catalog.types';
 
-/** The catalog index at `now`, and when a price it holds next starts or ends (null: none does). */
+/** The catalog's models at `now`, and when a price they hold next starts or ends (null: none does). */
 export interface CatalogAtTime {
-  index: CatalogModelIndex;
+  models: ReadonlyMap<string, CatalogModel>;
   nextPriceChangeAt: Date | null;
 }
 
 /**
- * Each model with the price in force at `now`: the version with effectiveFrom <= now < effectiveTo (null =
- * open-ended); should two overlap, the later start wins, as the admin catalog shows it. A model without one has
- * no price (null). The caller reloads at `nextPriceChangeAt`, when a loaded version starts or ends.
+ * Each model with its targets and the price in force at `now`: the version with effectiveFrom <= now <
+ * effectiveTo (null = open-ended); should two overlap, the later start wins, as the admin catalog shows it. A model
+ * without one has no price (null). The caller reloads at `nextPriceChangeAt`, when a loaded version starts or ends.
  */
 export function catalogAt(models: readonly GatewayCatalogModel[], now: Date): CatalogAtTime {
   const at = now.getTime();
   let next: number | null = null;
-  const index = new Map<string, CatalogModelEntry>();
+  const byAlias = new Map<string, CatalogModel>();
   for (const model of models) {
     let current: GatewayModelPrice | null = null;
     for (const version of model.prices) {
@@ -29,15 +29,16 @@ export function catalogAt(models: readonly GatewayCatalogModel[], now: Date): Ca
         if (boundary !== null && boundary > at && (next === null || boundary < next)) next = boundary;
       }
     }
-    index.set(model.alias, {
+    byAlias.set(model.alias, {
       alias: model.alias,
       productId: model.productId,
       productSlug: model.productSlug,
       createdAt: model.createdAt,
       price: current === null ? null : toCatalogPrice(current),
+      targets: model.targets,
     });
   }
-  return { index, nextPriceChangeAt: next === null ? null : new Date(next) };
+  return { models: byAlias, nextPriceChangeAt: next === null ? null : new Date(next) };
 }
 
 function toCatalogPrice(version: GatewayModelPrice): CatalogModelPrice {
