@@ -44,23 +44,23 @@ export class GatewayModule {
             credentialKey: Buffer.from(config.credentialEncryptionKey, 'base64'),
             pool: { connections: config.upstream.connectionsPerOrigin, resolver: options.upstreamResolver },
           },
-          limits: {
+          hotPath: {
             redisUrl: config.redis.url,
             keyPrefix: config.redis.keyPrefix,
-            engine: options.limitsEngine,
-            request: {
-              defaultMaxTokens: config.limits.defaultMaxTokens,
-              reservationTtlMs: config.limits.reservationTtlMs,
+            limits: {
+              engine: options.limitsEngine,
+              request: {
+                defaultMaxTokens: config.limits.defaultMaxTokens,
+                reservationTtlMs: config.limits.reservationTtlMs,
+              },
             },
-          },
-          usage: {
-            redisUrl: config.redis.url,
-            keyPrefix: config.redis.keyPrefix,
-            spoolDir: config.usage.spoolDir,
-            recorder: {
-              batchSize: config.usage.batchSize,
-              flushIntervalMs: config.usage.flushIntervalMs,
-              ...options.usageRecorder,
+            usage: {
+              spoolDir: config.usage.spoolDir,
+              recorder: {
+                batchSize: config.usage.batchSize,
+                flushIntervalMs: config.usage.flushIntervalMs,
+                ...options.usageRecorder,
+              },
             },
           },
         }),

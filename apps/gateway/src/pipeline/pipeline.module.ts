@@ -1,18 +1,14 @@
 import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type LimitsEngineOptions } from '@gatehouse/redis';
 import { type FastifyInstance } from 'fastify';
 import { AuthModule } from '../auth/auth.module';
 import { type KeySnapshotCacheOptions } from '../auth/key-snapshot.cache';
 import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
-import { type RequestLimitsOptions } from '../limits/limits.options';
-import { LimitsModule } from '../limits/limits.module';
 import { ModelsService } from '../models/models.service';
 import { UpstreamModule, type UpstreamModuleOptions } from '../upstream';
-import { type UsageModuleOptions } from '../usage/usage.module';
-import { UsageModule } from '../usage/usage.module';
 import { GatewayRoutesController } from './gateway-routes.controller';
+import { hotPathProviders, type HotPathRedisOptions } from './hot-path-redis';
 import { registerPassThroughBodies } from './protocols/http-product/request-body';
 import { RequestPipeline } from './request-pipeline';
 import { AuthenticateStage } from './stages/authenticate.stage';
@@ -27,19 +23,14 @@ import { UpstreamStage } from './stages/upstream.stage';
 export interface PipelineModuleOptions {
   keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
   upstream: UpstreamModuleOptions;
-  limits: {
-    redisUrl: string;
-    keyPrefix: string;
-    engine?: LimitsEngineOptions;
-    request?: Partial<RequestLimitsOptions>;
-  };
-  usage: UsageModuleOptions;
+  hotPath: HotPathRedisOptions;
 }
 
 /**
  * The request pipeline (request-pipeline.ts), its stages and the gateway's authenticated routes, with what the
- * stages stand on imported explicitly: key snapshots (auth), the upstream pools, the limits engine and the usage
- * recorder. The catalog (models, prices, targets, HTTP products: one snapshot) is the pipeline's own.
+ * stages stand on imported explicitly: key snapshots (auth) and the upstream pools. The catalog (models, prices,
+ * targets, HTTP products: one snapshot), the limits engine and the usage recorder (on one Redis connection,
+ * hot-path-redis.ts) are the pipeline's own.
  */
 @Module({})
 export class PipelineModule implements OnModuleInit {
@@ -48,12 +39,7 @@ export class PipelineModule implements OnModuleInit {
   static forRoot(options: PipelineModuleOptions): DynamicModule {
     return {
       module: PipelineModule,
-      imports: [
-        AuthModule.forRoot(options.keySnapshotCache),
-        UpstreamModule.forRoot(options.upstream),
-        LimitsModule.forRoot(options.limits),
-        UsageModule.forRoot(options.usage),
-      ],
+      imports: [AuthModule.forRoot(options.keySnapshotCache), UpstreamModule.forRoot(options.upstream)],
       controllers: [GatewayRoutesController],
       providers: [
         GatewayCatalog,
@@ -68,6 +54,7 @@ export class PipelineModule implements OnModuleInit {
         UpstreamStage,
         RecordStage,
         RequestPipeline,
+        ...hotPathProviders(options.hotPath),
       ],
     };
   }

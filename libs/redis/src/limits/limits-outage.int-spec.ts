@@ -42,7 +42,7 @@ describe('LimitsEngine when Redis goes away (TCP proxy cut)', () => {
     testRedis = await createTestRedis('limits-outage');
     const target = new URL(testRedis.url);
     proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
-    // As LimitsModule makes it: no offline queue, so that an outage fails a command at once.
+    // As the gateway makes it (pipeline/hot-path-redis.ts): no offline queue, so that an outage fails a command at once.
     client = createRedisClient(proxy.url(testRedis.url), {
       connectionName: 'limits-outage-test',
       enableOfflineQueue: false,
