@@ -30,16 +30,26 @@ const TYPICAL_JOB_EVENTS = 200;
 const MIN_JOBS_PER_WRITE = 16;
 
 /**
+ * Jobs per write and jobs one process holds at once (the usage queue's BullMQ concurrency): a write's worth for each
+ * write in flight and one more filling. With full gateway batches of 200 and the defaults, 48 jobs, about 10,000
+ * events.
+ */
+export function usageJobLimits(options: Pick<UsageBatchOptions, 'batchSize' | 'concurrency'>): {
+  jobsPerWrite: number;
+  jobsInHand: number;
+} {
+  const jobsPerWrite = Math.max(MIN_JOBS_PER_WRITE, Math.ceil(options.batchSize / TYPICAL_JOB_EVENTS));
+  return { jobsPerWrite, jobsInHand: (options.concurrency + 1) * jobsPerWrite };
+}
+
+/**
  * Writes the events of the usage queue's jobs, of both versions, in shared batches: one SQL statement per write
  * (UsageIngestionRepository: idempotent by request id, it inserts each event once and rolls up only what it
  * inserted), then the follow-ups. Several `usage.batch` jobs share a write when the worker's batch is larger than
  * theirs; one larger than the worker's batch is written alone, whole.
  */
 export class UsageIngestionService {
-  /**
-   * Jobs one process holds at once (the usage queue's BullMQ concurrency): a write's worth for each write in flight
-   * and one more filling. With full gateway batches of 200 and the defaults, 48 jobs, about 10,000 events.
-   */
+  /** Jobs one process holds at once (usageJobLimits). */
   readonly jobsInHand: number;
   private readonly logger = new Logger('UsageIngestion');
   private readonly batcher: JobBatcher<UsageRecordedV1>;
@@ -49,8 +59,8 @@ export class UsageIngestionService {
     options: UsageBatchOptions,
     private readonly followUps: readonly UsageFollowUp[],
   ) {
-    const jobsPerWrite = Math.max(MIN_JOBS_PER_WRITE, Math.ceil(options.batchSize / TYPICAL_JOB_EVENTS));
-    this.jobsInHand = (options.concurrency + 1) * jobsPerWrite;
+    const { jobsPerWrite, jobsInHand } = usageJobLimits(options);
+    this.jobsInHand = jobsInHand;
     this.batcher = new JobBatcher((events) => this.write(events), {
       maxItems: options.batchSize,
       maxJobs: jobsPerWrite,
