@@ -105,7 +105,10 @@ export class UsageSpool {
 
   private async countSpooled(): Promise<number> {
     let count = 0;
-    for (const file of await this.segments()) count += eventCount(parseSegment(await readFile(file, 'utf8'), 1));
+    for (const file of await this.segments()) {
+      // How a previous version's events would be grouped does not change their count.
+      count += eventCount(parseSegment(await readFile(file, 'utf8'), Number.POSITIVE_INFINITY));
+    }
     return count;
   }
 
