@@ -17,7 +17,7 @@
  *     [--chunk-delay 200] [--keys 10000] [--skip-profile] [--build] [--print-only]
  */
 import { gatewayConfigSchema, mockProviderConfigSchema, parseConfig, DEFAULT_REDIS_URL } from '@gatehouse/config';
-import { QueueName } from '@gatehouse/jobs';
+import { QueueName, queuedUsageEvents } from '@gatehouse/jobs';
 import { queuePrefix, RedisKeys } from '@gatehouse/redis';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -382,7 +382,8 @@ async function measureOnce<Result extends ThroughputResult | LatencyResult | Str
   let usageEventsPerResponse: number | undefined;
   if (isGateway(target)) {
     await new Promise((resolve) => setTimeout(resolve, USAGE_SETTLE_MS));
-    usageEventsPerResponse = (await session.usageQueue.count()) / Math.max(1, result.totalResponses);
+    const usageEvents = await queuedUsageEvents(session.usageQueue, ['waiting', 'prioritized', 'delayed']);
+    usageEventsPerResponse = usageEvents.length / Math.max(1, result.totalResponses);
     await session.usageQueue.drain(true);
   }
   process.stderr.write(

@@ -1,5 +1,5 @@
 import { loadConfig, stackConfigSchema } from '@gatehouse/config';
-import { JobName, QueueName, type UsageRecordedV1, usageRecordedV1Schema } from '@gatehouse/jobs';
+import { JobName, QueueName, queuedUsageEvents, type UsageRecordedV1, usageRecordedV1Schema } from '@gatehouse/jobs';
 import { Queue } from 'bullmq';
 import { queuePrefix } from '@gatehouse/redis';
 import { Redis } from 'ioredis';
@@ -41,10 +41,10 @@ const heldStream: UpstreamHandler = (_request, body, response) => {
 };
 
 /**
- * One usage event per gateway request on the BullMQ `usage` queue (job
- * `usage.recorded`, payload `usageRecordedV1Schema`), including a stream the client cut short, which counts the
- * tokens that were actually sent. The test reads the job itself (BullMQ keeps the last 1,000 completed ones), so it
- * checks what the gateway sent, whether or not the worker has ingested it yet; e2e/usage checks the reports.
+ * One usage event per gateway request on the BullMQ `usage` queue (inside a `usage.batch` job, each event a
+ * `usageRecordedV1Schema`), including a stream the client cut short, which counts the tokens that were actually
+ * sent. The test reads the job itself (BullMQ keeps the last 100 completed batches), so it checks what the gateway
+ * sent, whether or not the worker has ingested it yet; e2e/usage checks the reports.
  */
 describe('usage events of gateway requests', () => {
   let redis: Redis;
@@ -62,15 +62,15 @@ describe('usage events of gateway requests', () => {
     redis?.disconnect();
   });
 
-  /** The `usage.recorded` job for `requestId`, in whatever state it is (nothing consumes it yet). */
+  /** The usage event of `requestId`, in whatever state its batch job is (the worker may have ingested it). */
   function usageEventOf(requestId: string): Promise<UsageRecordedV1> {
     return eventually(
       async () => {
-        const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
-        const job = jobs.find((candidate) => (candidate.data as { requestId?: unknown }).requestId === requestId);
-        if (!job) throw new Error(`no usage event for request ${requestId} among the ${jobs.length} jobs of the queue`);
-        expect(job.name).toBe(JobName.UsageRecorded);
-        return usageRecordedV1Schema.parse(job.data);
+        const queued = await queuedUsageEvents(queue);
+        const found = queued.find((candidate) => candidate.event.requestId === requestId);
+        if (!found) throw new Error(`no usage event for request ${requestId} among the ${queued.length} of the queue`);
+        expect(found.jobName).toBe(JobName.UsageBatch);
+        return usageRecordedV1Schema.parse(found.event);
       },
       { timeoutMs: 5_000, intervalMs: 100 },
     );

@@ -20,6 +20,8 @@ import { UsageReconciliationProcessor } from './maintenance/usage-reconciliation
 import { UsageRetentionProcessor } from './maintenance/usage-retention.processor';
 import { BudgetCheckTrigger } from './usage/budget-check.trigger';
 import { KeyLastUsedWriter } from './usage/key-last-used.writer';
+import { UsageBatchProcessor } from './usage/usage-batch.processor';
+import { UsageIngestionService } from './usage/usage-ingestion.service';
 import { UsageRecordedProcessor } from './usage/usage-recorded.processor';
 import { WORKER_CONFIG } from './worker.constants';
 
@@ -61,13 +63,23 @@ export class WorkerModule {
           inject: [UsageIngestionRepository],
         },
         {
-          provide: UsageRecordedProcessor,
+          provide: UsageIngestionService,
           useFactory: (repository: UsageIngestionRepository, lastUsed: KeyLastUsedWriter, producer: JobProducer) =>
-            new UsageRecordedProcessor(repository, config.usage, [
+            new UsageIngestionService(repository, config.usage, [
               lastUsed,
               new BudgetCheckTrigger(producer, config.usage.budgetCheckDebounceMs),
             ]),
           inject: [UsageIngestionRepository, KeyLastUsedWriter, JobProducer],
+        },
+        {
+          provide: UsageBatchProcessor,
+          useFactory: (ingestion: UsageIngestionService) => new UsageBatchProcessor(ingestion),
+          inject: [UsageIngestionService],
+        },
+        {
+          provide: UsageRecordedProcessor,
+          useFactory: (ingestion: UsageIngestionService) => new UsageRecordedProcessor(ingestion),
+          inject: [UsageIngestionService],
         },
         {
           provide: UsageRetentionProcessor,
@@ -89,25 +101,31 @@ export class WorkerModule {
           provide: QueueWorkers,
           useFactory: (
             producer: JobProducer,
-            usage: UsageRecordedProcessor,
+            usageBatch: UsageBatchProcessor,
+            usageRecorded: UsageRecordedProcessor,
             retention: UsageRetentionProcessor,
             reconciliation: UsageReconciliationProcessor,
             budgetCheck: BudgetCheckProcessor,
             webhookRetry: WebhookRetryProcessor,
           ) =>
-            new QueueWorkers([usage, retention, reconciliation, budgetCheck, webhookRetry], producer, {
-              redisUrl: config.redis.url,
-              prefix: queuePrefix(config.redis.keyPrefix),
-              queues: config.queues as QueueName[],
-              lockMs: config.jobLockMs,
-              schedules: {
-                [JobName.WebhookRetry]: config.webhooks.retryIntervalMs,
-                [JobName.UsageRetention]: config.retention.intervalMs,
-                [JobName.UsageReconciliation]: config.reconciliation.intervalMs,
+            new QueueWorkers(
+              [usageBatch, usageRecorded, retention, reconciliation, budgetCheck, webhookRetry],
+              producer,
+              {
+                redisUrl: config.redis.url,
+                prefix: queuePrefix(config.redis.keyPrefix),
+                queues: config.queues as QueueName[],
+                lockMs: config.jobLockMs,
+                schedules: {
+                  [JobName.WebhookRetry]: config.webhooks.retryIntervalMs,
+                  [JobName.UsageRetention]: config.retention.intervalMs,
+                  [JobName.UsageReconciliation]: config.reconciliation.intervalMs,
+                },
               },
-            }),
+            ),
           inject: [
             JobProducer,
+            UsageBatchProcessor,
             UsageRecordedProcessor,
             UsageRetentionProcessor,
             UsageReconciliationProcessor,

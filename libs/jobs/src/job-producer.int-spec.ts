@@ -2,6 +2,8 @@ import { createTestRedis, type TestRedis } from '@gatehouse/testing';
 import { randomUUID } from 'node:crypto';
 import { InvalidJobPayloadError, JobProducer } from './job-producer';
 import { JobName, QueueName } from './queues';
+import { queuedUsageEvents } from './usage/queued-usage-events';
+import { type UsageBatchV1 } from './usage/usage-batch.job';
 import { type UsageRecordedV1 } from './usage/usage-recorded.job';
 
 function usageEvent(overrides: Partial<UsageRecordedV1> = {}): UsageRecordedV1 {
@@ -91,5 +93,34 @@ describe('JobProducer (real Redis and BullMQ)', () => {
       /latencyMs/,
     );
     expect(await queue.getWaitingCount()).toBe(before);
+  });
+
+  it('enqueues a usage batch as one job whose id is the batch id; a replayed batch adds nothing', async () => {
+    const queue = producer.queue(QueueName.Usage);
+    const before = await queue.getWaitingCount();
+    const batch: UsageBatchV1 = { version: 1, batchId: randomUUID(), events: [usageEvent(), usageEvent()] };
+    await producer.enqueueBulk(JobName.UsageBatch, [batch], (payload) => payload.batchId);
+    await producer.enqueueBulk(JobName.UsageBatch, [batch], (payload) => payload.batchId);
+    expect(await queue.getWaitingCount()).toBe(before + 1);
+    const job = await queue.getJob(batch.batchId);
+    expect(job?.name).toBe(JobName.UsageBatch);
+    expect(job?.data).toEqual(batch);
+    // A completed batch holds its events in Redis: fewer are kept than BullMQ's default.
+    expect(job?.opts.removeOnComplete).toBe(100);
+    const events = (await queuedUsageEvents(queue)).filter((queued) => queued.jobId === batch.batchId);
+    expect(events.map((queued) => queued.event)).toEqual(batch.events);
+  });
+
+  it("checks a usage batch's envelope and leaves its events to the worker", async () => {
+    const queue = producer.queue(QueueName.Usage);
+    const before = await queue.getWaitingCount();
+    const empty: UsageBatchV1 = { version: 1, batchId: 'has:colon', events: [] };
+    await expect(producer.enqueue(JobName.UsageBatch, empty)).rejects.toThrow(/batchId.*events|events.*batchId/);
+    expect(await queue.getWaitingCount()).toBe(before);
+
+    // Not checked here, by design: the worker ingests the well-formed event and keeps the malformed one.
+    const unchecked = { version: 1, batchId: randomUUID(), events: [usageEvent(), usageEvent({ inputTokens: -1 })] };
+    await producer.enqueue(JobName.UsageBatch, unchecked as UsageBatchV1, { jobId: unchecked.batchId });
+    expect((await queue.getJob(unchecked.batchId))?.data).toEqual(unchecked);
   });
 });

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { type Redis } from 'ioredis';
-import { jobDefinitions, type JobPayload } from './job-definitions';
+import { checkedSchema, type JobDefinition, jobDefinitions, type JobPayload } from './job-definitions';
 import { type JobName, type QueueName } from './queues';
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -22,7 +22,8 @@ export class InvalidJobPayloadError extends Error {
 
 /**
  * Enqueues typed jobs. Payloads are validated before they leave the process, so a malformed job fails
- * where it was made rather than in the worker. `prefix` is BullMQ's, hash-tagged (`queuePrefix` of @gatehouse/redis).
+ * where it was made rather than in the worker; a job with an `envelope` (jobDefinitions) is checked against it
+ * only. `prefix` is BullMQ's, hash-tagged (`queuePrefix` of @gatehouse/redis).
  */
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
@@ -44,7 +45,7 @@ export class JobProducer {
   ): Promise<string> {
     const definition = jobDefinitions[name];
     const job = await this.queue(definition.queue).add(name, validated(name, payload), {
-      ...DEFAULT_JOB_OPTIONS,
+      ...jobOptions(name),
       ...options,
     });
     if (!job.id) throw new Error(`BullMQ returned no id for job ${name}`);
@@ -65,7 +66,7 @@ export class JobProducer {
     const jobs = payloads.map((payload) => ({
       name,
       data: validated(name, payload),
-      opts: { ...DEFAULT_JOB_OPTIONS, jobId: jobIdOf(payload) },
+      opts: { ...jobOptions(name), jobId: jobIdOf(payload) },
     }));
     await this.queue(jobDefinitions[name].queue).addBulk(jobs);
   }
@@ -86,8 +87,13 @@ export class JobProducer {
   }
 }
 
+function jobOptions(name: JobName): JobsOptions {
+  const definition: JobDefinition = jobDefinitions[name];
+  return { ...DEFAULT_JOB_OPTIONS, ...definition.options };
+}
+
 function validated<Name extends JobName>(name: Name, payload: JobPayload<Name>): JobPayload<Name> {
-  const parsed = jobDefinitions[name].schema.safeParse(payload);
+  const parsed = checkedSchema(name).safeParse(payload);
   if (!parsed.success) {
     throw new InvalidJobPayloadError(
       name,

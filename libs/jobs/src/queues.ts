@@ -11,6 +11,9 @@ export const QueueName = {
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
+  /** A flush of a gateway's usage events: many requests in one job. */
+  UsageBatch: 'usage.batch',
+  /** One request's usage event, as gateways of the previous version sent it: still ingested, no longer sent. */
   UsageRecorded: 'usage.recorded',
   /** A tenant's spend and quotas changed: check its alert rules' thresholds. */
   BudgetCheck: 'alerts.budget-check',

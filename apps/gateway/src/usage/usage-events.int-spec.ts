@@ -1,13 +1,24 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DEFAULT_REDIS_URL } from '@gatehouse/config';
-import { JobName, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
-import { eventually, TcpProxy } from '@gatehouse/testing';
+import {
+  JobName,
+  JobProducer,
+  QueueName,
+  queuedUsageEvents,
+  type UsageBatchV1,
+  type UsageRecordedV1,
+} from '@gatehouse/jobs';
+import { createTestRedis, eventually, TcpProxy } from '@gatehouse/testing';
 import { Queue } from 'bullmq';
 import OpenAI from 'openai';
 import { GatewayHarness, NO_LIMITS } from '../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
-import { UsageRecorder } from './usage-recorder';
+import { DEFAULT_USAGE_RECORDER_OPTIONS, UsageRecorder } from './usage-recorder';
+import { UsageSpool } from './usage-spool';
 
 const messages = [{ role: 'user' as const, content: 'Count the tokens of this call.' }];
 const FAST_RECORDER = { flushIntervalMs: 5, replayIntervalMs: 100, enqueueTimeoutMs: 500 };
@@ -23,14 +34,9 @@ describe('usage events (gateway → BullMQ, with the disk spool)', () => {
 
   const client = (key: string = apiKey) => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
 
-  /** Every usage job in the suite's queue, by request id. */
+  /** Every usage event in the suite's queue, by request id. */
   async function events(): Promise<Map<string, UsageRecordedV1>> {
-    const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-    return new Map(
-      jobs
-        .filter((job) => job.name === JobName.UsageRecorded)
-        .map((job) => [job.id ?? '', job.data as UsageRecordedV1]),
-    );
+    return new Map((await queuedUsageEvents(queue)).map(({ event }) => [event.requestId, event]));
   }
 
   async function eventOf(requestId: string, timeoutMs = 3_000): Promise<UsageRecordedV1> {
@@ -91,6 +97,20 @@ describe('usage events (gateway → BullMQ, with the disk spool)', () => {
     expect(event.timeToFirstByteMs).not.toBeNull();
     expect(event.timeToFirstByteMs).toBeLessThanOrEqual(event.latencyMs);
     expect(Date.parse(event.occurredAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('sends every event inside a usage.batch job, never one job per request', async () => {
+    const requestIds = ['usage-batched-1', 'usage-batched-2', 'usage-batched-3'];
+    await Promise.all(
+      requestIds.map((requestId) =>
+        client().chat.completions.create({ model: 'demo-chat', messages }, { headers: { 'x-request-id': requestId } }),
+      ),
+    );
+    for (const requestId of requestIds) await eventOf(requestId);
+    const queued = await queuedUsageEvents(queue);
+    expect(new Set(queued.map((entry) => entry.jobName))).toEqual(new Set([JobName.UsageBatch]));
+    // The job id is the batch's, made by the gateway, not a request id.
+    for (const entry of queued) expect(entry.jobId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("records a stream's usage even when the client did not ask for the usage chunk", async () => {
@@ -221,8 +241,8 @@ describe('graceful shutdown', () => {
 
       expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
       expect(text.match(/"content"/g)?.length).toBe(30);
-      const job = await queue.getJob('shutdown-1');
-      expect(job?.data).toMatchObject({
+      const event = (await queuedUsageEvents(queue)).find((queued) => queued.event.requestId === 'shutdown-1');
+      expect(event?.event).toMatchObject({
         requestId: 'shutdown-1',
         streamed: true,
         errorCode: null,
@@ -249,7 +269,8 @@ describe('usage events while Redis refuses them', () => {
     });
     const spoolDir = gateway.config.usage.spoolDir;
     const queue = new Queue(QueueName.Usage, { connection: gateway.redis.redis, prefix: gateway.redis.queuePrefix });
-    const queued = async () => (await queue.getJobs(['waiting'])).map((job) => job.id ?? '');
+    /** The request ids of the waiting events, a request twice if it was queued twice. */
+    const queued = async () => (await queuedUsageEvents(queue, ['waiting'])).map((queued) => queued.event.requestId);
     try {
       await gateway.useMockProvider(mock.url);
       const tenantId = await gateway.tenant();
@@ -264,6 +285,8 @@ describe('usage events while Redis refuses them', () => {
       // Warm: the key is now in the gateway's memory, so it keeps working without Redis.
       expect((await chat('spool-warm')).status).toBe(200);
       expect(await eventually(async () => (await queued()).includes('spool-warm'))).toBe(true);
+      const warm = (await queuedUsageEvents(queue)).find((queued) => queued.event.requestId === 'spool-warm');
+      if (warm === undefined) throw new Error('no usage event for spool-warm');
 
       redisProxy.cut();
       const outage = Array.from({ length: 25 }, (_, index) => `spool-outage-${index}`);
@@ -277,6 +300,11 @@ describe('usage events while Redis refuses them', () => {
       expect(await eventually(() => recorder.spooled === 0, 10_000)).toBe(true);
       const afterReplay = await queued();
       for (const id of outage) expect(afterReplay.filter((queuedId) => queuedId === id)).toHaveLength(1);
+      // Replayed as the batches they were spooled in, under the ids the gateway gave them at the flush.
+      const outageJobs = (await queuedUsageEvents(queue, ['waiting'])).filter((queued) =>
+        outage.includes(queued.event.requestId),
+      );
+      for (const queued of outageJobs) expect(queued.jobId).toMatch(/^[0-9a-f-]{36}$/);
       expect(readdirSync(spoolDir).filter((name) => name.endsWith('.jsonl'))).toEqual([]);
 
       // Down again, and the gateway stops before Redis returns: the events wait on disk for the next start.
@@ -287,13 +315,25 @@ describe('usage events while Redis refuses them', () => {
       await gateway.stop();
       expect(readdirSync(spoolDir).some((name) => name.endsWith('.jsonl'))).toBe(true);
 
+      // And a gateway of the previous version left a segment of single events (one per line) in the same spool.
+      const previous = Array.from({ length: 3 }, (_, index) => ({
+        ...warm.event,
+        requestId: `spool-previous-${index}`,
+      }));
+      writeFileSync(
+        path.join(spoolDir, 'usage-1-0.jsonl'),
+        previous.map((entry) => `${JSON.stringify(entry)}\n`).join(''),
+      );
+
       redisProxy.restore();
       gateway = await gateway.restart();
+      const expected = [...previous.map((entry) => entry.requestId), ...second];
       const allQueued = async () => {
         const ids = new Set(await queued());
-        return second.every((id) => ids.has(id));
+        return expected.every((id) => ids.has(id));
       };
       expect(await eventually(allQueued, 10_000)).toBe(true);
+      expect(readdirSync(spoolDir).filter((name) => name.endsWith('.jsonl'))).toEqual([]);
     } finally {
       await queue.close();
       await gateway.close();
@@ -301,4 +341,56 @@ describe('usage events while Redis refuses them', () => {
       await redisProxy.close();
     }
   }, 60_000);
+});
+
+describe('a spooled batch that had reached Redis after all (its answer came too late)', () => {
+  it('is the same job when replayed, so it is queued once', async () => {
+    const redis = await createTestRedis('gateway-usage-replay');
+    const producer = new JobProducer(redis.redis, redis.queuePrefix);
+    const directory = mkdtempSync(path.join(tmpdir(), 'gatehouse-spool-'));
+    try {
+      const event = (requestId: string): UsageRecordedV1 => ({
+        version: 1,
+        requestId,
+        occurredAt: new Date().toISOString(),
+        tenantId: randomUUID(),
+        apiKeyId: randomUUID(),
+        subscriptionId: null,
+        productId: null,
+        model: null,
+        providerId: null,
+        upstreamModel: null,
+        endpoint: 'models.list',
+        statusCode: 200,
+        errorCode: null,
+        latencyMs: 1,
+        timeToFirstByteMs: null,
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedTokens: 0,
+        usageSource: 'none',
+        streamed: false,
+        cacheHit: false,
+        policyActions: [],
+      });
+      const batch: UsageBatchV1 = { version: 1, batchId: randomUUID(), events: [event('late-1'), event('late-2')] };
+      await producer.enqueueBulk(JobName.UsageBatch, [batch], (sent) => sent.batchId);
+      const spool = await UsageSpool.open(directory);
+      await spool.append([batch]);
+
+      const recorder = new UsageRecorder(producer, spool, { ...DEFAULT_USAGE_RECORDER_OPTIONS, replayIntervalMs: 50 });
+      expect(await eventually(() => recorder.spooled === 0, 5_000)).toBe(true);
+      await recorder.close();
+      const queue = producer.queue(QueueName.Usage);
+      expect(await queue.getWaitingCount()).toBe(1);
+      expect((await queuedUsageEvents(queue)).map((queued) => [queued.jobId, queued.event.requestId])).toEqual([
+        [batch.batchId, 'late-1'],
+        [batch.batchId, 'late-2'],
+      ]);
+    } finally {
+      await producer.close();
+      await redis.cleanup();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });

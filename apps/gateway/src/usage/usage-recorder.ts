@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import {
   InvalidJobPayloadError,
   JobName,
   type JobProducer,
+  type UsageBatchV1,
+  usageBatchEnvelopeV1Schema,
   type UsageRecordedV1,
-  usageRecordedV1Schema,
 } from '@gatehouse/jobs';
 import { type UsageSpool } from './usage-spool';
 
 export interface UsageRecorderOptions {
-  /** Events per queue round trip, at most. */
+  /** Events per `usage.batch` job (one queue round trip), at most. */
   batchSize: number;
   /** How long an event may wait for its batch to fill. */
   flushIntervalMs: number;
@@ -27,17 +29,19 @@ export const DEFAULT_USAGE_RECORDER_OPTIONS: UsageRecorderOptions = {
 };
 
 /**
- * Turns each request's meter into one `usage.recorded` job, cheaply: events wait in
- * memory for up to `flushIntervalMs` and go to BullMQ in one round trip per batch. When Redis refuses a batch
- * (down, or too slow to answer), the batch goes to the durable spool and is replayed, in order, once Redis takes
- * writes again. Job ids are the request ids, so a batch that reached Redis after all and is replayed too is
- * enqueued once; the worker's ingestion is idempotent on the request id besides.
+ * Turns each request's meter into one usage event, cheaply: events wait in memory for up to `flushIntervalMs` and
+ * go to BullMQ as one `usage.batch` job per flush, in one round trip. When Redis refuses a batch (down, or too slow
+ * to answer), the batch goes to the durable spool and is replayed, in order, once Redis takes writes again. A
+ * batch's id, made at the flush, is its job id and is spooled with it, so a batch that reached Redis after all and
+ * is replayed too is enqueued once; the worker's ingestion is idempotent on the request id besides.
  *
  * What is not on disk yet is at most one batch in memory (`flushIntervalMs`); a graceful shutdown flushes it.
  */
 export class UsageRecorder {
   private readonly logger = new Logger(UsageRecorder.name);
   private buffer: UsageRecordedV1[] = [];
+  /** Batches that neither Redis nor the disk took: kept whole (ids too), they go first at the next flush. */
+  private unsent: UsageBatchV1[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly replayTimer: NodeJS.Timeout;
   private readonly settling = new Set<Promise<void>>();
@@ -87,10 +91,14 @@ export class UsageRecorder {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
     }
-    if (this.buffer.length === 0) return Promise.resolve();
-    const batch = this.buffer;
-    this.buffer = [];
-    const done = this.send(batch).finally(() => this.flushing.delete(done));
+    if (this.buffer.length === 0 && this.unsent.length === 0) return Promise.resolve();
+    const batches = this.unsent;
+    this.unsent = [];
+    if (this.buffer.length > 0) {
+      batches.push({ version: 1, batchId: randomUUID(), events: this.buffer });
+      this.buffer = [];
+    }
+    const done = this.send(batches).finally(() => this.flushing.delete(done));
     this.flushing.add(done);
     return done;
   }
@@ -113,43 +121,44 @@ export class UsageRecorder {
     this.spool.close();
   }
 
-  private async send(batch: UsageRecordedV1[]): Promise<void> {
+  private async send(batches: UsageBatchV1[]): Promise<void> {
     // While events wait on disk, new ones queue behind them, so that the queue receives them in order.
     if (this.spool.size > 0 && !this.closed) {
-      await this.spool.append(batch);
+      await this.spool.append(batches);
       void this.replaySpool();
       return;
     }
     try {
-      await this.enqueue(batch);
+      await this.enqueue(batches);
     } catch (error) {
-      if (error instanceof InvalidJobPayloadError) return this.sendValid(batch);
-      await this.spoolAfterFailure(batch, error);
+      if (!(error instanceof InvalidJobPayloadError)) return this.spoolAfterFailure(batches, error);
+      const wellFormed = this.dropMalformed(batches);
+      if (wellFormed.length > 0 && wellFormed.length < batches.length) await this.send(wellFormed);
     }
   }
 
   /**
-   * A batch the producer refused as malformed (a bug in the gateway, never Redis's fault): the well-formed events
-   * go on; each malformed one is logged whole, for a fix and a manual replay, rather than spooled to block the
-   * spool forever.
+   * After the producer refused some of `batches` as malformed (their envelope only is checked, so a bug in the
+   * gateway, never Redis's fault): logs each malformed one whole, for a fix and a manual replay, rather than spool
+   * it to block the spool forever, and returns the others.
    */
-  private async sendValid(batch: UsageRecordedV1[]): Promise<void> {
-    const valid: UsageRecordedV1[] = [];
-    for (const event of batch) {
-      const parsed = usageRecordedV1Schema.safeParse(event);
-      if (parsed.success) valid.push(event);
-      else this.logger.error({ event, problems: parsed.error.issues }, 'a malformed usage event was not queued');
-    }
-    if (valid.length > 0 && valid.length < batch.length) await this.send(valid);
+  private dropMalformed(batches: UsageBatchV1[]): UsageBatchV1[] {
+    return batches.filter((batch) => {
+      const parsed = usageBatchEnvelopeV1Schema.safeParse(batch);
+      if (!parsed.success) {
+        this.logger.error({ batch, problems: parsed.error.issues }, 'a malformed usage batch was not queued');
+      }
+      return parsed.success;
+    });
   }
 
-  private async spoolAfterFailure(batch: UsageRecordedV1[], error: unknown): Promise<void> {
+  private async spoolAfterFailure(batches: UsageBatchV1[], error: unknown): Promise<void> {
     try {
-      await this.spool.append(batch);
+      await this.spool.append(batches);
     } catch (spoolError) {
       // The disk refused too: the only place left is memory, until the next flush tries again.
-      this.logger.error({ err: spoolError, events: batch.length }, 'usage events could not be spooled');
-      this.buffer.unshift(...batch);
+      this.logger.error({ err: spoolError, events: eventCount(batches) }, 'usage events could not be spooled');
+      this.unsent.unshift(...batches);
       return;
     }
     if (!this.outage) {
@@ -164,7 +173,7 @@ export class UsageRecorder {
   private replaySpool(): Promise<void> {
     if (this.spool.size === 0) return Promise.resolve();
     this.replaying ??= this.spool
-      .replay((events) => this.enqueue(events), this.options.batchSize)
+      .replay((batch) => this.enqueueSpooled(batch), this.options.batchSize)
       .then((sent) => {
         if (this.outage && this.spool.size === 0) {
           this.outage = false;
@@ -178,7 +187,17 @@ export class UsageRecorder {
     return this.replaying;
   }
 
-  private enqueue(events: UsageRecordedV1[]): Promise<void> {
+  /** A spooled batch the producer refuses as malformed would refuse every replay: it is dropped, logged. */
+  private async enqueueSpooled(batch: UsageBatchV1): Promise<void> {
+    try {
+      await this.enqueue([batch]);
+    } catch (error) {
+      if (!(error instanceof InvalidJobPayloadError)) throw error;
+      this.dropMalformed([batch]);
+    }
+  }
+
+  private enqueue(batches: UsageBatchV1[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(
@@ -187,8 +206,12 @@ export class UsageRecorder {
       );
     });
     return Promise.race([
-      this.producer.enqueueBulk(JobName.UsageRecorded, events, (event) => event.requestId),
+      this.producer.enqueueBulk(JobName.UsageBatch, batches, (batch) => batch.batchId),
       timeout,
     ]).finally(() => clearTimeout(timer));
   }
+}
+
+function eventCount(batches: readonly UsageBatchV1[]): number {
+  return batches.reduce((count, batch) => count + batch.events.length, 0);
 }

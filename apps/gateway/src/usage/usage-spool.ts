@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { type UsageRecordedV1 } from '@gatehouse/jobs';
+import { type UsageBatchV1, type UsageRecordedV1 } from '@gatehouse/jobs';
 
 const SEGMENT = /^usage-(\d+)-(\d+)\.jsonl$/;
 const LOCK_FILE = 'gateway.lock';
@@ -17,13 +18,15 @@ export class SpoolLockedError extends Error {
 }
 
 /**
- * Usage events that Redis refused, on disk until it takes them again (never drop one).
+ * Usage batches that Redis refused, on disk until it takes them again (never drop one).
  *
- * Events are appended as JSON lines to numbered segment files, each write flushed to disk (`fsync`) before it
- * counts as spooled. A replay seals the current segment (later appends start a new one), sends the sealed ones
- * oldest first and deletes each only after the queue accepted all of it; a crash in between replays that segment
- * again, which the queue's job ids and the worker's idempotent ingestion absorb. One gateway process owns the
- * directory (a lock file with its pid); a stale lock of a dead process is taken over.
+ * Batches are appended as JSON lines, one `usage.batch` payload (id included) per line, to numbered segment files,
+ * each write flushed to disk (`fsync`) before it counts as spooled. A replay seals the current segment (later
+ * appends start a new one), sends the sealed ones oldest first, batch by batch, and deletes each only after the
+ * queue accepted all of it; a crash in between replays that segment again, as the same jobs, which the queue's job
+ * ids and the worker's idempotent ingestion absorb. Segments of a gateway of the previous version hold one event
+ * per line: they are replayed in batches too. One gateway process owns the directory (a lock file with its pid); a
+ * stale lock of a dead process is taken over.
  */
 export class UsageSpool {
   private segment = 0;
@@ -47,37 +50,37 @@ export class UsageSpool {
     return this.pending;
   }
 
-  append(events: readonly UsageRecordedV1[]): Promise<void> {
+  append(batches: readonly UsageBatchV1[]): Promise<void> {
     return this.serialised(async () => {
-      if (events.length === 0) return;
+      if (batches.length === 0) return;
       const file = path.join(this.directory, `usage-${this.generation}-${this.segment}.jsonl`);
       const handle = await open(file, 'a');
       try {
-        await handle.appendFile(events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+        await handle.appendFile(batches.map((batch) => `${JSON.stringify(batch)}\n`).join(''));
         await handle.sync();
       } finally {
         await handle.close();
       }
-      this.pending += events.length;
+      this.pending += eventCount(batches);
     });
   }
 
   /**
-   * Sends every spooled event through `send`, in batches of `batchSize`, oldest segment first. Stops at the first
-   * failure, leaving that segment and the later ones for the next replay. Returns how many events were sent.
+   * Sends every spooled batch through `send`, oldest segment first. Stops at the first failure, leaving that
+   * segment and the later ones for the next replay. Returns how many events were sent. `legacyBatchSize`: events
+   * per batch for the single events of a previous version's segments.
    */
-  replay(send: (events: UsageRecordedV1[]) => Promise<void>, batchSize: number): Promise<number> {
+  replay(send: (batch: UsageBatchV1) => Promise<void>, legacyBatchSize: number): Promise<number> {
     return this.serialised(async () => {
       this.segment += 1;
       let sent = 0;
       for (const file of await this.segments()) {
-        const events = parseSegment(await readFile(file, 'utf8'));
-        for (let start = 0; start < events.length; start += batchSize) {
-          await send(events.slice(start, start + batchSize));
-        }
+        const batches = parseSegment(await readFile(file, 'utf8'), legacyBatchSize);
+        for (const batch of batches) await send(batch);
         await unlink(file);
-        sent += events.length;
-        this.pending = Math.max(0, this.pending - events.length);
+        const events = eventCount(batches);
+        sent += events;
+        this.pending = Math.max(0, this.pending - events);
       }
       return sent;
     });
@@ -102,7 +105,10 @@ export class UsageSpool {
 
   private async countSpooled(): Promise<number> {
     let count = 0;
-    for (const file of await this.segments()) count += parseSegment(await readFile(file, 'utf8')).length;
+    for (const file of await this.segments()) {
+      // How a previous version's events would be grouped does not change their count.
+      count += eventCount(parseSegment(await readFile(file, 'utf8'), Number.POSITIVE_INFINITY));
+    }
     return count;
   }
 
@@ -114,20 +120,43 @@ export class UsageSpool {
 }
 
 /**
- * The events of a segment. A line cut short by a crash mid-write (it can only be the last one, and its write was
- * never acknowledged) is skipped rather than blocking the spool forever.
+ * The batches of a segment, in order. A line cut short by a crash mid-write (it can only be the last one, and its
+ * write was never acknowledged) is skipped rather than blocking the spool forever. A previous version's single
+ * events are grouped, `legacyBatchSize` at most, under an id made of their request ids, so that a replay repeated
+ * after a crash makes the same jobs.
  */
-function parseSegment(text: string): UsageRecordedV1[] {
-  const events: UsageRecordedV1[] = [];
+function parseSegment(text: string, legacyBatchSize: number): UsageBatchV1[] {
+  const batches: UsageBatchV1[] = [];
+  let legacy: UsageRecordedV1[] = [];
+  const endLegacyBatch = () => {
+    if (legacy.length === 0) return;
+    const digest = createHash('sha256');
+    for (const event of legacy) digest.update(`${event.requestId}\n`);
+    batches.push({ version: 1, batchId: `spooled-${digest.digest('hex').slice(0, 32)}`, events: legacy });
+    legacy = [];
+  };
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
+    let entry: UsageBatchV1 | UsageRecordedV1;
     try {
-      events.push(JSON.parse(line) as UsageRecordedV1);
+      entry = JSON.parse(line) as UsageBatchV1 | UsageRecordedV1;
     } catch {
-      // A torn last line: see above.
+      continue; // A torn last line: see above.
+    }
+    if ('events' in entry) {
+      endLegacyBatch();
+      batches.push(entry);
+    } else {
+      legacy.push(entry);
+      if (legacy.length >= legacyBatchSize) endLegacyBatch();
     }
   }
-  return events;
+  endLegacyBatch();
+  return batches;
+}
+
+function eventCount(batches: readonly UsageBatchV1[]): number {
+  return batches.reduce((count, batch) => count + batch.events.length, 0);
 }
 
 function acquireLock(directory: string): void {

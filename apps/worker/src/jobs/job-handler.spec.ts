@@ -9,13 +9,13 @@ describe('handlersByJobName (the boot check)', () => {
   it('accepts one handler per defined job', () => {
     const handlers = Object.values(JobName).map(handler);
     const byName = handlersByJobName(handlers);
-    expect(byName.get(JobName.UsageRecorded)).toBe(handlers[0]);
+    expect(byName.get(JobName.UsageBatch)).toBe(handlers[0]);
     expect(byName.size).toBe(Object.values(JobName).length);
   });
 
   it('refuses a job without a handler, naming it', () => {
     expect(() => handlersByJobName([])).toThrow(JobHandlerRegistryError);
-    expect(() => handlersByJobName([])).toThrow(`${JobName.UsageRecorded} has no handler`);
+    expect(() => handlersByJobName([])).toThrow(`${JobName.UsageBatch} has no handler`);
   });
 
   it('refuses two handlers for one job, and a handler for an undefined job, listing every problem', () => {

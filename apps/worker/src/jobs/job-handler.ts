@@ -1,12 +1,15 @@
-import { jobDefinitions, type JobName, type JobPayload } from '@gatehouse/jobs';
+import { jobDefinitions, type JobName, type ReceivedJobPayload } from '@gatehouse/jobs';
 
 /** Consumes one kind of job. Handlers must be idempotent: BullMQ delivers at least once. */
 export interface JobHandler<Name extends JobName = JobName> {
   readonly jobName: Name;
-  /** Jobs of this kind one process works on at once (a batching handler holds a batch's worth). */
+  /**
+   * Jobs of this kind one process works on at once (a batching handler holds a batch's worth). The handlers of one
+   * queue add up to its BullMQ concurrency, whose slots take any job of the queue.
+   */
   readonly concurrency: number;
   /** Resolves once the job's effect is committed; the job completes only then. */
-  handle(payload: JobPayload<Name>): Promise<void>;
+  handle(payload: ReceivedJobPayload<Name>): Promise<void>;
 }
 
 export class JobHandlerRegistryError extends Error {

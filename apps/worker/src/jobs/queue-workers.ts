@@ -1,5 +1,12 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { jobDefinitions, type JobName, type JobProducer, type QueueName } from '@gatehouse/jobs';
+import {
+  checkedSchema,
+  jobDefinitions,
+  type JobName,
+  type JobProducer,
+  type QueueName,
+  type ReceivedJobPayload,
+} from '@gatehouse/jobs';
 import { createRedisClient } from '@gatehouse/redis';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { type Redis } from 'ioredis';
@@ -123,10 +130,10 @@ export class QueueWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private async process(name: string, data: unknown): Promise<void> {
     const handler = this.handlers.get(name as JobName);
     if (!handler) throw new UnrecoverableError(`no handler for job ${name}`);
-    const parsed = jobDefinitions[handler.jobName].schema.safeParse(data);
+    const parsed = checkedSchema(handler.jobName).safeParse(data);
     // A malformed payload fails the same way on every attempt: retrying it would only delay the dead letter.
     if (!parsed.success) throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.message}`);
-    await handler.handle(parsed.data);
+    await handler.handle(parsed.data as ReceivedJobPayload<JobName>);
   }
 }
 

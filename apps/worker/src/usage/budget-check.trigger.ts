@@ -1,5 +1,5 @@
 import { JobName, type JobProducer, type UsageRecordedV1 } from '@gatehouse/jobs';
-import { type UsageFollowUp } from './usage-recorded.processor';
+import { type UsageFollowUp } from './usage-ingestion.service';
 
 /**
  * After a batch commits, asks for a budget check of each tenant in it. The check is delayed by the debounce

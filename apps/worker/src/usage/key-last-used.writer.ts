@@ -1,7 +1,7 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type UsageIngestionRepository } from '@gatehouse/db';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
-import { type UsageFollowUp } from './usage-recorded.processor';
+import { type UsageFollowUp } from './usage-ingestion.service';
 
 /**
  * Keys' `lastUsedAt`, written behind: each batch only notes every key's latest use in memory, and the notes are

@@ -1,19 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { type DbClient, UsageMaintenanceRepository } from '@gatehouse/db';
 import { costMicros } from '@gatehouse/domain';
-import { JobName, JobProducer, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
+import { JobName, JobProducer, QueueName, type UsageBatchV1, type UsageRecordedV1 } from '@gatehouse/jobs';
 import { type AppProcess, createTestRedis, eventually, startAppProcess, type TestRedis } from '@gatehouse/testing';
 import { type Queue } from 'bullmq';
 import { createSeededDatabase, DEMO_CHAT_PRICE, type SeededDatabase, usageRecorded } from '../../test/worker-fixtures';
 
 const EVENTS = 5_000;
+/** Events per `usage.batch` job: larger than the worker's batch (25), so that each is written alone. */
+const PER_BATCH = 50;
+/** Of every 500 events, these travel as the previous version's single jobs (`usage.recorded`), the rest in batches. */
+const SINGLE_PER_500 = 50;
 /** Short, so that the jobs a killed worker held are delivered again within seconds rather than 30 s. */
 const LOCK_MS = 1_000;
 const EPOCH = Date.parse('2026-06-01T09:58:00.000Z');
 
 /**
- * The acceptance of the usage pipeline: 5,000 events, the worker SIGKILLed twice while it ingests them, and after
- * it restarts exactly 5,000 raw rows whose rollups equal their sums; delivering them all again changes nothing.
+ * The acceptance of the usage pipeline: 5,000 events, most in `usage.batch` jobs as the gateway sends them and some
+ * in the previous version's single jobs, the worker SIGKILLed twice while it ingests them, and after it restarts
+ * exactly 5,000 raw rows whose rollups equal their sums; delivering them all again changes nothing.
  * The worker is a real OS process built from the working tree, so a kill loses whatever it held in memory. After
  * the kills two processes finish the work side by side, as a scaled-out deployment would.
  */
@@ -54,7 +59,7 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
         // Only ingestion: the budget checks it enqueues wait in their own queue, untouched.
         WORKER_QUEUES: 'usage',
         WORKER_JOB_LOCK_MS: String(LOCK_MS),
-        // Small batches, so that every kill lands with batches written, in flight and not yet taken.
+        // Small batches, so that every kill lands with jobs written, in flight and not yet taken (it holds 48).
         WORKER_USAGE_BATCH_SIZE: '25',
         WORKER_USAGE_CONCURRENCY: '2',
         WORKER_USAGE_FLUSH_MS: '20',
@@ -106,8 +111,12 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
       }),
     );
     for (let start = 0; start < EVENTS; start += 500) {
-      await producer.enqueueBulk(JobName.UsageRecorded, events.slice(start, start + 500), (e) => e.requestId);
+      const batched = events.slice(start, start + 500 - SINGLE_PER_500);
+      await producer.enqueueBulk(JobName.UsageBatch, batchesOf(batched, PER_BATCH), (batch) => batch.batchId);
+      const single = events.slice(start + 500 - SINGLE_PER_500, start + 500);
+      await producer.enqueueBulk(JobName.UsageRecorded, single, (e) => e.requestId);
     }
+    expect(await queue.getWaitingCount()).toBe(((500 - SINGLE_PER_500) / PER_BATCH + SINGLE_PER_500) * (EVENTS / 500));
 
     worker = await startWorker();
     const atFirstKill = await killAfter(1_000);
@@ -161,15 +170,9 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
     );
     expect(day._sum.costUsd?.mul(1_000_000).toFixed(0)).toBe(expectedMicros.toString());
 
-    // Delivering every event again, as new jobs (a replayed spool), changes nothing.
+    // Delivering every event again, in new batches (a replayed spool), changes nothing.
     const before = await rollupSnapshot();
-    for (let start = 0; start < EVENTS; start += 500) {
-      await producer.enqueueBulk(
-        JobName.UsageRecorded,
-        events.slice(start, start + 500),
-        (e) => `again-${e.requestId}`,
-      );
-    }
+    await producer.enqueueBulk(JobName.UsageBatch, batchesOf(events, 200), (batch) => batch.batchId);
     expect(await eventually(drained, 60_000)).toBe(true);
     expect(await queue.getFailedCount()).toBe(0);
     expect(await rawCount()).toBe(EVENTS);
@@ -189,3 +192,11 @@ describe('usage ingestion survives SIGKILL (worker process, real Postgres, Redis
     });
   }, 180_000);
 });
+
+function batchesOf(events: UsageRecordedV1[], size: number): UsageBatchV1[] {
+  const batches: UsageBatchV1[] = [];
+  for (let start = 0; start < events.length; start += size) {
+    batches.push({ version: 1, batchId: randomUUID(), events: events.slice(start, start + size) });
+  }
+  return batches;
+}

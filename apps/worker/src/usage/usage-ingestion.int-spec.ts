@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { type DbClient } from '@gatehouse/db';
 import { costMicros, microsToUsd } from '@gatehouse/domain';
-import { JobName, JobProducer, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
+import { JobName, JobProducer, QueueName, type UsageBatchV1, type UsageRecordedV1 } from '@gatehouse/jobs';
 import { createTestRedis, eventually, type TestRedis } from '@gatehouse/testing';
 import {
   createSeededDatabase,
@@ -47,13 +47,25 @@ describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
   const event = (tenantId: string, overrides: Partial<UsageRecordedV1> = {}): UsageRecordedV1 =>
     usageRecorded({ tenantId, productId, cachedTokens: 200, ...overrides });
 
-  /** Enqueues under fresh job ids (as a redelivery or a replayed spool would) and waits until all are done. */
-  async function ingest(events: UsageRecordedV1[]): Promise<void> {
+  /** Waits until `jobs` more jobs have completed, and none failed. */
+  async function completes(jobs: number): Promise<void> {
     const queue = producer.queue(QueueName.Usage);
-    await producer.enqueueBulk(JobName.UsageRecorded, events, () => randomUUID());
-    completed += events.length;
+    completed += jobs;
     expect(await eventually(async () => (await queue.getCompletedCount()) === completed, 10_000)).toBe(true);
     expect(await queue.getFailedCount()).toBe(0);
+  }
+
+  /**
+   * Enqueues the events as the gateway does, in `usage.batch` jobs of `perJob` events under fresh batch ids (as a
+   * redelivery would), and waits until all are done.
+   */
+  async function ingest(events: UsageRecordedV1[], perJob = 3): Promise<void> {
+    const batches: UsageBatchV1[] = [];
+    for (let start = 0; start < events.length; start += perJob) {
+      batches.push({ version: 1, batchId: randomUUID(), events: events.slice(start, start + perJob) });
+    }
+    await producer.enqueueBulk(JobName.UsageBatch, batches, (batch) => batch.batchId);
+    await completes(batches.length);
   }
 
   const rollups = (tenantId: string) =>
@@ -172,6 +184,50 @@ describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
     expect(await cost(before)).toBe(toFixed9(costMicros(DEMO_CHAT, tokens)));
     expect(await cost(after)).toBe(toFixed9(costMicros({ inputPer1M: '1', outputPer1M: '3' }, tokens)));
     expect(await cost(after)).toBe('0.001999000');
+  });
+
+  it('still ingests the single-event jobs of gateways of the previous version, alongside batches', async () => {
+    const tenantId = randomUUID();
+    const single = event(tenantId);
+    const batched = [event(tenantId), event(tenantId)];
+    await producer.enqueue(JobName.UsageRecorded, single, { jobId: single.requestId });
+    await completes(1);
+    await ingest([...batched, single]);
+    const rows = await db.usageEvent.findMany({ where: { tenantId } });
+    expect(new Set(rows.map((row) => row.requestId))).toEqual(new Set([single, ...batched].map((e) => e.requestId)));
+    const day = (await rollups(tenantId)).find((r) => r.granularity === 'DAY');
+    expect(day?.requests).toBe(3);
+  });
+
+  it('ingests the well-formed events of a batch with a malformed one, and fails the job once, naming it', async () => {
+    const queue = producer.queue(QueueName.Usage);
+    const tenantId = randomUUID();
+    const good = [event(tenantId), event(tenantId)];
+    const batchId = randomUUID();
+    // Past the producer, which checks only the envelope: as a buggy or foreign producer could.
+    await queue.add(
+      JobName.UsageBatch,
+      { version: 1, batchId, events: [good[0], { ...event(tenantId), inputTokens: -5 }, good[1]] },
+      { jobId: batchId, attempts: 5 },
+    );
+    expect(await eventually(async () => (await queue.getFailedCount()) === 1, 10_000)).toBe(true);
+    const failed = await queue.getJob(batchId);
+    expect(failed?.attemptsMade).toBe(1);
+    expect(failed?.failedReason).toMatch(/^1 of 3 usage events are malformed.*events\[1\]: inputTokens/);
+    const rows = await db.usageEvent.findMany({ where: { tenantId } });
+    expect(new Set(rows.map((row) => row.requestId))).toEqual(new Set(good.map((e) => e.requestId)));
+
+    // A retry (after a fix, say) counts the ingested events once.
+    const firstFailure = failed?.finishedOn;
+    await failed?.retry();
+    const failedAgain = async () => {
+      const job = await queue.getJob(batchId);
+      return (await job?.getState()) === 'failed' && job?.finishedOn !== firstFailure;
+    };
+    expect(await eventually(failedAgain, 10_000)).toBe(true);
+    expect(await db.usageEvent.count({ where: { tenantId } })).toBe(2);
+    expect((await rollups(tenantId)).find((r) => r.granularity === 'DAY')?.requests).toBe(2);
+    await queue.clean(0, 10, 'failed');
   });
 });
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * One gateway request, as the gateway saw it. Version 1. The worker prices it from the price table in
  * force at `occurredAt`, so the gateway sends token counts, not money. `requestId` makes ingestion
- * idempotent: a redelivered event counts once.
+ * idempotent: a redelivered event counts once. It travels inside a `usage.batch`; gateways of the previous
+ * version sent each as a job of its own (`usage.recorded`), which the worker still ingests.
  */
 export const usageRecordedV1Schema = z.object({
   version: z.literal(1),

@@ -1,6 +1,6 @@
 import { DEFAULT_REDIS_URL } from '@gatehouse/config';
 import { calendarPeriods, costMicros, microsToUsd, type TokenPrice, worstCaseCostMicros } from '@gatehouse/domain';
-import { JobName, QueueName, type UsageRecordedV1 } from '@gatehouse/jobs';
+import { QueueName, queuedUsageEvents, type UsageRecordedV1 } from '@gatehouse/jobs';
 import { LimitKeys, type ScopeKind } from '@gatehouse/redis';
 import { eventually, TcpProxy } from '@gatehouse/testing';
 import { Queue } from 'bullmq';
@@ -111,13 +111,11 @@ function limitState(gateway: GatewayHarness, tenantId: string, subscriptionId: s
   };
 }
 
-/** The usage event of one request (its job id is the request id), once it has reached the queue. */
+/** The usage event of one request, once it has reached the queue (in one of its usage batches). */
 async function usageEvent(queue: Queue, requestId: string, timeoutMs = 5_000): Promise<UsageRecordedV1> {
   let found: UsageRecordedV1 | undefined;
   await eventually(async () => {
-    const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-    found = jobs.find((job) => job.name === JobName.UsageRecorded && job.id === requestId)?.data as
-      UsageRecordedV1 | undefined;
+    found = (await queuedUsageEvents(queue)).find((queued) => queued.event.requestId === requestId)?.event;
     return found !== undefined;
   }, timeoutMs);
   if (found === undefined) throw new Error(`no usage event for ${requestId}`);
