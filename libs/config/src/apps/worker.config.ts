@@ -37,7 +37,7 @@ export const workerConfigSchema = z
      */
     WORKER_QUEUES: queueList,
     /** Usage events written per transaction: bigger batches write faster, and each holds more jobs in flight. */
-    WORKER_USAGE_BATCH_SIZE: positiveInt(200, 5_000),
+    WORKER_USAGE_BATCH_SIZE: positiveInt(1_000, 5_000),
     /** The longest an event waits for its batch to fill before it is written anyway. */
     WORKER_USAGE_FLUSH_MS: positiveInt(500, 60_000),
     /** Batches in flight at once per worker process (each its own transaction). */
