@@ -1,142 +1,248 @@
-import { SHARED_LUA } from './shared.lua';
+import { ADJUST_LUA, SHARED_LUA } from './shared.lua';
 
 /**
  * Admits one request against every limit that applies to it and reserves its worst case, or refuses it and
  * changes nothing. One call, atomic: no other request's check runs between this one's check and its reservation.
  *
  * KEYS[1]   the tenant's reservation index (zset: reservation id -> expiry ms)
- * KEYS[2]   this request's reservation record (hash)
- * KEYS[3..] the limit keys; each check names its key by position
- * ARGV[1]   JSON {
- *   now?           ms; absent = the server's clock
- *   id             the reservation id
- *   requestId?     kept on the record for operators
- *   recordPrefix   key of a reservation record without its id (the purge builds expired records' keys from it)
- *   ttlMs          how long the reservation and its leases live unless settled or extended
- *   recordGraceMs  how long an expired record is kept so that a late settle still records the actual usage
- *   purgeBatch     most expired reservations one call releases
- *   checks         [{ type = 'bucket' | 'lease' | 'counter', key = KEYS index, monitor = bool, ... }]
- * }
- * Returns JSON { status = 'admitted' | 'refused', now, expiresAt, checks = [{ fits, ... }] }, integers as strings.
+ * KEYS[2]   this request's reservation record
+ * KEYS[3..] the state of each scope, in order
+ * ARGV[1]   the reservation id
+ * ARGV[2]   the request id (kept on the record for operators)
+ * ARGV[3]   the purge batch: most expired reservations one call releases
+ * ARGV[4]   how long the record lives (ms): the reservation's ttl plus the grace during which a late settle of an
+ *           expired reservation still counts
+ * ARGV[5]   packed doubles: now (-1: the server's clock), ttl ms, reserved tokens, reserved micro-USD, day
+ *           (yyyymmdd), month (yyyymm), the month's end (ms)
+ * ARGV[6..] per scope, packed doubles: rpm, its capacity, tpm, its capacity, concurrency, dailyTokens,
+ *           monthlyTokens, monthlyCalls, monthlyBudgetUsd (micro-USD), 0 for no such limit; then the monitored
+ *           ones' flags (1 rpm, 2 tpm, 4 concurrency, 8 16 32 64 the quotas in that order)
+ * Checks run per scope in that order, skipping absent limits.
+ * Returns { admitted (1 or 0), expiresAt, then per bucket in check order: units available, ms until full; then
+ * per check that does not fit: its index in check order (from 0), what it saw (units available, leases held, or
+ * used + reserved), ms until it would fit (buckets that can fit) or -1 }.
  */
 export const ADMIT_LUA = `${SHARED_LUA}
-local spec = cjson.decode(ARGV[1])
-local now = clock(spec.now)
+local id = ARGV[1]
+local given, ttlMs, tokens, micros, day, month, monthEnd = struct.unpack('>ddddddd', ARGV[5])
+local now = given
+if now < 0 then
+  local time = redis.call('TIME')
+  now = time[1] * 1000 + math.floor(time[2] / 1000)
+end
+local expiresAt = now + ttlMs
 local indexKey, recordKey = KEYS[1], KEYS[2]
 
 -- (a) Release what dead gateways left behind: each reservation past its expiry gives back its amounts and
--- leases. Its record stays (state 'expired') so that a late settle records the actual usage exactly once.
-local expired = redis.call('ZRANGEBYSCORE', indexKey, '-inf', now, 'LIMIT', 0, spec.purgeBatch)
-for _, expiredId in ipairs(expired) do
-  local expiredKey = spec.recordPrefix .. expiredId
-  local record = redis.call('HMGET', expiredKey, 'state', 'charges', 'leases')
-  if record[1] == 'held' then
-    for _, charge in ipairs(cjson.decode(record[2])) do
-      -- A counter of a period long over may be gone: recreating it would leave a key with no TTL.
-      if redis.call('EXISTS', charge.key) == 1 then
-        redis.call('DECRBY', charge.key, charge.amount)
-      end
+-- leases. Its record stays (state 'e') so that a late settle records the actual usage exactly once.
+local expired = redis.call('ZRANGEBYSCORE', indexKey, '-inf', string.format('%d', now), 'LIMIT', 0, ARGV[3])
+if #expired > 0 then
+  ${ADJUST_LUA}
+  local recordPrefix = string.sub(recordKey, 1, #recordKey - #id)
+  for _, expiredId in ipairs(expired) do
+    local expiredKey = recordPrefix .. expiredId
+    local record = redis.call('GET', expiredKey)
+    if record and string.sub(record, 1, 1) == 'h' then
+      local _, heldTokens, heldMicros, heldDay, heldMonth, count, position = struct.unpack(RECORD_HEAD, record)
+      adjust(record, position, count, heldDay, heldMonth, -heldTokens, -1, -heldMicros, true)
+      redis.call('SET', expiredKey, 'e' .. string.sub(record, 2), 'KEEPTTL')
     end
-    for _, leaseKey in ipairs(cjson.decode(record[3])) do
-      redis.call('ZREM', leaseKey, expiredId)
-    end
-    redis.call('HSET', expiredKey, 'state', 'expired')
+    redis.call('ZREM', indexKey, expiredId)
   end
-  redis.call('ZREM', indexKey, expiredId)
 end
 
--- (b) Check every limit against the state before this request. A monitored limit that does not fit is
--- reported but refuses nothing.
-local evaluations = {}
+-- (b) Check every limit against the state before this request, and work out each scope's state should it be
+-- admitted. A monitored limit that does not fit is reported but refuses nothing; a monitored bucket or lease
+-- that does not fit is not taken either (its reports then show exactly the requests enforcement would refuse),
+-- while every counter counts the request, monitored or not: usage is real.
 local admitted = true
-for i, check in ipairs(spec.checks) do
-  local key = KEYS[check.key]
-  local evaluation = { check = check, key = key }
-  if check.type == 'bucket' then
-    evaluation.level, evaluation.at = bucketAt(key, check, now)
-    local cost = check.cost * SCALE
-    evaluation.fits = evaluation.level >= cost
-    if not evaluation.fits and cost <= check.capacity * SCALE then
-      evaluation.retryMs = math.ceil((cost - evaluation.level) / check.perMinute)
+local reply, untaken, breaches, states, ttls = { 0, expiresAt }, {}, {}, {}, {}
+local taken, count, check = '', 0, 0
+for k = 3, #KEYS do
+  local key = KEYS[k]
+  local rpm, rpmCapacity, tpm, tpmCapacity, concurrency, dailyMax, tokensMax, callsMax, microsMax, monitored =
+    struct.unpack('>dddddddddd', ARGV[k + 3])
+  local value = redis.call('GET', key)
+  local untilMs, rpmLevel, rpmAt, tpmLevel, tpmAt, inFlight, stateDay, daily, stateMonth, monthTokens, monthCalls,
+    monthMicros = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+  if value then
+    untilMs, rpmLevel, rpmAt, tpmLevel, tpmAt, inFlight, stateDay, daily, stateMonth, monthTokens, monthCalls,
+      monthMicros = struct.unpack(STATE, value)
+  elseif dailyMax + tokensMax + callsMax + microsMax > 0 then
+    -- Counters written before this layout (one string key per limit and period), taken over when a scope with
+    -- quotas has no state yet, so that an upgrade restarts no quota or budget (docs/operations.md, "Upgrading").
+    -- The old keys are left to expire on their own.
+    local base, scope = string.match(key, '^(.*):scope:(.+)$')
+    local function legacy(limit, period)
+      return (redis.call('GET', base .. ':quota:' .. scope .. ':' .. limit .. ':' .. period) or 0) + 0
     end
-  elseif check.type == 'lease' then
-    -- Leases past their expiry belong to requests whose gateway died: their slots are free.
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-    evaluation.used = redis.call('ZCARD', key)
-    evaluation.fits = evaluation.used < check.max
+    local dayId = string.format('%04d-%02d-%02d', math.floor(day / 10000), math.floor(day / 100) % 100, day % 100)
+    local monthId = string.sub(dayId, 1, 7)
+    stateDay, stateMonth = day, month
+    daily = dailyMax > 0 and legacy('dailyTokens', dayId) or 0
+    monthTokens = tokensMax > 0 and legacy('monthlyTokens', monthId) or 0
+    monthCalls = callsMax > 0 and legacy('monthlyCalls', monthId) or 0
+    monthMicros = microsMax > 0 and legacy('monthlyBudgetUsd', monthId) or 0
+  end
+  if stateDay ~= day then
+    stateDay, daily = day, 0
+  end
+  if stateMonth ~= month then
+    stateMonth, monthTokens, monthCalls, monthMicros = month, 0, 0, 0
+  end
+  local took, need = 0, 0
+
+  -- Token buckets: RPM takes one unit a request, TPM the reserved tokens.
+  if rpm > 0 then
+    local full = rpmCapacity * SCALE
+    if now > rpmAt then
+      rpmLevel, rpmAt = math.min(full, rpmLevel + (now - rpmAt) * rpm), now
+    end
+    untaken[#untaken + 1] = math.floor(rpmLevel / SCALE)
+    untaken[#untaken + 1] = math.ceil((full - rpmLevel) / rpm)
+    if rpmLevel >= SCALE then
+      rpmLevel = rpmLevel - SCALE
+    else
+      breaches[#breaches + 1] = check
+      breaches[#breaches + 1] = math.max(0, math.floor(rpmLevel / SCALE))
+      breaches[#breaches + 1] = SCALE <= full and math.ceil((SCALE - rpmLevel) / rpm) or -1
+      admitted = admitted and monitored % 2 == 1
+    end
+    reply[#reply + 1] = math.max(0, math.floor(rpmLevel / SCALE))
+    reply[#reply + 1] = math.max(0, math.ceil((full - rpmLevel) / rpm))
+    need = math.ceil((full - rpmLevel) / rpm)
+    check = check + 1
+  end
+  if tpm > 0 then
+    local full, cost = tpmCapacity * SCALE, tokens * SCALE
+    if now > tpmAt then
+      tpmLevel, tpmAt = math.min(full, tpmLevel + (now - tpmAt) * tpm), now
+    end
+    untaken[#untaken + 1] = math.max(0, math.floor(tpmLevel / SCALE))
+    untaken[#untaken + 1] = math.max(0, math.ceil((full - tpmLevel) / tpm))
+    if tpmLevel >= cost then
+      tpmLevel = tpmLevel - cost
+      took = 1
+    else
+      breaches[#breaches + 1] = check
+      breaches[#breaches + 1] = math.max(0, math.floor(tpmLevel / SCALE))
+      breaches[#breaches + 1] = cost <= full and math.ceil((cost - tpmLevel) / tpm) or -1
+      admitted = admitted and monitored % 4 >= 2
+    end
+    reply[#reply + 1] = math.max(0, math.floor(tpmLevel / SCALE))
+    reply[#reply + 1] = math.max(0, math.ceil((full - tpmLevel) / tpm))
+    need = math.max(need, math.ceil((full - tpmLevel) / tpm))
+    check = check + 1
+  end
+  -- Concurrency: the reservations in flight that hold a lease.
+  if concurrency > 0 then
+    if inFlight < concurrency then
+      inFlight = inFlight + 1
+      took = took + 2
+    else
+      breaches[#breaches + 1] = check
+      breaches[#breaches + 1] = inFlight
+      breaches[#breaches + 1] = -1
+      admitted = admitted and monitored % 8 >= 4
+    end
+    check = check + 1
+  end
+  -- Period counters (used + reserved) against the request's worst case.
+  if dailyMax > 0 then
+    if daily + tokens > dailyMax then
+      breaches[#breaches + 1] = check
+      breaches[#breaches + 1] = daily
+      breaches[#breaches + 1] = -1
+      admitted = admitted and monitored % 16 >= 8
+    end
+    daily = daily + tokens
+    took = took + 4
+    check = check + 1
+  end
+  if tokensMax > 0 then
+    if monthTokens + tokens > tokensMax then
+      breaches[#breaches + 1] = check
+      breaches[#breaches + 1] = monthTokens
+      breaches[#breaches + 1] = -1
+      admitted = admitted and monitored % 32 >= 16
+    end
+    monthTokens = monthTokens + tokens
+    took = took + 8
+    check = check + 1
+  end
+  if callsMax > 0 then
+    if monthCalls + 1 > callsMax then
+      breaches[#breaches + 1] = check
+      breaches[#breaches + 1] = monthCalls
+      breaches[#breaches + 1] = -1
+      admitted = admitted and monitored % 64 >= 32
+    end
+    monthCalls = monthCalls + 1
+    took = took + 16
+    check = check + 1
+  end
+  if microsMax > 0 then
+    if monthMicros + micros > microsMax then
+      breaches[#breaches + 1] = check
+      breaches[#breaches + 1] = monthMicros
+      breaches[#breaches + 1] = -1
+      admitted = admitted and monitored >= 64
+    end
+    monthMicros = monthMicros + micros
+    took = took + 32
+    check = check + 1
+  end
+
+  -- The key lives while it holds anything: until its buckets are full again, its leases have expired and its
+  -- periods are over. Past that time it is the same as no key. A quarter more than needed, so that the next
+  -- requests can keep its TTL (KEEPTTL) rather than print a new one.
+  need = need + now + 1000
+  if inFlight > 0 then
+    need = math.max(need, expiresAt + 1000)
+  end
+  if took >= 4 then
+    need = math.max(need, monthEnd)
+  end
+  if need > untilMs then
+    untilMs = now + math.ceil((need - now) * 1.25)
+    ttls[#states + 1] = string.format('%d', untilMs - now)
   else
-    evaluation.used = tonumber(redis.call('GET', key) or '0')
-    evaluation.fits = evaluation.used + tonumber(check.amount) <= tonumber(check.max)
+    ttls[#states + 1] = false
   end
-  if not evaluation.fits and not check.monitor then
-    admitted = false
+  states[#states + 1] = struct.pack(STATE, untilMs, rpmLevel, rpmAt, tpmLevel, tpmAt, inFlight, stateDay, daily,
+    stateMonth, monthTokens, monthCalls, monthMicros)
+  if took > 0 then
+    taken = taken .. struct.pack(RECORD_SCOPE, key, took, tpm, tpmCapacity)
+    count = count + 1
   end
-  evaluations[i] = evaluation
 end
 
 -- (c) All fit: take from the buckets, lease the slots, charge the counters, and record what was taken so that
--- settle (or the purge) can give it back.
-local expiresAt = now + spec.ttlMs
+-- settle (or the purge) can give it back. Otherwise nothing changes, and the buckets are reported as they are.
 if admitted then
-  local charges, leases, buckets = {}, {}, {}
-  for _, evaluation in ipairs(evaluations) do
-    local check, key = evaluation.check, evaluation.key
-    if check.type == 'bucket' then
-      -- A monitored bucket that would refuse is left as enforcement would leave it, so that its reports show
-      -- exactly the requests enforcement would refuse.
-      if evaluation.fits then
-        evaluation.level = evaluation.level - check.cost * SCALE
-        writeBucket(key, check, evaluation.level, evaluation.at)
-        if check.settles then
-          table.insert(buckets, { key = key, perMinute = check.perMinute, capacity = check.capacity, tokens = check.cost })
-        end
-      end
-    elseif check.type == 'lease' then
-      if evaluation.fits then
-        redis.call('ZADD', key, int(expiresAt), spec.id)
-        keepAtLeast(key, spec.ttlMs + 1000)
-        table.insert(leases, key)
-      end
+  for i, state in ipairs(states) do
+    if ttls[i] then
+      redis.call('SET', KEYS[i + 2], state, 'PX', ttls[i])
     else
-      -- Usage is real even when a monitored quota is over it: counters always count it.
-      redis.call('INCRBY', key, check.amount)
-      expireAt(key, check.expireAt, now)
-      table.insert(charges, { key = key, amount = check.amount, metric = check.metric, expireAt = check.expireAt })
+      redis.call('SET', KEYS[i + 2], state, 'KEEPTTL')
     end
   end
-  redis.call('HSET', recordKey,
-    'state', 'held',
-    'expiresAt', int(expiresAt),
-    'requestId', spec.requestId or '',
-    'charges', cjson.encode(charges),
-    'leases', cjson.encode(leases),
-    'buckets', cjson.encode(buckets))
-  redis.call('PEXPIRE', recordKey, int(spec.ttlMs + spec.recordGraceMs))
-  redis.call('ZADD', indexKey, int(expiresAt), spec.id)
-  keepAtLeast(indexKey, spec.ttlMs + spec.recordGraceMs)
-end
-
--- (d) What the headers and refusals need, per check: buckets as they are now (for x-ratelimit-remaining),
--- leases and counters as the check saw them (for the refusal or monitor report).
-local results = {}
-for i, evaluation in ipairs(evaluations) do
-  local check = evaluation.check
-  local result = { fits = evaluation.fits }
-  if check.type == 'bucket' then
-    result.current = int(math.max(0, math.floor(evaluation.level / SCALE)))
-    result.resetMs = int(math.max(0, math.ceil((check.capacity * SCALE - evaluation.level) / check.perMinute)))
-    if evaluation.retryMs ~= nil then
-      result.retryMs = int(evaluation.retryMs)
-    end
-  else
-    result.current = int(evaluation.used)
+  local record = struct.pack(RECORD_HEAD, 'h', tokens, micros, day, month, count) .. taken .. ARGV[2]
+  redis.call('SET', recordKey, record, 'PX', ARGV[4])
+  redis.call('ZADD', indexKey, string.format('%d', expiresAt), id)
+  -- The index lives at least as long as its longest record (a quarter more: most calls then only read its TTL).
+  local recordTtl = ARGV[4] + 0
+  if redis.call('PTTL', indexKey) < recordTtl then
+    redis.call('PEXPIRE', indexKey, string.format('%d', math.ceil(recordTtl * 1.25)))
   end
-  results[i] = result
+  reply[1] = 1
+else
+  for i, value in ipairs(untaken) do
+    reply[i + 2] = value
+  end
 end
-return cjson.encode({
-  status = admitted and 'admitted' or 'refused',
-  now = int(now),
-  expiresAt = int(expiresAt),
-  checks = results,
-})
+for _, value in ipairs(breaches) do
+  reply[#reply + 1] = value
+end
+return reply
 `;

@@ -11,22 +11,22 @@ const bucket = (
   ref: { scope, scopeId: 's1', limit },
   kind: 'rate',
   monitor,
-  redisKey: `k:${scope}:${limit}`,
-  spec: { type: 'bucket', perMinute, capacity: perMinute, cost: 1, settles: limit === 'tpm' },
+  redisKey: `k:${scope}`,
+  spec: { type: 'bucket', perMinute, capacity: perMinute, unit: limit === 'tpm' ? 'tokens' : 'request' },
 });
 const lease: LimitCheck = {
   ref: { scope: 'subscription', scopeId: 's1', limit: 'concurrency' },
   kind: 'concurrency',
   monitor: false,
-  redisKey: 'k:leases',
+  redisKey: 'k:subscription',
   spec: { type: 'lease', max: 2 },
 };
 const budget = (monitor = false): LimitCheck => ({
   ref: { scope: 'tenant', scopeId: 't1', limit: 'monthlyBudgetUsd' },
   kind: 'quota',
   monitor,
-  redisKey: 'k:budget',
-  spec: { type: 'counter', max: '5000000', amount: '1500', metric: 'micros', expireAt: '0' },
+  redisKey: 'k:tenant',
+  spec: { type: 'counter', max: 5_000_000, metric: 'micros' },
 });
 const fits = (current = 5, resetMs: number | null = 100): CheckOutcome => ({
   fits: true,
@@ -41,10 +41,13 @@ const refused = (retryAfterMs: number | null, current = 0): CheckOutcome => ({
   retryAfterMs,
 });
 const reservation: Reservation = { tenantId: 't1', id: 'r1', backend: 'redis', expiresAt: 0 };
+/** What the requests below reserve: the budget checks ask for its cost. */
+const reserve = { tokens: 1, costMicros: 1_500n };
 
 describe('toDecision', () => {
   it('admits with the most restrictive bucket in the headers', () => {
     const decision = toDecision({
+      reserve,
       checks: [bucket('rpm', 600), bucket('rpm', 60, false, 'key'), bucket('tpm', 1_000)],
       outcomes: [fits(500, 10), fits(9, 1_000), fits(900, 6_000)],
       admitted: true,
@@ -65,6 +68,7 @@ describe('toDecision', () => {
 
   it('retries after the slowest refusing bucket', () => {
     const decision = toDecision({
+      reserve,
       checks: [bucket('rpm', 60), bucket('tpm', 1_000)],
       outcomes: [refused(1_000), refused(4_500)],
       admitted: false,
@@ -77,6 +81,7 @@ describe('toDecision', () => {
 
   it('prefers insufficient_quota over a rate limit: waiting would not help', () => {
     const decision = toDecision({
+      reserve,
       checks: [bucket('rpm', 60), budget()],
       outcomes: [refused(1_000), { fits: false, current: 4_999_000, resetMs: null, retryAfterMs: null }],
       admitted: false,
@@ -93,6 +98,7 @@ describe('toDecision', () => {
 
   it('cannot promise a retry time for concurrency or for a request larger than the bucket', () => {
     const concurrency = toDecision({
+      reserve,
       checks: [lease],
       outcomes: [{ fits: false, current: 2, resetMs: null, retryAfterMs: null }],
       admitted: false,
@@ -103,6 +109,7 @@ describe('toDecision', () => {
     expect(refusalMessage(concurrency)).toMatch(/concurrent requests/);
 
     const tooLarge = toDecision({
+      reserve,
       checks: [bucket('tpm', 1_000)],
       outcomes: [refused(null)],
       admitted: false,
@@ -116,6 +123,7 @@ describe('toDecision', () => {
 
   it('reports monitored breaches on both answers', () => {
     const admitted = toDecision({
+      reserve,
       checks: [budget(true)],
       outcomes: [{ fits: false, current: 5_000_000, resetMs: null, retryAfterMs: null }],
       admitted: true,

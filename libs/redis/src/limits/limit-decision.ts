@@ -1,12 +1,21 @@
 import { microsToUsd, type RateLimitStatus } from '@gatehouse/domain';
-import { checkSize, type LimitCheck } from './limit-checks';
-import { type AdmitDecision, type Degradation, type LimitBreach, type Refused, type Reservation } from './limits.types';
+import { type LimitCheck, limitValue, requested } from './limit-checks';
+import {
+  type AdmitDecision,
+  type Degradation,
+  type LimitBreach,
+  type Refused,
+  type Reservation,
+  type Reserve,
+} from './limits.types';
 
 /** What the admit script (or the local fallback) found for one check. */
 export interface CheckOutcome {
   fits: boolean;
-  /** Bucket: whole units available now (after this request if taken); lease: leases held and counter: used +
-   * reserved, both as the check saw them (before this request). */
+  /**
+   * Bucket: whole units available now (after this request if taken). For a check that does not fit, what it saw
+   * before this request: leases held, or used + reserved (the script reports these only then).
+   */
   current: number;
   /** Buckets: ms until full. */
   resetMs: number | null;
@@ -17,6 +26,8 @@ export interface CheckOutcome {
 export interface DecisionInput {
   checks: readonly LimitCheck[];
   outcomes: readonly CheckOutcome[];
+  /** What the request reserved: the amount each check was asked for. */
+  reserve: Reserve;
   admitted: boolean;
   /** Present when admitted. */
   reservation: Reservation | null;
@@ -29,7 +40,7 @@ export function toDecision(input: DecisionInput): AdmitDecision {
   input.checks.forEach((check, index) => {
     const outcome = input.outcomes[index];
     if (outcome === undefined || outcome.fits) return;
-    breaches.push({ breach: breachOf(check, outcome), monitor: check.monitor });
+    breaches.push({ breach: breachOf(check, outcome, input.reserve), monitor: check.monitor });
   });
   const monitored = breaches.filter((entry) => entry.monitor).map((entry) => entry.breach);
   const common = { rateLimits: headerLimits(input.checks, input.outcomes), monitored, degraded: input.degraded };
@@ -42,12 +53,13 @@ export function toDecision(input: DecisionInput): AdmitDecision {
   return { admitted: false, ...refusal(refusedBy), refusedBy, ...common };
 }
 
-function breachOf(check: LimitCheck, outcome: CheckOutcome): LimitBreach {
+function breachOf(check: LimitCheck, outcome: CheckOutcome, reserve: Reserve): LimitBreach {
   const neverFits = check.spec.type === 'bucket' && outcome.retryAfterMs === null;
   return {
     ...check.ref,
     kind: check.kind,
-    ...checkSize(check.spec),
+    limitValue: limitValue(check.spec),
+    requested: requested(check.spec, reserve),
     current: outcome.current,
     retryAfterMs: check.kind === 'rate' ? outcome.retryAfterMs : null,
     neverFits,

@@ -11,8 +11,11 @@
  * - `settle` is one round trip too: actual amounts replace reserved ones (above them if the request used more),
  *   leases are released, the reservation goes. Settling twice changes nothing; settling a reservation that
  *   expired (and was released) adds the actual usage once.
+ * - Each scope keeps all its state in one key (buckets, leases in flight, the current day's and month's
+ *   counters), so a request costs Redis one read and one write per scope; each scope's key and packed limits are
+ *   built once and reused (`ScopePlans`).
  * - Money is integer micro-USD everywhere in Redis; periods (day, month in the tenant's time zone) are computed
- *   here and named in the keys, which expire a while after their period.
+ *   here; a scope's counters start again when its period changes.
  * - Redis unreachable: rate limits and concurrency fall back to a per-process limiter (approximate: see
  *   `LocalLimiter`); a request with an enforced quota or budget throws `QuotaBackendUnavailableError` (503)
  *   unless it fails open; failed settlements are retried until Redis is back. Nothing needs recreating on
@@ -25,14 +28,16 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type RedisKeys } from '../redis-keys';
-import { calendarPeriods, type Clock, DEFAULT_TIME_ZONE, isValidTimeZone, MAX_EXACT_MICROS } from '@gatehouse/domain';
+import { calendarPeriods, type Clock, DEFAULT_TIME_ZONE, isValidTimeZone } from '@gatehouse/domain';
 import { type Redis } from 'ioredis';
 import { ADMIT_LUA } from './admit.lua';
+import { CommandDeadlines } from './command-deadlines';
 import { EXTEND_LUA } from './extend.lua';
-import { type LimitCheck, limitChecks } from './limit-checks';
+import { assertAdmissible, exactMicros, type LimitCheck, ScopePlans } from './limit-checks';
 import { type CheckOutcome, toDecision } from './limit-decision';
 import { LimitKeys } from './limit-keys';
-import { isBackendUnavailable, LimitsTimeoutError, QuotaBackendUnavailableError } from './limits.errors';
+import { packDoubles, periodNumbers, type ScriptArgument } from './limit-state';
+import { isBackendUnavailable, QuotaBackendUnavailableError } from './limits.errors';
 import {
   type ActualUsage,
   type AdmitDecision,
@@ -72,20 +77,24 @@ const DEFAULTS = {
 };
 const SETTLE_RETRY_DEFAULTS = { initialDelayMs: 500, maxDelayMs: 30_000, maxPending: 10_000 };
 
-/** The scripts as ioredis commands (`defineCommand`: EVALSHA, with EVAL on a NOSCRIPT reply). */
+/**
+ * The scripts as ioredis commands (`defineCommand`: EVALSHA, with EVAL on a NOSCRIPT reply). Arrays of keys and
+ * arguments are flattened into the command, which saves spreading them into a new array first.
+ */
 interface LimitScripts {
-  gatehouseLimitsAdmit(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string>;
-  gatehouseLimitsSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string>;
-  gatehouseLimitsExtend(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string>;
+  gatehouseLimitsAdmit(numberOfKeys: number, keys: string[], args: ScriptArgument[]): Promise<number[]>;
+  gatehouseLimitsSettle(numberOfKeys: number, ...keysAndArgs: ScriptArgument[]): Promise<string>;
+  gatehouseLimitsExtend(numberOfKeys: number, ...keysAndArgs: ScriptArgument[]): Promise<number>;
 }
 
-interface AdmitReply {
-  status: 'admitted' | 'refused';
-  now: string;
-  expiresAt: string;
-  /** cjson writes an empty Lua table as `{}`. */
-  checks: { fits: boolean; current: string; resetMs?: string; retryMs?: string }[] | Record<string, never>;
+/** Reservation index and record prefix of one tenant, kept for its next requests (`tenantKeys`). */
+interface TenantKeys {
+  index: string;
+  recordPrefix: string;
 }
+
+/** Tenants whose key names are kept; past it the memo starts again (they are cheap to rebuild). */
+const TENANT_KEYS_KEPT = 10_000;
 
 interface PendingSettlement {
   reservation: Reservation;
@@ -97,11 +106,17 @@ interface PendingSettlement {
 export class LimitsEngine {
   private readonly logger = new Logger(LimitsEngine.name);
   private readonly limitKeys: LimitKeys;
+  private readonly plans: ScopePlans;
+  private readonly tenants = new Map<string, TenantKeys>();
   private readonly scripts: LimitScripts;
   private readonly local: LocalLimiter;
+  private readonly deadlines: CommandDeadlines;
   private readonly options: typeof DEFAULTS & Pick<LimitsEngineOptions, 'clock'>;
   private readonly retry: typeof SETTLE_RETRY_DEFAULTS;
   private readonly pending = new Map<string, PendingSettlement>();
+  /** Script arguments that follow from the options, as text once. */
+  private readonly purgeBatchArg: string;
+  private recordTtl = { ttlMs: 0, arg: '' };
   private retryTimer: NodeJS.Timeout | null = null;
   private usingFallback = false;
   private closed = false;
@@ -109,8 +124,11 @@ export class LimitsEngine {
   constructor(redis: Redis, keys: RedisKeys, options: LimitsEngineOptions = {}) {
     this.options = { ...DEFAULTS, ...withoutUndefined(options) };
     this.retry = { ...SETTLE_RETRY_DEFAULTS, ...withoutUndefined(options.settleRetry ?? {}) };
+    this.purgeBatchArg = String(this.options.purgeBatch);
     this.limitKeys = new LimitKeys(keys);
+    this.plans = new ScopePlans(this.limitKeys);
     this.local = new LocalLimiter(this.options.localShare);
+    this.deadlines = new CommandDeadlines(this.options.commandTimeoutMs);
     redis.defineCommand('gatehouseLimitsAdmit', { lua: ADMIT_LUA });
     redis.defineCommand('gatehouseLimitsSettle', { lua: SETTLE_LUA });
     redis.defineCommand('gatehouseLimitsExtend', { lua: EXTEND_LUA });
@@ -133,35 +151,56 @@ export class LimitsEngine {
    * `failOpen`).
    */
   async admit(request: AdmitRequest): Promise<AdmitDecision> {
+    assertAdmissible(request);
     const now = this.now();
-    const checks = limitChecks(request, this.limitKeys, calendarPeriods(now, this.timeZoneOf(request)));
+    const periods = calendarPeriods(now, this.timeZoneOf(request));
+    const plans = request.scopes.map((scope) => this.plans.plan(request.tenantId, scope));
+    const checks = plans.length === 1 ? (plans[0]?.checks ?? []) : plans.flatMap((plan) => plan.checks);
     const ttlMs = request.ttlMs ?? this.options.defaultTtlMs;
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be a positive integer');
     const id = randomUUID();
+    const { reserve } = request;
     if (checks.length === 0) {
       const reservation: Reservation = { tenantId: request.tenantId, id, backend: 'none', expiresAt: now + ttlMs };
-      return toDecision({ checks, outcomes: [], admitted: true, reservation, degraded: null });
+      return toDecision({ checks, outcomes: [], reserve, admitted: true, reservation, degraded: null });
     }
 
-    let reply: AdmitReply;
+    const tenant = this.tenantKeys(request.tenantId);
+    const keys = [tenant.index, tenant.recordPrefix + id];
+    const { day, month } = periodNumbers(periods);
+    const args: ScriptArgument[] = [
+      id,
+      recordSafe(request.requestId ?? ''),
+      this.purgeBatchArg,
+      this.recordTtlArg(ttlMs),
+      packDoubles(
+        this.options.clock === undefined ? -1 : now,
+        ttlMs,
+        reserve.tokens,
+        Number(exactMicros(reserve.costMicros)),
+        day,
+        month,
+        periods.month.endsAt,
+      ),
+    ];
+    for (const plan of plans) {
+      if (plan.checks.length === 0) continue;
+      keys.push(plan.key);
+      args.push(plan.limits);
+    }
+    let reply: number[];
     try {
-      reply = await this.admitInRedis(request, id, checks, ttlMs);
+      reply = await this.deadlines.within(this.scripts.gatehouseLimitsAdmit(keys.length, keys, args));
     } catch (error) {
       if (!isBackendUnavailable(error)) throw error;
       return this.admitLocally(request, id, checks, ttlMs, error);
     }
     this.leaveFallback();
-    const outcomes = (Array.isArray(reply.checks) ? reply.checks : []).map((result): CheckOutcome => ({
-      fits: result.fits,
-      current: Number(result.current),
-      resetMs: result.resetMs === undefined ? null : Number(result.resetMs),
-      retryAfterMs: result.retryMs === undefined ? null : Number(result.retryMs),
-    }));
-    const admitted = reply.status === 'admitted';
+    const admitted = reply[0] === 1;
     const reservation: Reservation | null = admitted
-      ? { tenantId: request.tenantId, id, backend: 'redis', expiresAt: Number(reply.expiresAt) }
+      ? { tenantId: request.tenantId, id, backend: 'redis', expiresAt: reply[1] as number }
       : null;
-    return toDecision({ checks, outcomes, admitted, reservation, degraded: null });
+    return toDecision({ checks, outcomes: outcomesOf(checks, reply), reserve, admitted, reservation, degraded: null });
   }
 
   /**
@@ -191,12 +230,18 @@ export class LimitsEngine {
    */
   async extend(reservation: Reservation, ttlMs: number = this.options.defaultTtlMs): Promise<boolean> {
     if (reservation.backend !== 'redis') return reservation.backend === 'none' || this.local.has(reservation.id);
-    const spec = { now: this.options.clock?.(), id: reservation.id, ttlMs, recordGraceMs: this.options.recordGraceMs };
+    const [index, record] = this.recordKeys(reservation);
     try {
-      const expiresAt = await this.withTimeout(
-        this.scripts.gatehouseLimitsExtend(2, ...this.recordKeys(reservation), JSON.stringify(spec)),
+      const expiresAt = await this.deadlines.within(
+        this.scripts.gatehouseLimitsExtend(
+          2,
+          index,
+          record,
+          reservation.id,
+          packDoubles(this.clockArg(), ttlMs, this.options.recordGraceMs),
+        ),
       );
-      return expiresAt !== '';
+      return expiresAt > 0;
     } catch (error) {
       if (!isBackendUnavailable(error)) throw error;
       return false;
@@ -211,33 +256,6 @@ export class LimitsEngine {
     if (this.pending.size > 0) {
       this.logger.warn(`${this.pending.size} settlements were still waiting for Redis at shutdown`);
     }
-  }
-
-  private async admitInRedis(
-    request: AdmitRequest,
-    id: string,
-    checks: readonly LimitCheck[],
-    ttlMs: number,
-  ): Promise<AdmitReply> {
-    const { tenantId } = request;
-    const spec = {
-      now: this.options.clock?.(),
-      id,
-      requestId: request.requestId,
-      recordPrefix: this.limitKeys.reservationPrefix(tenantId),
-      ttlMs,
-      recordGraceMs: this.options.recordGraceMs,
-      purgeBatch: this.options.purgeBatch,
-      // KEYS[1] and KEYS[2] are the index and the record; limit keys follow in check order.
-      checks: checks.map((check, index) => ({ ...check.spec, key: index + 3, monitor: check.monitor })),
-    };
-    const keys = [
-      this.limitKeys.reservationIndex(tenantId),
-      this.limitKeys.reservation(tenantId, id),
-      ...checks.map((check) => check.redisKey),
-    ];
-    const reply = await this.withTimeout(this.scripts.gatehouseLimitsAdmit(keys.length, ...keys, JSON.stringify(spec)));
-    return JSON.parse(reply) as AdmitReply;
   }
 
   /**
@@ -259,11 +277,12 @@ export class LimitsEngine {
     }
     const localChecks = checks.filter((check) => check.kind !== 'quota');
     const now = this.now();
-    const { admitted, outcomes } = this.local.admit(id, localChecks, now, ttlMs);
+    const { admitted, outcomes } = this.local.admit(id, localChecks, request.reserve.tokens, now, ttlMs);
     const reservation: Reservation | null = admitted
       ? { tenantId: request.tenantId, id, backend: 'local', expiresAt: now + ttlMs }
       : null;
-    return toDecision({ checks: localChecks, outcomes, admitted, reservation, degraded: 'local-fallback' });
+    const { reserve } = request;
+    return toDecision({ checks: localChecks, outcomes, reserve, admitted, reservation, degraded: 'local-fallback' });
   }
 
   /** Redis answered again: its state is the truth, the local one is dropped. */
@@ -275,23 +294,49 @@ export class LimitsEngine {
   }
 
   private async settleInRedis(reservation: Reservation, actual: ActualUsage): Promise<SettleOutcome> {
-    const micros = actual.costMicros > MAX_EXACT_MICROS ? MAX_EXACT_MICROS : actual.costMicros;
-    const spec = {
-      now: this.options.clock?.(),
-      id: reservation.id,
-      usage: { tokens: String(actual.tokens), calls: String(actual.calls ?? 1), micros: micros.toString() },
-    };
-    const outcome = await this.withTimeout(
-      this.scripts.gatehouseLimitsSettle(2, ...this.recordKeys(reservation), JSON.stringify(spec)),
+    const [index, record] = this.recordKeys(reservation);
+    const outcome = await this.deadlines.within(
+      this.scripts.gatehouseLimitsSettle(
+        2,
+        index,
+        record,
+        reservation.id,
+        packDoubles(this.clockArg(), actual.tokens, actual.calls ?? 1, Number(exactMicros(actual.costMicros))),
+      ),
     );
     return outcome as SettleOutcome;
   }
 
   private recordKeys(reservation: Reservation): [string, string] {
-    return [
-      this.limitKeys.reservationIndex(reservation.tenantId),
-      this.limitKeys.reservation(reservation.tenantId, reservation.id),
-    ];
+    const tenant = this.tenantKeys(reservation.tenantId);
+    return [tenant.index, tenant.recordPrefix + reservation.id];
+  }
+
+  /** A tenant's reservation index and record prefix, built once: every admit and settle of the tenant needs them. */
+  private tenantKeys(tenantId: string): TenantKeys {
+    let keys = this.tenants.get(tenantId);
+    if (keys === undefined) {
+      if (this.tenants.size >= TENANT_KEYS_KEPT) this.tenants.clear();
+      keys = {
+        index: this.limitKeys.reservationIndex(tenantId),
+        recordPrefix: this.limitKeys.reservationPrefix(tenantId),
+      };
+      this.tenants.set(tenantId, keys);
+    }
+    return keys;
+  }
+
+  /** How long a reservation's record lives: its ttl, then the grace for a late settle (as text, kept per ttl). */
+  private recordTtlArg(ttlMs: number): string {
+    if (this.recordTtl.ttlMs !== ttlMs) {
+      this.recordTtl = { ttlMs, arg: String(ttlMs + this.options.recordGraceMs) };
+    }
+    return this.recordTtl.arg;
+  }
+
+  /** The scripts' `now`: the test clock's time, or -1 for Redis's own clock. */
+  private clockArg(): number {
+    return this.options.clock?.() ?? -1;
   }
 
   /**
@@ -339,21 +384,6 @@ export class LimitsEngine {
     this.scheduleRetry();
   }
 
-  private async withTimeout<T>(command: Promise<T>): Promise<T> {
-    const timeoutMs = this.options.commandTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LimitsTimeoutError(timeoutMs)), timeoutMs);
-    });
-    try {
-      return await Promise.race([command, timeout]);
-    } finally {
-      clearTimeout(timer);
-      // A command that lost the race may still fail later; that failure is already handled as a timeout.
-      command.catch(() => undefined);
-    }
-  }
-
   private now(): number {
     return this.options.clock?.() ?? Date.now();
   }
@@ -366,6 +396,34 @@ export class LimitsEngine {
     this.logger.warn(`Unknown time zone '${zone}' for tenant ${request.tenantId}; counting in UTC`);
     return DEFAULT_TIME_ZONE;
   }
+}
+
+/**
+ * The admit script's answer per check (`admit.lua.ts`): each bucket's units available and ms until full, in check
+ * order, then the checks that did not fit (index, what it saw, ms until it would fit or -1); every other fits.
+ */
+function outcomesOf(checks: readonly LimitCheck[], reply: readonly number[]): CheckOutcome[] {
+  let at = 2;
+  const outcomes = checks.map((check): CheckOutcome => {
+    if (check.spec.type !== 'bucket') return { fits: true, current: 0, resetMs: null, retryAfterMs: null };
+    const outcome = { fits: true, current: reply[at] as number, resetMs: reply[at + 1] as number, retryAfterMs: null };
+    at += 2;
+    return outcome;
+  });
+  for (; at < reply.length; at += 3) {
+    const outcome = outcomes[reply[at] as number];
+    if (outcome === undefined) throw new Error('The admit script named a check that does not exist');
+    const retryMs = reply[at + 2] as number;
+    outcome.fits = false;
+    outcome.current = reply[at + 1] as number;
+    outcome.retryAfterMs = retryMs < 0 ? null : retryMs;
+  }
+  return outcomes;
+}
+
+/** A request id as the reservation record keeps it: a zero-terminated string, so without zeros. */
+function recordSafe(requestId: string): string {
+  return requestId.includes('\0') ? requestId.replaceAll('\0', '_') : requestId;
 }
 
 function assertUsage(actual: ActualUsage): void {

@@ -4,6 +4,7 @@ import { createRedisClient } from '../redis-client.factory';
 import { RedisKeys } from '../redis-keys';
 import { createTestRedis, eventually, TcpProxy, type TestRedis } from '@gatehouse/testing';
 import { type Redis } from 'ioredis';
+import { decodeScopeState, periodNumber } from './limit-state';
 import { LimitsEngine } from './limits-engine';
 import { QuotaBackendUnavailableError } from './limits.errors';
 import { type AdmitRequest, type Admitted, type LimitScope, type Refused } from './limits.types';
@@ -27,16 +28,12 @@ describe('LimitsEngine when Redis goes away (TCP proxy cut)', () => {
     reserve: { tokens: 100, costMicros: 1_000n },
     ...overrides,
   });
-  const spent = async () =>
-    testRedis.redis.get(
-      engine.keys.counter(
-        tenantId,
-        'subscription',
-        budgeted.id,
-        'monthlyBudgetUsd',
-        calendarPeriods(Date.now()).month.id,
-      ),
+  const spent = async () => {
+    const state = decodeScopeState(
+      await testRedis.redis.getBuffer(engine.keys.scope(tenantId, 'subscription', budgeted.id)),
     );
+    return state?.month === periodNumber(calendarPeriods(Date.now()).month.id) ? String(state.monthlyMicros) : null;
+  };
 
   beforeAll(async () => {
     testRedis = await createTestRedis('limits-outage');

@@ -4,6 +4,7 @@ import { createRedisClient } from '../redis-client.factory';
 import { RedisKeys } from '../redis-keys';
 import { createTestRedis, type TestRedis } from '@gatehouse/testing';
 import { type Redis } from 'ioredis';
+import { decodeScopeState, periodNumber } from './limit-state';
 import { LimitsEngine } from './limits-engine';
 import { type AdmitRequest, type Admitted, type LimitScope, type Refused } from './limits.types';
 
@@ -29,12 +30,22 @@ describe('LimitsEngine: quotas and budgets (real Redis)', () => {
     reserve: RESERVE,
     ...overrides,
   });
-  const month = () => calendarPeriods(Date.now()).month.id;
+  /** A scope's state as an operator would read it. */
+  const stateOf = async (tenantId: string, scope: LimitScope) =>
+    decodeScopeState(await testRedis.redis.getBuffer(engine.keys.scope(tenantId, scope.kind, scope.id)));
   const counter = async (
     tenantId: string,
     scope: LimitScope,
     limit: 'monthlyBudgetUsd' | 'monthlyTokens' | 'monthlyCalls',
-  ) => Number((await testRedis.redis.get(engine.keys.counter(tenantId, scope.kind, scope.id, limit, month()))) ?? '0');
+  ) => {
+    const state = await stateOf(tenantId, scope);
+    if (state === null || state.month !== periodNumber(calendarPeriods(Date.now()).month.id)) return 0;
+    return {
+      monthlyBudgetUsd: state.monthlyMicros,
+      monthlyTokens: state.monthlyTokens,
+      monthlyCalls: state.monthlyCalls,
+    }[limit];
+  };
   const admitted = (decisions: { admitted: boolean }[]) =>
     decisions.filter((decision) => decision.admitted) as Admitted[];
 
@@ -191,8 +202,8 @@ describe('LimitsEngine: quotas and budgets (real Redis)', () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     const after = (await engine.admit(request(tenantId, [scope]))) as Admitted;
     expect(after.admitted).toBe(true);
-    const leases = await testRedis.redis.zrange(engine.keys.leases(tenantId, 'subscription', scope.id), 0, -1);
-    expect(leases).toEqual([after.reservation.id]);
+    // The dead one's lease was given back by that admit's purge: only the new one is in flight.
+    expect(await stateOf(tenantId, scope)).toMatchObject({ inFlight: 1 });
     const held = await testRedis.redis.zrange(engine.keys.reservationIndex(tenantId), 0, -1);
     expect(held).toEqual([after.reservation.id]);
   });
@@ -225,15 +236,72 @@ describe('LimitsEngine: quotas and budgets (real Redis)', () => {
     const decision = (await engine.admit(request(tenantId, [scope], { timeZone }))) as Admitted;
     expect(decision.admitted).toBe(true);
     const periods = calendarPeriods(Date.now(), timeZone);
-    const dailyKey = engine.keys.counter(tenantId, 'subscription', scope.id, 'dailyTokens', periods.day.id);
-    expect(await testRedis.redis.get(dailyKey)).toBe(String(TOKENS_PER_REQUEST));
-    const ttl = await testRedis.redis.pttl(dailyKey);
-    expect(ttl).toBeGreaterThan(periods.day.endsAt - Date.now());
+    expect(await stateOf(tenantId, scope)).toMatchObject({
+      day: periodNumber(periods.day.id),
+      dailyTokens: TOKENS_PER_REQUEST,
+      month: periodNumber(periods.month.id),
+      monthlyTokens: TOKENS_PER_REQUEST,
+    });
+    // The scope's key holds the month's counters: it lives at least until the month is over.
+    const stateKey = engine.keys.scope(tenantId, 'subscription', scope.id);
+    expect(await testRedis.redis.pttl(stateKey)).toBeGreaterThan(periods.month.endsAt - Date.now());
 
     await engine.settle(decision.reservation, { tokens: 10, costMicros: 10n });
     const keys = await testRedis.redis.keys(`${testRedis.prefix}:{t:${tenantId}}:*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(await testRedis.redis.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('takes over the counters of the layout before one key per scope, once, when the scope has no state yet', async () => {
+    const tenantId = tenant();
+    const scope = subscription({ monthlyBudgetUsd: '0.003', dailyTokens: 100_000 });
+    const periods = calendarPeriods(Date.now());
+    // What an earlier version left: one string key per limit and period.
+    const old = (limit: string, period: string) =>
+      `${testRedis.prefix}:{t:${tenantId}}:limits:quota:subscription:${scope.id}:${limit}:${period}`;
+    await testRedis.redis.set(old('monthlyBudgetUsd', periods.month.id), '2000', 'PX', 60_000);
+    await testRedis.redis.set(old('dailyTokens', periods.day.id), '5000', 'PX', 60_000);
+
+    // 2 000 of 3 000 µUSD were spent before the upgrade: one more request of 1 000 fits, a second does not.
+    expect((await engine.admit(request(tenantId, [scope]))).admitted).toBe(true);
+    expect(await engine.admit(request(tenantId, [scope]))).toMatchObject({
+      admitted: false,
+      refusedBy: [expect.objectContaining({ limit: 'monthlyBudgetUsd', current: 3_000 })],
+    });
+    expect(await stateOf(tenantId, scope)).toMatchObject({
+      monthlyMicros: 3_000,
+      dailyTokens: 5_000 + TOKENS_PER_REQUEST,
+    });
+    // Taken over once: later changes to the old keys are not read again.
+    await testRedis.redis.set(old('monthlyBudgetUsd', periods.month.id), '0', 'PX', 60_000);
+    expect(await counter(tenantId, scope, 'monthlyBudgetUsd')).toBe(3_000);
+  });
+
+  it('settles into the periods it charged only while they last: a new month starts from what it reserves', async () => {
+    let now = Date.parse('2026-03-31T23:59:59.000Z');
+    const clocked = new LimitsEngine(testRedis.redis, new RedisKeys(testRedis.prefix), { clock: () => now });
+    const tenantId = tenant();
+    const scope = subscription({ monthlyTokens: 10_000, dailyTokens: 10_000 });
+    const march = (await clocked.admit(request(tenantId, [scope]))) as Admitted;
+    expect(march.admitted).toBe(true);
+
+    now = Date.parse('2026-04-01T00:00:01.000Z');
+    const april = (await clocked.admit(request(tenantId, [scope]))) as Admitted;
+    expect(april.admitted).toBe(true);
+    // March's reservation settles after March: April's counters keep only April's reservation.
+    expect(await clocked.settle(march.reservation, { tokens: 300, costMicros: 0n })).toBe('settled');
+    const state = decodeScopeState(await testRedis.redis.getBuffer(engine.keys.scope(tenantId, scope.kind, scope.id)));
+    expect(state).toMatchObject({
+      day: 20260401,
+      dailyTokens: TOKENS_PER_REQUEST,
+      month: 202604,
+      monthlyTokens: TOKENS_PER_REQUEST,
+    });
+    expect(await clocked.settle(april.reservation, { tokens: 300, costMicros: 0n })).toBe('settled');
+    expect(
+      decodeScopeState(await testRedis.redis.getBuffer(engine.keys.scope(tenantId, scope.kind, scope.id))),
+    ).toMatchObject({ dailyTokens: 300, monthlyTokens: 300 });
+    clocked.close();
   });
 
   it('needs no Redis call and no settlement when nothing is limited', async () => {

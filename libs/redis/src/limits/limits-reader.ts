@@ -1,9 +1,17 @@
 import { calendarPeriods, type Clock, DEFAULT_TIME_ZONE, isValidTimeZone } from '@gatehouse/domain';
 import { type Redis } from 'ioredis';
 import { type RedisKeys } from '../redis-keys';
+import { isLimit, QUOTAS } from './limit-checks';
 import { LimitKeys } from './limit-keys';
 import { isBackendUnavailable, LimitsTimeoutError, QuotaBackendUnavailableError } from './limits.errors';
-import { type LimitsUsage, toLimitsUsage, type UsageReadReply, usageReads, type UsageScope } from './limits-usage';
+import { decodeReservation, decodeScopeState, packDoubles } from './limit-state';
+import {
+  legacyCounterKeys,
+  type LimitsUsage,
+  type ScopeSnapshot,
+  toLimitsUsage,
+  type UsageScope,
+} from './limits-usage';
 import { READ_LUA } from './read.lua';
 
 export interface LimitsReaderOptions {
@@ -21,14 +29,12 @@ export interface LimitsReadRequest {
   timeZone?: string | null;
 }
 
-interface ReadReply {
-  now: string;
-  /** cjson writes an empty Lua table as `{}`; the script is only called with at least one read. */
-  reads: UsageReadReply[];
-}
-
+/** The read script as an ioredis command; its Buffer variant keeps the packed state and records intact. */
 interface ReadScript {
-  gatehouseLimitsRead(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string>;
+  gatehouseLimitsReadBuffer(
+    numberOfKeys: number,
+    ...keysAndArgs: (string | Buffer)[]
+  ): Promise<(Buffer | number | null)[]>;
 }
 
 const DEFAULT_TIMEOUT_MS = 2_000;
@@ -60,29 +66,44 @@ export class LimitsReader {
     const { tenantId, scope } = request;
     const timeZone = countingZone(request.timeZone);
     const clockNow = this.options.clock?.();
-    // Periods name the counter keys: computed like the engine's, from its clock or this process's.
+    // Periods decide which counters are current: computed like the engine's, from its clock or this process's.
     const periods = calendarPeriods(clockNow ?? Date.now(), timeZone);
-    const reads = usageReads(tenantId, scope, this.limitKeys, periods);
-    if (reads.length === 0) {
-      return toLimitsUsage({ scope, timeZone, now: clockNow ?? Date.now(), reads, replies: [] });
+    const scopeKey = this.limitKeys.scope(tenantId, scope.kind, scope.id);
+    if (!limitsAnything(scope)) {
+      const snapshot: ScopeSnapshot = { now: clockNow ?? Date.now(), state: null, legacy: {}, reservations: [] };
+      return toLimitsUsage({ scope, scopeKey, timeZone, periods, snapshot });
     }
-
-    const spec = {
-      now: clockNow,
-      recordPrefix: this.limitKeys.reservationPrefix(tenantId),
-      // KEYS[1] is the reservation index; the keys read follow in order.
-      reads: reads.map((read, index) => ({ type: read.type, key: index + 2 })),
-    };
-    const keys = [this.limitKeys.reservationIndex(tenantId), ...reads.map((read) => read.redisKey)];
-    let reply: ReadReply;
+    const legacy = legacyCounterKeys(this.limitKeys, tenantId, scope, periods);
+    const keys = [this.limitKeys.reservationIndex(tenantId), scopeKey, ...legacy.map((counter) => counter.key)];
+    let reply: (Buffer | number | null)[];
     try {
-      const raw = await this.withTimeout(this.script.gatehouseLimitsRead(keys.length, ...keys, JSON.stringify(spec)));
-      reply = JSON.parse(raw) as ReadReply;
+      reply = await this.withTimeout(
+        this.script.gatehouseLimitsReadBuffer(
+          keys.length,
+          ...keys,
+          this.limitKeys.reservationPrefix(tenantId),
+          packDoubles(clockNow ?? -1),
+        ),
+      );
     } catch (error) {
       if (isBackendUnavailable(error)) throw new QuotaBackendUnavailableError(error);
       throw error;
     }
-    return toLimitsUsage({ scope, timeZone, now: Number(reply.now), reads, replies: reply.reads });
+    const snapshot: ScopeSnapshot = {
+      now: reply[0] as number,
+      state: decodeScopeState(reply[1] as Buffer | null),
+      legacy: {},
+      reservations: [],
+    };
+    legacy.forEach((counter, index) => {
+      const value = reply[2 + index];
+      if (value instanceof Buffer) snapshot.legacy[counter.limit] = Number(value.toString());
+    });
+    for (let at = 2 + legacy.length; at < reply.length; at += 2) {
+      const record = decodeReservation(reply[at + 1] as Buffer);
+      if (record !== null) snapshot.reservations.push({ record, expiresAt: Number(String(reply[at])) });
+    }
+    return toLimitsUsage({ scope, scopeKey, timeZone, periods, snapshot });
   }
 
   private async withTimeout<T>(command: Promise<T>): Promise<T> {
@@ -98,6 +119,17 @@ export class LimitsReader {
       command.catch(() => undefined);
     }
   }
+}
+
+/** Whether any limit applies to the scope: one without counters has nothing to read. */
+function limitsAnything(scope: UsageScope): boolean {
+  const { limits } = scope;
+  return (
+    isLimit(limits.rpm) ||
+    isLimit(limits.tpm) ||
+    isLimit(limits.concurrency) ||
+    QUOTAS.some((quota) => limits[quota.limit] !== null && limits[quota.limit] !== undefined)
+  );
 }
 
 /** The zone periods follow: the engine counts an absent or unknown zone in UTC, so the view must too. */

@@ -1,8 +1,8 @@
 import { BUCKET_SCALE, calendarPeriods } from '@gatehouse/domain';
 import { RedisKeys } from '../redis-keys';
-import { limitChecks } from './limit-checks';
 import { LimitKeys } from './limit-keys';
-import { quotaAmounts, toLimitsUsage, type UsageReadReply, usageReads, type UsageScope } from './limits-usage';
+import { periodNumber, type ReservationRecord, type ScopeState } from './limit-state';
+import { legacyCounterKeys, quotaAmounts, type ScopeSnapshot, toLimitsUsage, type UsageScope } from './limits-usage';
 
 const keys = new LimitKeys(new RedisKeys('gh'));
 const NOW = Date.parse('2026-03-14T10:00:00.000Z');
@@ -23,35 +23,17 @@ const scope: UsageScope = {
     allowedModels: ['demo-chat'],
   },
 };
+const scopeKey = keys.scope('t-1', 'subscription', 'sub-1');
 
-describe('usageReads', () => {
-  it('reads exactly the keys the engine checks for the same scope and periods, in its order', () => {
-    const checks = limitChecks(
-      { tenantId: 't-1', scopes: [scope], reserve: { tokens: 0, costMicros: 0n } },
-      keys,
-      periods,
-    );
-    const reads = usageReads('t-1', scope, keys, periods);
-    expect(reads.map((read) => read.redisKey)).toEqual(checks.map((check) => check.redisKey));
-    expect(reads.map((read) => read.limit)).toEqual([
-      'rpm',
-      'tpm',
-      'concurrency',
-      'dailyTokens',
-      'monthlyTokens',
-      'monthlyCalls',
-      'monthlyBudgetUsd',
+describe('legacyCounterKeys', () => {
+  it('names the keys the layout before one key per scope kept the quotas of these periods in', () => {
+    expect(legacyCounterKeys(keys, 't-1', scope, periods)).toEqual([
+      { limit: 'dailyTokens', key: 'gh:{t:t-1}:limits:quota:subscription:sub-1:dailyTokens:2026-03-14' },
+      { limit: 'monthlyTokens', key: 'gh:{t:t-1}:limits:quota:subscription:sub-1:monthlyTokens:2026-03' },
+      { limit: 'monthlyCalls', key: 'gh:{t:t-1}:limits:quota:subscription:sub-1:monthlyCalls:2026-03' },
+      { limit: 'monthlyBudgetUsd', key: 'gh:{t:t-1}:limits:quota:subscription:sub-1:monthlyBudgetUsd:2026-03' },
     ]);
-    expect(reads[0]).toMatchObject({ type: 'bucket', bucket: { perMinute: 60, capacity: 10 } });
-    expect(reads[1]).toMatchObject({ type: 'bucket', bucket: { perMinute: 1_000, capacity: 1_000 } });
-    expect(reads[3]).toMatchObject({ type: 'counter', max: 5_000n, money: false, period: periods.day });
-    expect(reads[6]).toMatchObject({ type: 'counter', max: 12_500_000n, money: true, period: periods.month });
-  });
-
-  it('reads nothing for unlimited limits', () => {
-    expect(usageReads('t-1', { kind: 'tenant', id: 't-1', limits: {} }, keys, periods)).toEqual([]);
-    const nulls = { rpm: null, tpm: null, concurrency: null, dailyTokens: null, monthlyBudgetUsd: null };
-    expect(usageReads('t-1', { kind: 'key', id: 'k-1', limits: nulls }, keys, periods)).toEqual([]);
+    expect(legacyCounterKeys(keys, 't-1', { kind: 'key', id: 'k', limits: { rpm: 5 } }, periods)).toEqual([]);
   });
 });
 
@@ -81,21 +63,54 @@ describe('quotaAmounts', () => {
 });
 
 describe('toLimitsUsage', () => {
-  const reads = usageReads('t-1', scope, keys, periods);
-  const replies: UsageReadReply[] = [
-    // rpm: 3 units left 2 s ago, refilled 1 a second since.
-    { level: String(3 * BUCKET_SCALE), at: String(NOW - 2_000) },
-    // tpm: no key, a full bucket.
-    { full: true },
-    { held: '2' },
-    { value: '3400', live: '2000', dead: '0' },
-    { value: '3400', live: '2000', dead: '0' },
-    { value: '5', live: '2', dead: '1' },
-    { value: '2750001', live: '1500000', dead: '0' },
-  ];
+  const today = periodNumber(periods.day.id);
+  const thisMonth = periodNumber(periods.month.id);
+  const state: ScopeState = {
+    untilMs: NOW + 60_000,
+    // rpm: 3 units left 2 s ago, refilled 1 a second since; tpm: never taken from (a full bucket).
+    rpm: { level: 3 * BUCKET_SCALE, at: NOW - 2_000 },
+    tpm: { level: 0, at: 0 },
+    inFlight: 3,
+    day: today,
+    dailyTokens: 3_400,
+    month: thisMonth,
+    monthlyTokens: 3_400,
+    monthlyCalls: 5,
+    monthlyMicros: 2_750_001,
+  };
+  const reservation = (overrides: Partial<ReservationRecord> = {}): ReservationRecord => ({
+    state: 'held',
+    tokens: 1_000,
+    micros: 750_000,
+    day: today,
+    month: thisMonth,
+    requestId: 'req_1',
+    scopes: [
+      {
+        key: scopeKey,
+        tookTokens: true,
+        leased: true,
+        counters: { dailyTokens: true, monthlyTokens: true, monthlyCalls: true, monthlyBudgetUsd: true },
+      },
+    ],
+    ...overrides,
+  });
+  const snapshot: ScopeSnapshot = {
+    now: NOW,
+    state,
+    legacy: {},
+    reservations: [
+      // Two live ones; one dead (expired, not yet purged).
+      { record: reservation(), expiresAt: NOW + 1_000 },
+      { record: reservation(), expiresAt: NOW + 5_000 },
+      { record: reservation({ tokens: 0, micros: 0 }), expiresAt: NOW },
+    ],
+  };
+  const usageOf = (input: Partial<ScopeSnapshot>) =>
+    toLimitsUsage({ scope, scopeKey, timeZone: 'Europe/Paris', periods, snapshot: { ...snapshot, ...input } });
 
   it('answers every counter of the scope, money in decimal USD and resets at the period ends', () => {
-    expect(toLimitsUsage({ scope, timeZone: 'Europe/Paris', now: NOW, reads, replies })).toEqual({
+    expect(usageOf({})).toEqual({
       scope: 'subscription',
       scopeId: 'sub-1',
       timeZone: 'Europe/Paris',
@@ -139,27 +154,46 @@ describe('toLimitsUsage', () => {
         rpm: { limit: 60, capacity: 10, remaining: 5, resetsAt: '2026-03-14T10:00:05.000Z' },
         tpm: { limit: 1_000, capacity: 1_000, remaining: 1_000, resetsAt: '2026-03-14T10:00:00.000Z' },
       },
+      // Three in flight, one of them dead: the next admit's purge releases it.
       concurrency: { limit: 4, inUse: 2 },
     });
   });
 
+  it('counts nothing of a period that is over, and only the reservations of this scope and these periods', () => {
+    const [taken] = reservation().scopes;
+    if (taken === undefined) throw new Error('expected a scope in the record');
+    const otherScope = reservation({ scopes: [{ ...taken, key: keys.scope('t-1', 'key', 'k-1') }] });
+    const usage = usageOf({
+      state: { ...state, day: today - 1, month: thisMonth - 1 },
+      reservations: [
+        { record: otherScope, expiresAt: NOW + 1_000 },
+        { record: reservation({ day: today - 1 }), expiresAt: NOW + 1_000 },
+      ],
+    });
+    expect(usage.quotas.dailyTokens).toMatchObject({ used: 0, reserved: 0, remaining: 5_000 });
+    // The second reservation charged yesterday's tokens but this month's, which the state no longer holds.
+    expect(usage.quotas.monthlyTokens).toMatchObject({ used: 0, reserved: 1_000, remaining: 99_000 });
+  });
+
+  it('reads the counters of the layout before one key per scope while the scope has no state', () => {
+    const usage = usageOf({ state: null, legacy: { monthlyCalls: 7 }, reservations: [] });
+    expect(usage.quotas.monthlyCalls).toMatchObject({ used: 7, reserved: 0, remaining: 993 });
+    expect(usage.quotas.dailyTokens).toMatchObject({ used: 0 });
+    expect(usage.rates.rpm).toMatchObject({ remaining: 10 });
+    expect(usage.concurrency).toEqual({ limit: 4, inUse: 0 });
+  });
+
   it('answers 0 remaining for a bucket in debt, with the time it takes to refill', () => {
-    const [rpmRead] = reads;
-    if (rpmRead === undefined) throw new Error('expected an rpm read');
     const usage = toLimitsUsage({
-      scope,
+      scope: { ...scope, limits: { rpm: 60, rpmBurst: 10 } },
+      scopeKey,
       timeZone: 'Europe/Paris',
-      now: NOW,
-      reads: [rpmRead],
-      replies: [{ level: String(-2 * BUCKET_SCALE), at: String(NOW) }],
+      periods,
+      snapshot: { ...snapshot, state: { ...state, rpm: { level: -2 * BUCKET_SCALE, at: NOW } } },
     });
     // From −2 to 10 units at one a second: 12 s.
     expect(usage.rates.rpm).toEqual({ limit: 60, capacity: 10, remaining: 0, resetsAt: '2026-03-14T10:00:12.000Z' });
     expect(usage.quotas.dailyTokens).toBeNull();
     expect(usage.concurrency).toBeNull();
-  });
-
-  it('refuses a reply that does not match its read', () => {
-    expect(() => toLimitsUsage({ scope, timeZone: 'UTC', now: NOW, reads, replies: [{ held: '1' }] })).toThrow(/rpm/);
   });
 });

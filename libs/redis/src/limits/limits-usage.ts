@@ -1,17 +1,16 @@
 import { type Limits } from '@gatehouse/contracts';
 import {
-  type BucketLimit,
   bucketCapacity,
   bucketLevelAt,
   bucketRemaining,
   bucketResetMs,
-  type CalendarPeriod,
   type CalendarPeriods,
   microsToUsd,
   usdToMicros,
 } from '@gatehouse/domain';
-import { isLimit, QUOTAS } from './limit-checks';
+import { isLimit, type QuotaName, QUOTAS } from './limit-checks';
 import { type LimitKeys } from './limit-keys';
+import { periodNumber, type ReservationRecord, type ScopeState } from './limit-state';
 import { type ScopeKind } from './limits.types';
 
 /** One quota or budget in its current period. Tokens and calls as numbers, money as decimal USD strings. */
@@ -73,117 +72,134 @@ export interface UsageScope {
   limits: Limits;
 }
 
-type QuotaName = (typeof QUOTAS)[number]['limit'];
-
-/** One key to read, with what its reply means. */
-export type UsageRead =
-  | { type: 'counter'; limit: QuotaName; redisKey: string; max: bigint; money: boolean; period: CalendarPeriod }
-  | { type: 'bucket'; limit: 'rpm' | 'tpm'; redisKey: string; bucket: BucketLimit }
-  | { type: 'lease'; limit: 'concurrency'; redisKey: string; max: number };
-
-/** The read script's answer for one read (see `read.lua.ts`). */
-export type UsageReadReply =
-  { value: string; live: string; dead: string } | { level: string; at: string } | { full: true } | { held: string };
+/** What a scope's usage is read from, in one call (`read.lua.ts`): its state and the reservations holding it. */
+export interface ScopeSnapshot {
+  /** When it was read (ms, the engine's clock). */
+  now: number;
+  /** The scope's state; null when it has no key. */
+  state: ScopeState | null;
+  /**
+   * Counters of the layout before one key per scope (`legacyCounterKeys`), read when the scope has no state yet:
+   * the engine's next admit takes them over.
+   */
+  legacy: Partial<Record<QuotaName, number>>;
+  /** The tenant's held reservations that took from the scope, and when each expires (ms). */
+  reservations: { record: ReservationRecord; expiresAt: number }[];
+}
 
 /**
- * The keys holding a scope's counters, the ones the engine's `limitChecks` builds for the same scope and periods
- * (so both follow one key layout): per rate limit its bucket, the leases, per quota its counter of the period.
+ * Where the layout before one key per scope kept the scope's counters of these periods (one string key per quota
+ * the scope has), to read them while the scope has no state yet.
  */
-export function usageReads(
+export function legacyCounterKeys(
+  keys: LimitKeys,
   tenantId: string,
   scope: UsageScope,
-  keys: LimitKeys,
   periods: CalendarPeriods,
-): UsageRead[] {
+): { limit: QuotaName; key: string }[] {
+  const scopeKey = keys.scope(tenantId, scope.kind, scope.id);
+  const base = scopeKey.slice(0, scopeKey.lastIndexOf(`:scope:${scope.kind}:`));
+  return QUOTAS.filter((quota) => isSet(scope.limits[quota.limit])).map((quota) => ({
+    limit: quota.limit,
+    key: `${base}:quota:${scope.kind}:${scope.id}:${quota.limit}:${periods[quota.period].id}`,
+  }));
+}
+
+/**
+ * The usage view of one scope from its snapshot: the counters of the current periods (used + reserved, split by
+ * the reservations still held), each bucket refilled to the time of the read, and the leases held.
+ */
+export function toLimitsUsage(input: {
+  scope: UsageScope;
+  /** The scope's state key: reservations name the scopes they took from by it. */
+  scopeKey: string;
+  timeZone: string;
+  periods: CalendarPeriods;
+  snapshot: ScopeSnapshot;
+}): LimitsUsage {
+  const { scope, periods, snapshot } = input;
   const { limits } = scope;
-  const reads: UsageRead[] = [];
+  const { now, state } = snapshot;
+  const today = periodNumber(periods.day.id);
+  const thisMonth = periodNumber(periods.month.id);
+  const usage: LimitsUsage = {
+    scope: scope.kind,
+    scopeId: scope.id,
+    timeZone: input.timeZone,
+    readAt: new Date(now).toISOString(),
+    quotas: { dailyTokens: null, monthlyTokens: null, monthlyCalls: null, monthlyBudgetUsd: null },
+    rates: { rpm: null, tpm: null },
+    concurrency: null,
+  };
+
+  // What the counters hold now (used + reserved); a period other than the state's current one holds nothing.
+  const counters: Record<QuotaName, number> =
+    state === null
+      ? {
+          dailyTokens: snapshot.legacy.dailyTokens ?? 0,
+          monthlyTokens: snapshot.legacy.monthlyTokens ?? 0,
+          monthlyCalls: snapshot.legacy.monthlyCalls ?? 0,
+          monthlyBudgetUsd: snapshot.legacy.monthlyBudgetUsd ?? 0,
+        }
+      : {
+          dailyTokens: state.day === today ? state.dailyTokens : 0,
+          monthlyTokens: state.month === thisMonth ? state.monthlyTokens : 0,
+          monthlyCalls: state.month === thisMonth ? state.monthlyCalls : 0,
+          monthlyBudgetUsd: state.month === thisMonth ? state.monthlyMicros : 0,
+        };
+  // What held reservations charged to them: live ones (expiry ahead) are reserved; dead ones are given back by
+  // the next admit's purge (at or after their expiry), as are their leases, still counted in flight until then.
+  const held = {
+    dailyTokens: { live: 0n, dead: 0n },
+    monthlyTokens: { live: 0n, dead: 0n },
+    monthlyCalls: { live: 0n, dead: 0n },
+    monthlyBudgetUsd: { live: 0n, dead: 0n },
+  };
+  let deadLeases = 0;
+  for (const { record, expiresAt } of snapshot.reservations) {
+    const taken = record.scopes.find((entry) => entry.key === input.scopeKey);
+    if (record.state !== 'held' || taken === undefined) continue;
+    const part = expiresAt > now ? 'live' : 'dead';
+    if (taken.leased && part === 'dead') deadLeases += 1;
+    const amounts = { tokens: BigInt(record.tokens), calls: 1n, micros: BigInt(record.micros) };
+    for (const quota of QUOTAS) {
+      const current = quota.period === 'day' ? record.day === today : record.month === thisMonth;
+      if (taken.counters[quota.limit] && current) held[quota.limit][part] += amounts[quota.metric];
+    }
+  }
+
+  for (const quota of QUOTAS) {
+    const value = limits[quota.limit];
+    if (!isSet(value)) continue;
+    const max = quota.metric === 'micros' ? usdToMicros(String(value)) : BigInt(value as number);
+    const { live, dead } = held[quota.limit];
+    const amounts = quotaAmounts(max, BigInt(counters[quota.limit]), live, dead);
+    const period = periods[quota.period];
+    const base = { period: period.id, resetsAt: new Date(period.endsAt).toISOString() };
+    if (quota.limit === 'monthlyBudgetUsd') {
+      usage.quotas.monthlyBudgetUsd = { ...mapAmounts(amounts, microsToUsd), ...base };
+    } else {
+      usage.quotas[quota.limit] = { ...mapAmounts(amounts, Number), ...base };
+    }
+  }
   for (const [limit, burst] of [
     ['rpm', limits.rpmBurst],
     ['tpm', limits.tpmBurst],
   ] as const) {
     const perMinute = limits[limit];
     if (!isLimit(perMinute)) continue;
-    reads.push({
-      type: 'bucket',
-      limit,
-      redisKey: keys.bucket(tenantId, scope.kind, scope.id, limit),
-      bucket: { perMinute, capacity: bucketCapacity(perMinute, burst) },
-    });
+    const bucket = { perMinute, capacity: bucketCapacity(perMinute, burst) };
+    const current = bucketLevelAt(state === null ? null : state[limit], bucket, now);
+    usage.rates[limit] = {
+      limit: perMinute,
+      capacity: bucket.capacity,
+      remaining: bucketRemaining(current),
+      resetsAt: new Date(now + bucketResetMs(current, bucket)).toISOString(),
+    };
   }
   if (isLimit(limits.concurrency)) {
-    reads.push({
-      type: 'lease',
-      limit: 'concurrency',
-      redisKey: keys.leases(tenantId, scope.kind, scope.id),
-      max: limits.concurrency,
-    });
+    usage.concurrency = { limit: limits.concurrency, inUse: Math.max(0, (state?.inFlight ?? 0) - deadLeases) };
   }
-  for (const quota of QUOTAS) {
-    const value = limits[quota.limit];
-    if (value === null || value === undefined) continue;
-    const period = periods[quota.period];
-    const money = quota.metric === 'micros';
-    reads.push({
-      type: 'counter',
-      limit: quota.limit,
-      redisKey: keys.counter(tenantId, scope.kind, scope.id, quota.limit, period.id),
-      max: money ? usdToMicros(String(value)) : BigInt(value as number),
-      money,
-      period,
-    });
-  }
-  return reads;
-}
-
-/** The usage view from the replies, in the reads' order; `now` is the time the script read them at. */
-export function toLimitsUsage(input: {
-  scope: UsageScope;
-  timeZone: string;
-  now: number;
-  reads: readonly UsageRead[];
-  replies: readonly UsageReadReply[];
-}): LimitsUsage {
-  const usage: LimitsUsage = {
-    scope: input.scope.kind,
-    scopeId: input.scope.id,
-    timeZone: input.timeZone,
-    readAt: new Date(input.now).toISOString(),
-    quotas: { dailyTokens: null, monthlyTokens: null, monthlyCalls: null, monthlyBudgetUsd: null },
-    rates: { rpm: null, tpm: null },
-    concurrency: null,
-  };
-  input.reads.forEach((read, index) => {
-    const reply = input.replies[index];
-    if (reply === undefined) throw new Error(`No reply for the ${read.limit} read`);
-    switch (read.type) {
-      case 'counter': {
-        if (!('value' in reply)) throw new Error(`The ${read.limit} read got no counter`);
-        const amounts = quotaAmounts(read.max, BigInt(reply.value), BigInt(reply.live), BigInt(reply.dead));
-        const base = { period: read.period.id, resetsAt: new Date(read.period.endsAt).toISOString() };
-        if (read.limit === 'monthlyBudgetUsd') {
-          usage.quotas.monthlyBudgetUsd = { ...mapAmounts(amounts, microsToUsd), ...base };
-        } else {
-          usage.quotas[read.limit] = { ...mapAmounts(amounts, Number), ...base };
-        }
-        return;
-      }
-      case 'bucket': {
-        if ('value' in reply || 'held' in reply) throw new Error(`The ${read.limit} read got no bucket`);
-        const state = 'full' in reply ? null : { level: Number(reply.level), at: Number(reply.at) };
-        const current = bucketLevelAt(state, read.bucket, input.now);
-        usage.rates[read.limit] = {
-          limit: read.bucket.perMinute,
-          capacity: read.bucket.capacity,
-          remaining: bucketRemaining(current),
-          resetsAt: new Date(input.now + bucketResetMs(current, read.bucket)).toISOString(),
-        };
-        return;
-      }
-      case 'lease':
-        if (!('held' in reply)) throw new Error('The concurrency read got no leases');
-        usage.concurrency = { limit: read.max, inUse: Number(reply.held) };
-    }
-  });
   return usage;
 }
 
@@ -217,4 +233,9 @@ function mapAmounts<Amount>(amounts: QuotaAmounts, convert: (value: bigint) => A
 
 function max0(value: bigint): bigint {
   return value > 0n ? value : 0n;
+}
+
+/** A quota that applies: null or absent is unlimited. */
+function isSet<Value>(value: Value | null | undefined): value is Value {
+  return value !== null && value !== undefined;
 }

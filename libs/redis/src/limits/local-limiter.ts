@@ -39,7 +39,7 @@ const SWEEP_INTERVAL_MS = 10_000;
  * dropped when Redis answers again. It never counts quotas or budgets: those fail closed (or, fail-open, go
  * uncounted) — only Redis can make them exact across gateways.
  *
- * Same arithmetic as the Redis script (`libs/domain` token bucket), keyed by the same key names.
+ * Same arithmetic as the Redis script (`libs/domain` token bucket), keyed by the same scopes.
  */
 export class LocalLimiter {
   private readonly buckets = new Map<string, { state: BucketState; limit: BucketLimit }>();
@@ -51,10 +51,14 @@ export class LocalLimiter {
     if (!(share > 0 && share <= 1)) throw new RangeError('share must be in (0, 1]');
   }
 
-  /** Admits when every enforced bucket and lease fits; quota checks must not be passed here. */
+  /**
+   * Admits when every enforced bucket and lease fits; quota checks must not be passed here. `tokens` is what the
+   * request reserved (what TPM takes).
+   */
   admit(
     reservationId: string,
     checks: readonly LimitCheck[],
+    tokens: number,
     now: number,
     ttlMs: number,
   ): { admitted: boolean; outcomes: CheckOutcome[] } {
@@ -63,11 +67,12 @@ export class LocalLimiter {
       const spec = check.spec;
       if (spec.type === 'bucket') {
         const limit = this.shareOf(spec);
-        const before = this.buckets.get(check.redisKey)?.state ?? null;
-        return { type: 'bucket', check, spec, limit, before, decision: takeFromBucket(before, limit, spec.cost, now) };
+        const cost = spec.unit === 'tokens' ? tokens : 1;
+        const before = this.buckets.get(stateKey(check))?.state ?? null;
+        return { type: 'bucket', check, spec, limit, before, decision: takeFromBucket(before, limit, cost, now) };
       }
       if (spec.type === 'lease') {
-        const held = this.liveLeases(check.redisKey, now);
+        const held = this.liveLeases(stateKey(check), now);
         const max = Math.max(1, Math.floor(spec.max * this.share));
         return { type: 'lease', check, held, fits: held.size < max };
       }
@@ -80,7 +85,7 @@ export class LocalLimiter {
     const expiresAt = now + ttlMs;
     const reservation: LocalReservation = { expiresAt, leaseKeys: [], buckets: [] };
     const outcomes = evaluations.map((evaluation): CheckOutcome => {
-      const key = evaluation.check.redisKey;
+      const key = stateKey(evaluation.check);
       if (evaluation.type === 'lease') {
         const outcome = { fits: evaluation.fits, current: evaluation.held.size, resetMs: null, retryAfterMs: null };
         if (admitted && evaluation.fits) {
@@ -95,7 +100,7 @@ export class LocalLimiter {
       const state = taken ? decision.state : bucketLevelAt(evaluation.before, limit, now);
       if (taken) {
         this.buckets.set(key, { state, limit });
-        if (spec.settles) reservation.buckets.push({ key, limit, tokens: spec.cost });
+        if (spec.unit === 'tokens') reservation.buckets.push({ key, limit, tokens });
       }
       return {
         fits: decision.fits,
@@ -164,4 +169,9 @@ export class LocalLimiter {
       if (held.size === 0) this.leases.delete(key);
     }
   }
+}
+
+/** What this process keys a check's state by: its scope's key and the limit (one key holds both buckets). */
+function stateKey(check: LimitCheck): string {
+  return `${check.redisKey} ${check.ref.limit}`;
 }

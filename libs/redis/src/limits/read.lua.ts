@@ -1,78 +1,37 @@
-import { SHARED_LUA } from './shared.lua';
-
 /**
- * Reads the counters of one scope as they stand, in one call, writing nothing (the admin API's usage view).
+ * Reads one scope's state and the reservations that hold it, in one call, writing nothing (the admin API's usage
+ * view, `LimitsReader`; `limits-usage.ts` works the view out from what it answers).
  *
- * A quota counter holds used + reserved together (admit adds the worst case, settle swaps it for the actual), so
- * the reserved part is summed from the tenant's reservation records: what each `held` record charged to each
- * counter read here, split into live reservations (expiry still ahead) and dead ones (past their expiry; the next
- * admit of the tenant gives their amounts back). Buckets and leases come back raw: the caller applies the refill
- * with `libs/domain`'s token bucket, the arithmetic of `bucketAt` in `shared.lua.ts`.
- *
- * Cost: one HMGET per reservation in the tenant's index, i.e. its requests in flight plus the expired ones the
- * next admit purges; the same records the engine itself keeps, read without decoding any it does not need.
+ * Cost: one GET per reservation in the tenant's index, i.e. its requests in flight plus the expired ones the next
+ * admit purges; only those naming the scope are answered.
  *
  * KEYS[1]   the tenant's reservation index (zset: reservation id -> expiry ms)
- * KEYS[2..] the keys read; each read names its key by position
- * ARGV[1]   JSON {
- *   now?          ms; absent = the server's clock (the engine's clock, so leases and buckets age alike)
- *   recordPrefix  key of a reservation record without its id
- *   reads         [{ type = 'counter' | 'bucket' | 'lease', key = KEYS index }]
- * }
- * Returns JSON { now, reads = [...] }, per read: counter { value, live, dead }; bucket { level, at }, or { full }
- * when it has no key (a full bucket); lease { held } (leases not yet expired). Integers as strings; the sums are
- * exact while below 2^53 (each amount is, the engine clamps them).
+ * KEYS[2]   the scope's state
+ * KEYS[3..] where the layout before one key per scope kept its counters of the current periods, read only when
+ *           the scope has no state yet
+ * ARGV[1]   key of a reservation record without its id
+ * ARGV[2]   packed double: now (-1: the server's clock, as the engine's scripts use)
+ * Returns { now, the state or nil, each older counter or nil, then per held reservation naming the scope: its
+ * expiry, its record }.
  */
-export const READ_LUA = `${SHARED_LUA}
-local spec = cjson.decode(ARGV[1])
-local now = clock(spec.now)
-
-local held = {}
-local counting = false
-for _, read in ipairs(spec.reads) do
-  if read.type == 'counter' then
-    held[KEYS[read.key]] = { live = 0, dead = 0 }
-    counting = true
+export const READ_LUA = `
+local now = struct.unpack('>d', ARGV[2])
+if now < 0 then
+  local time = redis.call('TIME')
+  now = time[1] * 1000 + math.floor(time[2] / 1000)
+end
+local state = redis.call('GET', KEYS[2])
+local reply = { now, state }
+for k = 3, #KEYS do
+  reply[k] = not state and redis.call('GET', KEYS[k])
+end
+local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 1, #entries, 2 do
+  local record = redis.call('GET', ARGV[1] .. entries[i])
+  if record and string.sub(record, 1, 1) == 'h' and string.find(record, KEYS[2], 1, true) then
+    reply[#reply + 1] = entries[i + 1]
+    reply[#reply + 1] = record
   end
 end
-
-if counting then
-  local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-  for i = 1, #entries, 2 do
-    local record = redis.call('HMGET', spec.recordPrefix .. entries[i], 'state', 'charges')
-    if record[1] == 'held' then
-      -- The admit's purge releases what expired at or before now: the same boundary here.
-      local live = tonumber(entries[i + 1]) > now
-      for _, charge in ipairs(cjson.decode(record[2])) do
-        local sums = held[charge.key]
-        if sums ~= nil then
-          if live then
-            sums.live = sums.live + tonumber(charge.amount)
-          else
-            sums.dead = sums.dead + tonumber(charge.amount)
-          end
-        end
-      end
-    end
-  end
-end
-
-local results = {}
-for i, read in ipairs(spec.reads) do
-  local key = KEYS[read.key]
-  if read.type == 'counter' then
-    local sums = held[key]
-    results[i] = { value = redis.call('GET', key) or '0', live = int(sums.live), dead = int(sums.dead) }
-  elseif read.type == 'bucket' then
-    local stored = redis.call('HMGET', key, 'level', 'at')
-    if stored[1] and stored[2] then
-      results[i] = { level = stored[1], at = stored[2] }
-    else
-      results[i] = { full = true }
-    end
-  else
-    results[i] = { held = int(redis.call('ZCOUNT', key, '(' .. int(now), '+inf')) }
-  end
-end
-return cjson.encode({ now = int(now), reads = results })
+return reply
 `;

@@ -1,60 +1,47 @@
-import { SHARED_LUA } from './shared.lua';
+import { ADJUST_LUA, SHARED_LUA } from './shared.lua';
 
 /**
  * Settles a reservation to what the request really used, in one atomic call: each counter's reserved amount is
  * replaced by the actual one (which may be larger: a stream longer than estimated; the counter then goes over
  * its limit, and that is recorded), the TPM buckets get back the unused tokens (or pay the excess), the
  * concurrency leases are released and the record is deleted. Idempotent: a second settle finds no record and
- * changes nothing. A reservation the purge already released ('expired') gets the actual usage added, once.
+ * changes nothing. A reservation the purge already released ('e') gets the actual usage added, once.
  *
  * KEYS[1]  the tenant's reservation index
  * KEYS[2]  the reservation record
- * ARGV[1]  JSON { now?, id, usage = { tokens, calls, micros } } (amounts as decimal strings)
+ * ARGV[1]  the reservation id
+ * ARGV[2]  packed doubles: now (-1: the server's clock), actual tokens, calls, micro-USD
  * Returns 'settled' | 'settled_after_expiry' | 'unknown'.
  */
 export const SETTLE_LUA = `${SHARED_LUA}
-local spec = cjson.decode(ARGV[1])
-local now = clock(spec.now)
-local indexKey, recordKey = KEYS[1], KEYS[2]
-
-local record = redis.call('HMGET', recordKey, 'state', 'charges', 'leases', 'buckets')
-local state = record[1]
-if state ~= 'held' and state ~= 'expired' then
+local record = redis.call('GET', KEYS[2])
+if not record then
   return 'unknown'
 end
-
-for _, charge in ipairs(cjson.decode(record[2])) do
-  local actual = tonumber(spec.usage[charge.metric])
-  -- Held: the counter still holds the reserved amount, replace it. Expired: it was given back, add the actual.
-  local delta = actual
-  if state == 'held' then
-    delta = actual - tonumber(charge.amount)
-  end
-  -- A counter of a period long over may be gone: taking from it would recreate it with no TTL.
-  if delta > 0 or (delta < 0 and redis.call('EXISTS', charge.key) == 1) then
-    redis.call('INCRBY', charge.key, int(delta))
-    expireAt(charge.key, charge.expireAt, now)
-  end
-end
-
-if state == 'held' then
-  for _, leaseKey in ipairs(cjson.decode(record[3])) do
-    redis.call('ZREM', leaseKey, spec.id)
+${ADJUST_LUA}
+local given, tokens, calls, micros = struct.unpack('>dddd', ARGV[2])
+local state, heldTokens, heldMicros, heldDay, heldMonth, count, position = struct.unpack(RECORD_HEAD, record)
+local held = state == 'h'
+-- Tokens per minute were taken on the estimate (the purge gives none back): return what was not used, or take
+-- the excess (a debt that later requests wait out, which needs the time).
+local tpmChange = (heldTokens - tokens) * SCALE
+local now = nil
+if tpmChange < 0 then
+  now = given
+  if now < 0 then
+    local time = redis.call('TIME')
+    now = time[1] * 1000 + math.floor(time[2] / 1000)
   end
 end
-
--- Tokens per minute were taken on the estimate: give back what was not used, or take the excess (a debt that
--- later requests wait out).
-local actualTokens = tonumber(spec.usage.tokens)
-for _, bucket in ipairs(cjson.decode(record[4])) do
-  local level, at = bucketAt(bucket.key, bucket, now)
-  level = math.min(bucket.capacity * SCALE, level + (bucket.tokens - actualTokens) * SCALE)
-  writeBucket(bucket.key, bucket, level, at)
+-- Held: the counters still hold the reserved amounts, replace them. Expired: they were given back, add the actual.
+if held then
+  tokens, calls, micros = tokens - heldTokens, calls - 1, micros - heldMicros
 end
+adjust(record, position, count, heldDay, heldMonth, tokens, calls, micros, held, tpmChange, now)
 
-redis.call('DEL', recordKey)
-redis.call('ZREM', indexKey, spec.id)
-if state == 'held' then
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[1], ARGV[1])
+if held then
   return 'settled'
 end
 return 'settled_after_expiry'

@@ -2,7 +2,7 @@ import { Agent, createServer, request as httpRequest } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { DEFAULT_REDIS_URL } from '@gatehouse/config';
 import { calendarPeriods, ConservativeTokenEstimator, microsToUsd, worstCaseCostMicros } from '@gatehouse/domain';
-import { LimitKeys, RedisKeys } from '@gatehouse/redis';
+import { decodeScopeState, LimitKeys, periodNumber, RedisKeys } from '@gatehouse/redis';
 import { eventually, TcpProxy } from '@gatehouse/testing';
 import { GatewayHarness } from '../../../test/gateway-harness';
 import { type GatewayProcess, startGatewayProcess } from '../../../test/gateway-process';
@@ -135,11 +135,11 @@ describe('limits on the request path (two gateway processes, real Redis)', () =>
 
   async function budgetSpentMicros(tenantId: string, subscriptionId: string): Promise<bigint> {
     const keys = new LimitKeys(new RedisKeys(gateway.redis.prefix));
-    const month = calendarPeriods(Date.now()).month.id;
-    const value = await gateway.redis.redis.get(
-      keys.counter(tenantId, 'subscription', subscriptionId, 'monthlyBudgetUsd', month),
+    const month = periodNumber(calendarPeriods(Date.now()).month.id);
+    const state = decodeScopeState(
+      await gateway.redis.redis.getBuffer(keys.scope(tenantId, 'subscription', subscriptionId)),
     );
-    return BigInt(value ?? '0');
+    return BigInt(state?.month === month ? state.monthlyMicros : 0);
   }
 
   it.each([

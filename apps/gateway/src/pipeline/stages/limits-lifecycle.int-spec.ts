@@ -1,7 +1,7 @@
 import { DEFAULT_REDIS_URL } from '@gatehouse/config';
 import { calendarPeriods, costMicros, microsToUsd, type TokenPrice, worstCaseCostMicros } from '@gatehouse/domain';
 import { QueueName, queuedUsageEvents, type UsageRecordedV1 } from '@gatehouse/jobs';
-import { LimitKeys, type ScopeKind } from '@gatehouse/redis';
+import { decodeReservation, decodeScopeState, LimitKeys, periodNumber } from '@gatehouse/redis';
 import { eventually, TcpProxy } from '@gatehouse/testing';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
@@ -91,16 +91,23 @@ async function demoPlan(gateway: GatewayHarness, name: string, data: Body): Prom
 function limitState(gateway: GatewayHarness, tenantId: string, subscriptionId: string) {
   const keys = new LimitKeys(gateway.keys);
   const redis = gateway.redis.redis;
-  const scope: ScopeKind = 'subscription';
+  const scope = async () =>
+    decodeScopeState(await redis.getBuffer(keys.scope(tenantId, 'subscription', subscriptionId)));
   return {
     keys,
     reservationIds: () => redis.zrange(keys.reservationIndex(tenantId), 0, -1),
-    reservation: (id: string) => redis.hgetall(keys.reservation(tenantId, id)),
-    leases: () => redis.zrange(keys.leases(tenantId, scope, subscriptionId), 0, -1),
+    /** Its record, and its expiry while it is in the index. */
+    reservation: async (id: string) => {
+      const record = decodeReservation(await redis.getBuffer(keys.reservation(tenantId, id)));
+      if (record === null) throw new Error(`no record for reservation ${id}`);
+      return { ...record, expiresAt: Number(await redis.zscore(keys.reservationIndex(tenantId), id)) };
+    },
+    /** Concurrency leases held: the reservations in flight that took one. */
+    leases: async () => (await scope())?.inFlight ?? 0,
     budgetMicros: async () => {
-      const month = calendarPeriods(Date.now()).month.id;
-      const value = await redis.get(keys.counter(tenantId, scope, subscriptionId, 'monthlyBudgetUsd', month));
-      return value === null ? null : BigInt(value);
+      const state = await scope();
+      const month = periodNumber(calendarPeriods(Date.now()).month.id);
+      return state === null || state.month !== month ? null : BigInt(state.monthlyMicros);
     },
     /** Resolves once every reservation of the tenant is settled (the settle runs after the response has closed). */
     settled: async () => {
@@ -175,7 +182,7 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
     expect(others).toEqual([]);
     const admitted = await state.reservation(reservationId);
     expect(admitted).toMatchObject({ state: 'held', requestId: 'lifecycle-killed' });
-    expect(await state.leases()).toEqual([reservationId]);
+    expect(await state.leases()).toBe(1);
     expect(await state.budgetMicros()).toBe(streamReserve.micros);
 
     // Alive, the process keeps its reservation past the TTL (heartbeats every TTL / 2).
@@ -197,7 +204,7 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
     const orphan = await state.reservation(reservationId);
     expect(orphan.state).toBe('held');
     expect(await state.reservationIds()).toEqual([reservationId]);
-    expect(await state.leases()).toEqual([reservationId]);
+    expect(await state.leases()).toBe(1);
     expect(await state.budgetMicros()).toBe(streamReserve.micros);
     const refused = await chat(gateway.url, key, chatBody());
     expect(refused.status).toBe(429);
@@ -216,7 +223,7 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
     const afterUsage = usageSchema.parse(((await after.json()) as { usage: unknown }).usage);
     await state.settled();
     expect(await state.reservationIds()).toEqual([]);
-    expect(await state.leases()).toEqual([]);
+    expect(await state.leases()).toBe(0);
     // Kept (24 h) only so that a late settle would still add the stream's actual usage, once.
     expect((await state.reservation(reservationId)).state).toBe('expired');
     // The budget holds the later request's actual cost and nothing of the dead one's reservation.

@@ -134,12 +134,29 @@ export class LimitsStage {
   }
 }
 
+/** Each key snapshot's scopes, per subscription, built once: the engine caches its plans by these objects. */
+const scopesOfSnapshot = new WeakMap<KeySnapshot, Map<string, LimitScope[]>>();
+
+function scopesOf(key: KeySnapshot, subscription: KeySnapshotSubscription): LimitScope[] {
+  let bySubscription = scopesOfSnapshot.get(key);
+  if (bySubscription === undefined) {
+    bySubscription = new Map();
+    scopesOfSnapshot.set(key, bySubscription);
+  }
+  let scopes = bySubscription.get(subscription.subscriptionId);
+  if (scopes === undefined) {
+    scopes = buildScopes(key, subscription);
+    bySubscription.set(subscription.subscriptionId, scopes);
+  }
+  return scopes;
+}
+
 /**
  * The scopes a call is counted in: its subscription, the key's own narrower limits, the tenant's budget. The
  * subscription's counters are those of its chain of plan changes (`limitsScopeId`), so a change neither resets
  * them nor adds a second budget: usage under the old plan counts against the new plan's limits.
  */
-function scopesOf(key: KeySnapshot, subscription: KeySnapshotSubscription): LimitScope[] {
+function buildScopes(key: KeySnapshot, subscription: KeySnapshotSubscription): LimitScope[] {
   const scopes: LimitScope[] = [
     {
       kind: 'subscription',
