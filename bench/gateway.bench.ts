@@ -1171,7 +1171,11 @@ function redisSummary(row: Measured<ThroughputResult>): string {
 }
 
 /** Redis per request for each gateway throughput run: the process, its scripts, and the split by script. */
-function redisSection(rows: Measured<ThroughputResult>[], proxy: Measured<ThroughputResult>): string {
+function redisSection(
+  rows: Measured<ThroughputResult>[],
+  proxy: Measured<ThroughputResult>,
+  nestedLoggingUsec: number,
+): string {
   const proxyMicros = microsecondsPer(proxy.cpu, proxy.result.requestsPerSecond) ?? 0;
   const label = (row: Measured<ThroughputResult>) =>
     row.target === 'gateway' ? 'gateway, every limit set' : TARGET_LABELS[row.target];
@@ -1219,7 +1223,8 @@ function redisSection(rows: Measured<ThroughputResult>[], proxy: Measured<Throug
       summary,
     ) +
     "\n\n**Redis by script** (calls per response × µs per call = µs per response; the split of the warm-up's slow-log " +
-    "sample, scaled to the measured calls and script time; a name without a prefix is the gateway's).\n\n" +
+    `sample, each script's logged time less ${nestedLoggingUsec.toFixed(2)} µs per command it ran (the log's own ` +
+    "cost), scaled to the measured calls and script time; a name without a prefix is the gateway's).\n\n" +
     table(['script or command', ...rows.map(label)], split)
   );
 }
@@ -1481,7 +1486,7 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
 
   // Redis, by script.
   const redisRows = [t.gateway, rowOf(input.throughput, 'gateway-no-limits'), input.stack.row];
-  sections.push(redisSection(redisRows, t.proxy));
+  sections.push(redisSection(redisRows, t.proxy, input.nestedLoggingUsec));
 
   // The stack as npm start runs it, next to the proxy and the benchmark's gateway.
   sections.push(stackSection(input.stack, t.proxy, t.gateway));
@@ -1796,7 +1801,8 @@ function redisReading(rows: Measured<ThroughputResult>[]): string {
     `${formatNumber(scripts(withLimits))} of them in scripts (${perCall(withLimits, 'admit')}, ` +
     `${perCall(withLimits, 'settle')}, ${perCall(withLimits, 'BullMQ addStandardJob')} per request); without limits ` +
     `${formatNumber(redisMicrosPer(withoutLimits))} µs, ${formatNumber(scripts(withoutLimits))} in scripts: the usage ` +
-    'events alone (BullMQ adds them in MULTI/EXEC batches from the recorder). With the worker consuming (the stack), ' +
+    "events alone (one BullMQ `addStandardJob` each, pipelined in the recorder's batches). With the worker " +
+    'consuming (the stack), ' +
     `${formatNumber(redisMicrosPer(stack))} µs, as BullMQ's consuming scripts run there too. What is not in scripts ` +
     "is Redis reading, parsing and answering commands: per command more than per script's work, which is why " +
     'batching and pipelining (one write for many scripts) pay there. The split by script comes from the warm-up; ' +

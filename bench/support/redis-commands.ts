@@ -132,6 +132,9 @@ interface SlowlogSettings {
   maxLen: string;
 }
 
+/** Redis's own defaults (redis.conf). */
+const REDIS_SLOWLOG_DEFAULTS: SlowlogSettings = { slowerThan: '10000', maxLen: '128' };
+
 async function slowlogSettings(redis: Redis): Promise<SlowlogSettings> {
   const read = async (name: string) => {
     const reply = (await redis.config('GET', name)) as string[];
@@ -139,7 +142,9 @@ async function slowlogSettings(redis: Redis): Promise<SlowlogSettings> {
     if (value === undefined) throw new Error(`CONFIG GET ${name} answered nothing`);
     return value;
   };
-  return { slowerThan: await read('slowlog-log-slower-than'), maxLen: await read('slowlog-max-len') };
+  const settings = { slowerThan: await read('slowlog-log-slower-than'), maxLen: await read('slowlog-max-len') };
+  // Another benchmark may be sampling at the same time: its settings are not the ones to put back, Redis's are.
+  return settings.slowerThan === '0' ? REDIS_SLOWLOG_DEFAULTS : settings;
 }
 
 /**
@@ -229,8 +234,6 @@ interface Logged {
 
 export interface RedisSample {
   entries: Logged[];
-  /** µs subtracted per command a script ran (`calibrateNestedLogging`). */
-  nestedCostUsec: number;
 }
 
 /**
@@ -325,7 +328,7 @@ function summariseSlowlog(
     totals.set(key, total);
     nested = 0;
   }
-  return { entries: [...totals.values()], nestedCostUsec };
+  return { entries: [...totals.values()] };
 }
 
 /** One source's script or command, per response of the measured run. */
