@@ -1208,7 +1208,8 @@ function redisSection(
     '(`/proc`): its commands and the reading, parsing and answering of them, for every client of this (shared) ' +
     'Redis. "Scripts" is what `INFO commandstats` counted in EVALSHA and the like over the measured run (a script ' +
     "with the commands it runs), less other clients' share of the warm-up's sample. The rest is I/O, parsing, " +
-    "replies, commands outside scripts, and other clients. The ratio is to the proxy's CPU per request.\n\n" +
+    'replies, commands outside scripts, and other clients; it goes negative when commandstats, which times by the ' +
+    "wall clock, counts time Redis spent waiting for its core. The ratio is to the proxy's CPU per request.\n\n" +
     table(
       [
         'run',
