@@ -7,9 +7,11 @@
  * command with its arguments (an EVALSHA's first is the script's SHA-1), its duration and its client's address.
  * Recording every command costs Redis time, and most of it lands inside scripts (each command a script runs is
  * recorded too, while the script's own clock runs), so the sample is taken during the warm-up, which is not
- * measured, and each logged script's duration is corrected by what recording its nested commands cost
- * (`calibrateNestedLogging`). The measured run keeps Redis's normal settings; its commandstats (deltas, so that
- * nothing is reset for other users of a shared Redis) give the totals, and the sample only their split.
+ * measured, and each logged script's duration is reduced by what recording its nested commands cost: a cost per
+ * nested command fitted so that the sample's scripts take, per call, what the measured run's took
+ * (`calibrateNestedLogging` measures it apart, as a check). The measured run keeps Redis's normal settings; its
+ * commandstats (deltas, so that nothing is reset for other users of a shared Redis) give the totals, and the sample
+ * only their split.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -148,10 +150,10 @@ async function slowlogSettings(redis: Redis): Promise<SlowlogSettings> {
 }
 
 /**
- * What recording one command a script runs costs the script, in µs: the same script (16 HSETs) run 200 times with
- * every command logged and 200 times without, timed by commandstats (as EVAL, which nothing on the benchmark's path
- * sends), ten times each, alternating. Commandstats times by the wall clock, so a round in which Redis lost its core
- * reads high: the fastest round of each kind is kept.
+ * What recording one command a script runs costs the script, in µs, measured apart (a check on the cost `attribute`
+ * fits): the same script (16 HSETs) run 200 times with every command logged and 200 times without, timed by
+ * commandstats (as EVAL, which nothing on the benchmark's path sends), ten times each, alternating. Commandstats
+ * times by the wall clock, so a round in which Redis lost its core reads high: the fastest round of each kind is kept.
  */
 export async function calibrateNestedLogging(redis: Redis, scratchKey: string): Promise<number> {
   const nested = 16;
@@ -228,8 +230,10 @@ interface Logged {
   name: string;
   script: boolean;
   calls: number;
-  /** Logged time, corrected for the logging of the script's own commands. */
+  /** Logged time: a script's includes logging the commands it ran. */
   usec: number;
+  /** Commands the script ran (logged just before it). */
+  nested: number;
 }
 
 export interface RedisSample {
@@ -266,11 +270,11 @@ export class SlowlogSampler {
    * The sample, each top-level command attributed to the process whose connection sent it (`sources`: process name
    * → its local ports), the commands a script ran folded into the script.
    */
-  async read(sources: Record<string, Set<number>>, scripts: Map<string, string>, nestedCostUsec: number) {
+  async read(sources: Record<string, Set<number>>, scripts: Map<string, string>): Promise<RedisSample> {
     if (this.settings === undefined) throw new Error('the sampler was not started');
     const raw = (await this.redis.slowlog('GET', SAMPLE_ENTRIES)) as unknown[];
     await this.restore();
-    return summariseSlowlog(raw, sources, scripts, nestedCostUsec);
+    return summariseSlowlog(raw, sources, scripts);
   }
 
   /** Puts Redis's settings back and drops what was recorded; nothing when not recording. */
@@ -287,7 +291,6 @@ function summariseSlowlog(
   raw: unknown[],
   sources: Record<string, Set<number>>,
   scripts: Map<string, string>,
-  nestedCostUsec: number,
 ): RedisSample {
   const parsed = raw
     .map((entry) => {
@@ -322,9 +325,10 @@ function summariseSlowlog(
             ? (scripts.get(sha) ?? `script ${sha.slice(0, 8)}`)
             : `${command} (script text)`;
     const key = `${source}\0${name}`;
-    const total = totals.get(key) ?? { source, name, script, calls: 0, usec: 0 };
+    const total = totals.get(key) ?? { source, name, script, calls: 0, usec: 0, nested: 0 };
     total.calls++;
-    total.usec += Math.max(0, entry.duration - (script ? nested * nestedCostUsec : 0));
+    total.usec += entry.duration;
+    total.nested += nested;
     totals.set(key, total);
     nested = 0;
   }
@@ -351,30 +355,39 @@ export interface RedisAttribution {
   shares: RedisShare[];
   /** Of the sample's script time, the fraction other clients of the (shared) Redis ran. */
   otherClientsShare: number;
-  /** Measured µs per script call over the sample's corrected µs per script call: 1 when the two agree. */
-  scale: number;
+  /**
+   * µs taken off a sampled script per command it ran: fitted so that the sample's scripts take, per call, what the
+   * measured run's took (0 when the warm-up was the faster).
+   */
+  nestedCostUsec: number;
 }
 
 /**
- * Splits the measured run's script time (`measured`, from commandstats) by the sample's proportions: a script's
- * calls per response are its share of the sample's script calls times the measured script calls per response, its
- * µs per call the sample's (corrected), scaled so that the scripts add up to the measured total. Commands outside
- * scripts are counted the same way, their time as logged (nothing ran inside them).
+ * Splits the measured run's script time (`measured`, from commandstats) by the sample's proportions. A script's
+ * calls per response are its share of the sample's script calls times the measured script calls per response. Its
+ * µs per call are the sample's, less the slow log's own cost: `nestedCostUsec` per command it ran, the one cost that
+ * makes the sample's scripts take, per call, what the measured run's took (then scaled to it if the warm-up was the
+ * faster). Commands outside scripts are counted the same way, with their logged time (nothing ran inside them).
  */
 export function attribute(sample: RedisSample, measured: CommandStat, responses: number): RedisAttribution {
   const scripts = sample.entries.filter((entry) => entry.script);
   const sum = (entries: Logged[], value: (entry: Logged) => number) =>
     entries.reduce((total, entry) => total + value(entry), 0);
   const sampledCalls = sum(scripts, (entry) => entry.calls);
-  const sampledUsec = sum(scripts, (entry) => entry.usec);
   if (responses <= 0 || sampledCalls === 0 || measured.calls <= 0) {
-    return { scriptCallsPerResponse: 0, scriptUsecPerResponse: 0, shares: [], otherClientsShare: 0, scale: 1 };
+    return { scriptCallsPerResponse: 0, scriptUsecPerResponse: 0, shares: [], otherClientsShare: 0, nestedCostUsec: 0 };
   }
+  const measuredPerCall = measured.usec / measured.calls;
+  const nested = sum(scripts, (entry) => entry.nested);
+  const logged = sum(scripts, (entry) => entry.usec);
+  const nestedCostUsec = nested === 0 ? 0 : Math.max(0, (logged - measuredPerCall * sampledCalls) / nested);
+  const corrected = (entry: Logged) => Math.max(0, entry.usec - (entry.script ? nestedCostUsec * entry.nested : 0));
+  const correctedScripts = sum(scripts, corrected);
+  const scale = correctedScripts === 0 ? 1 : (measuredPerCall * sampledCalls) / correctedScripts;
   const callsScale = measured.calls / responses / sampledCalls;
-  const scale = sampledUsec === 0 ? 1 : measured.usec / measured.calls / (sampledUsec / sampledCalls);
   const shares = sample.entries
     .map((entry) => {
-      const usecPerCall = (entry.usec / entry.calls) * (entry.script ? scale : 1);
+      const usecPerCall = (corrected(entry) / entry.calls) * (entry.script ? scale : 1);
       const callsPerResponse = entry.calls * callsScale;
       return {
         source: entry.source,
@@ -386,12 +399,12 @@ export function attribute(sample: RedisSample, measured: CommandStat, responses:
     })
     .sort((a, b) => b.usecPerResponse - a.usecPerResponse);
   const others = scripts.filter((entry) => entry.source === OTHER_CLIENTS);
-  const otherClientsShare = sampledUsec === 0 ? 0 : sum(others, (entry) => entry.usec) / sampledUsec;
+  const otherClientsShare = correctedScripts === 0 ? 0 : sum(others, corrected) / correctedScripts;
   return {
     scriptCallsPerResponse: (measured.calls * (1 - sum(others, (entry) => entry.calls) / sampledCalls)) / responses,
     scriptUsecPerResponse: (measured.usec * (1 - otherClientsShare)) / responses,
     shares,
     otherClientsShare,
-    scale,
+    nestedCostUsec,
   };
 }
