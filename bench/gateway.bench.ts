@@ -381,6 +381,8 @@ interface Session {
   databaseUrl: string;
   /** SHA-1 → name of the scripts the gateway and the worker run. */
   scripts: Map<string, string>;
+  /** What logging a command a script runs costs the script while Redis's time is sampled (µs). */
+  nestedLoggingUsec: number;
   retries: number;
 }
 
@@ -497,7 +499,7 @@ async function measureOnce<Result extends ThroughputResult | LatencyResult | Str
     if (worker !== undefined) sources.worker = redisClientPorts(worker.pid, redisPort);
     const slowlog = await sampler.read(sources, session.scripts);
     const responses = 'requestsPerSecond' in result ? result.requestsPerSecond * (used?.seconds ?? 0) : 0;
-    redis = attribute(slowlog, scriptsBetween(before, after), responses);
+    redis = attribute(slowlog, scriptsBetween(before, after), responses, session.nestedLoggingUsec);
   }
   let usageEventsPerResponse: number | undefined;
   let usageRowsPerResponse: number | undefined;
@@ -808,6 +810,7 @@ async function main(options: Options): Promise<number> {
       databaseUrl,
       // The gateway's own tree of compiled libs (`builtMain`): the limits' scripts as the measured build has them.
       scripts: knownScripts(ROOT, path.join('dist', 'gateway')),
+      nestedLoggingUsec,
       retries: options.retries,
     };
     const runs = names.length + streamNames.length * options.streamLevels.length + 2;
@@ -987,9 +990,9 @@ async function main(options: Options): Promise<number> {
       `Stack as \`npm start\` runs it: ${stack.description}`,
       `Redis by script: \`INFO commandstats\` read before and after each measured gateway throughput run (deltas, ` +
         'nothing reset); split by script with the slow log recording every command during the warm-up ' +
-        `(\`slowlog-log-slower-than 0\`, the last 50,000 entries), each script's logged time less the log's own ` +
-        'cost per command it ran, fitted per run to the measured time per script call (measured apart on a probe ' +
-        `script at the start: ${nestedLoggingUsec.toFixed(2)} µs)`,
+        `(\`slowlog-log-slower-than 0\`, the last 50,000 entries), each script's logged time less ` +
+        `${nestedLoggingUsec.toFixed(2)} µs per command it ran (what logging one costs, measured at the start on a ` +
+        'probe script), then scaled to the measured time per script call',
     ];
 
     process.stdout.write(`\n${report.sections.join('\n\n')}\n\n${report.reading.join('\n\n')}\n`);
@@ -1188,7 +1191,7 @@ function redisSection(
       row.redis === undefined ? '–' : row.redis.scriptCallsPerResponse.toFixed(2),
       scripts === undefined ? '–' : formatNumber(micros - scripts),
       row.redis === undefined ? '–' : percent(row.redis.otherClientsShare),
-      row.redis === undefined ? '–' : row.redis.nestedCostUsec.toFixed(2),
+      row.redis === undefined ? '–' : row.redis.scale.toFixed(2),
     ];
   });
   const names = [...new Set(rows.flatMap((row) => (row.redis?.shares ?? []).map((share) => shareName(share))))];
@@ -1217,14 +1220,14 @@ function redisSection(
         'script calls/req',
         'outside scripts µs/req',
         "other clients' share of script time (sample)",
-        'slow-log cost per nested command, µs (fitted)',
+        'sample → measured scale',
       ],
       summary,
     ) +
     "\n\n**Redis by script** (calls per response × µs per call = µs per response; the split of the warm-up's slow-log " +
-    "sample, each script's logged time less the slow log's own cost per command it ran (fitted per run so that the " +
-    `sample's scripts take, per call, what the measured run's took; measured apart on a probe script: ` +
-    `${nestedLoggingUsec.toFixed(2)} µs), scaled to the measured calls; a name without a prefix is the gateway's).\n\n` +
+    `sample, each script's logged time less ${nestedLoggingUsec.toFixed(2)} µs per command it ran (the log's own ` +
+    'cost, measured on a probe script), scaled to the measured calls and time per call (the "scale" above); a name ' +
+    "without a prefix is the gateway's).\n\n" +
     table(['script or command', ...rows.map(label)], split)
   );
 }
@@ -1708,7 +1711,7 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
       'also moves with the load side and with other work on the machine, and the one-connection p99 with the ' +
       "mock's timer.",
   );
-  reading.push(redisReading(redisRows, input.nestedLoggingUsec));
+  reading.push(redisReading(redisRows));
   reading.push(stackReading(input.stack, t.gateway, proxyPerRequest));
   for (const { level, rows } of input.streams) {
     const s = byTarget(rows);
@@ -1781,7 +1784,7 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
 }
 
 /** What Redis spent per request, where, and how far the split can be trusted. */
-function redisReading(rows: Measured<ThroughputResult>[], nestedLoggingUsec: number): string {
+function redisReading(rows: Measured<ThroughputResult>[]): string {
   const [withLimits, withoutLimits, stack] = rows;
   if (withLimits === undefined || withoutLimits === undefined || stack === undefined) return '';
   const scripts = (row: Measured<ThroughputResult>) => row.redis?.scriptUsecPerResponse ?? 0;
@@ -1793,14 +1796,11 @@ function redisReading(rows: Measured<ThroughputResult>[], nestedLoggingUsec: num
       ? `no \`${name}\``
       : `\`${name}\` ${found.usecPerCall.toFixed(1)} µs × ${found.callsPerResponse.toFixed(2)}`;
   };
-  // The fitted cost of logging also absorbs any difference between the warm-up and the measured run: far from the
-  // probe's, it says the two differed (a machine that got busier or quieter), and the split with them.
+  // A scale far from 1 says the warm-up and the measured run differed (a machine that got busier or quieter).
   const doubtful = rows.filter(
     (row) =>
       row.redis !== undefined &&
-      (row.redis.otherClientsShare > 0.05 ||
-        row.redis.nestedCostUsec < nestedLoggingUsec / 2 ||
-        row.redis.nestedCostUsec > 4 * nestedLoggingUsec),
+      (row.redis.otherClientsShare > 0.05 || row.redis.scale < 0.75 || row.redis.scale > 1 / 0.75),
   );
   return (
     `**Redis.** With every limit set, Redis spent ${formatNumber(redisMicrosPer(withLimits))} µs of CPU per request, ` +
@@ -1816,11 +1816,11 @@ function redisReading(rows: Measured<ThroughputResult>[], nestedLoggingUsec: num
     "is Redis reading, parsing and answering commands: per command more than per script's work, which is why " +
     'batching and pipelining (one write for many scripts) pay there. The split by script comes from the warm-up; ' +
     (doubtful.length === 0
-      ? "the slow log's fitted cost stayed within ½–4 × the probe's and other clients ran under 5 % of the " +
-        'sampled script time, so the split describes the measured run.'
+      ? 'its scale to the measured run stayed within 0.75–1.33 and other clients ran under 5 % of the sampled ' +
+        'script time, so the split describes the measured run.'
       : `**in ${doubtful.map((row) => row.title).join('; ')} it is less sure**: other clients of the shared Redis ` +
-        "ran more than 5 % of the sampled script time, or the slow log's fitted cost was outside ½–4 × the " +
-        "probe's, so the warm-up and the measured run differed (machine load moves Redis's wall-clock timings): " +
+        'ran more than 5 % of the sampled script time, or its scale to the measured run was outside 0.75–1.33, ' +
+        "so the warm-up and the measured run differed (machine load moves Redis's wall-clock timings): " +
         'read its split as rough proportions, and the difference between the two gateway rows for the limits.')
   );
 }

@@ -7,11 +7,9 @@
  * command with its arguments (an EVALSHA's first is the script's SHA-1), its duration and its client's address.
  * Recording every command costs Redis time, and most of it lands inside scripts (each command a script runs is
  * recorded too, while the script's own clock runs), so the sample is taken during the warm-up, which is not
- * measured, and each logged script's duration is reduced by what recording its nested commands cost: a cost per
- * nested command fitted so that the sample's scripts take, per call, what the measured run's took
- * (`calibrateNestedLogging` measures it apart, as a check). The measured run keeps Redis's normal settings; its
- * commandstats (deltas, so that nothing is reset for other users of a shared Redis) give the totals, and the sample
- * only their split.
+ * measured, and each logged script's duration is reduced by what recording its nested commands cost
+ * (`calibrateNestedLogging`). The measured run keeps Redis's normal settings; its commandstats (deltas, so that
+ * nothing is reset for other users of a shared Redis) give the totals, and the sample only their split.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -150,10 +148,10 @@ async function slowlogSettings(redis: Redis): Promise<SlowlogSettings> {
 }
 
 /**
- * What recording one command a script runs costs the script, in µs, measured apart (a check on the cost `attribute`
- * fits): the same script (16 HSETs) run 200 times with every command logged and 200 times without, timed by
- * commandstats (as EVAL, which nothing on the benchmark's path sends), ten times each, alternating. Commandstats
- * times by the wall clock, so a round in which Redis lost its core reads high: the fastest round of each kind is kept.
+ * What recording one command a script runs costs the script, in µs: the same script (16 HSETs) run 200 times with
+ * every command logged and 200 times without, timed by commandstats (as EVAL, which nothing on the benchmark's path
+ * sends), ten times each, alternating. Commandstats times by the wall clock, so a round in which Redis lost its core
+ * reads high: the fastest round of each kind is kept.
  */
 export async function calibrateNestedLogging(redis: Redis, scratchKey: string): Promise<number> {
   const nested = 16;
@@ -356,34 +354,37 @@ export interface RedisAttribution {
   /** Of the sample's script time, the fraction other clients of the (shared) Redis ran. */
   otherClientsShare: number;
   /**
-   * µs taken off a sampled script per command it ran: fitted so that the sample's scripts take, per call, what the
-   * measured run's took (0 when the warm-up was the faster).
+   * The measured run's µs per script call over the sample's (corrected): 1 when the warm-up and the measured run
+   * agree, below when the correction left some of the log's cost in, or the warm-up was the slower.
    */
-  nestedCostUsec: number;
+  scale: number;
 }
 
 /**
  * Splits the measured run's script time (`measured`, from commandstats) by the sample's proportions. A script's
- * calls per response are its share of the sample's script calls times the measured script calls per response. Its
- * µs per call are the sample's, less the slow log's own cost: `nestedCostUsec` per command it ran, the one cost that
- * makes the sample's scripts take, per call, what the measured run's took (then scaled to it if the warm-up was the
- * faster). Commands outside scripts are counted the same way, with their logged time (nothing ran inside them).
+ * calls per response are its share of the sample's script calls times the measured script calls per response; its
+ * µs per call the sample's, less `nestedCostUsec` per command it ran (the log's own cost), scaled so that the scripts
+ * add up to the measured total. A scale rather than a cost fitted per nested command: what differs between the
+ * warm-up and the measured run besides the log (a machine that got busier) then moves every script alike, instead
+ * of taking it all from the scripts that run the most commands. Commands outside scripts are counted the same way,
+ * with their logged time (nothing ran inside them).
  */
-export function attribute(sample: RedisSample, measured: CommandStat, responses: number): RedisAttribution {
+export function attribute(
+  sample: RedisSample,
+  measured: CommandStat,
+  responses: number,
+  nestedCostUsec: number,
+): RedisAttribution {
   const scripts = sample.entries.filter((entry) => entry.script);
   const sum = (entries: Logged[], value: (entry: Logged) => number) =>
     entries.reduce((total, entry) => total + value(entry), 0);
   const sampledCalls = sum(scripts, (entry) => entry.calls);
   if (responses <= 0 || sampledCalls === 0 || measured.calls <= 0) {
-    return { scriptCallsPerResponse: 0, scriptUsecPerResponse: 0, shares: [], otherClientsShare: 0, nestedCostUsec: 0 };
+    return { scriptCallsPerResponse: 0, scriptUsecPerResponse: 0, shares: [], otherClientsShare: 0, scale: 1 };
   }
-  const measuredPerCall = measured.usec / measured.calls;
-  const nested = sum(scripts, (entry) => entry.nested);
-  const logged = sum(scripts, (entry) => entry.usec);
-  const nestedCostUsec = nested === 0 ? 0 : Math.max(0, (logged - measuredPerCall * sampledCalls) / nested);
   const corrected = (entry: Logged) => Math.max(0, entry.usec - (entry.script ? nestedCostUsec * entry.nested : 0));
   const correctedScripts = sum(scripts, corrected);
-  const scale = correctedScripts === 0 ? 1 : (measuredPerCall * sampledCalls) / correctedScripts;
+  const scale = correctedScripts === 0 ? 1 : measured.usec / measured.calls / (correctedScripts / sampledCalls);
   const callsScale = measured.calls / responses / sampledCalls;
   const shares = sample.entries
     .map((entry) => {
@@ -405,6 +406,6 @@ export function attribute(sample: RedisSample, measured: CommandStat, responses:
     scriptUsecPerResponse: (measured.usec * (1 - otherClientsShare)) / responses,
     shares,
     otherClientsShare,
-    nestedCostUsec,
+    scale,
   };
 }
