@@ -1818,7 +1818,8 @@ function redisReading(rows: Measured<ThroughputResult>[]): string {
     (doubtful.length === 0
       ? 'its scale to the measured run stayed within 0.75–1.33 and other clients ran under 5 % of the sampled ' +
         'script time, so the split describes the measured run.'
-      : `**in ${doubtful.map((row) => row.title).join('; ')} it is less sure**: other clients of the shared Redis ` +
+      : `**in the run of ${doubtful.map((row) => TARGET_LABELS[row.target]).join(', ')} it is less sure**: other ` +
+        'clients of the shared Redis ' +
         'ran more than 5 % of the sampled script time, or its scale to the measured run was outside 0.75–1.33, ' +
         "so the warm-up and the measured run differed (machine load moves Redis's wall-clock timings): " +
         'read its split as rough proportions, and the difference between the two gateway rows for the limits.')
