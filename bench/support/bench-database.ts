@@ -112,6 +112,16 @@ export async function createBenchKey(databaseUrl: string, limits: BenchLimits = 
   }
 }
 
+/** Rows in usage_events: what a worker has ingested so far. */
+export async function countUsageEvents(databaseUrl: string): Promise<number> {
+  const db = createPrismaClient({ url: databaseUrl, applicationName: 'gatehouse-bench', maxConnections: 1 });
+  try {
+    return await db.usageEvent.count();
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** Deletes every Redis key under `prefix` (the benchmark's own, `gatehouse-bench`), and its queues' (`{gatehouse-bench}`). */
 export async function clearRedisPrefix(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0';

@@ -16,6 +16,11 @@ export interface ServerProcessOptions {
   /** Polled until it answers 200. */
   readyUrl: string;
   readyTimeoutMs: number;
+  /**
+   * Whether its output is shown as it comes (default). A server run at its own log level (the stack as `npm start`
+   * runs it) logs by design: its lines are then only counted, and kept for a failure report.
+   */
+  echo?: boolean;
 }
 
 export interface ServerProcess {
@@ -23,6 +28,8 @@ export interface ServerProcess {
   pid: number;
   /** CPU time (user + system, every thread) the process has used so far, in seconds; undefined off Linux. */
   cpuSeconds(): number | undefined;
+  /** Lines it has written so far (stdout and stderr). */
+  outputLines(): number;
   stop(): Promise<void>;
 }
 
@@ -53,10 +60,12 @@ export async function startServer(options: ServerProcessOptions): Promise<Server
 
   // A benchmarked server should print nothing; whatever it does print is shown, and kept for a failure report.
   const tail: string[] = [];
+  let lines = 0;
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line === '') continue;
-      process.stderr.write(`[${options.name}] ${line}\n`);
+      lines++;
+      if (options.echo !== false) process.stderr.write(`[${options.name}] ${line}\n`);
       tail.push(line);
       if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
     }
@@ -69,6 +78,7 @@ export async function startServer(options: ServerProcessOptions): Promise<Server
     name: options.name,
     pid: pid ?? -1,
     cpuSeconds: () => (pid === undefined ? undefined : processCpuSeconds(pid)),
+    outputLines: () => lines,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
