@@ -6,8 +6,8 @@
  *
  * Every key gets its own snapshot, parsed from JSON the way the gateway parses what it reads from Redis, made
  * from one real snapshot (read on stdin: the one the gateway cached for the benchmark's key) with a fresh key id,
- * a tenant id shared by `KEYS_PER_TENANT` keys, and a fresh hash: nothing is shared between entries that the
- * gateway would not share. Redis is a stub answering `GET` from memory; Postgres is never reached.
+ * a tenant id and subscription ids shared by `KEYS_PER_TENANT` keys, and a fresh hash: nothing is shared between
+ * entries that the gateway would not share (it keeps one copy of a subscription that several keys carry). Redis is a stub answering `GET` from memory; Postgres is never reached.
  *
  *   node --expose-gc --import tsx bench/support/key-cache-memory.ts --keys 10000 < snapshot.json
  *
@@ -68,10 +68,16 @@ async function main(): Promise<void> {
   const redis = {
     get: async () => {
       redisReads++;
+      const tenant = Math.floor(current / KEYS_PER_TENANT);
       return JSON.stringify({
         ...template,
         keyId: randomUUID(),
-        tenantId: tenantIds[Math.floor(current / KEYS_PER_TENANT)],
+        tenantId: tenantIds[tenant],
+        // Each tenant its own subscriptions (shared by its keys, as in the gateway): ids that differ by tenant.
+        subscriptions: template.subscriptions.map((subscription) => ({
+          ...subscription,
+          subscriptionId: `${tenantIds[tenant]}-${subscription.subscriptionId}`,
+        })),
         loadedAt: new Date().toISOString(),
       });
     },

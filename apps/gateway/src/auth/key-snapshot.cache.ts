@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { GatewayError } from '../common/gateway-error';
 import { type InvalidationHandler, InvalidationSubscriber } from '../common/invalidation.subscriber';
 import { toKeySnapshot } from './key-snapshot.mapper';
+import { SnapshotInterner } from './snapshot-interner';
 
 export interface KeySnapshotCacheOptions {
   /** In-process entries; the least recently used go first. */
@@ -57,6 +58,7 @@ export class KeySnapshotCache implements OnModuleInit, InvalidationHandler {
   private readonly local: LRUCache<string, Entry>;
   /** tenantId → hashes cached in process, to drop a tenant's keys when its subscriptions change. */
   private readonly hashesByTenant = new Map<string, Set<string>>();
+  private readonly interner = new SnapshotInterner();
   private readonly loads = new Map<string, Promise<KeySnapshot | null>>();
   private generation = 0;
   /** Invalidations whose Redis deletes are still running: what a lookup reads meanwhile may be old. */
@@ -154,7 +156,7 @@ export class KeySnapshotCache implements OnModuleInit, InvalidationHandler {
     if (entry.kind === 'unknown') {
       this.local.set(hash, entry, { ttl: Math.min(this.options.negativeTtlMs, this.options.localTtlMs) });
     } else {
-      this.local.set(hash, entry);
+      this.local.set(hash, { kind: 'key', snapshot: this.interner.intern(entry.snapshot) });
       let hashes = this.hashesByTenant.get(entry.snapshot.tenantId);
       if (hashes === undefined) this.hashesByTenant.set(entry.snapshot.tenantId, (hashes = new Set()));
       hashes.add(hash);

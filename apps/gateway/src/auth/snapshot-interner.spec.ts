@@ -1,0 +1,66 @@
+import { type KeySnapshot, keySnapshotSchema } from '@gatehouse/contracts';
+import { SnapshotInterner } from './snapshot-interner';
+
+/** A snapshot as the cache parses it from Redis: a fresh object graph every time. */
+function parsed(keyId: string, subscriptionId = 'sub-1', rpm = 60): KeySnapshot {
+  return keySnapshotSchema.parse(
+    JSON.parse(
+      JSON.stringify({
+        keyId,
+        tenantId: 'tenant-1',
+        tenantStatus: 'ACTIVE',
+        status: 'ACTIVE',
+        mode: 'live',
+        expiresAt: null,
+        graceExpiresAt: null,
+        scope: [],
+        subscriptions: [
+          {
+            subscriptionId,
+            productId: 'product-1',
+            productSlug: 'demo',
+            planId: 'plan-1',
+            limits: {
+              rpm,
+              rpmBurst: null,
+              tpm: null,
+              tpmBurst: null,
+              concurrency: null,
+              dailyTokens: null,
+              monthlyTokens: null,
+              monthlyCalls: null,
+              monthlyBudgetUsd: null,
+              allowedModels: null,
+            },
+            models: ['demo-chat', 'demo-embed'],
+            expiresAt: null,
+          },
+        ],
+        loadedAt: '2026-12-07T00:00:00.000Z',
+      }),
+    ),
+  );
+}
+
+describe('SnapshotInterner', () => {
+  it("gives the keys of a tenant one copy of each subscription they share, keeping each key's own fields", () => {
+    const interner = new SnapshotInterner();
+    const first = interner.intern(parsed('key-1'));
+    const second = interner.intern(parsed('key-2'));
+    expect(second.subscriptions[0]).toBe(first.subscriptions[0]);
+    expect(second.keyId).toBe('key-2');
+    expect(second).toEqual(parsed('key-2'));
+    expect(interner.size).toBe(1);
+  });
+
+  it('keeps subscriptions apart that differ in anything, a limit included', () => {
+    const interner = new SnapshotInterner();
+    const base = interner.intern(parsed('key-1'));
+    const otherSubscription = interner.intern(parsed('key-2', 'sub-2'));
+    const otherLimit = interner.intern(parsed('key-3', 'sub-1', 61));
+    expect(otherSubscription.subscriptions[0]).not.toBe(base.subscriptions[0]);
+    expect(otherLimit.subscriptions[0]).not.toBe(base.subscriptions[0]);
+    expect(otherLimit.subscriptions[0]?.limits.rpm).toBe(61);
+    expect(interner.size).toBe(3);
+  });
+});
