@@ -1,4 +1,5 @@
 export * from './circuit-breakers';
+export * from './json-answer';
 export * from './provider-loader';
 export * from './sse-event-splitter';
 export * from './sse-rewrite-stream';
