@@ -5,13 +5,14 @@
  *   JSON body and the client's abort signal), then its answer read to the end; the answer comes from a bare
  *   `node:http` server in the same process, which is counted too (the same in every run).
  * - `stream`: one recorded OpenAI stream (8 content chunks, the usage chunk, `[DONE]`, one network chunk each)
- *   through the relay's stages for a client that speaks OpenAI: the usage tap, then the alias rewriter.
+ *   through the relay's stages for a client that speaks OpenAI: the usage tap, then the alias rewriter;
+ * - `stream-one-stage`: the same stream through one usage tap given the alias rewriter.
  *
  *   node --expose-gc --max-semi-space-size=64 --min-semi-space-size=64 --import tsx bench/support/upstream-path-cost.ts
  *
  * prints, per case, the CPU time per request (median of rounds, `process.cpuUsage`) and the bytes allocated per
  * request (heap and array-buffer growth between full collections, none in between). Both move with other work on
- * a shared machine; instruction counts do not: `--case call|stream --requests N` only runs N requests, so
+ * a shared machine; instruction counts do not: `--case <case> --requests N` only runs N requests, so
  *
  *   valgrind --tool=callgrind --callgrind-out-file=/dev/null --smc-check=all-non-file \
  *     node --single-threaded --import tsx bench/support/upstream-path-cost.ts --case stream --requests 2000
@@ -33,10 +34,11 @@ import { UpstreamPools } from '../../apps/gateway/src/upstream/upstream-pools';
 import { type UpstreamTarget } from '../../apps/gateway/src/upstream/upstream.types';
 import { streamRewriterFor } from '../../apps/gateway/src/completions/answer-translation';
 
-type Case = 'call' | 'stream';
+type Case = 'call' | 'stream' | 'stream-one-stage';
+const CASES: readonly Case[] = ['call', 'stream', 'stream-one-stage'];
 
 const ROUNDS = 15;
-const REQUESTS_PER_ROUND: Record<Case, number> = { call: 2_000, stream: 4_000 };
+const REQUESTS_PER_ROUND: Record<Case, number> = { call: 2_000, stream: 4_000, 'stream-one-stage': 4_000 };
 
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -127,7 +129,7 @@ async function callBench(): Promise<Bench> {
   };
 }
 
-function streamBench(): Bench {
+function streamBench(oneStage: boolean): Bench {
   const rewriter = () =>
     streamRewriterFor('openai', 'openai', { alias: 'demo-chat', requestId: 'r', includeUsage: true });
   let received = 0;
@@ -141,8 +143,17 @@ function streamBench(): Bench {
   return {
     async request() {
       const client = new AbortController();
-      const tap = new SseUsageTap({ protocol: 'openai', stripUsageChunk: false, signal: client.signal });
-      await pipeline(Readable.from(STREAM_CHUNKS), tap, new SseRewriteStream(rewriter()), sink());
+      const options = { protocol: 'openai', stripUsageChunk: false, signal: client.signal } as const;
+      const source = Readable.from(STREAM_CHUNKS);
+      received = 0;
+      let tap: SseUsageTap;
+      if (oneStage) {
+        tap = new SseUsageTap({ ...options, rewriter: rewriter() });
+        await pipeline(source, tap, sink());
+      } else {
+        tap = new SseUsageTap(options);
+        await pipeline(source, tap, new SseRewriteStream(rewriter()), sink());
+      }
       if (tap.report?.ending !== 'completed' || received === 0) throw new Error('the stream did not complete');
     },
     close: async () => undefined,
@@ -150,7 +161,7 @@ function streamBench(): Bench {
 }
 
 async function benchFor(name: Case): Promise<Bench> {
-  return name === 'call' ? callBench() : streamBench();
+  return name === 'call' ? callBench() : streamBench(name === 'stream-one-stage');
 }
 
 function median(values: number[]): number {
@@ -201,7 +212,7 @@ async function table(): Promise<void> {
   console.log(`Node ${process.version}; CPU: median of ${ROUNDS} rounds; bytes = heap + array buffers.\n`);
   console.log('| case | CPU µs/request | bytes allocated/request |');
   console.log('| --- | ---: | ---: |');
-  for (const name of ['call', 'stream'] as const) {
+  for (const name of CASES) {
     const bench = await benchFor(name);
     const cpu = await cpuPerRequest(bench, REQUESTS_PER_ROUND[name]);
     const bytes = await bytesPerRequest(bench, gc, () => collections);
@@ -215,10 +226,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { case: { type: 'string' }, requests: { type: 'string' } } });
   if (values.case === undefined && values.requests === undefined) return table();
   const requests = Number(values.requests);
-  if ((values.case !== 'call' && values.case !== 'stream') || !Number.isInteger(requests)) {
-    throw new Error('--case call|stream --requests N');
-  }
-  const bench = await benchFor(values.case);
+  const name = CASES.find((candidate) => candidate === values.case);
+  if (name === undefined || !Number.isInteger(requests)) throw new Error(`--case ${CASES.join('|')} --requests N`);
+  const bench = await benchFor(name);
   for (let i = 0; i < requests; i++) await bench.request();
   await bench.close();
 }
