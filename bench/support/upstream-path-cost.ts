@@ -3,7 +3,8 @@
  *
  * - `call`: one `UpstreamCaller.call` (one target, an internal provider on loopback, the relay's headers, a
  *   JSON body and the client's abort signal), then its answer read to the end; the answer comes from a bare
- *   `node:http` server in the same process, which is counted too (the same in every run).
+ *   `node:http` server in the same process, which is counted too (the same in every run);
+ * - `undici`: the same request as a bare undici `Pool.request`, the floor under `call`;
  * - `stream`: one recorded OpenAI stream (8 content chunks, the usage chunk, `[DONE]`, one network chunk each)
  *   through the relay's stages for a client that speaks OpenAI: the usage tap, then the alias rewriter;
  * - `stream-one-stage`: the same stream through one usage tap given the alias rewriter.
@@ -34,11 +35,16 @@ import { UpstreamPools } from '../../apps/gateway/src/upstream/upstream-pools';
 import { type UpstreamTarget } from '../../apps/gateway/src/upstream/upstream.types';
 import { streamRewriterFor } from '../../apps/gateway/src/completions/answer-translation';
 
-type Case = 'call' | 'stream' | 'stream-one-stage';
-const CASES: readonly Case[] = ['call', 'stream', 'stream-one-stage'];
+type Case = 'call' | 'undici' | 'stream' | 'stream-one-stage';
+const CASES: readonly Case[] = ['call', 'undici', 'stream', 'stream-one-stage'];
 
 const ROUNDS = 15;
-const REQUESTS_PER_ROUND: Record<Case, number> = { call: 2_000, stream: 4_000, 'stream-one-stage': 4_000 };
+const REQUESTS_PER_ROUND: Record<Case, number> = {
+  call: 2_000,
+  undici: 2_000,
+  stream: 4_000,
+  'stream-one-stage': 4_000,
+};
 
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -85,7 +91,7 @@ interface Bench {
   close(): Promise<void>;
 }
 
-async function callBench(): Promise<Bench> {
+async function callBench(bare: boolean): Promise<Bench> {
   const server: Server = createServer((request, response) => {
     request.resume();
     request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(ANSWER));
@@ -105,18 +111,24 @@ async function callBench(): Promise<Bench> {
     },
   ]);
   const caller = new UpstreamCaller(pools, new CircuitBreakers({ failureThreshold: 5, cooldownMs: 10_000 }));
+  const pool = pools.resolve('bench', '/v1/chat/completions').pool;
   let id = 0;
   return {
     async request() {
-      const client = new AbortController();
-      const response = await caller.call(
-        {
+      const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': `req-${id++}` };
+      if (bare) {
+        const response = await pool.request({
           method: 'POST',
           path: '/v1/chat/completions',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': `req-${id++}` },
-          body: () => REQUEST_BODY,
-          signal: client.signal,
-        },
+          headers: { ...headers, authorization: 'Bearer sk' },
+          body: REQUEST_BODY,
+        });
+        for await (const chunk of response.body) void chunk;
+        return;
+      }
+      const client = new AbortController();
+      const response = await caller.call(
+        { method: 'POST', path: '/v1/chat/completions', headers, body: () => REQUEST_BODY, signal: client.signal },
         TARGETS,
         { deadlineMs: 120_000 },
       );
@@ -161,7 +173,8 @@ function streamBench(oneStage: boolean): Bench {
 }
 
 async function benchFor(name: Case): Promise<Bench> {
-  return name === 'call' ? callBench() : streamBench(name === 'stream-one-stage');
+  if (name === 'call' || name === 'undici') return callBench(name === 'undici');
+  return streamBench(name === 'stream-one-stage');
 }
 
 function median(values: number[]): number {
