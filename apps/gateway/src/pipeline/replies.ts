@@ -15,13 +15,13 @@ import { toAnthropicBody, toResponse } from '../common/openai-exception.filter';
 import {
   protocolOfProvider,
   responseHeadersForClient,
-  SseRewriteStream,
   SseUsageTap,
   type StreamProtocol,
   type UpstreamError,
   type UpstreamResponse,
 } from '../upstream';
 import { type AnswerContext, answerForClient, streamRewriterFor } from './protocols/answer-translation';
+import { jsonAnswerUnderAlias } from './protocols/json-answer';
 import { usageOfResponseBody, usageOfStreamReport } from './protocols/usage-of-response';
 import { type RequestContext } from './request-context';
 
@@ -52,7 +52,10 @@ export function sendError(reply: FastifyReply, client: StreamProtocol, context: 
     .send(client === 'anthropic' ? toAnthropicBody(status, body) : body);
 }
 
-/** The upstream's JSON answer in the client's API, under the public alias; its usage goes to the context. */
+/**
+ * The upstream's JSON answer in the client's API, under the public alias; its usage goes to the context. In the
+ * upstream's own API the body goes out as it came but for the alias, without being parsed and printed again.
+ */
 export async function sendJsonAnswer(
   reply: FastifyReply,
   client: StreamProtocol,
@@ -61,24 +64,29 @@ export async function sendJsonAnswer(
   context: RequestContext,
 ): Promise<void> {
   const upstream = protocolOfProvider(response.provider.type);
-  const text = await readAll(response.body);
-  const payload = parseJson(text);
-  context.usage = usageOfResponseBody(upstream, payload);
-  if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
-    const translated = answerForClient(client, upstream, payload as Record<string, unknown>, answer);
-    await reply.status(response.status).header('content-type', 'application/json').send(translated);
+  const bytes = await readAll(response.body);
+  if (client === upstream) {
+    const relabelled = jsonAnswerUnderAlias(bytes, answer.alias, upstream);
+    context.usage = relabelled.usage;
+    await reply
+      .status(response.status)
+      .header(
+        'content-type',
+        relabelled.isObject ? 'application/json' : (contentTypeOf(response.headers) ?? 'application/octet-stream'),
+      )
+      .send(relabelled.body);
     return;
   }
-  if (client !== upstream) {
+  const payload = parseJson(bytes.toString('utf8'));
+  context.usage = usageOfResponseBody(upstream, payload);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw GatewayError.of(
       GatewayErrorCode.UpstreamError,
       'The upstream provider sent an answer the gateway cannot read.',
     );
   }
-  await reply
-    .status(response.status)
-    .header('content-type', contentTypeOf(response.headers) ?? 'application/octet-stream')
-    .send(text);
+  const translated = answerForClient(client, upstream, payload as Record<string, unknown>, answer);
+  await reply.status(response.status).header('content-type', 'application/json').send(translated);
 }
 
 /**
@@ -103,6 +111,7 @@ export async function streamAnswer(
     // client that did not ask for it; a translator needs it.
     stripUsageChunk: client === 'openai' && upstream === 'openai' && !answer.includeUsage,
     signal: context.abort.signal,
+    rewriter: streamRewriterFor(client, upstream, answer),
     onReport: (report) => {
       context.usage = usageOfStreamReport(report);
       if (report.ending === 'upstream_error' || report.ending === 'cut') context.failed('upstream_stream_error');
@@ -110,7 +119,6 @@ export async function streamAnswer(
       reported();
     },
   });
-  const rewriter = streamRewriterFor(client, upstream, answer);
   reply.hijack();
   reply.raw.writeHead(response.status, {
     ...headersOf(reply),
@@ -122,7 +130,7 @@ export async function streamAnswer(
   });
   reply.raw.flushHeaders();
   try {
-    await pipeline(response.body, tap, new SseRewriteStream(rewriter), reply.raw);
+    await pipeline(response.body, tap, reply.raw);
   } catch (error) {
     // Headers are out: nothing left to answer. The pipeline has torn both sides down.
     if (!context.abort.signal.aborted) logger.warn({ requestId: context.requestId, err: error }, 'stream ended early');
@@ -268,8 +276,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function readAll(body: Readable): Promise<string> {
+async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString('utf8');
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }

@@ -7,7 +7,8 @@ import { type UpstreamTarget } from './upstream.types';
  * traffic within `failureThreshold` requests, and a shared breaker would add a Redis round trip to every call.
  */
 export class CircuitBreakers {
-  private readonly breakers = new Map<string, CircuitBreaker>();
+  /** By provider, then upstream model: two lookups by the strings the target already holds, no key to build. */
+  private readonly breakers = new Map<string, Map<string, CircuitBreaker>>();
 
   constructor(
     private readonly options: CircuitBreakerOptions,
@@ -15,11 +16,15 @@ export class CircuitBreakers {
   ) {}
 
   for(target: Pick<UpstreamTarget, 'providerId' | 'upstreamModel'>): CircuitBreaker {
-    const key = `${target.providerId}\u0000${target.upstreamModel}`;
-    let breaker = this.breakers.get(key);
+    let ofProvider = this.breakers.get(target.providerId);
+    if (ofProvider === undefined) {
+      ofProvider = new Map();
+      this.breakers.set(target.providerId, ofProvider);
+    }
+    let breaker = ofProvider.get(target.upstreamModel);
     if (breaker === undefined) {
       breaker = new CircuitBreaker(this.options, this.clock);
-      this.breakers.set(key, breaker);
+      ofProvider.set(target.upstreamModel, breaker);
     }
     return breaker;
   }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SseEventSplitter } from './sse-event-splitter';
+import { type SseEventRewriter, SseRewriteStream } from './sse-rewrite-stream';
 import { SseUsageTap } from './sse-usage-tap';
 import { type StreamUsageReport } from './stream-usage';
 
@@ -56,7 +57,85 @@ describe('SseEventSplitter', () => {
     expect(splitter.push(Buffer.from('\r'))).toHaveLength(0);
     expect(splitter.push(Buffer.from('\n\r\n'))).toHaveLength(1);
   });
+
+  it('reads fields as the SSE spec does: one space dropped, unknown fields and comments ignored', () => {
+    const text =
+      'data\n\nevent\ndata:  two spaces\n\nid: 7\nretry: 10\ndat: no\nevents: no\n:data: comment\ndata:a\ndata: b\n\n';
+    const events = new SseEventSplitter().push(new Uint8Array(Buffer.from(text)));
+    expect(events.map((e) => [e.event, e.data])).toEqual([
+      [null, ''],
+      ['', ' two spaces'],
+      [null, 'a\nb'],
+    ]);
+  });
+
+  it('splits generated streams as a reference parser of the whole text does, however they are chunked', () => {
+    const lines = [
+      'data: {"a":"é€😀"}',
+      'data:x',
+      'data',
+      'data:  y',
+      'event: message_start',
+      'event:',
+      ': note',
+      'id: 5',
+    ];
+    const ends = ['\n', '\r\n', '\r'];
+    let seed = 42;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    for (let run = 0; run < 300; run++) {
+      let text = '';
+      for (let event = Math.floor(random() * 5); event > 0; event--) {
+        for (let line = Math.floor(random() * 4); line > 0; line--) text += pick(lines) + pick(ends);
+        text += pick(ends);
+      }
+      // Sometimes an incomplete last event (without a line end: a lone CR's line is not over until the next byte).
+      if (random() < 0.5) text += pick(lines);
+      const expected = referenceEvents(text);
+      const size = 1 + Math.floor(random() * 40);
+      const splitter = new SseEventSplitter();
+      const events = bytesIn(text, size).flatMap((chunk) => splitter.push(chunk));
+      expect(events.map((e) => ({ raw: e.raw.toString('utf8'), event: e.event, data: e.data }))).toEqual(
+        expected.events,
+      );
+      expect(splitter.remainder.toString('utf8')).toBe(expected.remainder);
+    }
+  });
 });
+
+/** The events of a whole SSE text, parsed line by line from the spec (WHATWG HTML §9.2.6), for comparison. */
+function referenceEvents(text: string): {
+  events: { raw: string; event: string | null; data: string | null }[];
+  remainder: string;
+} {
+  const events: { raw: string; event: string | null; data: string | null }[] = [];
+  const line = /([^\r\n]*)(\r\n|\n|\r(?!$))/y;
+  let eventStart = 0;
+  let event: string | null = null;
+  let data: string[] = [];
+  for (let match = line.exec(text); match !== null; match = line.exec(text)) {
+    const content = match[1] as string;
+    if (content === '') {
+      events.push({
+        raw: text.slice(eventStart, line.lastIndex),
+        event,
+        data: data.length > 0 ? data.join('\n') : null,
+      });
+      eventStart = line.lastIndex;
+      event = null;
+      data = [];
+      continue;
+    }
+    if (content.startsWith(':')) continue;
+    const colon = content.indexOf(':');
+    const name = colon === -1 ? content : content.slice(0, colon);
+    const value = colon === -1 ? '' : content.slice(colon + 1).replace(/^ /, '');
+    if (name === 'data') data.push(value);
+    if (name === 'event') event = value;
+  }
+  return { events, remainder: text.slice(eventStart) };
+}
 
 describe('SseUsageTap', () => {
   const stream = openAiChunk('Hello') + openAiChunk(' wörld') + openAiUsage + done;
@@ -173,5 +252,78 @@ describe('SseUsageTap', () => {
     await expect(done).rejects.toThrow();
     expect(source.destroyed).toBe(true);
     expect(reports).toEqual([expect.objectContaining({ ending: 'client_aborted', contentDeltas: 1 })]);
+  });
+
+  describe('with a rewriter', () => {
+    const upper: SseEventRewriter = {
+      rewrite: (event) => (event.data === '[DONE]' ? event.raw : `data: ${(event.data ?? '').toUpperCase()}\n\n`),
+      end: () => 'data: END\n\n',
+    };
+    type Options = { protocol: 'openai' | 'anthropic'; stripUsageChunk: boolean };
+
+    /** Output, report and error of a tap followed by a rewrite stream (the relay's chain), then of the tap alone. */
+    async function both(text: string, size: number, options: Options, rewriterFor: () => SseEventRewriter) {
+      const results: { output: string; report: StreamUsageReport | undefined; error: string | undefined }[] = [];
+      for (const combined of [false, true]) {
+        const out: Buffer[] = [];
+        let report: StreamUsageReport | undefined;
+        const onReport = (r: StreamUsageReport) => (report = r);
+        const source = Readable.from(bytesIn(text, size));
+        const sink = async (chunks: AsyncIterable<Buffer>) => {
+          for await (const chunk of chunks) out.push(Buffer.from(chunk));
+        };
+        const error = await (
+          combined
+            ? pipeline(source, new SseUsageTap({ ...options, onReport, rewriter: rewriterFor() }), sink)
+            : pipeline(source, new SseUsageTap({ ...options, onReport }), new SseRewriteStream(rewriterFor()), sink)
+        ).then(
+          () => undefined,
+          (e: Error) => e.message,
+        );
+        results.push({ output: Buffer.concat(out).toString('utf8'), report, error });
+      }
+      return results;
+    }
+
+    it.each([1, 7, 4096])('sends what the tap and a rewrite stream after it send (chunks of %i)', async (size) => {
+      const cut = openAiChunk('abc') + 'data: {"choi';
+      const anthropic =
+        'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":9,"output_tokens":0}}}\n\n' +
+        'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+      const cases: { text: string; options: Options }[] = [
+        { text: stream, options: { protocol: 'openai', stripUsageChunk: false } },
+        { text: stream, options: { protocol: 'openai', stripUsageChunk: true } },
+        { text: cut, options: { protocol: 'openai', stripUsageChunk: true } },
+        { text: anthropic, options: { protocol: 'anthropic', stripUsageChunk: false } },
+      ];
+      for (const { text, options } of cases) {
+        const [chained, combined] = await both(text, size, options, () => upper);
+        expect(combined).toEqual(chained);
+        expect(combined?.error).toBeUndefined();
+        expect(combined?.output).toContain('data: END');
+      }
+      const [, stripped] = await both(stream, size, { protocol: 'openai', stripUsageChunk: true }, () => upper);
+      const shouted = (chunk: string) => `data: ${chunk.slice('data: '.length, -2).toUpperCase()}\n\n`;
+      expect(stripped?.output).toBe(
+        shouted(openAiChunk('Hello')) + shouted(openAiChunk(' wörld')) + done + 'data: END\n\n',
+      );
+    });
+
+    it('fails the stream as the chain does when the rewriter throws, reporting what it saw', async () => {
+      const throwingOnTheSecond = (): SseEventRewriter => {
+        let calls = 0;
+        return {
+          rewrite: (event) => {
+            if ((calls += 1) === 2) throw new Error('unreadable');
+            return event.raw;
+          },
+          end: () => '',
+        };
+      };
+      const options: Options = { protocol: 'openai', stripUsageChunk: false };
+      const [chained, combined] = await both(stream, 4096, options, throwingOnTheSecond);
+      expect(chained?.error).toBe('unreadable');
+      expect(combined).toEqual(chained);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { SseEventSplitter } from './sse-event-splitter';
+import { type SseEvent, SseEventSplitter } from './sse-event-splitter';
+import { type SseEventRewriter } from './sse-rewrite-stream';
 import { type StreamEnding, type StreamProtocol, StreamUsageObserver, type StreamUsageReport } from './stream-usage';
 
 export interface SseUsageTapOptions {
@@ -13,13 +14,20 @@ export interface SseUsageTapOptions {
   signal?: AbortSignal;
   /** Called exactly once, when the stream ends, breaks or is abandoned. */
   onReport?: (report: StreamUsageReport) => void;
+  /**
+   * What the client is sent for each event the tap lets through (the public alias in place of the upstream's
+   * model, or the other API's format), as an `SseRewriteStream` after the tap would send it, from the same split
+   * of the stream: the incomplete last event is dropped, and the rewriter's `end()` goes out last when the
+   * upstream ended cleanly; a rewriter that throws fails the stream.
+   */
+  rewriter?: SseEventRewriter;
 }
 
 /**
  * Passes an upstream SSE body through to the client chunk by chunk while reading usage from it. Without
- * stripping, every chunk goes out the moment it comes in, untouched. With stripping, whole events go out as soon
- * as their blank line arrives, and only the incomplete last event waits. Use with `pipeline(upstream, tap, reply)`
- * so that a break on either side tears down the other.
+ * stripping or rewriting, every chunk goes out the moment it comes in, untouched. Otherwise whole events go out
+ * as soon as their blank line arrives, and only the incomplete last event waits. Use with
+ * `pipeline(upstream, tap, reply)` so that a break on either side tears down the other.
  */
 export class SseUsageTap extends Transform {
   private readonly splitter = new SseEventSplitter();
@@ -41,7 +49,28 @@ export class SseUsageTap extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     const events = this.splitter.push(chunk);
-    if (!this.options.stripUsageChunk) {
+    const { rewriter, stripUsageChunk } = this.options;
+    if (rewriter !== undefined) {
+      // The whole chunk is read for usage before any of it is rewritten, as when a rewrite stream follows the tap:
+      // a rewriter failing on one event leaves the usage that came with it counted.
+      let stripped: Set<SseEvent> | undefined;
+      for (const event of events) {
+        if (this.observer.observe(event) && stripUsageChunk) (stripped ??= new Set()).add(event);
+      }
+      try {
+        for (const event of events) {
+          if (stripped?.has(event)) continue;
+          const output = rewriter.rewrite(event);
+          if (output.length > 0) this.push(output);
+        }
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      callback();
+      return;
+    }
+    if (!stripUsageChunk) {
       for (const event of events) this.observer.observe(event);
       callback(null, chunk);
       return;
@@ -51,10 +80,23 @@ export class SseUsageTap extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    // A last event without its blank line is the upstream's business: forward it as it came.
-    const remainder = this.options.stripUsageChunk ? this.splitter.remainder : Buffer.alloc(0);
+    const { rewriter, stripUsageChunk } = this.options;
     this.finish();
-    callback(null, remainder.length > 0 ? remainder : undefined);
+    if (rewriter !== undefined) {
+      // An incomplete last event cannot be read, so it cannot be rewritten: the rewriter judges the ending.
+      let last: string;
+      try {
+        last = rewriter.end();
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      callback(null, last.length > 0 ? last : undefined);
+      return;
+    }
+    // A last event without its blank line is the upstream's business: forward it as it came.
+    const remainder = stripUsageChunk ? this.splitter.remainder : undefined;
+    callback(null, remainder !== undefined && remainder.length > 0 ? remainder : undefined);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

@@ -74,6 +74,20 @@ describe('upstream headers', () => {
     });
   });
 
+  it("adds the call's own headers after the client's, and the provider's auth last, each name once", () => {
+    const headers = upstreamRequestHeaders(
+      { type: 'OPENAI', credential: 'sk-provider' },
+      { 'x-first': '1', 'content-type': 'text/plain', authorization: 'Bearer gh_live_secret' },
+      { 'content-type': 'application/json', 'content-length': '2' },
+    );
+    expect(Object.entries(headers)).toEqual([
+      ['x-first', '1'],
+      ['content-type', 'application/json'],
+      ['content-length', '2'],
+      ['authorization', 'Bearer sk-provider'],
+    ]);
+  });
+
   it('sends no auth header when the provider has no credential, and never the client one', () => {
     const headers = upstreamRequestHeaders({ type: 'OPENAI_COMPATIBLE', credential: null }, client);
     expect(headers.authorization).toBeUndefined();

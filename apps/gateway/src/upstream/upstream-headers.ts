@@ -28,10 +28,14 @@ export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
 type HeaderValue = string | string[] | undefined;
 
+/** What a message without a `Connection` header lists: nothing (shared, never written to). */
+const NONE_LISTED: ReadonlySet<string> = new Set();
+
 /** Header names listed in `Connection` are hop-by-hop for this message too (RFC 9110 §7.6.1). */
-function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
+function connectionTokens(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const raw = headers.connection;
-  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  if (raw === undefined) return NONE_LISTED;
+  const values = Array.isArray(raw) ? raw : [raw];
   return new Set(
     values
       .flatMap((value) => value.split(','))
@@ -40,17 +44,28 @@ function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
   );
 }
 
-function isHopByHop(name: string, listed: Set<string>): boolean {
+function isHopByHop(name: string, listed: ReadonlySet<string>): boolean {
   return HOP_BY_HOP.has(name) || name.startsWith('proxy-') || listed.has(name);
 }
 
 /** The client's headers as they may go upstream: without hop-by-hop, client auth, cookies or framing headers. */
 export function forwardableRequestHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  return forwardable(headers, false);
+}
+
+function forwardable(headers: IncomingHttpHeaders, withoutAnthropic: boolean): Record<string, string | string[]> {
   const listed = connectionTokens(headers);
   const forwarded: Record<string, string | string[]> = {};
-  for (const [rawName, value] of Object.entries(headers) as [string, HeaderValue][]) {
+  for (const rawName in headers) {
+    const value: HeaderValue = headers[rawName];
     const name = rawName.toLowerCase();
-    if (value === undefined || isHopByHop(name, listed) || CLIENT_AUTH.has(name) || REQUEST_FRAMING.has(name)) {
+    if (
+      value === undefined ||
+      isHopByHop(name, listed) ||
+      CLIENT_AUTH.has(name) ||
+      REQUEST_FRAMING.has(name) ||
+      (withoutAnthropic && name.startsWith('anthropic-'))
+    ) {
       continue;
     }
     forwarded[name] = value;
@@ -63,32 +78,40 @@ export function providerAuthHeaders(
   provider: Pick<UpstreamProvider, 'type' | 'credential'>,
   clientHeaders: IncomingHttpHeaders = {},
 ): Record<string, string> {
+  const headers: Record<string, string> = {};
+  setProviderAuth(headers, provider, clientHeaders);
+  return headers;
+}
+
+function setProviderAuth(
+  headers: Record<string, string | string[]>,
+  provider: Pick<UpstreamProvider, 'type' | 'credential'>,
+  clientHeaders: IncomingHttpHeaders,
+): void {
   if (provider.type === 'ANTHROPIC') {
+    if (provider.credential !== null) headers['x-api-key'] = provider.credential;
     const version = clientHeaders['anthropic-version'];
-    return {
-      ...(provider.credential === null ? {} : { 'x-api-key': provider.credential }),
-      'anthropic-version': typeof version === 'string' && version !== '' ? version : DEFAULT_ANTHROPIC_VERSION,
-    };
+    headers['anthropic-version'] = typeof version === 'string' && version !== '' ? version : DEFAULT_ANTHROPIC_VERSION;
+    return;
   }
   // OpenAI, OpenAI-compatible servers and plain HTTP upstreams all take a bearer token.
-  return provider.credential === null ? {} : { authorization: `Bearer ${provider.credential}` };
+  if (provider.credential !== null) headers.authorization = `Bearer ${provider.credential}`;
 }
 
 /**
- * Client headers plus provider auth: the complete header set of an upstream request. Anthropic's own headers
- * (`anthropic-version`, `anthropic-beta`) stay off requests to OpenAI-format providers: an Anthropic client's
- * request translated for such a provider must not carry them.
+ * Client headers plus provider auth: the complete header set of an upstream request, built in one object (this
+ * runs on every call). Anthropic's own headers (`anthropic-version`, `anthropic-beta`) stay off requests to
+ * OpenAI-format providers: an Anthropic client's request translated for such a provider must not carry them.
  */
 export function upstreamRequestHeaders(
   provider: Pick<UpstreamProvider, 'type' | 'credential'>,
   clientHeaders: IncomingHttpHeaders,
-  extra: Record<string, string> = {},
+  extra?: Record<string, string>,
 ): Record<string, string | string[]> {
-  let forwarded = forwardableRequestHeaders(clientHeaders);
-  if (provider.type === 'OPENAI' || provider.type === 'OPENAI_COMPATIBLE') {
-    forwarded = Object.fromEntries(Object.entries(forwarded).filter(([name]) => !name.startsWith('anthropic-')));
-  }
-  return { ...forwarded, ...extra, ...providerAuthHeaders(provider, clientHeaders) };
+  const headers = forwardable(clientHeaders, provider.type === 'OPENAI' || provider.type === 'OPENAI_COMPATIBLE');
+  if (extra !== undefined) for (const name in extra) headers[name] = extra[name] as string;
+  setProviderAuth(headers, provider, clientHeaders);
+  return headers;
 }
 
 /**
@@ -99,7 +122,8 @@ export function upstreamRequestHeaders(
 export function responseHeadersForClient(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const listed = connectionTokens(headers);
   const kept: Record<string, string | string[]> = {};
-  for (const [rawName, value] of Object.entries(headers) as [string, HeaderValue][]) {
+  for (const rawName in headers) {
+    const value: HeaderValue = headers[rawName];
     const name = rawName.toLowerCase();
     if (value === undefined || isHopByHop(name, listed) || name === 'set-cookie' || name === 'content-length') {
       continue;

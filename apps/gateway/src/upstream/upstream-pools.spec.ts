@@ -58,9 +58,39 @@ describe('UpstreamPools', () => {
     },
   );
 
+  it('resolves any path to what URL parsing of base URL and path gives, parsing only when it must', () => {
+    const characters = [...Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)), 'é', '€', '%41', '%'];
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    let resolved = 0;
+    for (let run = 0; run < 3_000; run++) {
+      let apiPath = '/v1/';
+      for (let length = Math.floor(random() * 12); length > 0; length--) {
+        apiPath += characters[Math.floor(random() * characters.length)];
+      }
+      for (const [id, base] of [
+        ['a', 'https://api.example.com'],
+        ['b', 'https://api.example.com/openai/'],
+      ] as const) {
+        let path: string;
+        try {
+          path = pools.resolve(id, apiPath).path;
+        } catch (error) {
+          expect(error).toBeInstanceOf(UpstreamOriginRefusedError);
+          continue;
+        }
+        const url = new URL(`${new URL(base).pathname.replace(/\/+$/, '')}${apiPath}`, base);
+        expect(path).toBe(`${url.pathname}${url.search}`);
+        resolved += 1;
+      }
+    }
+    expect(resolved).toBeGreaterThan(1_000);
+  });
+
   it("tells a configured provider's type, never its credential", async () => {
     await pools.setProviders([{ ...provider('a', 'https://api.example.com'), type: 'ANTHROPIC', credential: 'sk' }]);
     expect(pools.provider('a')).toEqual({ id: 'a', name: 'a', type: 'ANTHROPIC' });
+    expect(pools.provider('a')).toBe(pools.provider('a'));
     expect(pools.provider('unknown')).toBeUndefined();
   });
 

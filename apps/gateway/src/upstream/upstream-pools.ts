@@ -46,7 +46,7 @@ export interface ResolvedUpstream {
  */
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
-  private providers = new Map<string, UpstreamProvider>();
+  private providers = new Map<string, ConfiguredProvider>();
 
   constructor(private readonly options: UpstreamPoolOptions = DEFAULT_UPSTREAM_POOL_OPTIONS) {}
 
@@ -56,21 +56,31 @@ export class UpstreamPools {
    * unusable base URL is left out (and returned) rather than failing the others.
    */
   async setProviders(providers: readonly UpstreamProvider[]): Promise<{ rejected: { id: string; reason: string }[] }> {
-    const next = new Map<string, UpstreamProvider>();
+    const next = new Map<string, ConfiguredProvider>();
     const origins = new Set<string>();
     const rejected: { id: string; reason: string }[] = [];
     for (const provider of providers) {
-      let origin: string;
+      let base: URL;
       try {
-        origin = parseBaseUrl(provider).origin;
+        base = parseBaseUrl(provider);
       } catch (error) {
         rejected.push({ id: provider.id, reason: (error as Error).message });
         continue;
       }
-      next.set(provider.id, provider);
-      const key = poolKey(origin, provider.internal);
+      const key = poolKey(base.origin, provider.internal);
       origins.add(key);
-      if (!this.pools.has(key)) this.pools.set(key, this.createPool(origin, provider.internal));
+      let pool = this.pools.get(key);
+      if (pool === undefined) {
+        pool = this.createPool(base.origin, provider.internal);
+        this.pools.set(key, pool);
+      }
+      next.set(provider.id, {
+        provider,
+        summary: Object.freeze({ id: provider.id, name: provider.name, type: provider.type }),
+        pool,
+        origin: base.origin,
+        prefix: base.pathname.replace(/\/+$/, ''),
+      });
     }
     this.providers = next;
     const stale = [...this.pools.entries()].filter(([key]) => !origins.has(key));
@@ -85,8 +95,7 @@ export class UpstreamPools {
 
   /** A configured provider's id, name and type (which API it speaks), never its credential; undefined if unknown. */
   provider(providerId: string): UpstreamProviderSummary | undefined {
-    const provider = this.providers.get(providerId);
-    return provider === undefined ? undefined : { id: provider.id, name: provider.name, type: provider.type };
+    return this.providers.get(providerId)?.summary;
   }
 
   get configuredOrigins(): string[] {
@@ -98,8 +107,8 @@ export class UpstreamPools {
    * a path that is not a plain absolute path, or a URL whose origin is not one of the pools.
    */
   resolve(providerId: string, apiPath: string): ResolvedUpstream {
-    const provider = this.providers.get(providerId);
-    if (provider === undefined) throw new UpstreamOriginRefusedError(`provider ${providerId} is not configured`);
+    const configured = this.providers.get(providerId);
+    if (configured === undefined) throw new UpstreamOriginRefusedError(`provider ${providerId} is not configured`);
     // `//host/...` would be a network-path reference, whitespace could split the request line, and dot segments
     // (plain or encoded) would climb out of the provider's path prefix.
     if (
@@ -111,14 +120,13 @@ export class UpstreamPools {
     ) {
       throw new UpstreamOriginRefusedError('the API path must be a plain absolute path');
     }
-    const base = parseBaseUrl(provider);
-    const prefix = base.pathname.replace(/\/+$/, '');
-    const url = new URL(`${prefix}${apiPath}`, base.origin);
-    const pool = this.pools.get(poolKey(url.origin, provider.internal));
-    if (pool === undefined || url.origin !== base.origin) {
+    const { provider, pool, origin, prefix } = configured;
+    // A path that URL parsing would leave as it is (every fixed API path) needs no parse on every request.
+    if (URL_INERT_PATH.test(apiPath)) return { provider, pool, origin, path: `${prefix}${apiPath}` };
+    const url = new URL(`${prefix}${apiPath}`, origin);
+    if (url.origin !== origin)
       throw new UpstreamOriginRefusedError(`origin ${url.origin} is not a configured provider`);
-    }
-    return { provider, pool, origin: url.origin, path: `${url.pathname}${url.search}` };
+    return { provider, pool, origin, path: `${url.pathname}${url.search}` };
   }
 
   async close(): Promise<void> {
@@ -149,6 +157,24 @@ export class UpstreamPools {
     });
   }
 }
+
+/** A configured provider with what every request to it needs, worked out once when the providers are set. */
+interface ConfiguredProvider {
+  provider: UpstreamProvider;
+  /** What `provider()` hands out: the same frozen object every time, never the credential. */
+  summary: UpstreamProviderSummary;
+  pool: Pool;
+  origin: string;
+  /** The base URL's path without its trailing slashes (`/openai`), or ''. */
+  prefix: string;
+}
+
+/**
+ * Paths of characters that WHATWG URL parsing neither percent-encodes nor reinterprets in a path (unreserved,
+ * sub-delimiters, `:`, `@`, `/` and `%`, which it leaves as it is): for these, base path + API path is exactly what
+ * `new URL` would give. Anything else takes the parse.
+ */
+const URL_INERT_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
 /** Internal and guarded providers on one origin get a pool each: the guard is a property of the pool's connector. */
 function poolKey(origin: string, internal: boolean): string {
