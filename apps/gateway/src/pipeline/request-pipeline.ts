@@ -75,7 +75,6 @@ export class RequestPipeline {
   /** A call to a model, in the API `protocol` reads. */
   async serveModelCall(protocol: ModelProtocol, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = this.open(request, reply);
-    let response: UpstreamResponse | undefined;
     try {
       const key = await this.authenticate.run(context, request.headers);
       context.key = key;
@@ -87,6 +86,7 @@ export class RequestPipeline {
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));
       enforce(this.cache.lookup(context, call));
       const route = this.route.run(context, call);
+      let response: UpstreamResponse;
       try {
         response = await this.upstream.run(context, call, route);
       } catch (error) {
@@ -99,8 +99,6 @@ export class RequestPipeline {
       if (call.stream) await streamAnswer(reply, protocol.client, answer, response, context);
       else await sendJsonAnswer(reply, protocol.client, answer, response, context);
     } catch (error) {
-      // An answer refused after it arrived is never read: release its connection now rather than at its timeout.
-      if (response !== undefined && !response.body.destroyed) response.body.destroy();
       sendError(reply, protocol.client, context, error instanceof Refusal ? error.decision.refusal : error);
     }
   }
