@@ -19,6 +19,8 @@ export interface RedisClientOptions {
    * independent scripts of concurrent requests cost one socket write instead of one each.
    */
   enableAutoPipelining?: boolean;
+  /** Commands that batch themselves, sent at once even with auto-pipelining (see `LIMITS_BATCHED_COMMANDS`). */
+  autoPipeliningIgnoredCommands?: readonly string[];
 }
 
 export function createRedisClient(url: string, options: RedisClientOptions): Redis {
@@ -28,6 +30,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     lazyConnect: options.lazyConnect ?? false,
     enableOfflineQueue: options.enableOfflineQueue ?? true,
     enableAutoPipelining: options.enableAutoPipelining ?? false,
+    autoPipeliningIgnoredCommands: [...(options.autoPipeliningIgnoredCommands ?? [])],
     enableReadyCheck: true,
     connectTimeout: 5_000,
     // Reconnect forever with a capped backoff: recovery after an outage needs no restart.

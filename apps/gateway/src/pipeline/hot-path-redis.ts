@@ -7,7 +7,14 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { JobProducer } from '@gatehouse/jobs';
-import { createRedisClient, LimitsEngine, type LimitsEngineOptions, queuePrefix, RedisKeys } from '@gatehouse/redis';
+import {
+  createRedisClient,
+  LIMITS_BATCHED_COMMANDS,
+  LimitsEngine,
+  type LimitsEngineOptions,
+  queuePrefix,
+  RedisKeys,
+} from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
 import {
   DEFAULT_REQUEST_LIMITS_OPTIONS,
@@ -71,7 +78,7 @@ class HotPathLifecycle implements OnModuleInit, OnApplicationShutdown {
  * connection whose commands fail at once while Redis is away (no offline queue): an admit then falls back (or fails
  * closed) immediately, no admit queued during an outage runs late holding budget nobody settles, and a usage batch
  * goes to the spool instead of waiting in memory. Auto-pipelining sends what the requests in flight ask for in
- * one write.
+ * one write; the limits' scripts batch themselves (`LIMITS_BATCHED_COMMANDS`).
  */
 export function hotPathProviders(options: HotPathRedisOptions): Provider[] {
   const logger = new Logger('HotPathRedis');
@@ -83,6 +90,7 @@ export function hotPathProviders(options: HotPathRedisOptions): Provider[] {
           connectionName: 'gateway-hot-path',
           enableOfflineQueue: false,
           enableAutoPipelining: true,
+          autoPipeliningIgnoredCommands: LIMITS_BATCHED_COMMANDS,
           maxRetriesPerRequest: 1,
         });
         // The engine and the recorder each report an outage once, as a warning; the connection's retries stay at debug.

@@ -31,8 +31,8 @@ export interface HeldReservation {
   reservation: Reservation;
   reserve: Reserve;
   price: TokenPrice | null;
-  /** Keeps a long stream's reservation alive; cleared by the settlement. */
-  keepAlive: NodeJS.Timeout | undefined;
+  /** `performance.now()` when the reservation was taken or last extended (long streams keep it alive). */
+  extendedAt: number;
 }
 
 /**

@@ -110,6 +110,10 @@ describe('checksum', () => {
     const body = key.slice(0, -6);
     expect(apiKeyChecksum(body)).toBe(toBase62(BigInt(crc32(body)), 6));
     expect(key.slice(-6)).toBe(apiKeyChecksum(body));
+    for (let i = 0; i < 200; i++) {
+      const other = generateApiKey(i % 2 === 0 ? 'live' : 'test').key.slice(0, -6);
+      expect(apiKeyChecksum(other)).toBe(toBase62(BigInt(crc32(other)), 6));
+    }
   });
 });
 
@@ -156,6 +160,10 @@ describe('crc32', () => {
     expect(crc32('')).toBe(0);
     expect(crc32('123456789')).toBe(0xcbf43926);
     expect(crc32('The quick brown fox jumps over the lazy dog')).toBe(0x414fa339);
+  });
+
+  it('reads text beyond ASCII as its UTF-8 bytes', () => {
+    expect(crc32('é€ gateway')).toBe(0xa5dbc28c);
   });
 
   it('agrees with zlib where the runtime has it', () => {

@@ -94,7 +94,14 @@ export function apiKeyLast4(key: string): string {
 
 /** The checksum of a key's body (mode prefix + secret). */
 export function apiKeyChecksum(body: string): string {
-  return toBase62(BigInt(crc32(body)), API_KEY_CHECKSUM_LENGTH);
+  // A CRC-32 is below 2^32: plain numbers do it, without the BigInt steps of `toBase62` (every request checks one).
+  let rest = crc32(body);
+  let digits = '';
+  while (rest > 0) {
+    digits = BASE62[rest % 62] + digits;
+    rest = Math.floor(rest / 62);
+  }
+  return digits.padStart(API_KEY_CHECKSUM_LENGTH, '0');
 }
 
 const CRC32_TABLE = (() => {
@@ -110,7 +117,12 @@ const CRC32_TABLE = (() => {
 /** CRC-32 (IEEE 802.3, the zlib one) of a string's UTF-8 bytes, as an unsigned 32-bit integer. */
 export function crc32(input: string): number {
   let crc = 0xffffffff;
-  for (const byte of Buffer.from(input, 'utf8')) {
+  // ASCII (every key) is its own UTF-8, one byte per character: read the characters, without a buffer or an
+  // iterator. Any other character takes more than one byte.
+  const bytes = Buffer.byteLength(input, 'utf8') === input.length ? undefined : Buffer.from(input, 'utf8');
+  const length = bytes === undefined ? input.length : bytes.length;
+  for (let index = 0; index < length; index++) {
+    const byte = bytes === undefined ? input.charCodeAt(index) : (bytes[index] as number);
     crc = (CRC32_TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;

@@ -36,12 +36,32 @@ interface ExactDecimal {
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
+/**
+ * Prices parsed once: every call prices its reservation and its usage with the same few strings of the catalog,
+ * so parsing them again (a regex and a BigInt from text) would be most of the arithmetic. Bounded: past it the
+ * memo starts again.
+ */
+const parsedDecimals = new Map<string, ExactDecimal>();
+const PARSED_DECIMALS_KEPT = 1_000;
+
 function parseDecimal(text: string, what: string): ExactDecimal {
+  const known = parsedDecimals.get(text);
+  if (known !== undefined) return known;
   const match = DECIMAL.exec(text.trim());
   if (match === null) throw new RangeError(`${what} must be a non-negative decimal such as "2.5", not "${text}"`);
   const whole = match[1] ?? '0';
   const fraction = match[2] ?? '';
-  return { units: BigInt(whole + fraction), scale: fraction.length };
+  const decimal: ExactDecimal = Object.freeze({ units: BigInt(whole + fraction), scale: fraction.length });
+  if (parsedDecimals.size >= PARSED_DECIMALS_KEPT) parsedDecimals.clear();
+  parsedDecimals.set(text, decimal);
+  return decimal;
+}
+
+/** 10^n for the scales prices have (`numeric(18, 9)`: at most 9 decimals), then computed. */
+const POWERS_OF_TEN = Array.from({ length: 19 }, (_, n) => 10n ** BigInt(n));
+
+function tenToThe(n: number): bigint {
+  return POWERS_OF_TEN[n] ?? 10n ** BigInt(n);
 }
 
 function tokenCount(value: number, what: string): bigint {
@@ -60,7 +80,7 @@ function divideRoundingUp(numerator: bigint, denominator: bigint): bigint {
 export function usdToMicros(usd: string): bigint {
   const { units, scale } = parseDecimal(usd, 'An amount in USD');
   if (scale > 6) throw new RangeError(`An amount in USD has at most 6 decimals, not "${usd}"`);
-  return units * 10n ** BigInt(6 - scale);
+  return units * tenToThe(6 - scale);
 }
 
 /** Micro-USD → USD as the API shows decimals: plain notation, no trailing zeros (`12500000n` → `"12.5"`). */
@@ -93,9 +113,9 @@ export function costMicros(price: TokenPrice, usage: TokenUsage): bigint {
       : parseDecimal(price.cachedInputPer1M, 'cachedInputPer1M');
 
   const scale = Math.max(inputPrice.scale, outputPrice.scale, cachedPrice.scale);
-  const atScale = (decimal: ExactDecimal) => decimal.units * 10n ** BigInt(scale - decimal.scale);
+  const atScale = (decimal: ExactDecimal) => decimal.units * tenToThe(scale - decimal.scale);
   const exact = (input - cached) * atScale(inputPrice) + cached * atScale(cachedPrice) + output * atScale(outputPrice);
-  return divideRoundingUp(exact, 10n ** BigInt(scale));
+  return divideRoundingUp(exact, tenToThe(scale));
 }
 
 /**
@@ -118,6 +138,6 @@ function compareDecimals(left: string, right: string): number {
   const a = parseDecimal(left, 'price');
   const b = parseDecimal(right, 'price');
   const scale = Math.max(a.scale, b.scale);
-  const difference = a.units * 10n ** BigInt(scale - a.scale) - b.units * 10n ** BigInt(scale - b.scale);
+  const difference = a.units * tenToThe(scale - a.scale) - b.units * tenToThe(scale - b.scale);
   return difference === 0n ? 0 : difference > 0n ? 1 : -1;
 }

@@ -1,4 +1,4 @@
-import { ADJUST_LUA, SHARED_LUA } from './shared.lua';
+import { ADJUST_LUA, batchLoop, SHARED_LUA } from './shared.lua';
 
 /**
  * Admits one request against every limit that applies to it and reserves its worst case, or refuses it and
@@ -21,8 +21,11 @@ import { ADJUST_LUA, SHARED_LUA } from './shared.lua';
  * Returns { admitted (1 or 0), expiresAt, then per bucket in check order: units available, ms until full; then
  * per check that does not fit: its index in check order (from 0), what it saw (units available, leases held, or
  * used + reserved), ms until it would fit (buckets that can fit) or -1 }.
+ *
+ * These are one request's keys and arguments: the script runs a batch of them (`batchLoop`), each in turn.
  */
 export const ADMIT_LUA = `${SHARED_LUA}
+local function admit(KEYS, ARGV)
 local id = ARGV[1]
 local given, ttlMs, tokens, micros, day, month, monthEnd = struct.unpack('>ddddddd', ARGV[5])
 local now = given
@@ -245,4 +248,5 @@ for _, value in ipairs(breaches) do
   reply[#reply + 1] = value
 end
 return reply
-`;
+end
+${batchLoop('admit')}`;

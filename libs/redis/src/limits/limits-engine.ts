@@ -11,6 +11,9 @@
  * - `settle` is one round trip too: actual amounts replace reserved ones (above them if the request used more),
  *   leases are released, the reservation goes. Settling twice changes nothing; settling a reservation that
  *   expired (and was released) adds the actual usage once.
+ * - The admits (and the settles) of one tenant's requests in flight during one turn of the event loop go to Redis
+ *   as one call of their script (`ScriptBatches`), which runs them one after the other: the same answers as
+ *   separate calls, for one command's cost on both sides.
  * - Each scope keeps all its state in one key (buckets, leases in flight, the current day's and month's
  *   counters), so a request costs Redis one read and one write per scope; each scope's key and packed limits are
  *   built once and reused (`ScopePlans`).
@@ -46,6 +49,7 @@ import {
   type SettleOutcome,
 } from './limits.types';
 import { LocalLimiter } from './local-limiter';
+import { ScriptBatches } from './script-batches';
 import { SETTLE_LUA } from './settle.lua';
 
 export interface LimitsEngineOptions {
@@ -79,13 +83,21 @@ const SETTLE_RETRY_DEFAULTS = { initialDelayMs: 500, maxDelayMs: 30_000, maxPend
 
 /**
  * The scripts as ioredis commands (`defineCommand`: EVALSHA, with EVAL on a NOSCRIPT reply). Arrays of keys and
- * arguments are flattened into the command, which saves spreading them into a new array first.
+ * arguments are flattened into the command, which saves spreading them into a new array first. Admit and settle
+ * take batches (`batchLoop`) and answer one reply per call.
  */
 interface LimitScripts {
-  gatehouseLimitsAdmit(numberOfKeys: number, keys: string[], args: ScriptArgument[]): Promise<number[]>;
-  gatehouseLimitsSettle(numberOfKeys: number, ...keysAndArgs: ScriptArgument[]): Promise<string>;
+  gatehouseLimitsAdmit(numberOfKeys: number, keys: string[], args: ScriptArgument[]): Promise<number[][]>;
+  gatehouseLimitsSettle(numberOfKeys: number, keys: string[], args: ScriptArgument[]): Promise<string[]>;
   gatehouseLimitsExtend(numberOfKeys: number, ...keysAndArgs: ScriptArgument[]): Promise<number>;
 }
+
+/**
+ * The commands that already batch the requests in flight themselves: auto-pipelining them too would hold each
+ * batch for one more turn of the event loop and wrap it in a pipeline of one. A connection with auto-pipelining
+ * passes these as its `autoPipeliningIgnoredCommands`.
+ */
+export const LIMITS_BATCHED_COMMANDS: readonly string[] = ['gatehouseLimitsAdmit', 'gatehouseLimitsSettle'];
 
 /** Reservation index and record prefix of one tenant, kept for its next requests (`tenantKeys`). */
 interface TenantKeys {
@@ -109,6 +121,8 @@ export class LimitsEngine {
   private readonly plans: ScopePlans;
   private readonly tenants = new Map<string, TenantKeys>();
   private readonly scripts: LimitScripts;
+  private readonly admits: ScriptBatches<number[]>;
+  private readonly settles: ScriptBatches<string>;
   private readonly local: LocalLimiter;
   private readonly deadlines: CommandDeadlines;
   private readonly options: typeof DEFAULTS & Pick<LimitsEngineOptions, 'clock'>;
@@ -133,6 +147,8 @@ export class LimitsEngine {
     redis.defineCommand('gatehouseLimitsSettle', { lua: SETTLE_LUA });
     redis.defineCommand('gatehouseLimitsExtend', { lua: EXTEND_LUA });
     this.scripts = redis as unknown as LimitScripts;
+    this.admits = new ScriptBatches((keys, args) => this.scripts.gatehouseLimitsAdmit(keys.length, keys, args));
+    this.settles = new ScriptBatches((keys, args) => this.scripts.gatehouseLimitsSettle(keys.length, keys, args));
   }
 
   /** The key names, for operators' tools and tests. */
@@ -190,7 +206,7 @@ export class LimitsEngine {
     }
     let reply: number[];
     try {
-      reply = await this.deadlines.within(this.scripts.gatehouseLimitsAdmit(keys.length, keys, args));
+      reply = await this.deadlines.within(this.admits.call(request.tenantId, keys, args));
     } catch (error) {
       if (!isBackendUnavailable(error)) throw error;
       return this.admitLocally(request, id, checks, ttlMs, error);
@@ -294,15 +310,11 @@ export class LimitsEngine {
   }
 
   private async settleInRedis(reservation: Reservation, actual: ActualUsage): Promise<SettleOutcome> {
-    const [index, record] = this.recordKeys(reservation);
     const outcome = await this.deadlines.within(
-      this.scripts.gatehouseLimitsSettle(
-        2,
-        index,
-        record,
+      this.settles.call(reservation.tenantId, this.recordKeys(reservation), [
         reservation.id,
         packDoubles(this.clockArg(), actual.tokens, actual.calls ?? 1, Number(exactMicros(actual.costMicros))),
-      ),
+      ]),
     );
     return outcome as SettleOutcome;
   }

@@ -165,6 +165,41 @@ describe('LimitsEngine: rate limits and concurrency (real Redis)', () => {
     expect((await real.admit(base)).admitted).toBe(true);
   });
 
+  it('sends the admits and settles of one turn as one script call per tenant, each exact as if alone', async () => {
+    const scripts = testRedis.redis as unknown as Record<'gatehouseLimitsAdmit' | 'gatehouseLimitsSettle', unknown>;
+    const admitCalls = jest.spyOn(scripts, 'gatehouseLimitsAdmit');
+    const settleCalls = jest.spyOn(scripts, 'gatehouseLimitsSettle');
+    try {
+      // Two tenants, 20 concurrent requests each, 5 slots and a budget of 12 tokens per minute each.
+      const tenants = [request([subscription({ concurrency: 5, tpm: 12 })], 2), request([subscription({ tpm: 7 })], 3)];
+      const decisions = await Promise.all(
+        tenants.flatMap((base) => Array.from({ length: 20 }, () => real.admit(base))),
+      );
+      expect(admitCalls).toHaveBeenCalledTimes(2);
+      const [first, second] = [decisions.slice(0, 20), decisions.slice(20)];
+      // In order, as separate calls would be: the first five fit the slots (10 of 12 tokens), then the slots refuse;
+      // the other tenant's TPM takes two requests of 3 tokens and refuses the rest.
+      expect(first.map((decision) => decision.admitted)).toEqual([...Array(5).fill(true), ...Array(15).fill(false)]);
+      expect((first[5] as Refused).refusedBy[0]).toMatchObject({ kind: 'concurrency', limitValue: 5, current: 5 });
+      expect(second.map((decision) => decision.admitted)).toEqual([true, true, ...Array(18).fill(false)]);
+
+      const admitted = decisions.filter((decision): decision is Admitted => decision.admitted);
+      const outcomes = await Promise.all(
+        admitted.map((decision) => real.settle(decision.reservation, { tokens: 1, costMicros: 0n })),
+      );
+      expect(outcomes).toEqual(Array(7).fill('settled'));
+      expect(settleCalls).toHaveBeenCalledTimes(2);
+      // The slots are free again, and each tenant's unused tokens came back: 7 of 12 and 5 of 7 are left.
+      const again = await Promise.all(
+        tenants.map((base) => real.admit({ ...base, reserve: { tokens: 6, costMicros: 0n } })),
+      );
+      expect(again.map((decision) => decision.admitted)).toEqual([true, false]);
+    } finally {
+      admitCalls.mockRestore();
+      settleCalls.mockRestore();
+    }
+  });
+
   it('expires a lease that is never released, and extends one that is kept alive', async () => {
     const base = request([subscription({ concurrency: 1 })], 0, { ttlMs: 300 });
     const kept = (await real.admit(base)) as Admitted;

@@ -1,4 +1,4 @@
-import { ADJUST_LUA, SHARED_LUA } from './shared.lua';
+import { ADJUST_LUA, batchLoop, SHARED_LUA } from './shared.lua';
 
 /**
  * Settles a reservation to what the request really used, in one atomic call: each counter's reserved amount is
@@ -12,8 +12,11 @@ import { ADJUST_LUA, SHARED_LUA } from './shared.lua';
  * ARGV[1]  the reservation id
  * ARGV[2]  packed doubles: now (-1: the server's clock), actual tokens, calls, micro-USD
  * Returns 'settled' | 'settled_after_expiry' | 'unknown'.
+ *
+ * These are one settlement's keys and arguments: the script runs a batch of them (`batchLoop`), each in turn.
  */
 export const SETTLE_LUA = `${SHARED_LUA}
+local function settle(KEYS, ARGV)
 local record = redis.call('GET', KEYS[2])
 if not record then
   return 'unknown'
@@ -45,4 +48,5 @@ if held then
   return 'settled'
 end
 return 'settled_after_expiry'
-`;
+end
+${batchLoop('settle')}`;

@@ -100,3 +100,33 @@ local function adjust(record, position, count, day, month, tokens, calls, micros
   end
 end
 `;
+
+/**
+ * The loop of a batched script: the calls of one tenant that one turn of the event loop asked for, run in order in
+ * one script (`ScriptBatches`), as the same number of separate calls would run back to back, so each one sees
+ * the ones before it. `run` is the name of a local function of `(KEYS, ARGV)` (the one call's keys and arguments,
+ * which shadow the script's own) that returns the call's answer.
+ *
+ * KEYS      every call's keys, one call after another
+ * ARGV[1]   how many calls; then per call: how many keys, how many arguments, its arguments
+ * Returns   each call's answer, in order.
+ */
+export function batchLoop(run: string): string {
+  return `
+local answers, keyAt, argAt = {}, 0, 1
+for call = 1, tonumber(ARGV[1]) do
+  local keyCount, argCount = tonumber(ARGV[argAt + 1]), tonumber(ARGV[argAt + 2])
+  argAt = argAt + 2
+  local keys, args = {}, {}
+  for i = 1, keyCount do
+    keys[i] = KEYS[keyAt + i]
+  end
+  for i = 1, argCount do
+    args[i] = ARGV[argAt + i]
+  end
+  keyAt, argAt = keyAt + keyCount, argAt + argCount
+  answers[call] = ${run}(keys, args)
+end
+return answers
+`;
+}

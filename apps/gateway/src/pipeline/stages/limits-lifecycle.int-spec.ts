@@ -185,7 +185,7 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
     expect(await state.leases()).toBe(1);
     expect(await state.budgetMicros()).toBe(streamReserve.micros);
 
-    // Alive, the process keeps its reservation past the TTL (heartbeats every TTL / 2).
+    // Alive, the process keeps its reservation past the TTL (its heartbeat extends it before half the TTL).
     const streamingUntil = Date.now() + TTL_MS + 500;
     while (Date.now() < streamingUntil) expect((await reader.read()).done).toBe(false);
     const extended = await state.reservation(reservationId);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { GatewayErrorCode, type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contracts';
 import {
   costMicros,
@@ -39,8 +39,11 @@ const NO_HEADERS: Record<string, string> = {};
  * the call used, releasing the rest and the lease.
  */
 @Injectable()
-export class LimitsStage {
+export class LimitsStage implements OnModuleDestroy {
   private readonly logger = new Logger(LimitsStage.name);
+  /** Reservations held in Redis by requests in flight, extended by `heartbeat` until they are settled. */
+  private readonly keptAlive = new Set<HeldReservation>();
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly engine: LimitsEngine,
@@ -76,7 +79,7 @@ export class LimitsStage {
     const held = context.held;
     if (held === null) return;
     context.held = null;
-    clearInterval(held.keepAlive);
+    this.keptAlive.delete(held);
     try {
       await this.engine.settle(held.reservation, actualUsage(context, held));
     } catch (error) {
@@ -119,18 +122,31 @@ export class LimitsStage {
     return { decision: ALLOW, headers };
   }
 
-  /** A long stream keeps its reservation alive until it is settled (half its lifetime at a time). */
   private hold(decision: Admitted, reserve: Reserve, price: TokenPrice | null): HeldReservation {
-    const reservation = decision.reservation;
+    const held: HeldReservation = { reservation: decision.reservation, reserve, price, extendedAt: performance.now() };
     // Only a reservation in Redis can be extended; a local one (Redis was down) keeps its TTL.
-    const keepAlive =
-      reservation.backend !== 'redis'
-        ? undefined
-        : setInterval(
-            () => void this.engine.extend(reservation, this.options.reservationTtlMs).catch(() => undefined),
-            this.options.reservationTtlMs / 2,
-          ).unref();
-    return { reservation, reserve, price, keepAlive };
+    if (held.reservation.backend === 'redis') this.keptAlive.add(held);
+    this.heartbeat ??= setInterval(() => this.extendLongRequests(), this.options.reservationTtlMs / 4).unref();
+    return held;
+  }
+
+  /**
+   * A long request (a stream) keeps its reservation until it is settled: one heartbeat for all of them extends
+   * each one not extended for a quarter of the TTL, so none goes half its TTL unextended. One timer for the
+   * process rather than one per request: most requests end long before their first extension.
+   */
+  private extendLongRequests(): void {
+    const due = performance.now() - this.options.reservationTtlMs / 4;
+    for (const held of this.keptAlive) {
+      if (held.extendedAt > due) continue;
+      held.extendedAt = performance.now();
+      void this.engine.extend(held.reservation, this.options.reservationTtlMs).catch(() => undefined);
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 }
 
