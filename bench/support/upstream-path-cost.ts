@@ -6,8 +6,7 @@
  *   `node:http` server in the same process, which is counted too (the same in every run);
  * - `undici`: the same request as a bare undici `Pool.request`, the floor under `call`;
  * - `stream`: one recorded OpenAI stream (8 content chunks, the usage chunk, `[DONE]`, one network chunk each)
- *   through the relay's stages for a client that speaks OpenAI: the usage tap, then the alias rewriter;
- * - `stream-one-stage`: the same stream through one usage tap given the alias rewriter.
+ *   through the relay's one stage for a client that speaks OpenAI: the usage tap given the alias rewriter.
  *
  *   node --expose-gc --max-semi-space-size=64 --min-semi-space-size=64 --import tsx bench/support/upstream-path-cost.ts
  *
@@ -28,22 +27,20 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { CircuitBreakers } from '../../apps/gateway/src/upstream/circuit-breakers';
-import { SseRewriteStream } from '../../apps/gateway/src/upstream/sse-rewrite-stream';
 import { SseUsageTap } from '../../apps/gateway/src/upstream/sse-usage-tap';
 import { UpstreamCaller } from '../../apps/gateway/src/upstream/upstream-caller';
 import { UpstreamPools } from '../../apps/gateway/src/upstream/upstream-pools';
 import { type UpstreamTarget } from '../../apps/gateway/src/upstream/upstream.types';
 import { streamRewriterFor } from '../../apps/gateway/src/pipeline/protocols/answer-translation';
 
-type Case = 'call' | 'undici' | 'stream' | 'stream-one-stage';
-const CASES: readonly Case[] = ['call', 'undici', 'stream', 'stream-one-stage'];
+type Case = 'call' | 'undici' | 'stream';
+const CASES: readonly Case[] = ['call', 'undici', 'stream'];
 
 const ROUNDS = 15;
 const REQUESTS_PER_ROUND: Record<Case, number> = {
   call: 2_000,
   undici: 2_000,
   stream: 4_000,
-  'stream-one-stage': 4_000,
 };
 
 const ANSWER = JSON.stringify({
@@ -141,7 +138,7 @@ async function callBench(bare: boolean): Promise<Bench> {
   };
 }
 
-function streamBench(oneStage: boolean): Bench {
+function streamBench(): Bench {
   const rewriter = () =>
     streamRewriterFor('openai', 'openai', { alias: 'demo-chat', requestId: 'r', includeUsage: true });
   let received = 0;
@@ -155,17 +152,14 @@ function streamBench(oneStage: boolean): Bench {
   return {
     async request() {
       const client = new AbortController();
-      const options = { protocol: 'openai', stripUsageChunk: false, signal: client.signal } as const;
-      const source = Readable.from(STREAM_CHUNKS);
       received = 0;
-      let tap: SseUsageTap;
-      if (oneStage) {
-        tap = new SseUsageTap({ ...options, rewriter: rewriter() });
-        await pipeline(source, tap, sink());
-      } else {
-        tap = new SseUsageTap(options);
-        await pipeline(source, tap, new SseRewriteStream(rewriter()), sink());
-      }
+      const tap = new SseUsageTap({
+        protocol: 'openai',
+        stripUsageChunk: false,
+        signal: client.signal,
+        rewriter: rewriter(),
+      });
+      await pipeline(Readable.from(STREAM_CHUNKS), tap, sink());
       if (tap.report?.ending !== 'completed' || received === 0) throw new Error('the stream did not complete');
     },
     close: async () => undefined,
@@ -174,7 +168,7 @@ function streamBench(oneStage: boolean): Bench {
 
 async function benchFor(name: Case): Promise<Bench> {
   if (name === 'call' || name === 'undici') return callBench(name === 'undici');
-  return streamBench(name === 'stream-one-stage');
+  return streamBench();
 }
 
 function median(values: number[]): number {

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
+import { eventually } from '@gatehouse/testing';
 import { GatewayHarness } from '../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../test/mock-upstream';
 import { GatewayError } from '../common/gateway-error';
@@ -158,6 +159,20 @@ describe('the request pipeline', () => {
     expect(event).toMatchObject({ statusCode: 400, errorCode: 'content_policy_violation' });
     expect(steps).toEqual(['limits.settle', 'record.run']);
     expect(calls.get('pipeline-refused-output')).not.toContain('cache.store');
+  });
+
+  it('cancels the upstream answer that policy.output refuses at once, not at the body timeout', async () => {
+    jest.spyOn(gateway.app.get(PolicyStage), 'output').mockReturnValueOnce(refuse(policyRefusal('pii.output')));
+    const started = slow.responses.length;
+    const response = await chat('pipeline-refused-output-stream', { model: 'demo-slow', stream: true });
+    expect(response.status).toBe(400);
+    await response.body?.cancel();
+    const upstream = slow.responses[started];
+    // The slow mock streams for about 4 s: a connection closed well before then is one the gateway hung up.
+    expect(await eventually(() => upstream?.destroyed === true, 1_000)).toBe(true);
+    expect(upstream?.writableFinished).toBe(false);
+    const { event } = await ended('pipeline-refused-output-stream');
+    expect(event).toMatchObject({ statusCode: 400, errorCode: 'content_policy_violation' });
   });
 
   it('ends a request refused at authentication and at entitlement, each once', async () => {

@@ -47,6 +47,17 @@ function enforce(decision: Decision): void {
 }
 
 /**
+ * Cancels an upstream answer nobody will read, so that its connection is freed now, not at the body timeout.
+ * Destroying an unfinished undici body makes it emit an abort error: expected here, so it is listened for first.
+ */
+function release(response: UpstreamResponse): void {
+  const { body } = response;
+  if (body.destroyed || body.readableEnded) return;
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/**
  * Every authenticated request of the gateway, as one straight line of named stages (docs/architecture.md):
  *
  *   authenticate → entitle → policy.input → limits.admit → cache.lookup → route → upstream → policy.output →
@@ -75,6 +86,7 @@ export class RequestPipeline {
   /** A call to a model, in the API `protocol` reads. */
   async serveModelCall(protocol: ModelProtocol, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = this.open(request, reply);
+    let response: UpstreamResponse | undefined;
     try {
       const key = await this.authenticate.run(context, request.headers);
       context.key = key;
@@ -86,7 +98,6 @@ export class RequestPipeline {
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));
       enforce(this.cache.lookup(context, call));
       const route = this.route.run(context, call);
-      let response: UpstreamResponse;
       try {
         response = await this.upstream.run(context, call, route);
       } catch (error) {
@@ -99,6 +110,9 @@ export class RequestPipeline {
       if (call.stream) await streamAnswer(reply, protocol.client, answer, response, context);
       else await sendJsonAnswer(reply, protocol.client, answer, response, context);
     } catch (error) {
+      // The replies never throw once they relay the body (a broken stream ends inside streamAnswer): one that
+      // arrived and is still unread here will never be read.
+      if (response !== undefined) release(response);
       sendError(reply, protocol.client, context, error instanceof Refusal ? error.decision.refusal : error);
     }
   }

@@ -1,7 +1,6 @@
 export * from './circuit-breakers';
 export * from './provider-loader';
 export * from './sse-event-splitter';
-export * from './sse-rewrite-stream';
 export * from './sse-usage-tap';
 export * from './stream-usage';
 export * from './upstream-caller';

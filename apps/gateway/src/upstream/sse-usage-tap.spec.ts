@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SseEventSplitter } from './sse-event-splitter';
-import { type SseEventRewriter, SseRewriteStream } from './sse-rewrite-stream';
-import { SseUsageTap } from './sse-usage-tap';
+import { type SseEventRewriter, SseUsageTap } from './sse-usage-tap';
 import { type StreamUsageReport } from './stream-usage';
 
 const openAiChunk = (content: string) =>
@@ -259,71 +258,86 @@ describe('SseUsageTap', () => {
       rewrite: (event) => (event.data === '[DONE]' ? event.raw : `data: ${(event.data ?? '').toUpperCase()}\n\n`),
       end: () => 'data: END\n\n',
     };
+    const shouted = (chunk: string) => `data: ${chunk.slice('data: '.length, -2).toUpperCase()}\n\n`;
     type Options = { protocol: 'openai' | 'anthropic'; stripUsageChunk: boolean };
 
-    /** Output, report and error of a tap followed by a rewrite stream (the relay's chain), then of the tap alone. */
-    async function both(text: string, size: number, options: Options, rewriterFor: () => SseEventRewriter) {
-      const results: { output: string; report: StreamUsageReport | undefined; error: string | undefined }[] = [];
-      for (const combined of [false, true]) {
-        const out: Buffer[] = [];
-        let report: StreamUsageReport | undefined;
-        const onReport = (r: StreamUsageReport) => (report = r);
-        const source = Readable.from(bytesIn(text, size));
-        const sink = async (chunks: AsyncIterable<Buffer>) => {
-          for await (const chunk of chunks) out.push(Buffer.from(chunk));
-        };
-        const error = await (
-          combined
-            ? pipeline(source, new SseUsageTap({ ...options, onReport, rewriter: rewriterFor() }), sink)
-            : pipeline(source, new SseUsageTap({ ...options, onReport }), new SseRewriteStream(rewriterFor()), sink)
-        ).then(
-          () => undefined,
-          (e: Error) => e.message,
-        );
-        results.push({ output: Buffer.concat(out).toString('utf8'), report, error });
-      }
-      return results;
+    /** Output, report and error of a tap given `rewriter`, fed `text` in chunks of `size` bytes. */
+    async function rewrite(text: string, size: number, options: Options, rewriter: SseEventRewriter) {
+      const out: Buffer[] = [];
+      let report: StreamUsageReport | undefined;
+      const tap = new SseUsageTap({ ...options, rewriter, onReport: (r) => (report = r) });
+      const error = await pipeline(Readable.from(bytesIn(text, size)), tap, async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) out.push(Buffer.from(chunk));
+      }).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+      return { output: Buffer.concat(out).toString('utf8'), report, error };
     }
 
-    it.each([1, 7, 4096])('sends what the tap and a rewrite stream after it send (chunks of %i)', async (size) => {
+    it.each([1, 7, 4096])(
+      'rewrites whole events however the bytes were cut, then adds its end (chunks of %i)',
+      async (size) => {
+        const kept = await rewrite(stream, size, { protocol: 'openai', stripUsageChunk: false }, upper);
+        expect(kept).toEqual({
+          output:
+            shouted(openAiChunk('Hello')) +
+            shouted(openAiChunk(' wörld')) +
+            shouted(openAiUsage) +
+            done +
+            'data: END\n\n',
+          report: expect.objectContaining({ ending: 'completed', inputTokens: 12, outputTokens: 5, contentDeltas: 2 }),
+          error: undefined,
+        });
+        const stripped = await rewrite(stream, size, { protocol: 'openai', stripUsageChunk: true }, upper);
+        expect(stripped.output).toBe(
+          shouted(openAiChunk('Hello')) + shouted(openAiChunk(' wörld')) + done + 'data: END\n\n',
+        );
+        expect(stripped.report).toMatchObject({ ending: 'completed', inputTokens: 12, outputTokens: 5 });
+        const anthropic =
+          'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":9,"output_tokens":0}}}\n\n' +
+          'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+        const translated = await rewrite(anthropic, size, { protocol: 'anthropic', stripUsageChunk: false }, upper);
+        expect(translated.output).toBe(
+          'data: {"TYPE":"MESSAGE_START","MESSAGE":{"USAGE":{"INPUT_TOKENS":9,"OUTPUT_TOKENS":0}}}\n\n' +
+            'data: {"TYPE":"MESSAGE_STOP"}\n\ndata: END\n\n',
+        );
+        expect(translated.report).toMatchObject({ ending: 'completed', inputTokens: 9 });
+      },
+    );
+
+    it('drops an incomplete last event, still asking the rewriter for its end', async () => {
       const cut = openAiChunk('abc') + 'data: {"choi';
-      const anthropic =
-        'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":9,"output_tokens":0}}}\n\n' +
-        'event: message_stop\ndata: {"type":"message_stop"}\n\n';
-      const cases: { text: string; options: Options }[] = [
-        { text: stream, options: { protocol: 'openai', stripUsageChunk: false } },
-        { text: stream, options: { protocol: 'openai', stripUsageChunk: true } },
-        { text: cut, options: { protocol: 'openai', stripUsageChunk: true } },
-        { text: anthropic, options: { protocol: 'anthropic', stripUsageChunk: false } },
-      ];
-      for (const { text, options } of cases) {
-        const [chained, combined] = await both(text, size, options, () => upper);
-        expect(combined).toEqual(chained);
-        expect(combined?.error).toBeUndefined();
-        expect(combined?.output).toContain('data: END');
-      }
-      const [, stripped] = await both(stream, size, { protocol: 'openai', stripUsageChunk: true }, () => upper);
-      const shouted = (chunk: string) => `data: ${chunk.slice('data: '.length, -2).toUpperCase()}\n\n`;
-      expect(stripped?.output).toBe(
-        shouted(openAiChunk('Hello')) + shouted(openAiChunk(' wörld')) + done + 'data: END\n\n',
-      );
+      const { output, report, error } = await rewrite(cut, 7, { protocol: 'openai', stripUsageChunk: true }, upper);
+      expect(output).toBe(shouted(openAiChunk('abc')) + 'data: END\n\n');
+      expect(report).toMatchObject({ ending: 'cut', contentDeltas: 1 });
+      expect(error).toBeUndefined();
     });
 
-    it('fails the stream as the chain does when the rewriter throws, reporting what it saw', async () => {
-      const throwingOnTheSecond = (): SseEventRewriter => {
-        let calls = 0;
-        return {
-          rewrite: (event) => {
-            if ((calls += 1) === 2) throw new Error('unreadable');
-            return event.raw;
-          },
-          end: () => '',
-        };
+    it('sends an event as it came when the rewriter returns its bytes, and nothing when it returns nothing', async () => {
+      const text = 'event: a\r\ndata: 1\r\n\r\nevent: b\r\ndata: 2\r\n\r\n';
+      const dropB: SseEventRewriter = { rewrite: (event) => (event.event === 'b' ? '' : event.raw), end: () => '' };
+      const { output } = await rewrite(text, 3, { protocol: 'anthropic', stripUsageChunk: false }, dropB);
+      expect(output).toBe('event: a\r\ndata: 1\r\n\r\n');
+    });
+
+    it('fails the stream when the rewriter throws, counting the usage of the chunk it failed on', async () => {
+      let calls = 0;
+      const throwingOnTheSecond: SseEventRewriter = {
+        rewrite: (event) => {
+          if ((calls += 1) === 2) throw new Error('unreadable');
+          return event.raw;
+        },
+        end: () => '',
       };
-      const options: Options = { protocol: 'openai', stripUsageChunk: false };
-      const [chained, combined] = await both(stream, 4096, options, throwingOnTheSecond);
-      expect(chained?.error).toBe('unreadable');
-      expect(combined).toEqual(chained);
+      const { report, error } = await rewrite(
+        stream,
+        4096,
+        { protocol: 'openai', stripUsageChunk: false },
+        throwingOnTheSecond,
+      );
+      expect(error).toBe('unreadable');
+      expect(report).toMatchObject({ inputTokens: 12, outputTokens: 5, outputTokensSource: 'upstream' });
     });
   });
 });

@@ -1,7 +1,14 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { type SseEvent, SseEventSplitter } from './sse-event-splitter';
-import { type SseEventRewriter } from './sse-rewrite-stream';
 import { type StreamEnding, type StreamProtocol, StreamUsageObserver, type StreamUsageReport } from './stream-usage';
+
+/** Rewrites an SSE stream event by event, e.g. from one API's stream format into another's. */
+export interface SseEventRewriter {
+  /** One complete upstream event in; what to send for it out (its `raw` bytes to keep it, '' to drop it). */
+  rewrite(event: SseEvent): string | Buffer;
+  /** The upstream ended cleanly: what to send last. Not called when the stream breaks. */
+  end(): string;
+}
 
 export interface SseUsageTapOptions {
   protocol: StreamProtocol;
@@ -16,9 +23,9 @@ export interface SseUsageTapOptions {
   onReport?: (report: StreamUsageReport) => void;
   /**
    * What the client is sent for each event the tap lets through (the public alias in place of the upstream's
-   * model, or the other API's format), as an `SseRewriteStream` after the tap would send it, from the same split
-   * of the stream: the incomplete last event is dropped, and the rewriter's `end()` goes out last when the
-   * upstream ended cleanly; a rewriter that throws fails the stream.
+   * model, or the other API's format), each event as soon as its blank line arrives: the incomplete last event is
+   * dropped, and the rewriter's `end()` goes out last when the upstream ended cleanly; a rewriter that throws fails
+   * the stream (a rewriter that wants the client to see a clean error writes an error event instead).
    */
   rewriter?: SseEventRewriter;
 }
@@ -51,8 +58,8 @@ export class SseUsageTap extends Transform {
     const events = this.splitter.push(chunk);
     const { rewriter, stripUsageChunk } = this.options;
     if (rewriter !== undefined) {
-      // The whole chunk is read for usage before any of it is rewritten, as when a rewrite stream follows the tap:
-      // a rewriter failing on one event leaves the usage that came with it counted.
+      // The whole chunk is read for usage before any of it is rewritten: a rewriter failing on one event leaves
+      // the usage that came with it counted.
       let stripped: Set<SseEvent> | undefined;
       for (const event of events) {
         if (this.observer.observe(event) && stripUsageChunk) (stripped ??= new Set()).add(event);

@@ -1,16 +1,17 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
-import { GatewayHarness } from '../../../../test/gateway-harness';
+import { type GatewayHarness } from '../../../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../../../test/mock-upstream';
+import { failureOf, TranslationHarness } from '../../../../test/translation-harness';
 import { UpstreamProvidersService } from '../../../upstream';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
 const request = { max_tokens: 256, messages };
 
 describe('gateway POST /v1/messages (Anthropic)', () => {
+  let harness: TranslationHarness;
   let gateway: GatewayHarness;
   let mock: RunningMock;
-  let failing: RunningMock;
   let rejecting: RunningMock;
   let tenantId: string;
   let apiKey: string;
@@ -18,38 +19,22 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
   const client = (key: string = apiKey) => new Anthropic({ baseURL: gateway.url, apiKey: key, maxRetries: 0 });
   /** The usage event the request with this id was recorded as, once its response (and stream) is over. */
   const meterOf = (requestId: string | null) => gateway.usageEventOf(requestId);
-  const failureOf = (call: Promise<unknown>) =>
-    call.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
 
   beforeAll(async () => {
-    [gateway, mock, failing, rejecting] = await Promise.all([
-      GatewayHarness.start('gateway-messages'),
-      startMockProvider(),
-      startMockProvider({ MOCK_STATUS: '500' }),
-      startMockProvider({ MOCK_STATUS: '400' }),
-    ]);
-    gateway.watchUsage();
-    await gateway.useMockProvider(mock.url);
-    await gateway.anthropicModel('demo-claude', mock.url);
-    await gateway.anthropicModel('demo-claude-down', failing.url);
-    await gateway.anthropicModel('demo-claude-rejecting', rejecting.url);
-    await gateway.routeModel('demo-chat-rejecting', [{ type: 'OPENAI_COMPATIBLE', baseUrl: rejecting.url }]);
-    await gateway.routeModel('demo-fallback', [
-      { type: 'OPENAI_COMPATIBLE', baseUrl: failing.url, priority: 0 },
-      { type: 'ANTHROPIC', baseUrl: mock.url, priority: 1 },
-    ]);
-    tenantId = await gateway.tenant();
-    await gateway.subscribeToDemo(tenantId);
-    apiKey = (await gateway.key(tenantId)).key;
+    harness = await TranslationHarness.start('gateway-messages', async (upstreams) => {
+      await upstreams.gateway.anthropicModel('demo-claude-down', upstreams.failing.url);
+      await upstreams.gateway.routeModel('demo-chat-rejecting', [
+        { type: 'OPENAI_COMPATIBLE', baseUrl: upstreams.rejecting.url },
+      ]);
+      await upstreams.gateway.routeModel('demo-fallback', [
+        { type: 'OPENAI_COMPATIBLE', baseUrl: upstreams.failing.url, priority: 0 },
+        { type: 'ANTHROPIC', baseUrl: upstreams.mock.url, priority: 1 },
+      ]);
+    });
+    ({ gateway, mock, rejecting, tenantId, apiKey } = harness);
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await Promise.all([mock?.close(), failing?.close(), rejecting?.close()]);
-  });
+  afterAll(() => harness?.close());
 
   describe('to an Anthropic-format upstream', () => {
     it("answers a message under the public alias, the upstream's own answer and usage otherwise", async () => {
@@ -136,11 +121,7 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
     });
 
     it("passes the upstream's mid-stream error event through to the client", async () => {
-      const breaking = await startMockProvider({}, { 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
-      try {
-        await gateway.anthropicModel('demo-claude-breaking', breaking.url);
-        // A new key: the snapshot of `apiKey` is cached with the models of its day.
-        const key = (await gateway.key(tenantId)).key;
+      await harness.withBreakingModel('demo-claude-breaking', 'ANTHROPIC', async (key) => {
         const stream = client(key).messages.stream({ model: 'demo-claude-breaking', ...request });
         const failure = await failureOf(stream.finalMessage());
         expect(failure).toBeInstanceOf(Anthropic.APIError);
@@ -148,9 +129,7 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
           type: 'error',
           error: { type: 'overloaded_error' },
         });
-      } finally {
-        await breaking.close();
-      }
+      });
     });
   });
 
@@ -216,10 +195,7 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
     });
 
     it("ends a stream the upstream broke with an error event in Anthropic's format", async () => {
-      const breaking = await startMockProvider({}, { 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
-      try {
-        await gateway.routeModel('demo-chat-breaking', [{ type: 'OPENAI_COMPATIBLE', baseUrl: breaking.url }]);
-        const key = (await gateway.key(tenantId)).key;
+      await harness.withBreakingModel('demo-chat-breaking', 'OPENAI_COMPATIBLE', async (key) => {
         const { data: events, response } = await client(key)
           .messages.create({ model: 'demo-chat-breaking', ...request, stream: true })
           .withResponse();
@@ -240,9 +216,7 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
           errorCode: 'upstream_stream_error',
           usageSource: 'estimate',
         });
-      } finally {
-        await breaking.close();
-      }
+      });
     });
 
     it("rewrites the upstream's 4xx in Anthropic's shape", async () => {

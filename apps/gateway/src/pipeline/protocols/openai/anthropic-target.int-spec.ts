@@ -1,17 +1,16 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
 import OpenAI from 'openai';
-import { GatewayHarness } from '../../../../test/gateway-harness';
-import { type RunningMock, startMockProvider } from '../../../../test/mock-upstream';
+import { type GatewayHarness } from '../../../../test/gateway-harness';
+import { type RunningMock } from '../../../../test/mock-upstream';
+import { failureOf, TranslationHarness } from '../../../../test/translation-harness';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
 
 describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
+  let harness: TranslationHarness;
   let gateway: GatewayHarness;
   let mock: RunningMock;
-  let failing: RunningMock;
-  let rejecting: RunningMock;
-  let tenantId: string;
   let apiKey: string;
   /** What Anthropic's API answers the translated request with: the mock, asked directly. */
   let direct: Anthropic.Message;
@@ -19,11 +18,6 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
   const client = (key: string = apiKey) => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
   /** The usage event the request with this id was recorded as, once its response (and stream) is over. */
   const meterOf = (requestId: string | null) => gateway.usageEventOf(requestId);
-  const failureOf = (call: Promise<unknown>) =>
-    call.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
   const post = (path: string, body: object) =>
     fetch(`${gateway.url}${path}`, {
       method: 'POST',
@@ -32,31 +26,21 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
     });
 
   beforeAll(async () => {
-    [gateway, mock, failing, rejecting] = await Promise.all([
-      GatewayHarness.start('gateway-anthropic-target'),
-      startMockProvider(),
-      startMockProvider({ MOCK_STATUS: '500' }),
-      startMockProvider({ MOCK_STATUS: '400' }),
-    ]);
-    gateway.watchUsage();
-    await gateway.useMockProvider(mock.url);
-    await gateway.anthropicModel('demo-claude', mock.url);
-    await gateway.anthropicModel('demo-claude-rejecting', rejecting.url);
-    await gateway.routeModel('demo-anthropic-first', [
-      { type: 'ANTHROPIC', baseUrl: failing.url, priority: 0 },
-      { type: 'OPENAI_COMPATIBLE', baseUrl: mock.url, priority: 1 },
-    ]);
-    await gateway.routeModel('demo-openai-first', [
-      { type: 'OPENAI_COMPATIBLE', baseUrl: failing.url, priority: 0 },
-      { type: 'ANTHROPIC', baseUrl: mock.url, priority: 1 },
-    ]);
-    await gateway.routeModel('demo-mixed', [
-      { type: 'ANTHROPIC', baseUrl: mock.url, priority: 0 },
-      { type: 'OPENAI_COMPATIBLE', baseUrl: mock.url, priority: 1 },
-    ]);
-    tenantId = await gateway.tenant();
-    await gateway.subscribeToDemo(tenantId);
-    apiKey = (await gateway.key(tenantId)).key;
+    harness = await TranslationHarness.start('gateway-anthropic-target', async (upstreams) => {
+      await upstreams.gateway.routeModel('demo-anthropic-first', [
+        { type: 'ANTHROPIC', baseUrl: upstreams.failing.url, priority: 0 },
+        { type: 'OPENAI_COMPATIBLE', baseUrl: upstreams.mock.url, priority: 1 },
+      ]);
+      await upstreams.gateway.routeModel('demo-openai-first', [
+        { type: 'OPENAI_COMPATIBLE', baseUrl: upstreams.failing.url, priority: 0 },
+        { type: 'ANTHROPIC', baseUrl: upstreams.mock.url, priority: 1 },
+      ]);
+      await upstreams.gateway.routeModel('demo-mixed', [
+        { type: 'ANTHROPIC', baseUrl: upstreams.mock.url, priority: 0 },
+        { type: 'OPENAI_COMPATIBLE', baseUrl: upstreams.mock.url, priority: 1 },
+      ]);
+    });
+    ({ gateway, mock, apiKey } = harness);
     direct = await new Anthropic({ baseURL: mock.url, apiKey: 'unused', maxRetries: 0 }).messages.create({
       model: 'claude-mock',
       // The gateway's default cap (GATEWAY_DEFAULT_MAX_TOKENS), sent when the client set none.
@@ -65,10 +49,7 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
     });
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await Promise.all([mock?.close(), failing?.close(), rejecting?.close()]);
-  });
+  afterAll(() => harness?.close());
 
   const directText = () => direct.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
 
@@ -227,11 +208,7 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
   });
 
   it('ends a stream the Anthropic upstream broke with an OpenAI error event, and meters what was sent', async () => {
-    const breaking = await startMockProvider({}, { 'x-mock-fail-after-chunks': '2', 'x-mock-fail-mode': 'error' });
-    try {
-      await gateway.anthropicModel('demo-claude-breaking', breaking.url);
-      // A new key: the snapshot of `apiKey` is cached with the models of its day.
-      const key = (await gateway.key(tenantId)).key;
+    await harness.withBreakingModel('demo-claude-breaking', 'ANTHROPIC', async (key) => {
       const { data: stream, response } = await client(key)
         .chat.completions.create({ model: 'demo-claude-breaking', messages, stream: true })
         .withResponse();
@@ -250,8 +227,6 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
         inputTokens: direct.usage.input_tokens,
         usageSource: 'estimate',
       });
-    } finally {
-      await breaking.close();
-    }
+    });
   });
 });
