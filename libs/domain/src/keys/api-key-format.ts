@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * The format of Gatehouse API keys: `gh_live_<secret><checksum>` (or `gh_test_…`).
@@ -79,9 +79,12 @@ export function isWellFormedApiKey(raw: string): boolean {
   return parseApiKey(raw)?.checksumValid === true;
 }
 
-/** sha256 hex of the full key (mode prefix and checksum included): the stored and looked-up value. */
+/**
+ * sha256 hex of the full key (mode prefix and checksum included): the stored and looked-up value. One-shot
+ * `crypto.hash` (every request hashes its key) rather than a `Hash` object per call.
+ */
 export function hashApiKey(raw: string): string {
-  return createHash('sha256').update(raw, 'utf8').digest('hex');
+  return hash('sha256', raw, 'hex');
 }
 
 export function apiKeyDisplayPrefix(key: string): string {

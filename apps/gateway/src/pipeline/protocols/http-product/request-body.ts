@@ -22,17 +22,20 @@ const setAside = new WeakMap<IncomingMessage, BodyFraming>();
  * back. Node's HTTP parser framed the body from the wire already; its headers object is only a view of them.
  */
 export function registerPassThroughBodies(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith(HTTP_PRODUCTS_PATH)) return;
-    const headers = request.raw.headers;
-    setAside.set(request.raw, {
-      contentType: headers['content-type'],
-      contentLength: headers['content-length'],
-      transferEncoding: headers['transfer-encoding'],
-    });
-    delete headers['content-type'];
-    delete headers['content-length'];
-    delete headers['transfer-encoding'];
+  // A callback hook: an async one costs every request a promise and a microtask.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.url.startsWith(HTTP_PRODUCTS_PATH)) {
+      const headers = request.raw.headers;
+      setAside.set(request.raw, {
+        contentType: headers['content-type'],
+        contentLength: headers['content-length'],
+        transferEncoding: headers['transfer-encoding'],
+      });
+      delete headers['content-type'];
+      delete headers['content-length'];
+      delete headers['transfer-encoding'];
+    }
+    done();
   });
 }
 
