@@ -110,7 +110,7 @@ export async function streamAnswer(
     // OpenAI's usage chunk (which the gateway always asks for) is dropped only when it would reach an OpenAI
     // client that did not ask for it; a translator needs it.
     stripUsageChunk: client === 'openai' && upstream === 'openai' && !answer.includeUsage,
-    signal: context.abort.signal,
+    signal: context.lifetime,
     rewriter: streamRewriterFor(client, upstream, answer),
     onReport: (report) => {
       context.usage = usageOfStreamReport(report);
@@ -133,7 +133,7 @@ export async function streamAnswer(
     await pipeline(response.body, tap, reply.raw);
   } catch (error) {
     // Headers are out: nothing left to answer. The pipeline has torn both sides down.
-    if (!context.abort.signal.aborted) logger.warn({ requestId: context.requestId, err: error }, 'stream ended early');
+    if (!context.lifetime.aborted) logger.warn({ requestId: context.requestId, err: error }, 'stream ended early');
   }
 }
 
@@ -202,7 +202,7 @@ export async function relayHttpAnswer(
     await pipeline(response.body, reply.raw);
   } catch (error) {
     // Headers are out: nothing left to answer. The pipeline has torn both sides down.
-    if (!context.abort.signal.aborted) {
+    if (!context.lifetime.aborted) {
       logger.warn({ requestId: context.requestId, err: error }, 'HTTP product response ended early');
     }
   }

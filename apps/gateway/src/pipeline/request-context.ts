@@ -2,7 +2,7 @@ import { type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contr
 import { type TokenPrice } from '@gatehouse/domain';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
 import { type Reservation, type Reserve } from '@gatehouse/redis';
-import { type UpstreamTarget } from '../upstream';
+import { ClientLifetime, type UpstreamTarget } from '../upstream';
 
 /** Where the token counts came from; `none` when there is nothing to count (see libs/jobs `usageSource`). */
 export type UsageSource = UsageRecordedV1['usageSource'];
@@ -41,8 +41,8 @@ export interface HeldReservation {
  * usage event. Stages never write the reply; only the pipeline does.
  */
 export class RequestContext {
-  /** Cancelled when the client leaves before its answer is complete: the upstream call and stream listen to it. */
-  readonly abort = new AbortController();
+  /** Aborted when the client leaves before its answer is complete: the upstream call and stream listen to it. */
+  readonly lifetime = new ClientLifetime();
   /** Set by `authenticate`; a request without it belongs to no tenant and is not recorded. */
   key: KeySnapshot | null = null;
   /** The endpoint's name in usage events: `chat.completions`, `completions`, `embeddings`, `messages`, `http`... */

@@ -133,7 +133,7 @@ export class RequestPipeline {
       if (product === undefined) throw productNotFound(address.slug);
       const entitlement = this.entitle.product(context, key, product);
       context.entitlement = entitlement;
-      call = readHttpProductCall(request, address, product, context.abort.signal);
+      call = readHttpProductCall(request, address, product, context.lifetime);
       this.admitted(reply, await this.limits.admitHttpCall(context, key, entitlement));
       let response: UpstreamResponse;
       try {
@@ -210,7 +210,7 @@ export class RequestPipeline {
       completed: response.writableFinished,
       endedAt: performance.now(),
     };
-    if (!outcome.completed) context.abort.abort();
+    if (!outcome.completed) context.lifetime.abort();
     if (context.usageReported !== null) await context.usageReported;
     await this.limits.settle(context);
     this.record.run(context, outcome);

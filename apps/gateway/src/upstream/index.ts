@@ -1,4 +1,5 @@
 export * from './circuit-breakers';
+export * from './client-lifetime';
 export * from './provider-loader';
 export * from './sse-event-splitter';
 export * from './sse-usage-tap';

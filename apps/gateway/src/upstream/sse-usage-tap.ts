@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { type ClientSignal } from './client-lifetime';
 import { type SseEvent, SseEventSplitter } from './sse-event-splitter';
 import { type StreamEnding, type StreamProtocol, StreamUsageObserver, type StreamUsageReport } from './stream-usage';
 
@@ -18,7 +19,7 @@ export interface SseUsageTapOptions {
    */
   stripUsageChunk: boolean;
   /** The client's lifetime: when it aborts, the tap is destroyed, and with it (through `pipeline`) the upstream. */
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   /** Called exactly once, when the stream ends, breaks or is abandoned. */
   onReport?: (report: StreamUsageReport) => void;
   /**

@@ -13,6 +13,7 @@ import {
   type RandomSource,
 } from '@gatehouse/domain';
 import { type CircuitBreakers } from './circuit-breakers';
+import { type ClientSignal } from './client-lifetime';
 import { upstreamRequestHeaders } from './upstream-headers';
 import { type ResolvedUpstream, type UpstreamPools } from './upstream-pools';
 import { UpstreamError, type UpstreamErrorKind } from './upstream.error';
@@ -250,7 +251,7 @@ export class UpstreamCaller {
     retry: number,
     retryAfterMs: number | null,
     deadline: number,
-    signal: AbortSignal | undefined,
+    signal: ClientSignal | undefined,
   ): Promise<boolean> {
     if (retry + 1 >= this.retry.maxAttemptsPerTarget) return false;
     const waitMs = retryAfterMs ?? backoffDelayMs(retry, this.retry, this.random);
@@ -312,7 +313,7 @@ class AttemptCancellation extends EventEmitter {
   private readonly deadlineTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly clientSignal: AbortSignal | undefined,
+    private readonly clientSignal: ClientSignal | undefined,
     remainingMs: number,
   ) {
     super();
@@ -405,7 +406,7 @@ async function readCapped(body: Readable, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: ClientSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     // Woken early by the client's abort; the loop then sees `signal.aborted` and stops.

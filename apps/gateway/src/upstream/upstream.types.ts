@@ -1,5 +1,6 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { type Readable } from 'node:stream';
+import { type ClientSignal } from './client-lifetime';
 
 /** How the gateway authenticates to a provider: the provider row's type. */
 export type UpstreamProviderType = 'OPENAI' | 'ANTHROPIC' | 'OPENAI_COMPATIBLE' | 'HTTP';
@@ -68,7 +69,7 @@ export interface UpstreamRequest {
    */
   passThrough?: boolean;
   /** The client's lifetime: aborting it cancels the attempt in flight and, later, the streamed body. */
-  signal?: AbortSignal;
+  signal?: ClientSignal;
 }
 
 export interface UpstreamCallOptions {

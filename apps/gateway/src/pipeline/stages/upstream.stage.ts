@@ -28,7 +28,7 @@ export class UpstreamStage {
           'x-request-id': context.requestId,
         },
         body: (target, provider) => route.planFor(provider.type).body(target.upstreamModel),
-        signal: context.abort.signal,
+        signal: context.lifetime,
       },
       route.targets,
       { deadlineMs: UPSTREAM_DEADLINE_MS },

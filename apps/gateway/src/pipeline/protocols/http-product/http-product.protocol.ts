@@ -2,7 +2,7 @@ import { GatewayErrorCode } from '@gatehouse/contracts';
 import { type FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../common/gateway-error';
 import { type HttpProductEntry } from '../../../catalog/catalog.types';
-import { type UpstreamMethod, type UpstreamRequest } from '../../../upstream';
+import { type ClientSignal, type UpstreamMethod, type UpstreamRequest } from '../../../upstream';
 import { forwardedPath, parseProductUrl, type ProductRequestTarget, queryProblem } from './forwarded-path';
 import { bodyFramingOf, StreamedRequestBody } from './request-body';
 
@@ -57,7 +57,7 @@ export function readHttpProductCall(
   request: FastifyRequest,
   address: ProductAddress,
   product: HttpProductEntry,
-  signal: AbortSignal,
+  signal: ClientSignal,
 ): HttpProductCall {
   const method = request.method;
   if (!isForwardedMethod(method)) {
