@@ -12,3 +12,4 @@ export * from './catalog/product-status';
 export * from './routing';
 export * from './translation';
 export * from './limits';
+export * from './policies';

@@ -74,6 +74,35 @@ function wallClockAsUtc(instant: number, timeZone: string): number {
   );
 }
 
+/** Monday first, as ISO 8601 and policy documents count. */
+export const ISO_WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export interface LocalWeekTime {
+  weekday: (typeof ISO_WEEKDAYS)[number];
+  /** Minutes since local midnight, 0 to 1439. */
+  minute: number;
+}
+
+const weekTimes = new Map<string, { minuteStart: number; time: LocalWeekTime }>();
+
+/**
+ * The local day of the week and minute of the day at `instant` in `timeZone`. Offsets in use today are whole
+ * minutes, so the answer holds for the whole UTC minute: kept per zone for that minute (every request asks).
+ */
+export function localWeekTime(instant: number, timeZone: string): LocalWeekTime {
+  const minuteStart = instant - (((instant % 60_000) + 60_000) % 60_000);
+  const known = weekTimes.get(timeZone);
+  if (known !== undefined && known.minuteStart === minuteStart) return known.time;
+  const wall = new Date(wallClockAsUtc(minuteStart, timeZone));
+  const time: LocalWeekTime = {
+    weekday: ISO_WEEKDAYS[(wall.getUTCDay() + 6) % 7] as LocalWeekTime['weekday'],
+    minute: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
+  };
+  if (weekTimes.size >= 1_000) weekTimes.clear();
+  weekTimes.set(timeZone, { minuteStart, time });
+  return time;
+}
+
 function localDateAt(instant: number, timeZone: string): LocalDate {
   const wall = new Date(wallClockAsUtc(instant, timeZone));
   return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };

@@ -1,0 +1,228 @@
+import ipaddr from 'ipaddr.js';
+import { localWeekTime } from '../limits/calendar-period';
+import {
+  type AccessRuleName,
+  type HoursWindow,
+  minuteOfDay,
+  type PolicyDocument,
+  type PolicyMode,
+  policyScopeOf,
+  type Weekday,
+} from './policy-document';
+
+/** Where a rule of the effective policy comes from, and whether it acts or only reports. */
+export interface RuleSource {
+  /** The document's name: `global`, `product:<slug>`, `tenant:<id>`. */
+  policy: string;
+  /** `access.denyModels`... */
+  rule: `access.${AccessRuleName}`;
+  mode: PolicyMode;
+}
+
+type ParsedRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+interface Constraint<T> {
+  source: RuleSource;
+  value: T;
+}
+
+/**
+ * The policy in force for one (tenant, product): every document that applies, global first, then the product's,
+ * then the tenant's, each rule kept with its source. Built once per change of any of them, then read on every
+ * request. Rules of different scopes all apply: a call must pass each of them, so a narrower document can only
+ * add refusals (a tenant tightens what the platform set, never loosens it); a rule in monitor mode is checked and
+ * reported but refuses nothing.
+ */
+export interface EffectivePolicy {
+  /** The documents it was built from, in order, with their versions where known. */
+  readonly sources: readonly { policy: string; version: number | null }[];
+  readonly access: EffectiveAccess;
+}
+
+export interface EffectiveAccess {
+  readonly allowModels: readonly Constraint<ReadonlySet<string>>[];
+  readonly denyModels: readonly Constraint<ReadonlySet<string>>[];
+  readonly sourceIps: readonly Constraint<readonly ParsedRange[]>[];
+  readonly hours: readonly Constraint<readonly HoursWindow[]>[];
+  readonly keyMetadata: readonly Constraint<ReadonlyMap<string, readonly string[]>>[];
+}
+
+/** A versioned document as the effective policy is built from it. */
+export interface VersionedPolicy {
+  document: PolicyDocument;
+  version: number | null;
+}
+
+const SCOPE_ORDER = { global: 0, product: 1, tenant: 2 } as const;
+
+/** The effective policy of the documents that apply to one (tenant, product), in any order. */
+export function effectivePolicy(policies: readonly VersionedPolicy[]): EffectivePolicy {
+  const ordered = [...policies].sort((a, b) => scopeRank(a.document) - scopeRank(b.document));
+  const access = {
+    allowModels: [] as Constraint<ReadonlySet<string>>[],
+    denyModels: [] as Constraint<ReadonlySet<string>>[],
+    sourceIps: [] as Constraint<readonly ParsedRange[]>[],
+    hours: [] as Constraint<readonly HoursWindow[]>[],
+    keyMetadata: [] as Constraint<ReadonlyMap<string, readonly string[]>>[],
+  };
+  for (const { document } of ordered) {
+    const rules = document.spec.access;
+    if (rules === undefined) continue;
+    const source = (rule: AccessRuleName, mode: PolicyMode | undefined): RuleSource => ({
+      policy: document.metadata.name,
+      rule: `access.${rule}`,
+      mode: mode ?? document.mode,
+    });
+    if (rules.allowModels) {
+      access.allowModels.push({
+        source: source('allowModels', rules.allowModels.mode),
+        value: new Set(rules.allowModels.models),
+      });
+    }
+    if (rules.denyModels) {
+      access.denyModels.push({
+        source: source('denyModels', rules.denyModels.mode),
+        value: new Set(rules.denyModels.models),
+      });
+    }
+    if (rules.sourceIps) {
+      access.sourceIps.push({
+        source: source('sourceIps', rules.sourceIps.mode),
+        value: rules.sourceIps.ranges.map(parseRange),
+      });
+    }
+    if (rules.hours) {
+      access.hours.push({ source: source('hours', rules.hours.mode), value: rules.hours.windows });
+    }
+    if (rules.keyMetadata) {
+      const labels = new Map<string, readonly string[]>();
+      for (const [label, values] of Object.entries(rules.keyMetadata.labels)) {
+        labels.set(label, typeof values === 'string' ? [values] : values);
+      }
+      access.keyMetadata.push({ source: source('keyMetadata', rules.keyMetadata.mode), value: labels });
+    }
+  }
+  return {
+    sources: ordered.map(({ document, version }) => ({ policy: document.metadata.name, version })),
+    access,
+  };
+}
+
+/** What the access rules see of a call. */
+export interface AccessFacts {
+  /** The public model name; null for an HTTP product's call (model rules do not apply). */
+  model: string | null;
+  /** The client's address as the gateway sees it (after its trusted proxies); null when unknown. */
+  clientIp: string | null;
+  /** Epoch ms. */
+  now: number;
+  /** The tenant's IANA time zone, which the hours rules read. */
+  timeZone: string;
+  keyMetadata: Readonly<Record<string, string>>;
+}
+
+/** A rule that refused the call, or would have in monitor mode, with a message that names it. */
+export interface AccessFinding {
+  source: RuleSource;
+  message: string;
+}
+
+export interface AccessDecision {
+  /** The first enforced rule that refuses the call; null when the call may go on. */
+  refusal: AccessFinding | null;
+  /** Monitored rules that would have refused it (recorded, never acted on). */
+  monitored: AccessFinding[];
+}
+
+/**
+ * The access rules' decision for one call: each rule of each scope in turn (models denied, models allowed,
+ * source addresses, hours, key metadata); the first enforced one that does not hold refuses. Monitored rules are
+ * all checked, so that a report shows every rule that would have acted.
+ */
+export function evaluateAccess(access: EffectiveAccess, facts: AccessFacts): AccessDecision {
+  const decision: AccessDecision = { refusal: null, monitored: [] };
+  const found = (source: RuleSource, message: string): boolean => {
+    if (source.mode === 'monitor') {
+      decision.monitored.push({ source, message });
+      return false;
+    }
+    decision.refusal = { source, message };
+    return true;
+  };
+  const { model } = facts;
+  if (model !== null) {
+    for (const { source, value } of access.denyModels) {
+      if (value.has(model) && found(source, `the model '${model}' may not be called`)) return decision;
+    }
+    for (const { source, value } of access.allowModels) {
+      if (!value.has(model) && found(source, `the model '${model}' is not among the models allowed`)) {
+        return decision;
+      }
+    }
+  }
+  if (access.sourceIps.length > 0) {
+    const address = parseClientAddress(facts.clientIp);
+    for (const { source, value } of access.sourceIps) {
+      if (!inRanges(address, value)) {
+        const shown = facts.clientIp ?? 'unknown';
+        if (found(source, `calls from ${shown} are not allowed`)) return decision;
+      }
+    }
+  }
+  if (access.hours.length > 0) {
+    const { weekday, minute } = localWeekTime(facts.now, facts.timeZone);
+    for (const { source, value } of access.hours) {
+      if (!inWindows(value, weekday, minute)) {
+        const message = `calls are not allowed at this time (${weekday} ${clock(minute)}, ${facts.timeZone})`;
+        if (found(source, message)) return decision;
+      }
+    }
+  }
+  for (const { source, value } of access.keyMetadata) {
+    for (const [label, allowed] of value) {
+      const actual = facts.keyMetadata[label];
+      if (actual === undefined || !allowed.includes(actual)) {
+        const wanted = allowed.length === 1 ? `'${allowed[0]}'` : `one of ${allowed.map((v) => `'${v}'`).join(', ')}`;
+        if (found(source, `the API key's metadata label '${label}' must be ${wanted}`)) return decision;
+        break;
+      }
+    }
+  }
+  return decision;
+}
+
+function scopeRank(document: PolicyDocument): number {
+  const scope = policyScopeOf(document.metadata.name);
+  return scope === null ? SCOPE_ORDER.tenant : SCOPE_ORDER[scope.kind];
+}
+
+function parseRange(range: string): ParsedRange {
+  if (range.includes('/')) return ipaddr.parseCIDR(range);
+  const address = ipaddr.parse(range);
+  return [address, address.kind() === 'ipv4' ? 32 : 128];
+}
+
+/** The client's address, an IPv4-mapped IPv6 one as the IPv4 it carries; null when unreadable. */
+function parseClientAddress(ip: string | null): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (ip === null || !ipaddr.isValid(ip)) return null;
+  return ipaddr.process(ip);
+}
+
+function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6 | null, ranges: readonly ParsedRange[]): boolean {
+  if (address === null) return false;
+  for (const range of ranges) {
+    const [network] = range;
+    if (network.kind() === address.kind() && address.match(range)) return true;
+  }
+  return false;
+}
+
+function inWindows(windows: readonly HoursWindow[], weekday: Weekday, minute: number): boolean {
+  return windows.some(
+    (window) => window.days.includes(weekday) && minute >= minuteOfDay(window.from) && minute < minuteOfDay(window.to),
+  );
+}
+
+function clock(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}

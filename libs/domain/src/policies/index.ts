@@ -1,0 +1,3 @@
+export * from './effective-policy';
+export * from './policy-document';
+export * from './policy-yaml';

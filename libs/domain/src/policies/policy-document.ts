@@ -1,0 +1,111 @@
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+
+/**
+ * A policy document (shared contract: `apiVersion: gatehouse/v1`, `kind: Policy`), as code and as JSON Schema from
+ * this one zod schema. Objects are strict: an unknown field is an error, never ignored, so a typo cannot pass for
+ * a rule. Only the sections the gateway enforces are in the schema; each later one is added when it is enforced
+ * (a document cannot hold a rule that silently does nothing).
+ */
+export const POLICY_API_VERSION = 'gatehouse/v1';
+export const POLICY_KIND = 'Policy';
+
+export const policyModeSchema = z.enum(['enforce', 'monitor']);
+export type PolicyMode = z.infer<typeof policyModeSchema>;
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const SLUG = '[a-z0-9]+(?:-[a-z0-9]+)*';
+const POLICY_NAME = new RegExp(`^(?:global|product:${SLUG}|tenant:${UUID})$`);
+
+/** Which scope a document governs: every tenant, one product's calls, or one tenant. */
+export type PolicyScope =
+  { kind: 'global' } | { kind: 'product'; productSlug: string } | { kind: 'tenant'; tenantId: string };
+
+export const policyNameSchema = z
+  .string()
+  .max(80)
+  .regex(POLICY_NAME, 'must be global, product:<product slug> or tenant:<tenant id>');
+
+/** `global`, `product:<slug>` or `tenant:<id>` as its scope; null when the name is none of these. */
+export function policyScopeOf(name: string): PolicyScope | null {
+  if (!POLICY_NAME.test(name)) return null;
+  if (name === 'global') return { kind: 'global' };
+  const [kind, value] = name.split(':', 2) as [string, string];
+  return kind === 'product' ? { kind: 'product', productSlug: value } : { kind: 'tenant', tenantId: value };
+}
+
+const cidr = z.string().refine(isCidr, 'must be an IPv4 or IPv6 address or range in CIDR notation (10.0.0.0/8)');
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+const clockTime = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day as HH:MM (00:00 to 24:00)');
+
+/** One weekly window: on these days, from `from` (included) to `to` (excluded), in the tenant's time zone. */
+const hoursWindowSchema = z
+  .strictObject({
+    days: z.array(z.enum(WEEKDAYS)).min(1, 'must name at least one day'),
+    from: clockTime,
+    to: clockTime,
+  })
+  .refine((window) => minuteOfDay(window.from) < minuteOfDay(window.to), {
+    message: 'from must be before to (a window over midnight is two windows)',
+    path: ['to'],
+  });
+export type HoursWindow = z.infer<typeof hoursWindowSchema>;
+
+/** A rule's own mode, when it differs from the document's. */
+const withMode = { mode: policyModeSchema.optional() };
+
+export const accessRulesSchema = z.strictObject({
+  /** Only these public model names may be called (absent: every model the subscriptions grant). */
+  allowModels: z.strictObject({ models: z.array(z.string().min(1)).min(1), ...withMode }).optional(),
+  /** These public model names may not be called. */
+  denyModels: z.strictObject({ models: z.array(z.string().min(1)).min(1), ...withMode }).optional(),
+  /** Calls only from these client addresses (the TCP peer, or the client behind GATEWAY_TRUSTED_PROXIES). */
+  sourceIps: z.strictObject({ ranges: z.array(cidr).min(1), ...withMode }).optional(),
+  /** Calls only within these weekly windows, in the tenant's time zone. */
+  hours: z.strictObject({ windows: z.array(hoursWindowSchema).min(1), ...withMode }).optional(),
+  /** Calls only with keys whose metadata labels have these values (one value, or any of a list). */
+  keyMetadata: z
+    .strictObject({
+      labels: z.record(z.string().min(1).max(64), z.union([z.string(), z.array(z.string()).min(1)])),
+      ...withMode,
+    })
+    .optional(),
+});
+export type AccessRules = z.infer<typeof accessRulesSchema>;
+export type AccessRuleName = keyof AccessRules;
+
+export const policyDocumentSchema = z.strictObject({
+  apiVersion: z.literal(POLICY_API_VERSION, { error: `must be ${POLICY_API_VERSION}` }),
+  kind: z.literal(POLICY_KIND, { error: `must be ${POLICY_KIND}` }),
+  metadata: z.strictObject({
+    name: policyNameSchema,
+    description: z.string().max(500).optional(),
+  }),
+  /** The document's mode; a rule's own `mode` overrides it. */
+  mode: policyModeSchema.default('enforce'),
+  spec: z.strictObject({ access: accessRulesSchema.optional() }),
+});
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+
+/** The documents' JSON Schema, from the same zod schema the code validates with (what the input may hold). */
+export function policyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(policyDocumentSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+export function minuteOfDay(time: string): number {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  return hours * 60 + minutes;
+}
+
+/** An IPv4 address in four decimal parts or an IPv6 address, alone or with a prefix length (CIDR). */
+export function isCidr(value: string): boolean {
+  if (value.includes('/')) {
+    return ipaddr.IPv4.isValidCIDRFourPartDecimal(value) || (ipaddr.IPv6.isValidCIDR(value) && !value.includes('.'));
+  }
+  return ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value);
+}
+
+export const POLICY_WEEKDAYS: readonly Weekday[] = WEEKDAYS;
