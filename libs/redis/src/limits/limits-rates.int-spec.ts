@@ -166,7 +166,8 @@ describe('LimitsEngine: rate limits and concurrency (real Redis)', () => {
   });
 
   it('sends the admits and settles of one turn as one script call per tenant, each exact as if alone', async () => {
-    const scripts = testRedis.redis as unknown as Record<'gatehouseLimitsAdmit' | 'gatehouseLimitsSettle', unknown>;
+    type Script = (...args: unknown[]) => Promise<unknown>;
+    const scripts = testRedis.redis as unknown as Record<'gatehouseLimitsAdmit' | 'gatehouseLimitsSettle', Script>;
     const admitCalls = jest.spyOn(scripts, 'gatehouseLimitsAdmit');
     const settleCalls = jest.spyOn(scripts, 'gatehouseLimitsSettle');
     try {
