@@ -11,6 +11,12 @@ interface PendingCall<Answer> {
 }
 
 /**
+ * Most calls one script runs: Redis runs nothing else while a script runs, so a burst of one tenant's requests is
+ * cut into scripts of about a millisecond each rather than one that would hold every other client back.
+ */
+export const MAX_CALLS_PER_SCRIPT = 64;
+
+/**
  * Groups the calls of one script that the requests in flight make during one turn of the event loop into one
  * script call per tenant (a tenant's keys share its hash tag, so a batch touches one Redis Cluster slot). Each call
  * still runs alone and in order inside the script (`batchLoop`), so the answers are those of separate calls sent
@@ -42,7 +48,14 @@ export class ScriptBatches<Answer> {
     this.scheduled = false;
     const batches = this.pending;
     this.pending = new Map();
-    for (const calls of batches.values()) this.sendBatch(calls);
+    for (const calls of batches.values()) {
+      if (calls.length <= MAX_CALLS_PER_SCRIPT) this.sendBatch(calls);
+      else {
+        for (let start = 0; start < calls.length; start += MAX_CALLS_PER_SCRIPT) {
+          this.sendBatch(calls.slice(start, start + MAX_CALLS_PER_SCRIPT));
+        }
+      }
+    }
   }
 
   private sendBatch(calls: readonly PendingCall<Answer>[]): void {
