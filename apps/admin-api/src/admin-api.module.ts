@@ -24,6 +24,7 @@ import { KeysModule } from './keys/keys.module';
 import { MailModule } from './mail/mail.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { PlansModule } from './plans/plans.module';
+import { PoliciesModule } from './policies/policies.module';
 import { ProvidersModule } from './providers/providers.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -53,6 +54,7 @@ export class AdminApiModule {
         KeysModule,
         CatalogModule,
         PlansModule,
+        PoliciesModule,
         ProvidersModule,
         SubscriptionsModule,
         NotificationsModule,

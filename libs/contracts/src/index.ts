@@ -13,6 +13,7 @@ export * from './admin-api/notifications';
 export * from './admin-api/audit';
 export * from './admin-api/catalog';
 export * from './admin-api/plans';
+export * from './admin-api/policies';
 export * from './admin-api/providers';
 export * from './admin-api/usage';
 export * from './admin-api/alerts';

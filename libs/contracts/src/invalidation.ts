@@ -12,7 +12,8 @@ export const invalidationMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('product'), productId: z.string() }),
   z.object({ kind: z.literal('provider'), providerId: z.string() }),
   z.object({ kind: z.literal('tenant'), tenantId: z.string() }),
-  z.object({ kind: z.literal('policy'), tenantId: z.string().nullable() }),
+  /** A new version of the document `name` is in force; `tenantId` is set for a tenant's document. */
+  z.object({ kind: z.literal('policy'), name: z.string(), tenantId: z.string().nullable() }),
 ]);
 
 export type InvalidationMessage = z.infer<typeof invalidationMessageSchema>;

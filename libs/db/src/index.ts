@@ -21,6 +21,7 @@ export * from './repositories/invitation.repository';
 export * from './repositories/membership.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/plan.repository';
+export * from './repositories/policy.repository';
 export * from './repositories/product.repository';
 export * from './repositories/password-reset.repository';
 export * from './repositories/provider.repository';

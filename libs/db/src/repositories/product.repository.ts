@@ -116,6 +116,13 @@ export class ProductRepository {
     return this.db.modelRoute.findUnique({ where: { alias } });
   }
 
+  /** Which of these public model aliases exist, in any product. */
+  async existingAliases(aliases: readonly string[]): Promise<Set<string>> {
+    if (aliases.length === 0) return new Set();
+    const rows = await this.db.modelRoute.findMany({ where: { alias: { in: [...aliases] } }, select: { alias: true } });
+    return new Set(rows.map((row) => row.alias));
+  }
+
   /** A route with its targets and its first price, effective from `now`. */
   async createModel(
     productId: string,

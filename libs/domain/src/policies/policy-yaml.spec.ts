@@ -1,5 +1,5 @@
 import { policyJsonSchema, policyScopeOf } from './policy-document';
-import { parsePolicyYaml } from './policy-yaml';
+import { parsePolicyYaml, policyLineAt } from './policy-yaml';
 
 const TENANT = '0b7e3a52-8d4f-4c1e-9a6b-2f1d3c4e5a6b';
 
@@ -106,6 +106,23 @@ spec:
       expect(parsed).toMatchObject({ ok: false, problems: [expect.objectContaining({ field })] });
     }
     expect(parsePolicyYaml('')).toMatchObject({ ok: false, problems: [{ reason: 'the document is empty' }] });
+  });
+});
+
+describe('policyLineAt', () => {
+  it('places a path of a valid document, or the deepest part of it the text has', () => {
+    const text = `apiVersion: gatehouse/v1
+kind: Policy
+metadata: { name: global }
+spec:
+  access:
+    denyModels:
+      models:
+        - demo-chat
+        - no-such-model
+`;
+    expect(policyLineAt(text, ['spec', 'access', 'denyModels', 'models', 1])).toBe(9);
+    expect(policyLineAt(text, ['spec', 'access', 'allowModels', 'models', 0])).toBe(5);
   });
 });
 

@@ -56,6 +56,15 @@ function fail(...problems: PolicyProblem[]): ParsedPolicy {
   return { ok: false, problems };
 }
 
+/**
+ * The line of `path` (or of its deepest part the text has) in a document's text: for problems found after
+ * parsing, such as a reference to a model that does not exist.
+ */
+export function policyLineAt(text: string, path: readonly PropertyKey[]): number | null {
+  const lines = new LineCounter();
+  return lineOf(parseDocument(text, { lineCounter: lines }), lines, path);
+}
+
 /** `spec.access.sourceIps.ranges[1]` from a path of keys and indexes. */
 export function fieldOf(path: readonly PropertyKey[]): string {
   let field = '';

@@ -7,6 +7,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@gatehouse/observability';
 import { GatewayHarness } from '../../../test/gateway-harness';
+import { KeySnapshotCache } from '../../auth/key-snapshot.cache';
 import { GatewayRoutesController } from '../gateway-routes.controller';
 
 async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
@@ -160,6 +161,18 @@ describe('gateway key authentication', () => {
     expect(await gateway.redis.redis.sismember(gateway.keys.tenant(key.tenantId, 'key-snapshots'), key.hash)).toBe(1);
     await gateway.publish({ kind: 'tenant', tenantId: key.tenantId });
     await eventually(async () => (await gateway.redis.redis.exists(redisKey)) === 0, 1000);
+  });
+
+  it("accepts a policy document's message and keeps the tenant's keys warm (key snapshots hold no policy)", async () => {
+    const key = await gateway.key(await gateway.tenant());
+    expect((await gateway.get('/v1/models', key.key)).status).toBe(200);
+    const handled = jest.spyOn(gateway.app.get(KeySnapshotCache), 'onInvalidation');
+    const message = { kind: 'policy', name: `tenant:${key.tenantId}`, tenantId: key.tenantId } as const;
+    await gateway.publish(message);
+    await eventually(async () => handled.mock.calls.length > 0, 1000);
+    expect(handled).toHaveBeenCalledWith(message);
+    expect((await gateway.get('/v1/models', key.key)).status).toBe(200);
+    expect(loads).toHaveBeenCalledTimes(1);
   });
 
   it('keeps the previous secret valid during a rotation grace period, then refuses it', async () => {

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { AdminOnly } from '../auth/access/access-rule';
+import { type Actor } from '../auth/authenticated-user';
+import { CurrentActor } from '../auth/current-user.decorator';
+import {
+  PolicyDto,
+  PolicyJsonSchemaDto,
+  PolicyListDto,
+  PolicyValidationDto,
+  PolicyVersionRefDto,
+  PutPolicyDto,
+  RollbackPolicyDto,
+  ValidatePolicyDto,
+} from './dto/policy.dto';
+import { PoliciesService } from './policies.service';
+
+/**
+ * Every policy document (global, product and tenant ones), for platform admins. `schema` and `validate` are
+ * declared before `:name`, which they would otherwise match (neither is a policy name).
+ */
+@ApiTags('policies')
+@Controller('admin/policies')
+@AdminOnly()
+export class PoliciesController {
+  constructor(private readonly policies: PoliciesService) {}
+
+  @Get('schema')
+  @ZodResponse({ status: 200, type: PolicyJsonSchemaDto })
+  schema() {
+    return this.policies.schema();
+  }
+
+  @Post('validate')
+  @ZodResponse({ status: 200, type: PolicyValidationDto })
+  validate(@Body() body: ValidatePolicyDto) {
+    return this.policies.validate(body.yaml);
+  }
+
+  @Get()
+  @ZodResponse({ status: 200, type: PolicyListDto })
+  list() {
+    return this.policies.list();
+  }
+
+  @Get(':name')
+  @ZodResponse({ status: 200, type: PolicyDto })
+  get(@Param('name') name: string) {
+    return this.policies.get(name);
+  }
+
+  @Put(':name')
+  @ZodResponse({ status: 200, type: PolicyVersionRefDto })
+  put(@Param('name') name: string, @Body() body: PutPolicyDto, @CurrentActor() actor: Actor) {
+    return this.policies.put(actor, name, body);
+  }
+
+  @Post(':name/rollback')
+  @ZodResponse({ status: 200, type: PolicyVersionRefDto })
+  rollback(@Param('name') name: string, @Body() body: RollbackPolicyDto, @CurrentActor() actor: Actor) {
+    return this.policies.rollback(actor, name, body);
+  }
+}
