@@ -22,7 +22,14 @@
  * Prints Markdown tables on stdout.
  */
 import { type Limits } from '@gatehouse/contracts';
-import { createRedisClient, type LimitScope, LimitsEngine, type Reservation, RedisKeys } from '@gatehouse/redis';
+import {
+  createHotPathRedisClient,
+  createRedisClient,
+  type LimitScope,
+  LimitsEngine,
+  type Reservation,
+  RedisKeys,
+} from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -180,13 +187,8 @@ async function runScenario(
   requests: number,
   batch: number,
 ): Promise<{ admit: PhaseTotals; settle: PhaseTotals }> {
-  // The gateway's limits connection (apps/gateway/src/limits/limits.module.ts).
-  const engineRedis = createRedisClient(redisUrl, {
-    connectionName: 'limits-redis-cost',
-    enableOfflineQueue: false,
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 1,
-  });
+  // The gateway's request-path connection.
+  const engineRedis = createHotPathRedisClient(redisUrl, 'limits-redis-cost');
   const statsRedis = createRedisClient(redisUrl, { connectionName: 'limits-redis-cost-stats' });
   const prefix = `limits-cost-${randomUUID().slice(0, 8)}`;
   await Promise.all([engineRedis, statsRedis].map((client) => waitReady(client)));

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { LIMITS_BATCHED_COMMANDS } from './limits/limits-engine';
 
 export interface RedisClientOptions {
   /** Shown in `CLIENT LIST`, so an operator can tell the gateway's connections from the worker's. */
@@ -21,6 +22,11 @@ export interface RedisClientOptions {
   enableAutoPipelining?: boolean;
   /** Commands that batch themselves, sent at once even with auto-pipelining (see `LIMITS_BATCHED_COMMANDS`). */
   autoPipeliningIgnoredCommands?: readonly string[];
+  /**
+   * Whether the commands whose answer a dropped connection lost are sent again once it is back (ioredis's default).
+   * A caller that gives up on a command after a deadline and falls back must not have it run late.
+   */
+  autoResendUnfulfilledCommands?: boolean;
 }
 
 export function createRedisClient(url: string, options: RedisClientOptions): Redis {
@@ -31,10 +37,30 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     enableOfflineQueue: options.enableOfflineQueue ?? true,
     enableAutoPipelining: options.enableAutoPipelining ?? false,
     autoPipeliningIgnoredCommands: [...(options.autoPipeliningIgnoredCommands ?? [])],
+    autoResendUnfulfilledCommands: options.autoResendUnfulfilledCommands ?? true,
     enableReadyCheck: true,
     connectTimeout: 5_000,
     // Reconnect forever with a capped backoff: recovery after an outage needs no restart.
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
   };
   return new Redis(url, redisOptions);
+}
+
+/**
+ * The gateway's request-path connection: the limits' scripts and the usage batches, whose callers each time their
+ * commands out and have a fallback of their own (local rate limits or 503, deferred settlements, the usage spool).
+ * So commands fail at once while Redis is away (no offline queue), and a command sent just before the connection
+ * dropped is not sent again when it is back: an admit run late would hold budget that nobody settles, a usage batch
+ * sent again would follow its own copy in the spool. Auto-pipelining sends what the requests in flight ask for in
+ * one write; the limits' scripts batch themselves (`LIMITS_BATCHED_COMMANDS`).
+ */
+export function createHotPathRedisClient(url: string, connectionName: string): Redis {
+  return createRedisClient(url, {
+    connectionName,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    enableAutoPipelining: true,
+    autoPipeliningIgnoredCommands: LIMITS_BATCHED_COMMANDS,
+    maxRetriesPerRequest: 1,
+  });
 }

@@ -1,15 +1,18 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { type AddressInfo } from 'node:net';
+import { Transform } from 'node:stream';
 
 /**
  * A TCP forwarder on 127.0.0.1 in front of a real service (Redis, Postgres), which a test can cut and restore to
  * play an outage of that service without stopping the one every other suite shares. While cut, open connections
- * are destroyed and new ones are refused at once.
+ * are destroyed and new ones are refused at once. It can also swallow what clients send while their connections
+ * stay up (`blackHole`): a partition that the client only learns of from its own timeouts.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
   private cutOff = false;
+  private swallowing = false;
   private listeningPort = 0;
 
   private constructor(
@@ -44,7 +47,10 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    const towardsService = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => done(null, this.swallowing ? undefined : chunk),
+    });
+    client.pipe(towardsService).pipe(upstream).pipe(client);
   }
 
   /** `redis://127.0.0.1:<port>` style URL of the proxy, for a service URL whose host and port it replaces. */
@@ -61,8 +67,14 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
   }
 
+  /** What clients send from now on is dropped, their connections kept open: no answer ever comes. */
+  blackHole(): void {
+    this.swallowing = true;
+  }
+
   restore(): void {
     this.cutOff = false;
+    this.swallowing = false;
   }
 
   async close(): Promise<void> {

@@ -8,8 +8,7 @@ import {
 } from '@nestjs/common';
 import { JobProducer } from '@gatehouse/jobs';
 import {
-  createRedisClient,
-  LIMITS_BATCHED_COMMANDS,
+  createHotPathRedisClient,
   LimitsEngine,
   type LimitsEngineOptions,
   queuePrefix,
@@ -75,10 +74,9 @@ class HotPathLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * The limits engine (docs/limits.md) and the usage recorder (its BullMQ producer and disk spool) on one Redis
- * connection whose commands fail at once while Redis is away (no offline queue): an admit then falls back (or fails
- * closed) immediately, no admit queued during an outage runs late holding budget nobody settles, and a usage batch
- * goes to the spool instead of waiting in memory. Auto-pipelining sends what the requests in flight ask for in
- * one write; the limits' scripts batch themselves (`LIMITS_BATCHED_COMMANDS`).
+ * connection whose commands fail at once while Redis is away and are never sent again after it
+ * (`createHotPathRedisClient`): an admit then falls back (or fails closed) immediately, no admit runs late holding
+ * budget nobody settles, and a usage batch goes to the spool instead of waiting in memory.
  */
 export function hotPathProviders(options: HotPathRedisOptions): Provider[] {
   const logger = new Logger('HotPathRedis');
@@ -86,13 +84,7 @@ export function hotPathProviders(options: HotPathRedisOptions): Provider[] {
     {
       provide: HOT_PATH_REDIS,
       useFactory: () => {
-        const redis = createRedisClient(options.redisUrl, {
-          connectionName: 'gateway-hot-path',
-          enableOfflineQueue: false,
-          enableAutoPipelining: true,
-          autoPipeliningIgnoredCommands: LIMITS_BATCHED_COMMANDS,
-          maxRetriesPerRequest: 1,
-        });
+        const redis = createHotPathRedisClient(options.redisUrl, 'gateway-hot-path');
         // The engine and the recorder each report an outage once, as a warning; the connection's retries stay at debug.
         redis.on('error', (error) => logger.debug({ err: error }, 'hot-path Redis connection error'));
         return redis;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { calendarPeriods } from '@gatehouse/domain';
-import { createRedisClient } from '../redis-client.factory';
+import { createHotPathRedisClient } from '../redis-client.factory';
 import { RedisKeys } from '../redis-keys';
 import { createTestRedis, eventually, TcpProxy, type TestRedis } from '@gatehouse/testing';
 import { type Redis } from 'ioredis';
@@ -28,9 +28,9 @@ describe('LimitsEngine when Redis goes away (TCP proxy cut)', () => {
     reserve: { tokens: 100, costMicros: 1_000n },
     ...overrides,
   });
-  const spent = async () => {
+  const spent = async (scope: LimitScope = budgeted) => {
     const state = decodeScopeState(
-      await testRedis.redis.getBuffer(engine.keys.scope(tenantId, 'subscription', budgeted.id)),
+      await testRedis.redis.getBuffer(engine.keys.scope(tenantId, 'subscription', scope.id)),
     );
     return state?.month === periodNumber(calendarPeriods(Date.now()).month.id) ? String(state.monthlyMicros) : null;
   };
@@ -39,12 +39,8 @@ describe('LimitsEngine when Redis goes away (TCP proxy cut)', () => {
     testRedis = await createTestRedis('limits-outage');
     const target = new URL(testRedis.url);
     proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
-    // As the gateway makes it (pipeline/hot-path-redis.ts): no offline queue, so that an outage fails a command at once.
-    client = createRedisClient(proxy.url(testRedis.url), {
-      connectionName: 'limits-outage-test',
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    });
+    // The gateway's client: no offline queue, so that an outage fails a command at once, and nothing sent again.
+    client = createHotPathRedisClient(proxy.url(testRedis.url), 'limits-outage-test');
     client.on('error', () => undefined);
     await eventually(() => client.status === 'ready', 5_000);
     engine = new LimitsEngine(client, new RedisKeys(testRedis.prefix), {
@@ -117,5 +113,24 @@ describe('LimitsEngine when Redis goes away (TCP proxy cut)', () => {
       proxy.restore();
     }
     expect(await eventually(() => client.status === 'ready', 10_000)).toBe(true);
+  });
+
+  it('never runs late an admit whose answer the outage lost', async () => {
+    expect(await eventually(() => client.status === 'ready', 10_000)).toBe(true);
+    const lost: LimitScope = { kind: 'subscription', id: randomUUID(), limits: { monthlyBudgetUsd: '1' } };
+    // The admit reaches the socket while the connection still looks up; no answer comes, its deadline does.
+    proxy.blackHole();
+    const admitted = await engine.admit(request(lost, { failOpen: true }));
+    expect(admitted).toMatchObject({ admitted: true, degraded: 'local-fallback', reservation: { backend: 'local' } });
+    expect(client.status).toBe('ready');
+
+    // The connection drops and comes back: an unanswered command sent again would reserve the budget now.
+    proxy.cut();
+    await eventually(() => client.status !== 'ready');
+    proxy.restore();
+    expect(await eventually(() => client.status === 'ready', 10_000)).toBe(true);
+    // Whatever the reconnection sends again goes before this.
+    expect(await client.ping()).toBe('PONG');
+    expect(await spent(lost)).toBeNull();
   });
 });
