@@ -14,6 +14,8 @@ export const GatewayErrorCode = {
   UpstreamError: 'upstream_error',
   UpstreamTimeout: 'upstream_timeout',
   InvalidRequest: 'invalid_request_error',
+  /** An access rule of a policy document refused the call (its message names the document and the rule). */
+  PolicyAccessDenied: 'policy_access_denied',
 } as const;
 
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
@@ -29,6 +31,7 @@ export const gatewayErrorStatus: Record<GatewayErrorCode, number> = {
   upstream_error: 502,
   upstream_timeout: 504,
   invalid_request_error: 400,
+  policy_access_denied: 403,
 };
 
 export interface OpenAiErrorBody {

@@ -12,6 +12,7 @@ const TYPE_BY_CODE: Record<GatewayErrorCode, string> = {
   upstream_error: 'api_error',
   upstream_timeout: 'api_error',
   invalid_request_error: 'invalid_request_error',
+  policy_access_denied: 'permission_error',
 };
 
 /** Not a contract code: a dependency of the key lookup (Postgres, Redis) is down. Never a 401 or a 500. */

@@ -52,6 +52,11 @@ export abstract class RefreshingIndex<Index>
     await this.refresh();
   }
 
+  /** The index as last loaded, or null before the first load succeeds (then `current` loads it). */
+  peek(): Index | null {
+    return this.index;
+  }
+
   /** The index; loads it first when no load has succeeded yet (503 when that fails). */
   async current(): Promise<Index> {
     if (this.index !== null) return this.index;

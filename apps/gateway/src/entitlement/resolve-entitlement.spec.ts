@@ -73,6 +73,7 @@ describe('resolveEntitlement', () => {
         model: 'demo-chat',
         subscription: demo,
         productId: 'demo',
+        productSlug: 'demo',
         limits: demo.limits,
         price: PRICE,
         targets: TARGETS,
@@ -86,6 +87,9 @@ describe('resolveEntitlement', () => {
       const decision = resolveEntitlement(snapshot([demo]), model, catalog, NOW);
       expect(decision).toMatchObject({ granted: true, entitlement: { model, price: null, targets: [] } });
     }
+    // Not in the catalog: no product slug either, so no product's policy applies to it.
+    const unknown = resolveEntitlement(snapshot([demo]), 'demo-new', catalog, NOW);
+    expect(unknown).toMatchObject({ granted: true, entitlement: { productSlug: null } });
   });
 
   it('answers model_not_found for a model no product offers, even with subscriptions', () => {

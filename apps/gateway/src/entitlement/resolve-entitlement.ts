@@ -11,6 +11,8 @@ export interface Entitlement {
   model: string;
   subscription: KeySnapshotSubscription;
   productId: string;
+  /** The product's slug from the catalog (policy documents name products by it); null when not in the catalog. */
+  productSlug: string | null;
   limits: EffectiveLimitsSnapshot;
   /** The model's price in force now, from the catalog; null when it has none (or is not in the catalog yet). */
   price: CatalogModelPrice | null;
@@ -67,6 +69,7 @@ export function resolveEntitlement(
         model,
         subscription: granting,
         productId: granting.productId,
+        productSlug: offered?.productSlug ?? null,
         limits: granting.limits,
         price: offered?.price ?? null,
         targets: offered?.targets ?? [],

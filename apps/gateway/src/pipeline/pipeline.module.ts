@@ -6,6 +6,7 @@ import { type KeySnapshotCacheOptions } from '../auth/key-snapshot.cache';
 import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
 import { ModelsService } from '../models/models.service';
+import { GatewayPolicies } from '../policies/gateway-policies';
 import { UpstreamModule, type UpstreamModuleOptions } from '../upstream';
 import { GatewayRoutesController } from './gateway-routes.controller';
 import { hotPathProviders, type HotPathRedisOptions } from './hot-path-redis';
@@ -43,6 +44,7 @@ export class PipelineModule implements OnModuleInit {
       controllers: [GatewayRoutesController],
       providers: [
         GatewayCatalog,
+        GatewayPolicies,
         EntitlementService,
         ModelsService,
         AuthenticateStage,

@@ -18,6 +18,8 @@ export interface MeteredUsage {
 export interface RequestEntitlement {
   subscription: KeySnapshotSubscription;
   productId: string;
+  /** The product's slug, which policy documents name products by; null when the catalog does not have it. */
+  productSlug: string | null;
   /** The public model alias; null for an HTTP product. */
   model: string | null;
   /** Null when the catalog has no price (budgets then see the call as free) or for an HTTP product. */
@@ -59,6 +61,8 @@ export class RequestContext {
   errorCode: string | null = null;
   /** What the limits and policies decided without refusing (`monitor:subscription.rpm`...), for the usage event. */
   readonly decisions: string[] = [];
+  /** The policy rules that fired (`access.hours=monitor`, `access.denyModels=block`): `x-gatehouse-policy`. */
+  readonly policyFired: string[] = [];
   /** Settles once a stream's usage is known (its end, break or abandonment); the end-of-request step waits. */
   usageReported: Promise<void> | null = null;
 
@@ -66,6 +70,8 @@ export class RequestContext {
     readonly requestId: string,
     /** `performance.now()` when the request arrived. */
     readonly startedAt: number,
+    /** The client's address (the TCP peer, or the client behind GATEWAY_TRUSTED_PROXIES). */
+    readonly clientIp: string,
   ) {}
 
   failed(code: string): void {

@@ -32,6 +32,9 @@ import { RecordStage } from './stages/record.stage';
 import { RouteStage } from './stages/route.stage';
 import { UpstreamStage } from './stages/upstream.stage';
 
+/** The policy rules that fired for the request (`access.hours=monitor`), on its answer. */
+export const POLICY_HEADER = 'x-gatehouse-policy';
+
 /** HTTP products' budget for the upstream's response headers, retries included. */
 export const HTTP_PRODUCT_DEADLINE_MS = 120_000;
 
@@ -94,7 +97,7 @@ export class RequestPipeline {
       context.endpoint = call.endpoint;
       const entitlement = await this.entitle.model(context, key, call.model);
       context.entitlement = entitlement;
-      enforce(this.policy.input(context, call));
+      this.policyChecked(reply, context, await this.policy.input(context, call));
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));
       enforce(this.cache.lookup(context, call));
       const route = this.route.run(context, call);
@@ -119,7 +122,7 @@ export class RequestPipeline {
 
   /**
    * A call to an HTTP product (`/apis/{slug}/...`): the same line without the stages that read a model call's
-   * body (policies, cache), its answer relayed byte for byte.
+   * body (the content policies, cache), its answer relayed byte for byte; the access rules apply to it.
    */
   async serveHttpProduct(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = this.open(request, reply);
@@ -133,6 +136,7 @@ export class RequestPipeline {
       if (product === undefined) throw productNotFound(address.slug);
       const entitlement = this.entitle.product(context, key, product);
       context.entitlement = entitlement;
+      this.policyChecked(reply, context, await this.policy.access(context, null));
       call = readHttpProductCall(request, address, product, context.lifetime);
       this.admitted(reply, await this.limits.admitHttpCall(context, key, entitlement));
       let response: UpstreamResponse;
@@ -188,10 +192,16 @@ export class RequestPipeline {
 
   /** The request's context, and its end-of-request step bound to the response's close, the one end of every path. */
   private open(request: FastifyRequest, reply: FastifyReply): RequestContext {
-    const context = new RequestContext(request.id, performance.now());
+    const context = new RequestContext(request.id, performance.now(), request.ip);
     const response = reply.raw;
     response.once('close', () => this.recorder.track(this.end(context, response)));
     return context;
+  }
+
+  /** What the policies fired goes on the answer (`x-gatehouse-policy`), refused or not; a refusal ends the request. */
+  private policyChecked(reply: FastifyReply, context: RequestContext, decision: Decision): void {
+    if (context.policyFired.length > 0) void reply.header(POLICY_HEADER, context.policyFired.join(', '));
+    enforce(decision);
   }
 
   /** The rate-limit headers go on every answer once the limits were asked; a refusal ends the request. */

@@ -178,6 +178,18 @@ export class GatewaySnapshotRepository {
   }
 
   /**
+   * The version in force of every policy document that has one: its name, version number and text. One statement,
+   * so every document is seen at the same instant (versions never change once written).
+   */
+  loadActivePolicies(): Promise<GatewayPolicyRecord[]> {
+    return this.db.$queryRaw<GatewayPolicyRecord[]>`
+      SELECT p.name, v.version, v.yaml
+      FROM policies p
+      JOIN policy_versions v ON v.policy_id = p.id AND v.version = p.active_version
+      ORDER BY p.name`;
+  }
+
+  /**
    * Prices in force at `now` or later; targets that are enabled, on enabled providers, by priority. One statement
    * per table: in a transaction, Prisma would send the sibling relation reads of a nested select at once on its one
    * connection, which pg deprecates.
@@ -252,4 +264,11 @@ function groupByRoute<Row extends { modelRouteId: string }>(rows: Row[]): Map<st
     else group.push(row);
   }
   return byRoute;
+}
+
+/** A policy document's version in force, as the gateway loads it (`loadActivePolicies`). */
+export interface GatewayPolicyRecord {
+  name: string;
+  version: number;
+  yaml: string;
 }

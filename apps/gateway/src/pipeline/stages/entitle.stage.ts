@@ -20,6 +20,7 @@ export class EntitleStage {
     return {
       subscription: entitlement.subscription,
       productId: entitlement.productId,
+      productSlug: entitlement.productSlug,
       model,
       price: entitlement.price,
       targets: entitlement.targets,
@@ -29,6 +30,13 @@ export class EntitleStage {
   product(_context: RequestContext, key: KeySnapshot, product: HttpProductEntry): RequestEntitlement {
     const decision = resolveProductEntitlement(key, product, new Date());
     if (!decision.granted) throw GatewayError.of(decision.code, decision.message);
-    return { subscription: decision.subscription, productId: product.productId, model: null, price: null, targets: [] };
+    return {
+      subscription: decision.subscription,
+      productId: product.productId,
+      productSlug: product.slug,
+      model: null,
+      price: null,
+      targets: [],
+    };
   }
 }

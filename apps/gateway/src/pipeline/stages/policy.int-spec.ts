@@ -1,0 +1,165 @@
+import { countPostgresQueries, PolicyRepository } from '@gatehouse/db';
+import { eventually } from '@gatehouse/testing';
+import { GatewayHarness, NO_LIMITS } from '../../../test/gateway-harness';
+import { type RunningMock, startMockProvider } from '../../../test/mock-upstream';
+
+/**
+ * The policy documents' access rules at the gateway (policy.input, and the access check of HTTP products): a
+ * change published by admin-api is in force at every instance within a second, a narrower document only tightens,
+ * a monitored rule reports without refusing, and warm requests still make no Postgres query.
+ */
+const IN_FORCE_WITHIN_MS = 1_000;
+
+interface OpenAiError {
+  error: { code: string; type: string; message: string };
+}
+
+function document(name: string, access: string, mode = 'enforce'): string {
+  return `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: ${mode}\nspec:\n  access:\n${access}`;
+}
+
+describe('policy.input: access rules of the policy documents', () => {
+  let gateway: GatewayHarness;
+  let replica: { url: string; close: () => Promise<void> };
+  let mock: RunningMock;
+  let tenantA: string;
+  let tenantB: string;
+  let keyA: string;
+  let keyB: string;
+
+  /** Saves a new version of the document, as admin-api does, and announces it. */
+  const publish = async (name: string, yaml: string) => {
+    await gateway.db.$transaction(async (tx) => {
+      const policies = new PolicyRepository(tx);
+      const scope = name === 'global' ? 'GLOBAL' : name.startsWith('tenant:') ? 'TENANT' : 'PRODUCT';
+      const tenantId = scope === 'TENANT' ? name.slice('tenant:'.length) : null;
+      const policy = await policies.lockOrCreate({ name, scope, tenantId, productId: null });
+      await policies.publish(policy, { mode: 'ENFORCE', yaml, message: null, createdById: null });
+    });
+    await gateway.publish({ kind: 'policy', name, tenantId: name.startsWith('tenant:') ? name.slice(7) : null });
+  };
+
+  const call = async (url: string, key: string, model: string) => {
+    const embeddings = model === 'demo-embed';
+    const response = await fetch(`${url}${embeddings ? '/v1/embeddings' : '/v1/chat/completions'}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(
+        embeddings ? { model, input: 'hello' } : { model, messages: [{ role: 'user', content: 'hello' }] },
+      ),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as OpenAiError & Record<string, unknown>,
+      policy: response.headers.get('x-gatehouse-policy'),
+      requestId: response.headers.get('x-request-id'),
+    };
+  };
+
+  /** Waits (at most the contract's second) until `url` answers `key`'s call of `model` with `status`. */
+  const inForce = async (url: string, key: string, model: string, status: number) => {
+    const reached = await eventually(async () => (await call(url, key, model)).status === status, IN_FORCE_WITHIN_MS);
+    expect({ url, model, status, reached }).toEqual({ url, model, status, reached: true });
+  };
+
+  beforeAll(async () => {
+    [gateway, mock] = await Promise.all([GatewayHarness.start('gateway-policy'), startMockProvider()]);
+    await gateway.useMockProvider(mock.url);
+    [tenantA, tenantB] = [await gateway.tenant(), await gateway.tenant()];
+    for (const tenantId of [tenantA, tenantB]) {
+      await gateway.subscribeToDemo(tenantId, { limitOverrides: NO_LIMITS });
+    }
+    [keyA, keyB] = [(await gateway.key(tenantA)).key, (await gateway.key(tenantB)).key];
+    const started = await gateway.startReplica();
+    replica = { url: started.url, close: () => started.app.close() };
+    gateway.watchUsage();
+  });
+
+  afterAll(async () => {
+    await replica?.close();
+    await gateway?.close();
+    await mock?.close();
+  });
+
+  it('a tenant deny is in force at every instance within a second, for that tenant only, and its removal too', async () => {
+    const name = `tenant:${tenantA}`;
+    expect((await call(gateway.url, keyA, 'demo-embed')).status).toBe(200);
+    await publish(name, document(name, '    denyModels: { models: [demo-embed] }\n'));
+
+    for (const url of [gateway.url, replica.url]) {
+      await inForce(url, keyA, 'demo-embed', 403);
+      const refused = await call(url, keyA, 'demo-embed');
+      expect(refused.body.error).toMatchObject({ code: 'policy_access_denied', type: 'permission_error' });
+      expect(refused.body.error.message).toBe(
+        `Refused by policy '${name}' (access.denyModels): the model 'demo-embed' may not be called.`,
+      );
+      expect(refused.policy).toBe('access.denyModels=block');
+      expect((await call(url, keyA, 'demo-chat')).status).toBe(200);
+      expect((await call(url, keyB, 'demo-embed')).status).toBe(200);
+    }
+    const refusal = await call(gateway.url, keyA, 'demo-embed');
+    expect(await gateway.usageEventOf(refusal.requestId)).toMatchObject({
+      statusCode: 403,
+      errorCode: 'policy_access_denied',
+    });
+
+    // Warm, with a document in force: still no Postgres query per request.
+    const queries = countPostgresQueries();
+    try {
+      for (let i = 0; i < 5; i++) expect((await call(gateway.url, keyA, 'demo-embed')).status).toBe(403);
+      for (let i = 0; i < 5; i++) expect((await call(gateway.url, keyA, 'demo-chat')).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(queries.statements).toEqual([]);
+    } finally {
+      queries.stop();
+    }
+
+    await publish(name, document(name, '    denyModels: { models: [demo-unrelated] }\n'));
+    for (const url of [gateway.url, replica.url]) await inForce(url, keyA, 'demo-embed', 200);
+  });
+
+  it('a tenant document cannot loosen a global deny: the global rule still refuses', async () => {
+    const tenant = `tenant:${tenantB}`;
+    await publish('global', document('global', '    denyModels: { models: [demo-embed] }\n'));
+    await publish(tenant, document(tenant, '    allowModels: { models: [demo-chat, demo-embed] }\n'));
+    try {
+      await inForce(gateway.url, keyB, 'demo-embed', 403);
+      const refused = await call(gateway.url, keyB, 'demo-embed');
+      expect(refused.body.error.message).toMatch(/^Refused by policy 'global' \(access\.denyModels\)/);
+      expect((await call(gateway.url, keyB, 'demo-chat')).status).toBe(200);
+    } finally {
+      await publish('global', document('global', '    denyModels: { models: [demo-unrelated] }\n'));
+      await inForce(gateway.url, keyB, 'demo-embed', 200);
+    }
+  });
+
+  it('a monitored rule admits the call, says so in x-gatehouse-policy and records it in the usage event', async () => {
+    const name = `tenant:${tenantA}`;
+    await publish(name, document(name, '    denyModels: { models: [demo-chat] }\n', 'monitor'));
+    const reported = await eventually(
+      async () => (await call(gateway.url, keyA, 'demo-chat')).policy === 'access.denyModels=monitor',
+      IN_FORCE_WITHIN_MS,
+    );
+    expect(reported).toBe(true);
+    const admitted = await call(gateway.url, keyA, 'demo-chat');
+    expect(admitted.status).toBe(200);
+    expect(admitted.policy).toBe('access.denyModels=monitor');
+    const event = await gateway.usageEventOf(admitted.requestId);
+    expect(event?.policyActions).toEqual([`monitor:access.denyModels@${name}`]);
+  });
+
+  it('source ranges refuse a client outside them and admit one inside (IPv4 and IPv6 loopback)', async () => {
+    const name = `tenant:${tenantA}`;
+    await publish(name, document(name, '    sourceIps: { ranges: [10.0.0.0/8] }\n'));
+    await inForce(gateway.url, keyA, 'demo-chat', 403);
+    const refused = await call(gateway.url, keyA, 'demo-chat');
+    expect(refused.body.error.message).toMatch(
+      /\(access\.sourceIps\): calls from (127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)/,
+    );
+
+    await publish(name, document(name, '    sourceIps: { ranges: [127.0.0.0/8, "::1/128"] }\n'));
+    await inForce(gateway.url, keyA, 'demo-chat', 200);
+    await publish(name, document(name, '    denyModels: { models: [demo-unrelated] }\n'));
+  });
+});
