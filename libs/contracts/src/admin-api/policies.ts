@@ -89,3 +89,127 @@ export type PolicyValidationResponse = z.infer<typeof policyValidationSchema>;
 
 /** The documents' JSON Schema (draft 2020-12), as published. */
 export const policyJsonSchemaResponseSchema = z.record(z.string(), z.unknown());
+
+/** One version's full text, for a diff between versions (`GET …/versions/{version}`). */
+export const policyVersionDetailSchema = policyVersionSchema.extend({
+  mode: policyModeSchema,
+  /** Exactly as it was saved. */
+  yaml: z.string(),
+});
+export type PolicyVersionDetailResponse = z.infer<typeof policyVersionDetailSchema>;
+
+// --- the effective policy ---
+
+/**
+ * One rule of the effective policy, with the document it comes from: `settings` is the rule as that document
+ * wrote it, without its mode (`{ models: [demo-embed] }`, `{ ranges: [...] }`, `{ windows: [...] }`, `{ labels }`).
+ */
+export const effectivePolicyRuleSchema = z.object({
+  policy: z.string(),
+  version: z.number().int().nullable(),
+  /** `access.denyModels`… */
+  rule: z.string(),
+  mode: policyModeSchema,
+  settings: z.record(z.string(), z.unknown()),
+});
+export type EffectivePolicyRuleResponse = z.infer<typeof effectivePolicyRuleSchema>;
+
+/**
+ * `GET /tenants/{tenantId}/policy/effective?product=<slug>`: the documents that govern the tenant's calls to the
+ * product (global, the product's, the tenant's; without `product`, global and the tenant's), and every rule a call
+ * must pass, in the order the gateway checks them.
+ */
+export const effectivePolicySchema = z.object({
+  tenantId: z.string(),
+  product: z.string().nullable(),
+  sources: z.array(z.object({ policy: z.string(), version: z.number().int().nullable() })),
+  rules: z.array(effectivePolicyRuleSchema),
+});
+export type EffectivePolicyResponse = z.infer<typeof effectivePolicySchema>;
+
+export const effectivePolicyQuerySchema = z.object({ product: z.string().trim().min(1).max(80).optional() }).strict();
+export type EffectivePolicyQuery = z.infer<typeof effectivePolicyQuerySchema>;
+
+// --- dry-run ---
+
+/** A call to evaluate: what the access rules see of it. */
+export const dryRunCallSchema = z
+  .object({
+    /** Required on the admin route; the tenant route evaluates its own tenant's calls. */
+    tenantId: z.uuid().optional(),
+    /** A product's slug; when absent, the product that offers `model`. */
+    product: z.string().trim().min(1).max(80).optional(),
+    /** The public model name; null or absent for a call to an HTTP product. */
+    model: z.string().trim().min(1).max(200).nullish(),
+    clientIp: z.string().trim().max(64).nullish(),
+    /** When the call is made (default: now), read in the tenant's time zone. */
+    at: z.iso.datetime({ offset: true }).optional(),
+    keyMetadata: z.record(z.string().max(64), z.string().max(256)).optional(),
+  })
+  .strict();
+export type DryRunCall = z.infer<typeof dryRunCallSchema>;
+
+/** The recorded calls of a window (at most 31 days) to evaluate again. */
+export const dryRunWindowSchema = z
+  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .strict();
+
+export const dryRunRequestSchema = z
+  .object({
+    /** The candidate document; it takes the place of the document of the same name among those in force. */
+    yaml: z.string(),
+    calls: z.array(dryRunCallSchema).max(100).default([]),
+    window: dryRunWindowSchema.optional(),
+  })
+  .strict();
+export type DryRunRequest = z.infer<typeof dryRunRequestSchema>;
+
+/** What the access rules decide for a call: `allow`, `deny` (by `rule` of `policy`), or `monitor` (would deny). */
+export const dryRunOutcomeSchema = z.object({
+  decision: z.enum(['allow', 'deny', 'monitor']),
+  policy: z.string().nullable(),
+  rule: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type DryRunOutcome = z.infer<typeof dryRunOutcomeSchema>;
+
+export const dryRunCallResultSchema = z.object({
+  index: z.number().int(),
+  /** With the candidate in force. */
+  candidate: dryRunOutcomeSchema,
+  /** With the documents in force now. */
+  current: dryRunOutcomeSchema,
+});
+
+/** Per tenant and rule: how many recorded calls the candidate would refuse (`deny`) or report (`monitor`). */
+export const dryRunRuleCountSchema = z.object({
+  tenantId: z.string(),
+  policy: z.string(),
+  rule: z.string(),
+  decision: z.enum(['deny', 'monitor']),
+  count: z.number().int(),
+  /** Of those, how many were served at the time (a refusal the candidate adds). */
+  newlyRefused: z.number().int(),
+  /** Up to five of them. */
+  samples: z.array(z.object({ requestId: z.string(), at: z.iso.datetime(), model: z.string().nullable() })),
+});
+
+export const dryRunResponseSchema = z.object({
+  /** False when the candidate itself is invalid: `errors` says why, and nothing was evaluated. */
+  valid: z.boolean(),
+  errors: z.array(policyProblemSchema),
+  calls: z.array(dryRunCallResultSchema),
+  window: z
+    .object({
+      from: z.iso.datetime(),
+      to: z.iso.datetime(),
+      /** Recorded calls evaluated; at most 100,000, the newest first (`truncated` then). */
+      evaluated: z.number().int(),
+      truncated: z.boolean(),
+      byRule: z.array(dryRunRuleCountSchema),
+      /** Rules that recorded calls cannot tell (the client's address is not recorded). */
+      notEvaluated: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type DryRunResponse = z.infer<typeof dryRunResponseSchema>;
