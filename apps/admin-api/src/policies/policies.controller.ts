@@ -1,30 +1,37 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminOnly } from '../auth/access/access-rule';
 import { type Actor } from '../auth/authenticated-user';
 import { CurrentActor } from '../auth/current-user.decorator';
 import {
+  DryRunDto,
+  DryRunResultDto,
   PolicyDto,
   PolicyJsonSchemaDto,
   PolicyListDto,
   PolicyValidationDto,
+  PolicyVersionDetailDto,
   PolicyVersionRefDto,
   PutPolicyDto,
   RollbackPolicyDto,
   ValidatePolicyDto,
 } from './dto/policy.dto';
 import { PoliciesService } from './policies.service';
+import { PolicyEvaluationService } from './policy-evaluation.service';
 
 /**
- * Every policy document (global, product and tenant ones), for platform admins. `schema` and `validate` are
- * declared before `:name`, which they would otherwise match (neither is a policy name).
+ * Every policy document (global, product and tenant ones), for platform admins. `schema`, `validate` and `dry-run`
+ * are declared before `:name`, which they would otherwise match (none is a policy name).
  */
 @ApiTags('policies')
 @Controller('admin/policies')
 @AdminOnly()
 export class PoliciesController {
-  constructor(private readonly policies: PoliciesService) {}
+  constructor(
+    private readonly policies: PoliciesService,
+    private readonly evaluation: PolicyEvaluationService,
+  ) {}
 
   @Get('schema')
   @ZodResponse({ status: 200, type: PolicyJsonSchemaDto })
@@ -38,6 +45,13 @@ export class PoliciesController {
     return this.policies.validate(body.yaml);
   }
 
+  /** What a candidate document would do to given calls and to the calls recorded in a window; changes nothing. */
+  @Post('dry-run')
+  @ZodResponse({ status: 200, type: DryRunResultDto })
+  dryRun(@Body() body: DryRunDto) {
+    return this.evaluation.dryRun({ kind: 'platform' }, body);
+  }
+
   @Get()
   @ZodResponse({ status: 200, type: PolicyListDto })
   list() {
@@ -48,6 +62,12 @@ export class PoliciesController {
   @ZodResponse({ status: 200, type: PolicyDto })
   get(@Param('name') name: string) {
     return this.policies.get(name);
+  }
+
+  @Get(':name/versions/:version')
+  @ZodResponse({ status: 200, type: PolicyVersionDetailDto })
+  version(@Param('name') name: string, @Param('version', ParseIntPipe) version: number) {
+    return this.policies.version(name, version);
   }
 
   @Put(':name')

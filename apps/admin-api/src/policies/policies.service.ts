@@ -5,6 +5,7 @@ import {
   type PolicyListResponse,
   type PolicyResponse,
   type PolicyValidationResponse,
+  type PolicyVersionDetailResponse,
   type PolicyVersionRefResponse,
   type PutPolicyRequest,
   type RollbackPolicyRequest,
@@ -33,7 +34,7 @@ import { InvalidationPublisher } from '@gatehouse/redis';
 import { AuditService } from '../audit/audit.service';
 import { type Actor } from '../auth/authenticated-user';
 import { ApiError } from '../common/errors/api-error';
-import { modeColumn, toPolicyProblem, toPolicyResponse, toPolicySummary } from './policy-mapper';
+import { modeColumn, toPolicyProblem, toPolicyResponse, toPolicySummary, toPolicyVersionDetail } from './policy-mapper';
 
 /** What a document was checked to be: its problems, or the document with the row it governs. */
 type CheckedPolicy =
@@ -80,6 +81,15 @@ export class PoliciesService {
     const policy = await this.policies.findByName(name);
     if (!policy) throw policyNotFound();
     return toPolicyResponse(policy, await this.policies.versions(policy.id));
+  }
+
+  /** One version's text and author, for a diff between versions. */
+  async version(name: string, version: number): Promise<PolicyVersionDetailResponse> {
+    const policy = await this.policies.findByName(name);
+    if (!policy) throw policyNotFound();
+    const found = await this.policies.findVersionEntry(policy.id, version);
+    if (!found) throw ApiError.notFound('Policy version');
+    return toPolicyVersionDetail(found);
   }
 
   /** `name`: the name the document will be saved under, when the caller knows it (a tenant's own document). */

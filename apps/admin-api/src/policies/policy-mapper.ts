@@ -2,6 +2,7 @@ import {
   type PolicyProblemResponse,
   type PolicyResponse,
   type PolicySummaryResponse,
+  type PolicyVersionDetailResponse,
   type PolicyVersionResponse,
 } from '@gatehouse/contracts';
 import { type Policy, type PolicyMode, type PolicyVersionEntry, type PolicyWithActive } from '@gatehouse/db';
@@ -34,6 +35,10 @@ function toPolicyVersion(version: PolicyVersionEntry): PolicyVersionResponse {
     createdBy: version.createdBy,
     message: version.message,
   };
+}
+
+export function toPolicyVersionDetail(version: PolicyVersionEntry): PolicyVersionDetailResponse {
+  return { ...toPolicyVersion(version), mode: modeOf(version.mode), yaml: version.yaml };
 }
 
 export function toPolicyProblem(problem: PolicyProblem): PolicyProblemResponse {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { asTenantId } from '@gatehouse/contracts';
 import { ZodResponse } from 'nestjs-zod';
@@ -6,14 +6,20 @@ import { TenantAccess } from '../auth/access/access-rule';
 import { type Actor } from '../auth/authenticated-user';
 import { CurrentActor } from '../auth/current-user.decorator';
 import {
+  DryRunDto,
+  DryRunResultDto,
+  EffectivePolicyDto,
+  EffectivePolicyQueryDto,
   PolicyDto,
   PolicyValidationDto,
+  PolicyVersionDetailDto,
   PolicyVersionRefDto,
   PutPolicyDto,
   RollbackPolicyDto,
   ValidatePolicyDto,
 } from './dto/policy.dto';
 import { PoliciesService, tenantPolicyName } from './policies.service';
+import { PolicyEvaluationService } from './policy-evaluation.service';
 
 // The access guard has checked the caller's membership of :tenantId before any handler runs, which is what
 // makes asTenantId() legitimate here. The document's name comes from the path, so no other one is reachable.
@@ -22,12 +28,35 @@ import { PoliciesService, tenantPolicyName } from './policies.service';
 @Controller('tenants/:tenantId/policy')
 @TenantAccess('OWNER')
 export class TenantPolicyController {
-  constructor(private readonly policies: PoliciesService) {}
+  constructor(
+    private readonly policies: PoliciesService,
+    private readonly evaluation: PolicyEvaluationService,
+  ) {}
 
   @Get()
   @ZodResponse({ status: 200, type: PolicyDto })
   get(@Param('tenantId') tenantId: string) {
     return this.policies.get(tenantPolicyName(asTenantId(tenantId)));
+  }
+
+  /** Every rule the tenant's calls to `product` must pass, with the document each comes from; for every member. */
+  @Get('effective')
+  @TenantAccess('VIEWER')
+  @ZodResponse({ status: 200, type: EffectivePolicyDto })
+  effective(@Param('tenantId') tenantId: string, @Query() query: EffectivePolicyQueryDto) {
+    return this.evaluation.effective(asTenantId(tenantId), query.product);
+  }
+
+  @Get('versions/:version')
+  @ZodResponse({ status: 200, type: PolicyVersionDetailDto })
+  version(@Param('tenantId') tenantId: string, @Param('version', ParseIntPipe) version: number) {
+    return this.policies.version(tenantPolicyName(asTenantId(tenantId)), version);
+  }
+
+  @Post('dry-run')
+  @ZodResponse({ status: 200, type: DryRunResultDto })
+  dryRun(@Param('tenantId') tenantId: string, @Body() body: DryRunDto) {
+    return this.evaluation.dryRun({ kind: 'tenant', tenantId: asTenantId(tenantId) }, body);
   }
 
   @Put()

@@ -193,23 +193,25 @@ export const dryRunRuleCountSchema = z.object({
   /** Up to five of them. */
   samples: z.array(z.object({ requestId: z.string(), at: z.iso.datetime(), model: z.string().nullable() })),
 });
+export type DryRunRuleCount = z.infer<typeof dryRunRuleCountSchema>;
+
+export const dryRunWindowResultSchema = z.object({
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  /** Recorded calls evaluated; at most 100,000, the newest first (`truncated` then). */
+  evaluated: z.number().int(),
+  truncated: z.boolean(),
+  byRule: z.array(dryRunRuleCountSchema),
+  /** Rules that recorded calls cannot tell (the client's address is not recorded). */
+  notEvaluated: z.array(z.string()),
+});
+export type DryRunWindowResult = z.infer<typeof dryRunWindowResultSchema>;
 
 export const dryRunResponseSchema = z.object({
   /** False when the candidate itself is invalid: `errors` says why, and nothing was evaluated. */
   valid: z.boolean(),
   errors: z.array(policyProblemSchema),
   calls: z.array(dryRunCallResultSchema),
-  window: z
-    .object({
-      from: z.iso.datetime(),
-      to: z.iso.datetime(),
-      /** Recorded calls evaluated; at most 100,000, the newest first (`truncated` then). */
-      evaluated: z.number().int(),
-      truncated: z.boolean(),
-      byRule: z.array(dryRunRuleCountSchema),
-      /** Rules that recorded calls cannot tell (the client's address is not recorded). */
-      notEvaluated: z.array(z.string()),
-    })
-    .nullable(),
+  window: dryRunWindowResultSchema.nullable(),
 });
 export type DryRunResponse = z.infer<typeof dryRunResponseSchema>;

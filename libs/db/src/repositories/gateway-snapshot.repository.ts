@@ -6,6 +6,7 @@ import {
   type TenantStatus,
 } from '../generated/prisma/client';
 import { type DbClient, type DbTransaction } from '../prisma-client';
+import { type PolicyInForce, PolicyRepository } from './policy.repository';
 
 /** A subscription in force, with what the gateway's entitlement needs: its plan and its product's aliases. */
 export interface GatewaySubscriptionRecord {
@@ -177,16 +178,9 @@ export class GatewaySnapshotRepository {
     );
   }
 
-  /**
-   * The version in force of every policy document that has one: its name, version number and text. One statement,
-   * so every document is seen at the same instant (versions never change once written).
-   */
-  loadActivePolicies(): Promise<GatewayPolicyRecord[]> {
-    return this.db.$queryRaw<GatewayPolicyRecord[]>`
-      SELECT p.name, v.version, v.yaml
-      FROM policies p
-      JOIN policy_versions v ON v.policy_id = p.id AND v.version = p.active_version
-      ORDER BY p.name`;
+  /** The version in force of every policy document (`PolicyRepository.inForce`). */
+  loadActivePolicies(): Promise<PolicyInForce[]> {
+    return new PolicyRepository(this.db).inForce();
   }
 
   /**
@@ -264,11 +258,4 @@ function groupByRoute<Row extends { modelRouteId: string }>(rows: Row[]): Map<st
     else group.push(row);
   }
   return byRoute;
-}
-
-/** A policy document's version in force, as the gateway loads it (`loadActivePolicies`). */
-export interface GatewayPolicyRecord {
-  name: string;
-  version: number;
-  yaml: string;
 }

@@ -15,6 +15,13 @@ export interface PolicyTarget {
   productId: string | null;
 }
 
+/** A policy document's version in force: its name, version number and text. */
+export interface PolicyInForce {
+  name: string;
+  version: number;
+  yaml: string;
+}
+
 export interface PolicyVersionData {
   mode: PolicyMode;
   yaml: string;
@@ -44,6 +51,18 @@ export class PolicyRepository {
     return policies.map((policy) => ({ ...policy, activeMode: modes.get(policy.id) ?? null }));
   }
 
+  /**
+   * The version in force of every document that has one. One statement, so every document is seen at the same
+   * instant (versions never change once written).
+   */
+  inForce(): Promise<PolicyInForce[]> {
+    return this.db.$queryRaw<PolicyInForce[]>`
+      SELECT p.name, v.version, v.yaml
+      FROM policies p
+      JOIN policy_versions v ON v.policy_id = p.id AND v.version = p.active_version
+      ORDER BY p.name`;
+  }
+
   async findByName(name: string): Promise<Policy | null> {
     return this.db.policy.findUnique({ where: { name } });
   }
@@ -53,6 +72,14 @@ export class PolicyRepository {
     return this.db.policyVersion.findMany({
       where: { policyId },
       orderBy: { version: 'desc' },
+      include: { createdBy: { select: { id: true, name: true, email: true } } },
+    });
+  }
+
+  /** One version with its author, as the history shows it. */
+  async findVersionEntry(policyId: string, version: number): Promise<PolicyVersionEntry | null> {
+    return this.db.policyVersion.findUnique({
+      where: { policyId_version: { policyId, version } },
       include: { createdBy: { select: { id: true, name: true, email: true } } },
     });
   }

@@ -114,6 +114,20 @@ function scopeSql(scope: Scope): Prisma.Sql {
   return Prisma.sql`AND r.tenant_id = ANY(${[...scope.tenantIds]}::uuid[])`;
 }
 
+/** One recorded call, as a policy dry-run evaluates it again. */
+export interface RecordedCall {
+  requestId: string;
+  tenantId: string;
+  /** The tenant's time zone now (hours rules read the call's time in it). */
+  timeZone: string;
+  apiKeyId: string | null;
+  productSlug: string | null;
+  model: string | null;
+  statusCode: number;
+  errorCode: string | null;
+  createdAt: Date;
+}
+
 /** Usage and cost reports from the rollups. Build it on the read client: these are dashboard reads. */
 export class UsageReportRepository {
   constructor(private readonly db: DbExecutor) {}
@@ -158,6 +172,23 @@ export class UsageReportRepository {
   ): Promise<UsagePeriodRow[]> {
     const scope: Scope = options.tenantIds ? { tenantIds: options.tenantIds } : 'platform';
     return this.period(scope, range, groupBy, options.limit);
+  }
+
+  /** The calls recorded in `range`, newest first, at most `limit`: a tenant's, or every tenant's. */
+  recordedCalls(scope: { tenantId: TenantId } | 'platform', range: UsageRange, limit: number): Promise<RecordedCall[]> {
+    return this.db.$queryRaw<RecordedCall[]>(Prisma.sql`
+      SELECT r.request_id AS "requestId", r.tenant_id::text AS "tenantId", t.time_zone AS "timeZone",
+        r.api_key_id::text AS "apiKeyId", p.slug AS "productSlug", r.model, r.status_code AS "statusCode",
+        r.error_code AS "errorCode", r.created_at AS "createdAt"
+      FROM usage_events r
+      JOIN tenants t ON t.id = r.tenant_id
+      LEFT JOIN products p ON p.id = r.product_id
+      WHERE r.created_at >= ${range.from.toISOString()}::timestamptz
+        AND r.created_at < ${range.to.toISOString()}::timestamptz
+        ${scopeSql(scope)}
+      ORDER BY r.created_at DESC
+      LIMIT ${limit}
+    `);
   }
 
   /** Tenants with a monthly budget, for the platform's budget burn (behind the admin guard). */

@@ -1,4 +1,10 @@
-import { type AccessFacts, effectivePolicy, evaluateAccess, type VersionedPolicy } from './effective-policy';
+import {
+  type AccessFacts,
+  effectivePolicy,
+  effectiveRules,
+  evaluateAccess,
+  type VersionedPolicy,
+} from './effective-policy';
 import { type AccessRules, type PolicyDocument, type PolicyMode } from './policy-document';
 
 const TENANT = '0b7e3a52-8d4f-4c1e-9a6b-2f1d3c4e5a6b';
@@ -115,5 +121,32 @@ describe('effective policy', () => {
   it('applies no model rule to a call without a model (an HTTP product)', () => {
     const { access } = effectivePolicy([policy('global', { allowModels: { models: ['demo-chat'] } })]);
     expect(evaluateAccess(access, facts({ model: null })).refusal).toBeNull();
+  });
+
+  it('lists the rules for people in the order a call meets them, each with its document, mode and settings', () => {
+    const rules = effectiveRules([
+      policy(
+        `tenant:${TENANT}`,
+        { denyModels: { models: ['demo-chat'] }, sourceIps: { ranges: ['10.0.0.0/8'] } },
+        'monitor',
+      ),
+      policy('global', {
+        hours: { windows: [{ days: ['mon'], from: '09:00', to: '17:00' }] },
+        denyModels: { models: ['x'], mode: 'monitor' },
+      }),
+    ]);
+    expect(rules.map(({ policy: name, rule, mode }) => `${rule} ${name} ${mode}`)).toEqual([
+      'access.denyModels global monitor',
+      `access.denyModels tenant:${TENANT} monitor`,
+      `access.sourceIps tenant:${TENANT} monitor`,
+      'access.hours global enforce',
+    ]);
+    expect(rules[0]).toEqual({
+      policy: 'global',
+      version: 1,
+      rule: 'access.denyModels',
+      mode: 'monitor',
+      settings: { models: ['x'] },
+    });
   });
 });

@@ -55,9 +55,21 @@ export interface VersionedPolicy {
 
 const SCOPE_ORDER = { global: 0, product: 1, tenant: 2 } as const;
 
+/** The access rules in the order the gateway checks them (`evaluateAccess`), each across every scope. */
+const ACCESS_RULE_ORDER: readonly AccessRuleName[] = ['denyModels', 'allowModels', 'sourceIps', 'hours', 'keyMetadata'];
+
+/** One rule of the effective policy as people read it: its document, mode, and settings as the document wrote them. */
+export interface EffectiveRuleView {
+  policy: string;
+  version: number | null;
+  rule: `access.${AccessRuleName}`;
+  mode: PolicyMode;
+  settings: Record<string, unknown>;
+}
+
 /** The effective policy of the documents that apply to one (tenant, product), in any order. */
 export function effectivePolicy(policies: readonly VersionedPolicy[]): EffectivePolicy {
-  const ordered = [...policies].sort((a, b) => scopeRank(a.document) - scopeRank(b.document));
+  const ordered = byScope(policies);
   const access = {
     allowModels: [] as Constraint<ReadonlySet<string>>[],
     denyModels: [] as Constraint<ReadonlySet<string>>[],
@@ -189,6 +201,31 @@ export function evaluateAccess(access: EffectiveAccess, facts: AccessFacts): Acc
     }
   }
   return decision;
+}
+
+/** The rules of the effective policy, in the order a call is checked against them (for people, not for calls). */
+export function effectiveRules(policies: readonly VersionedPolicy[]): EffectiveRuleView[] {
+  const ordered = byScope(policies);
+  const views: EffectiveRuleView[] = [];
+  for (const name of ACCESS_RULE_ORDER) {
+    for (const { document, version } of ordered) {
+      const rule = document.spec.access?.[name];
+      if (rule === undefined) continue;
+      const { mode, ...settings } = rule;
+      views.push({
+        policy: document.metadata.name,
+        version,
+        rule: `access.${name}`,
+        mode: mode ?? document.mode,
+        settings,
+      });
+    }
+  }
+  return views;
+}
+
+function byScope(policies: readonly VersionedPolicy[]): VersionedPolicy[] {
+  return [...policies].sort((a, b) => scopeRank(a.document) - scopeRank(b.document));
 }
 
 function scopeRank(document: PolicyDocument): number {

@@ -1,8 +1,13 @@
 import {
+  dryRunRequestSchema,
+  dryRunResponseSchema,
+  effectivePolicyQuerySchema,
+  effectivePolicySchema,
   policyJsonSchemaResponseSchema,
   policyListSchema,
   policySchema,
   policyValidationSchema,
+  policyVersionDetailSchema,
   policyVersionRefSchema,
   putPolicyRequestSchema,
   rollbackPolicyRequestSchema,
@@ -18,3 +23,8 @@ export class PolicyListDto extends createZodDto(policyListSchema) {}
 export class PolicyVersionRefDto extends createZodDto(policyVersionRefSchema) {}
 export class PolicyValidationDto extends createZodDto(policyValidationSchema) {}
 export class PolicyJsonSchemaDto extends createZodDto(policyJsonSchemaResponseSchema) {}
+export class PolicyVersionDetailDto extends createZodDto(policyVersionDetailSchema) {}
+export class EffectivePolicyDto extends createZodDto(effectivePolicySchema) {}
+export class EffectivePolicyQueryDto extends createZodDto(effectivePolicyQuerySchema) {}
+export class DryRunDto extends createZodDto(dryRunRequestSchema) {}
+export class DryRunResultDto extends createZodDto(dryRunResponseSchema) {}
