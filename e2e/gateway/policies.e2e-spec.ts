@@ -1,6 +1,11 @@
-import { type AuditEventResponse, type AuditVerifyResult, type PolicyVersionRefResponse } from '@gatehouse/contracts';
+import {
+  type AuditEventResponse,
+  type AuditVerifyResult,
+  type PolicyActivityResponse,
+  type PolicyVersionRefResponse,
+} from '@gatehouse/contracts';
 import { adminApi } from '../support/admin-api-client';
-import { adminSession, statusOf, subscribedKey, gatewayClient } from '../support/gateway';
+import { adminSession, eventually, gatewayClient, statusOf, subscribedKey } from '../support/gateway';
 import { stackUrls } from '../support/stack';
 
 /** A policy change is in force at every gateway instance within one second. */
@@ -140,5 +145,49 @@ describe('a policy document is in force on every gateway within one second, and 
     const verify = await adminApi<AuditVerifyResult>('GET', '/admin/audit/verify', { token: adminToken });
     expect(verify.status).toBe(200);
     expect(verify.body.ok).toBe(true);
+  });
+
+  it('a deny rule in monitor mode admits every call, says so on the answer, and the policy report counts them', async () => {
+    const { tenant, apiKey } = await subscribedKey('policy-monitored', { plan: 'demo-pro' });
+    const name = `tenant:${tenant.tenantId}`;
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const saved = await adminApi<PolicyVersionRefResponse>('PUT', `/tenants/${tenant.tenantId}/policy`, {
+      token: tenant.token,
+      body: {
+        yaml: tenantDocument(tenant.tenantId, '  access:\n    denyModels: { models: [demo-embed], mode: monitor }\n'),
+        message: 'Watch embeddings before denying them',
+      },
+    });
+    expect(saved.status).toBe(200);
+
+    const calls = 3;
+    for (const [, url] of gateways) {
+      for (let i = 0; i < calls; i++) {
+        const answer = await fetch(`${url}/v1/embeddings`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'demo-embed', input: 'monitored' }),
+        });
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('x-gatehouse-policy')).toBe('access.denyModels=monitor');
+      }
+    }
+    // The worker ingests the usage events; the tenant's own report then counts every monitored call.
+    const report = await eventually(
+      async () => {
+        const activity = await adminApi<PolicyActivityResponse>(
+          'GET',
+          `/tenants/${tenant.tenantId}/policy/activity?from=${since}`,
+          { token: tenant.token },
+        );
+        expect(activity.status).toBe(200);
+        expect(activity.body.items).toEqual([
+          { tenantId: tenant.tenantId, policy: name, rule: 'access.denyModels', decision: 'monitor', count: 2 * calls },
+        ]);
+        return activity.body;
+      },
+      { timeoutMs: 15_000, intervalMs: 250 },
+    );
+    expect(report.items).toHaveLength(1);
   });
 });

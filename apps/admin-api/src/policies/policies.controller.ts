@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminOnly } from '../auth/access/access-rule';
@@ -6,6 +6,8 @@ import { type Actor } from '../auth/authenticated-user';
 import { CurrentActor } from '../auth/current-user.decorator';
 import {
   DryRunDto,
+  PolicyActivityDto,
+  PolicyActivityQueryDto,
   DryRunResultDto,
   PolicyDto,
   PolicyJsonSchemaDto,
@@ -21,8 +23,8 @@ import { PoliciesService } from './policies.service';
 import { PolicyEvaluationService } from './policy-evaluation.service';
 
 /**
- * Every policy document (global, product and tenant ones), for platform admins. `schema`, `validate` and `dry-run`
- * are declared before `:name`, which they would otherwise match (none is a policy name).
+ * Every policy document (global, product and tenant ones), for platform admins. `schema`, `validate`, `dry-run`
+ * and `activity` are declared before `:name`, which they would otherwise match (none is a policy name).
  */
 @ApiTags('policies')
 @Controller('admin/policies')
@@ -50,6 +52,13 @@ export class PoliciesController {
   @ZodResponse({ status: 200, type: DryRunResultDto })
   dryRun(@Body() body: DryRunDto) {
     return this.evaluation.dryRun({ kind: 'platform' }, body);
+  }
+
+  /** The calls of a window that the access rules refused or reported, per tenant, document and rule. */
+  @Get('activity')
+  @ZodResponse({ status: 200, type: PolicyActivityDto })
+  activity(@Query() query: PolicyActivityQueryDto) {
+    return this.evaluation.activity({ kind: 'platform' }, query);
   }
 
   @Get()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type DryRunResponse,
   type EffectivePolicyResponse,
+  type PolicyActivityResponse,
   type PolicyVersionDetailResponse,
   type PolicyVersionRefResponse,
 } from '@gatehouse/contracts';
@@ -319,5 +320,66 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
     expect(notOwner.status).toBe(403);
     const notAdmin = await dryRun('/admin/policies/dry-run', { yaml: GLOBAL }, owner.token);
     expect(notAdmin.status).toBe(403);
+  });
+
+  it('counts what the access rules refused and reported in a window, per tenant, document and rule', async () => {
+    const at = new Date('2026-11-20T12:00:00Z');
+    const event = (tenantId: string, policyActions: string[]) => ({
+      requestId: `activity-${randomUUID()}`,
+      tenantId,
+      model: 'demo-chat',
+      statusCode: policyActions.some((action) => action.startsWith('block:')) ? 403 : 200,
+      latencyMs: 5,
+      policyActions,
+      createdAt: at,
+    });
+    const own = `tenant:${owner.tenantId}`;
+    await harness.db.usageEvent.createMany({
+      data: [
+        event(owner.tenantId, [`monitor:access.denyModels@${own}`]),
+        event(owner.tenantId, [`monitor:access.denyModels@${own}`, 'monitor:subscription.rpm']),
+        event(owner.tenantId, ['block:access.hours@global']),
+        event(owner.tenantId, []),
+        event(stranger.tenantId, ['block:access.hours@global']),
+      ],
+    });
+    const window = 'from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z';
+    const mine = await harness.request<PolicyActivityResponse>(
+      'GET',
+      `/tenants/${owner.tenantId}/policy/activity?${window}`,
+      {
+        token: viewer.token,
+      },
+    );
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual({
+      from: '2026-11-20T00:00:00.000Z',
+      to: '2026-11-21T00:00:00.000Z',
+      items: [
+        { tenantId: owner.tenantId, policy: own, rule: 'access.denyModels', decision: 'monitor', count: 2 },
+        { tenantId: owner.tenantId, policy: 'global', rule: 'access.hours', decision: 'block', count: 1 },
+      ],
+    });
+    const all = await harness.request<PolicyActivityResponse>('GET', `/admin/policies/activity?${window}`, {
+      token: admin.token,
+    });
+    expect(all.body.items).toHaveLength(3);
+    const narrowed = await harness.request<PolicyActivityResponse>(
+      'GET',
+      `/admin/policies/activity?${window}&tenantId=${stranger.tenantId}`,
+      { token: admin.token },
+    );
+    expect(narrowed.body.items).toEqual([
+      { tenantId: stranger.tenantId, policy: 'global', rule: 'access.hours', decision: 'block', count: 1 },
+    ]);
+    const foreign = await harness.request(
+      'GET',
+      `/tenants/${owner.tenantId}/policy/activity?tenantId=${stranger.tenantId}`,
+      {
+        token: owner.token,
+      },
+    );
+    expect(foreign.status).toBe(400);
+    expect((await harness.request('GET', '/admin/policies/activity', { token: owner.token })).status).toBe(403);
   });
 });

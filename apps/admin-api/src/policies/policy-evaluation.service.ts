@@ -8,6 +8,8 @@ import {
   type DryRunRuleCount,
   type DryRunWindowResult,
   type EffectivePolicyResponse,
+  type PolicyActivityQuery,
+  type PolicyActivityResponse,
   type TenantId,
 } from '@gatehouse/contracts';
 import {
@@ -34,6 +36,9 @@ import { PoliciesService } from './policies.service';
 export const DRY_RUN_WINDOW_CALLS = 100_000;
 const DRY_RUN_WINDOW_MAX_MS = 31 * 24 * 60 * 60 * 1000;
 const SAMPLES_KEPT = 5;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** `block:access.hours@tenant:<id>`, as the gateway records a policy's decision in the usage event. */
+const POLICY_ACTION = /^(block|monitor):(access\.[A-Za-z]+)@(.+)$/;
 /**
  * Rules that a recorded call cannot tell: its client address is not recorded, and a key's labels may have changed
  * since. A window's evaluation leaves them out (and says so); the calls given in the request have both.
@@ -68,6 +73,28 @@ export class PolicyEvaluationService {
     const applying = applyingTo(await this.inForce(), tenantId, product ?? null);
     const policy = effectivePolicy(applying);
     return { tenantId, product: product ?? null, sources: [...policy.sources], rules: effectiveRules(applying) };
+  }
+
+  /** What the access rules did to the calls recorded in a window (default: the last 24 hours). */
+  async activity(scope: DryRunScope, query: PolicyActivityQuery): Promise<PolicyActivityResponse> {
+    const to = query.to === undefined ? new Date() : new Date(query.to);
+    const from = query.from === undefined ? new Date(to.getTime() - DAY_MS) : new Date(query.from);
+    const range = windowOf({ from: from.toISOString(), to: to.toISOString() });
+    const tenantId = scope.kind === 'tenant' ? scope.tenantId : query.tenantId;
+    if (scope.kind === 'tenant' && query.tenantId !== undefined && query.tenantId !== scope.tenantId) {
+      throw invalidCall('tenantId', 'must be this tenant (or left out)');
+    }
+    const rows = await this.usage.policyActions(
+      tenantId === undefined ? 'platform' : { tenantId: asTenantId(tenantId) },
+      range,
+    );
+    const items = rows.flatMap((row) => {
+      const match = POLICY_ACTION.exec(row.action);
+      if (match === null) return [];
+      const [, decision, rule, policy] = match as unknown as [string, 'block' | 'monitor', string, string];
+      return [{ tenantId: row.tenantId, policy, rule, decision, count: row.count }];
+    });
+    return { from: range.from.toISOString(), to: range.to.toISOString(), items };
   }
 
   async dryRun(scope: DryRunScope, request: DryRunRequest): Promise<DryRunResponse> {

@@ -7,6 +7,8 @@ import { type Actor } from '../auth/authenticated-user';
 import { CurrentActor } from '../auth/current-user.decorator';
 import {
   DryRunDto,
+  PolicyActivityDto,
+  PolicyActivityQueryDto,
   DryRunResultDto,
   EffectivePolicyDto,
   EffectivePolicyQueryDto,
@@ -45,6 +47,13 @@ export class TenantPolicyController {
   @ZodResponse({ status: 200, type: EffectivePolicyDto })
   effective(@Param('tenantId') tenantId: string, @Query() query: EffectivePolicyQueryDto) {
     return this.evaluation.effective(asTenantId(tenantId), query.product);
+  }
+
+  @Get('activity')
+  @TenantAccess('VIEWER')
+  @ZodResponse({ status: 200, type: PolicyActivityDto })
+  activity(@Param('tenantId') tenantId: string, @Query() query: PolicyActivityQueryDto) {
+    return this.evaluation.activity({ kind: 'tenant', tenantId: asTenantId(tenantId) }, query);
   }
 
   @Get('versions/:version')

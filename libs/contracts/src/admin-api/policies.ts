@@ -215,3 +215,34 @@ export const dryRunResponseSchema = z.object({
   window: dryRunWindowResultSchema.nullable(),
 });
 export type DryRunResponse = z.infer<typeof dryRunResponseSchema>;
+
+// --- activity: what the policies did to real calls ---
+
+/** `?from&to` (at most 31 days; default the last 24 hours); `tenantId` narrows the admin route to one tenant. */
+export const policyActivityQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    tenantId: z.uuid().optional(),
+  })
+  .strict();
+export type PolicyActivityQuery = z.infer<typeof policyActivityQuerySchema>;
+
+/**
+ * The calls recorded in a window that a policy rule refused (`block`) or, in monitor mode, would have refused
+ * (`monitor`), per tenant, document and rule, most first (from the usage events' `policyActions`).
+ */
+export const policyActivitySchema = z.object({
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  items: z.array(
+    z.object({
+      tenantId: z.string(),
+      policy: z.string(),
+      rule: z.string(),
+      decision: z.enum(['block', 'monitor']),
+      count: z.number().int(),
+    }),
+  ),
+});
+export type PolicyActivityResponse = z.infer<typeof policyActivitySchema>;

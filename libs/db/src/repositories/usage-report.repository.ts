@@ -191,6 +191,27 @@ export class UsageReportRepository {
     `);
   }
 
+  /**
+   * How many calls of `range` carry each policy action of the access rules (`block:access.hours@global`,
+   * `monitor:…`), per tenant.
+   */
+  policyActions(
+    scope: { tenantId: TenantId } | 'platform',
+    range: UsageRange,
+  ): Promise<{ tenantId: string; action: string; count: number }[]> {
+    return this.db.$queryRaw<{ tenantId: string; action: string; count: number }[]>(Prisma.sql`
+      SELECT r.tenant_id::text AS "tenantId", a.action, count(*)::int AS "count"
+      FROM usage_events r
+      CROSS JOIN LATERAL jsonb_array_elements_text(r.policy_actions) AS a(action)
+      WHERE r.created_at >= ${range.from.toISOString()}::timestamptz
+        AND r.created_at < ${range.to.toISOString()}::timestamptz
+        AND (a.action LIKE 'block:access.%' OR a.action LIKE 'monitor:access.%')
+        ${scopeSql(scope)}
+      GROUP BY r.tenant_id, a.action
+      ORDER BY count(*) DESC, r.tenant_id, a.action
+    `);
+  }
+
   /** Tenants with a monthly budget, for the platform's budget burn (behind the admin guard). */
   async listBudgetedTenants(): Promise<BudgetedTenant[]> {
     const rows = await this.db.tenant.findMany({

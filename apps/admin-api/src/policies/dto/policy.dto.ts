@@ -3,6 +3,8 @@ import {
   dryRunResponseSchema,
   effectivePolicyQuerySchema,
   effectivePolicySchema,
+  policyActivityQuerySchema,
+  policyActivitySchema,
   policyJsonSchemaResponseSchema,
   policyListSchema,
   policySchema,
@@ -28,3 +30,5 @@ export class EffectivePolicyDto extends createZodDto(effectivePolicySchema) {}
 export class EffectivePolicyQueryDto extends createZodDto(effectivePolicyQuerySchema) {}
 export class DryRunDto extends createZodDto(dryRunRequestSchema) {}
 export class DryRunResultDto extends createZodDto(dryRunResponseSchema) {}
+export class PolicyActivityQueryDto extends createZodDto(policyActivityQuerySchema) {}
+export class PolicyActivityDto extends createZodDto(policyActivitySchema) {}

@@ -102,6 +102,7 @@ describe('policy.input: access rules of the policy documents', () => {
     expect(await gateway.usageEventOf(refusal.requestId)).toMatchObject({
       statusCode: 403,
       errorCode: 'policy_access_denied',
+      policyActions: [`block:access.denyModels@${name}`],
     });
 
     // Warm, with a document in force: still no Postgres query per request.

@@ -52,6 +52,7 @@ export class PolicyStage {
     if (decision.refusal === null) return ALLOW;
     const { source, message } = decision.refusal;
     context.policyFired.push(`${source.rule}=block`);
+    context.decisions.push(`block:${source.rule}@${source.policy}`);
     return refuse(
       GatewayError.of(
         GatewayErrorCode.PolicyAccessDenied,
