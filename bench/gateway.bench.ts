@@ -12,7 +12,8 @@
  *
  * The process under test (proxy or gateway) runs on core 0, the mock and the load generator on core 1 (`taskset`).
  * Scenarios: throughput (autocannon), latency at one connection, time to first token with many concurrent
- * streams, the stack's throughput, memory per cached key, and a CPU profile of the gateway under load. Redis's time
+ * streams, the full chain's throughput again with policy documents in force (`support/bench-policies.ts`: what the
+ * policy stage costs), the stack's throughput, memory per cached key, and a CPU profile of the gateway under load. Redis's time
  * is split by script (`support/redis-commands.ts`). The issue's targets are ratios to the bare proxy of the same run.
  * Prints Markdown tables and appends them to bench/RESULTS.md. Exits 1 if any run saw an error, a non-2xx or
  * malformed response.
@@ -68,6 +69,12 @@ import {
 } from './support/load-tasks';
 import { appendResults, formatBytes, formatNumber } from './support/results-report';
 import { runBenchSession } from './support/bench-session';
+import {
+  type BenchPolicies,
+  clearBenchPolicies,
+  policyStageMicros,
+  publishBenchPolicies,
+} from './support/bench-policies';
 import { freePort, LOOPBACK, startServer, stopAllServers, type ServerProcess } from './support/server-process';
 import {
   attribute,
@@ -115,6 +122,9 @@ const STREAM_CHUNKS = 8;
  * bare proxy measured in the same run (and added milliseconds over it), for the gateway on one core, the mock at
  * 20 ms and the load on the other core; the memory one is absolute.
  */
+/** The policy stage's cost (issue 14): at most this fraction of the proxy's CPU per request. */
+const POLICY_STAGE_OF_PROXY = 0.05;
+
 const TARGETS = {
   /** Gateway CPU per request, at most this many times the proxy's. */
   gatewayCpuOfProxy: 1.7,
@@ -202,12 +212,13 @@ function readOptions(): Options {
 // ---------------------------------------------------------------------------------------------------------
 // Requests
 
-type TargetName = 'direct' | 'proxy' | 'gateway' | 'gateway-no-limits' | 'stack';
+type TargetName = 'direct' | 'proxy' | 'gateway' | 'gateway-no-limits' | 'gateway-policies' | 'stack';
 const TARGET_LABELS: Record<TargetName, string> = {
   direct: 'direct (mock-provider)',
   proxy: 'bare undici proxy',
   gateway: 'gateway (full chain)',
   'gateway-no-limits': 'gateway, no limits',
+  'gateway-policies': 'gateway (full chain), policies in force',
   stack: 'gateway as `npm start` runs it, worker consuming',
 };
 /**
@@ -219,9 +230,10 @@ const SERVER_OF: Record<Exclude<TargetName, 'direct'>, ServerName> = {
   proxy: 'proxy',
   gateway: 'gateway',
   'gateway-no-limits': 'gateway',
+  'gateway-policies': 'gateway',
   stack: 'stack',
 };
-const isGateway = (name: TargetName) => name === 'gateway' || name === 'gateway-no-limits' || name === 'stack';
+const isGateway = (name: TargetName) => name !== 'direct' && name !== 'proxy';
 
 const messages = [
   { role: 'system', content: 'You are the upstream of a load test.' },
@@ -530,6 +542,27 @@ async function measureOnce<Result extends ThroughputResult | LatencyResult | Str
 }
 
 /** Waits (bounded) until the usage queue has nothing waiting, active or delayed: the worker has written it all. */
+/**
+ * Waits until the gateway has (`inForce`) or no longer has the benchmark's policy documents: a call of
+ * `demo-embed`, which the global document denies, is refused by it, or no longer is.
+ */
+async function policiesInForce(origin: string, key: string, inForce: boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const answer = await fetch(`${origin}/v1/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'demo-embed', input: 'policy check' }),
+    });
+    const body = (await answer.json().catch(() => ({}))) as { error?: { code?: string } };
+    if ((body.error?.code === 'policy_access_denied') === inForce) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the gateway did not ${inForce ? 'load' : 'drop'} the benchmark's policies within 5 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function waitForEmptyQueue(queue: Queue, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // The gateway's recorder flushes every 50 ms: let its last batch reach the queue first.
@@ -768,6 +801,7 @@ async function main(options: Options): Promise<number> {
       proxy: proxyOrigin,
       gateway: gatewayOrigin,
       'gateway-no-limits': gatewayOrigin,
+      'gateway-policies': gatewayOrigin,
       stack: `http://${LOOPBACK}:${stackPorts.gateway}`,
     };
     // The mock and the proxy ignore the key; the two gateway targets differ only by it.
@@ -776,6 +810,7 @@ async function main(options: Options): Promise<number> {
       proxy: key.key,
       gateway: key.key,
       'gateway-no-limits': keyWithoutLimits.key,
+      'gateway-policies': key.key,
       stack: key.key,
     };
     const target = (name: TargetName, stream: boolean) => chatTarget(origins[name], name, keys[name], stream);
@@ -814,7 +849,7 @@ async function main(options: Options): Promise<number> {
       nestedLoggingUsec,
       retries: options.retries,
     };
-    const runs = names.length + streamNames.length * options.streamLevels.length + 2;
+    const runs = names.length + streamNames.length * options.streamLevels.length + 3;
     process.stderr.write(
       `${runs} runs × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), ${names.length} × ` +
         `(${options.warmupSeconds} s + ${options.latencyDurationSeconds} s) at one connection, then ` +
@@ -869,6 +904,24 @@ async function main(options: Options): Promise<number> {
       }
       streams.push({ level, rows });
     }
+    // The policy stage: the same gateway and key as the full chain's rows, with three documents in force.
+    const policies = await publishBenchPolicies(databaseUrl, redis, REDIS_PREFIX, key.tenantId);
+    await policiesInForce(gatewayOrigin, key.key, true);
+    await checkTarget('gateway-policies');
+    const policyRun = await measure<ThroughputResult>(session, 'gateway-policies', {
+      kind: 'throughput',
+      title: `${TARGET_LABELS['gateway-policies']}: throughput, ${options.connections} connections`,
+      target: target('gateway-policies', false),
+      connections: options.connections,
+      timeoutSeconds: 10,
+      ...timing,
+    });
+    await clearBenchPolicies(databaseUrl, redis, REDIS_PREFIX);
+    await policiesInForce(gatewayOrigin, key.key, false);
+    process.stderr.write('- the policy stage alone, in process… ');
+    const policyStage = policyStageMicros(key.tenantId);
+    process.stderr.write(`${policyStage.toFixed(2)} µs per call\n`);
+
     // The floor again at the end: the difference between the two direct rows is the machine's drift.
     const drift = await measure<ThroughputResult>(session, 'direct', {
       kind: 'throughput',
@@ -951,6 +1004,7 @@ async function main(options: Options): Promise<number> {
       latency,
       streams,
       stack: { row: stackRun, description: stack.description, outputLines: stackOutput },
+      policies: { row: policyRun, stageMicros: policyStage, ...policies },
       memory,
       profile,
       nestedLoggingUsec,
@@ -1053,6 +1107,8 @@ interface ReportInput {
   latency: Measured<LatencyResult>[];
   streams: { level: number; rows: Measured<StreamsResult>[] }[];
   stack: StackRun;
+  /** The full chain's throughput with the benchmark's policy documents in force, and their size. */
+  policies: { row: Measured<ThroughputResult>; stageMicros: number } & BenchPolicies;
   memory: KeyCacheMemory;
   profile: { summary: ProfileSummary; requestsPerSecond: number; file: string } | undefined;
   /** What logging one command costs the script that runs it (µs), measured apart on a probe script. */
@@ -1234,6 +1290,65 @@ function redisSection(
 }
 
 /** The stack's run next to the proxy's and the benchmark's gateway's, with the same ratios. */
+/**
+ * What the policy stage adds to the full chain: the same gateway and key with and without the documents in force,
+ * the difference in CPU per request as a fraction of the bare proxy's CPU per request (issue 14's target).
+ */
+function policySection(
+  policies: ReportInput['policies'],
+  proxy: Measured<ThroughputResult>,
+  gateway: Measured<ThroughputResult>,
+): { section: string; reading: string } {
+  const micros = (row: Measured<ThroughputResult>) => microsecondsPer(row.cpu, row.result.requestsPerSecond) ?? 0;
+  const [without, withPolicies, proxyMicros] = [micros(gateway), micros(policies.row), micros(proxy)];
+  const added = withPolicies - without;
+  const share = proxyMicros === 0 ? 0 : added / proxyMicros;
+  const stageShare = proxyMicros === 0 ? 0 : policies.stageMicros / proxyMicros;
+  // The in-process figure decides: the difference of two throughput runs moves by more than the stage costs.
+  const met = stageShare <= POLICY_STAGE_OF_PROXY;
+  const section = [
+    `**Policy stage** (${policies.rules} access rules from the global, \`product:demo\` and tenant documents, ` +
+      `${policies.entries} entries: models, ranges, windows; every call passes them all)`,
+    '',
+    table(
+      ['', 'req/s', 'gateway CPU per request (µs, core 0)', 'other work (cores)'],
+      [
+        [
+          TARGET_LABELS.gateway,
+          formatNumber(gateway.result.requestsPerSecond),
+          formatNumber(without),
+          cores(gateway.cpu.other),
+        ],
+        [
+          TARGET_LABELS['gateway-policies'],
+          formatNumber(policies.row.result.requestsPerSecond),
+          formatNumber(withPolicies),
+          cores(policies.row.cpu.other),
+        ],
+        [
+          TARGET_LABELS.proxy,
+          formatNumber(proxy.result.requestsPerSecond),
+          formatNumber(proxyMicros),
+          cores(proxy.cpu.other),
+        ],
+      ],
+    ),
+    '',
+    `The policy stage alone, in process (\`PolicyStage.access\`, median of 15 rounds of 20,000 calls): ` +
+      `${policies.stageMicros.toFixed(2)} µs per request, ${percent(stageShare)} of the bare proxy's CPU per request ` +
+      `(target ≤ ${percent(POLICY_STAGE_OF_PROXY)}: ${met ? 'met' : '**missed**'}). Between the two throughput runs: ` +
+      `${signed(added, formatNumber)} µs per request (${percent(share)} of the proxy's).`,
+  ].join('\n');
+  const reading =
+    `The policy stage: ${policies.stageMicros.toFixed(2)} µs of CPU per request with ${policies.rules} rules of ` +
+    `${policies.entries} entries in force, ${percent(stageShare)} of the bare proxy's ${formatNumber(proxyMicros)} µs ` +
+    `(target ≤ ${percent(POLICY_STAGE_OF_PROXY)}, ${met ? 'met' : 'missed'}). The throughput runs with and without ` +
+    `the documents differ by ${signed(added, formatNumber)} µs per request; they are minutes apart on the same ` +
+    'process, and a difference of a few µs is within what the machine moves between runs, so the in-process ' +
+    'figure is the one the target is read on.';
+  return { section, reading };
+}
+
 function stackSection(stack: StackRun, proxy: Measured<ThroughputResult>, gateway: Measured<ThroughputResult>): string {
   const proxyMicros = microsecondsPer(proxy.cpu, proxy.result.requestsPerSecond) ?? 0;
   const ratio = (micros: number) => (proxyMicros === 0 ? '–' : `${(micros / proxyMicros).toFixed(2)} ×`);
@@ -1306,6 +1421,7 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
     ...input.latency,
     ...input.streams.flatMap((level) => level.rows),
     input.stack.row,
+    input.policies.row,
   ];
   const failures = all.flatMap((row) => problemsOf(row).map((problem) => `${row.title}: ${problem}`));
 
@@ -1494,6 +1610,9 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
 
   // The stack as npm start runs it, next to the proxy and the benchmark's gateway.
   sections.push(stackSection(input.stack, t.proxy, t.gateway));
+  const policy = policySection(input.policies, t.proxy, t.gateway);
+  sections.push(policy.section);
+  reading.push(policy.reading);
 
   // Targets.
   const proxyPerRequest = microsecondsPer(t.proxy.cpu, t.proxy.result.requestsPerSecond) ?? 0;

@@ -21,6 +21,13 @@ export interface RuleSource {
 
 type ParsedRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** A weekly window as the checks read it: its days, and its minutes of the day as numbers. */
+interface MinuteWindow {
+  days: readonly Weekday[];
+  from: number;
+  to: number;
+}
+
 interface Constraint<T> {
   source: RuleSource;
   value: T;
@@ -43,7 +50,7 @@ export interface EffectiveAccess {
   readonly allowModels: readonly Constraint<ReadonlySet<string>>[];
   readonly denyModels: readonly Constraint<ReadonlySet<string>>[];
   readonly sourceIps: readonly Constraint<readonly ParsedRange[]>[];
-  readonly hours: readonly Constraint<readonly HoursWindow[]>[];
+  readonly hours: readonly Constraint<readonly MinuteWindow[]>[];
   readonly keyMetadata: readonly Constraint<ReadonlyMap<string, readonly string[]>>[];
 }
 
@@ -74,7 +81,7 @@ export function effectivePolicy(policies: readonly VersionedPolicy[]): Effective
     allowModels: [] as Constraint<ReadonlySet<string>>[],
     denyModels: [] as Constraint<ReadonlySet<string>>[],
     sourceIps: [] as Constraint<readonly ParsedRange[]>[],
-    hours: [] as Constraint<readonly HoursWindow[]>[],
+    hours: [] as Constraint<readonly MinuteWindow[]>[],
     keyMetadata: [] as Constraint<ReadonlyMap<string, readonly string[]>>[],
   };
   for (const { document } of ordered) {
@@ -104,7 +111,7 @@ export function effectivePolicy(policies: readonly VersionedPolicy[]): Effective
       });
     }
     if (rules.hours) {
-      access.hours.push({ source: source('hours', rules.hours.mode), value: rules.hours.windows });
+      access.hours.push({ source: source('hours', rules.hours.mode), value: rules.hours.windows.map(minuteWindow) });
     }
     if (rules.keyMetadata) {
       const labels = new Map<string, readonly string[]>();
@@ -239,10 +246,20 @@ function parseRange(range: string): ParsedRange {
   return [address, address.kind() === 'ipv4' ? 32 : 128];
 }
 
+/** Client addresses parsed lately: a client calls many times, and parsing one costs more than the checks. */
+const parsedAddresses = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
+const PARSED_ADDRESSES_KEPT = 10_000;
+
 /** The client's address, an IPv4-mapped IPv6 one as the IPv4 it carries; null when unreadable. */
 function parseClientAddress(ip: string | null): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  if (ip === null || !ipaddr.isValid(ip)) return null;
-  return ipaddr.process(ip);
+  if (ip === null) return null;
+  let address = parsedAddresses.get(ip);
+  if (address === undefined) {
+    address = ipaddr.isValid(ip) ? ipaddr.process(ip) : null;
+    if (parsedAddresses.size >= PARSED_ADDRESSES_KEPT) parsedAddresses.clear();
+    parsedAddresses.set(ip, address);
+  }
+  return address;
 }
 
 function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6 | null, ranges: readonly ParsedRange[]): boolean {
@@ -254,10 +271,15 @@ function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6 | null, ranges: readonly Pa
   return false;
 }
 
-function inWindows(windows: readonly HoursWindow[], weekday: Weekday, minute: number): boolean {
-  return windows.some(
-    (window) => window.days.includes(weekday) && minute >= minuteOfDay(window.from) && minute < minuteOfDay(window.to),
-  );
+function minuteWindow(window: HoursWindow): MinuteWindow {
+  return { days: window.days, from: minuteOfDay(window.from), to: minuteOfDay(window.to) };
+}
+
+function inWindows(windows: readonly MinuteWindow[], weekday: Weekday, minute: number): boolean {
+  for (const window of windows) {
+    if (minute >= window.from && minute < window.to && window.days.includes(weekday)) return true;
+  }
+  return false;
 }
 
 function clock(minute: number): string {
