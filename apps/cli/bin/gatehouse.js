@@ -9,6 +9,14 @@ const path = require('node:path');
 process.env.TSX_TSCONFIG_PATH = path.join(__dirname, '..', '..', '..', 'tsconfig.json');
 require('tsx/cjs/api').register();
 
+// A reader that stops early (`gatehouse policy diff | head`) closes the pipe: stop quietly, as other tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const { runCli } = require('../src/run-cli.ts');
 runCli(process.argv.slice(2), {
   env: process.env,
