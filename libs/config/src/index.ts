@@ -9,3 +9,4 @@ export * from './apps/mock-provider.config';
 export * from './apps/portal.config';
 export * from './apps/seed.config';
 export * from './apps/stack.config';
+export * from './apps/cli.config';
