@@ -81,6 +81,7 @@ describe('policy documents in a browser', () => {
     expect(await call.getByLabel('Tenant id').inputValue()).toBe(owner.tenantId);
     await call.getByLabel('Model').fill('demo-chat');
     await call.getByLabel('Client IP').fill('192.0.2.7');
+    await page.getByLabel('Recorded calls').selectOption({ label: 'Last 24 hours' });
     await page.getByRole('button', { name: 'Dry run', exact: true }).click();
     const result = page.getByRole('region', { name: /^Dry run: each call/ }).locator('tr[data-call="1"]');
     const [candidate, current] = [result.getByRole('cell').nth(1), result.getByRole('cell').nth(2)];
@@ -88,6 +89,10 @@ describe('policy documents in a browser', () => {
     expect(await candidate.textContent()).toContain('access.sourceIps');
     expect(await candidate.textContent()).toContain(name);
     expect(await current.textContent()).not.toContain(name);
+    // The recorded calls of the last day (every tenant's, on the admin route) have no client address: the rule is
+    // not tried on them, and the panel says so.
+    const recorded = page.getByRole('region', { name: /^Recorded calls, / });
+    expect(await recorded.textContent()).toMatch(/[\d,]+ calls evaluated.*Not evaluated.*access\.sourceIps/);
     await saveScreenshot(page, 'policies/dry-run');
 
     // Saved with a message: version 1 is in force.
