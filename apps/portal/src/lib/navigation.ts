@@ -40,6 +40,7 @@ export function tenantNavigation(tenantId: string, state: TenantNavigationState 
     { label: 'Subscriptions', href: `${base}/subscriptions`, icon: 'approval' },
     { label: 'Usage', href: `${base}/usage`, icon: 'chart' },
     { label: 'Members', href: `${base}/members`, icon: 'users' },
+    { label: 'Policy', href: `${base}/policy`, icon: 'shield' },
     { label: 'Notifications', href: `${base}/notifications`, icon: 'bell', badge: notificationsBadge },
   ];
 }
@@ -52,6 +53,7 @@ export const adminNavigation: NavItem[] = [
   { label: 'Costs', href: '/admin/usage', icon: 'gauge' },
   { label: 'Catalog', href: '/admin/catalog', icon: 'grid' },
   { label: 'Providers', href: '/admin/providers', icon: 'route' },
+  { label: 'Policies', href: '/admin/policies', icon: 'sliders' },
   { label: 'Audit log', href: '/admin/audit', icon: 'terminal' },
 ];
 

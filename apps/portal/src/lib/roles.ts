@@ -14,5 +14,6 @@ export function hasRole(role: MemberRole, atLeast: MemberRole): boolean {
 export const canManageKeys = (role: MemberRole) => hasRole(role, 'MEMBER');
 export const canRequestAccess = (role: MemberRole) => hasRole(role, 'MEMBER');
 export const canManageMembers = (role: MemberRole) => hasRole(role, 'OWNER');
+export const canManagePolicy = (role: MemberRole) => hasRole(role, 'OWNER');
 
 export const roleLabel: Record<MemberRole, string> = { OWNER: 'Owner', MEMBER: 'Member', VIEWER: 'Viewer' };

@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Badge, focusRing, PageHeader, QuotaBar, StatCard } from '@gatehouse/ui';
+import { Badge, buttonClasses, focusRing, PageHeader, QuotaBar, StatCard } from '@gatehouse/ui';
 import { TenantControls } from '../../../../../components/admin/tenant-controls';
 import { TenantKeysTable } from '../../../../../components/admin/tenant-keys-table';
 import { TenantSubscriptions, type TenantSubscriptionRow } from '../../../../../components/admin/tenant-subscriptions';
 import { Section } from '../../../../../components/admin/usage-panels';
 import { TopUsage } from '../../../../../components/overview/top-usage';
 import { adminConsole, getAdminTenant } from '../../../../../lib/api/admin-console';
+import { adminPolicyHref, tenantPolicyName } from '../../../../../lib/api/policy-endpoints';
 import { formatCompact, formatDate, formatInteger, formatUsd } from '../../../../../lib/format';
 
 export async function generateMetadata({ params }: { params: Promise<{ tenantId: string }> }): Promise<Metadata> {
@@ -48,6 +49,14 @@ export default async function AdminTenantPage({ params }: { params: Promise<{ te
         <PageHeader
           className="mt-3"
           title={tenant.name}
+          actions={
+            <Link
+              href={adminPolicyHref(tenantPolicyName(tenant.id))}
+              className={buttonClasses({ variant: 'secondary', size: 'sm' })}
+            >
+              Policy document
+            </Link>
+          }
           description={
             <>
               <span className="mr-2 inline-flex align-middle">
