@@ -146,7 +146,7 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
       `/tenants/${owner.tenantId}/policy/dry-run`,
       {
         yaml: hours,
-        calls: [
+        requests: [
           // Monday 2026-12-07 09:30 UTC = 10:30 in Paris: in hours, from the office.
           { model: 'demo-chat', clientIp: '10.1.2.3', at: '2026-12-07T09:30:00Z' },
           // 17:30 UTC = 18:30 in Paris: after hours; from outside (monitored, reported, not refused).
@@ -159,7 +159,7 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
     );
     expect(result.status).toBe(200);
     expect(result.body.valid).toBe(true);
-    expect(result.body.calls).toEqual([
+    expect(result.body.requests).toEqual([
       {
         index: 0,
         candidate: { decision: 'allow', policy: null, rule: null, message: null },
@@ -186,11 +186,11 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
       `/tenants/${owner.tenantId}/policy/dry-run`,
       {
         yaml: tenantDocument(owner.tenantId, '    sourceIps: { ranges: [10.0.0.0/8] }\n', 'monitor'),
-        calls: [{ model: 'demo-chat', clientIp: '192.0.2.7' }],
+        requests: [{ model: 'demo-chat', clientIp: '192.0.2.7' }],
       },
       owner.token,
     );
-    expect(monitoredOnly.body.calls[0]?.candidate).toMatchObject({ decision: 'monitor', rule: 'access.sourceIps' });
+    expect(monitoredOnly.body.requests[0]?.candidate).toMatchObject({ decision: 'monitor', rule: 'access.sourceIps' });
     expect(await harness.db.policyVersion.count()).toBe(versions);
   });
 
@@ -267,24 +267,28 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
       `/tenants/${owner.tenantId}/policy/dry-run`,
       {
         yaml: tenantDocument(owner.tenantId, '    denyModels: { models: [demo-chat], severity: high }\n'),
-        calls: [{ model: 'demo-chat' }],
+        requests: [{ model: 'demo-chat' }],
       },
       owner.token,
     );
     expect(invalid.status).toBe(200);
-    expect(invalid.body).toMatchObject({ valid: false, calls: [], window: null });
+    expect(invalid.body).toMatchObject({ valid: false, requests: [], window: null });
     expect(invalid.body.errors).toEqual([
       expect.objectContaining({ field: 'spec.access.denyModels.severity', line: 8 }),
     ]);
 
     const cases: [string, unknown, string][] = [
-      ['an admin call without tenant', { yaml: GLOBAL, calls: [{ model: 'demo-chat' }] }, 'calls[0].tenantId'],
+      ['an admin call without tenant', { yaml: GLOBAL, requests: [{ model: 'demo-chat' }] }, 'requests[0].tenantId'],
       [
         'an unknown tenant',
-        { yaml: GLOBAL, calls: [{ tenantId: randomUUID(), model: 'demo-chat' }] },
-        'calls[0].tenantId',
+        { yaml: GLOBAL, requests: [{ tenantId: randomUUID(), model: 'demo-chat' }] },
+        'requests[0].tenantId',
       ],
-      ['an unknown model', { yaml: GLOBAL, calls: [{ tenantId: owner.tenantId, model: 'nope' }] }, 'calls[0].model'],
+      [
+        'an unknown model',
+        { yaml: GLOBAL, requests: [{ tenantId: owner.tenantId, model: 'nope' }] },
+        'requests[0].model',
+      ],
       [
         'a window backwards',
         { yaml: GLOBAL, window: { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' } },
@@ -309,7 +313,7 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
       `/tenants/${owner.tenantId}/policy/dry-run`,
       {
         yaml: tenantDocument(owner.tenantId, '    denyModels: { models: [demo-chat] }\n'),
-        calls: [{ tenantId: stranger.tenantId, model: 'demo-chat' }],
+        requests: [{ tenantId: stranger.tenantId, model: 'demo-chat' }],
       },
       owner.token,
     );

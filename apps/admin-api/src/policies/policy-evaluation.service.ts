@@ -102,24 +102,24 @@ export class PolicyEvaluationService {
     const name = scope.kind === 'tenant' ? `tenant:${scope.tenantId}` : undefined;
     const validation = await this.documents.validate(request.yaml, name);
     const parsed = parsePolicyYaml(request.yaml);
-    if (!validation.valid || !parsed.ok) return { valid: false, errors: validation.errors, calls: [], window: null };
+    if (!validation.valid || !parsed.ok) return { valid: false, errors: validation.errors, requests: [], window: null };
 
     const current = await this.inForce();
     const candidate = new Map(current);
     candidate.set(parsed.document.metadata.name, { document: parsed.document, version: null });
     const evaluator = new Evaluator(current, candidate);
 
-    const calls = [];
-    for (const [index, call] of request.calls.entries()) {
+    const requests = [];
+    for (const [index, call] of request.requests.entries()) {
       const facts = await this.factsOf(scope, call, index);
-      calls.push({
+      requests.push({
         index,
         candidate: outcomeOf(evaluateAccess(evaluator.candidate(facts.tenantId, facts.product).access, facts)),
         current: outcomeOf(evaluateAccess(evaluator.current(facts.tenantId, facts.product).access, facts)),
       });
     }
     const window = range === null ? null : await this.evaluateWindow(scope, range, evaluator);
-    return { valid: true, errors: [], calls, window };
+    return { valid: true, errors: [], requests, window };
   }
 
   private async evaluateWindow(
@@ -175,7 +175,7 @@ export class PolicyEvaluationService {
 
   /** What the access rules see of a given call; its tenant must exist (its time zone is read). */
   private async factsOf(scope: DryRunScope, call: DryRunCall, index: number) {
-    const field = (name: string) => `calls[${index}].${name}`;
+    const field = (name: string) => `requests[${index}].${name}`;
     let tenantId: string;
     if (scope.kind === 'tenant') {
       if (call.tenantId !== undefined && call.tenantId !== scope.tenantId) {

@@ -158,7 +158,8 @@ export const dryRunRequestSchema = z
   .object({
     /** The candidate document; it takes the place of the document of the same name among those in force. */
     yaml: z.string(),
-    calls: z.array(dryRunCallSchema).max(100).default([]),
+    /** Calls to evaluate, described by what the access rules see of them. */
+    requests: z.array(dryRunCallSchema).max(100).default([]),
     window: dryRunWindowSchema.optional(),
   })
   .strict();
@@ -211,7 +212,8 @@ export const dryRunResponseSchema = z.object({
   /** False when the candidate itself is invalid: `errors` says why, and nothing was evaluated. */
   valid: z.boolean(),
   errors: z.array(policyProblemSchema),
-  calls: z.array(dryRunCallResultSchema),
+  /** One answer per described call, in order. */
+  requests: z.array(dryRunCallResultSchema),
   window: dryRunWindowResultSchema.nullable(),
 });
 export type DryRunResponse = z.infer<typeof dryRunResponseSchema>;

@@ -57,13 +57,23 @@ export type HoursWindow = z.infer<typeof hoursWindowSchema>;
 /** A rule's own mode, when it differs from the document's. */
 const withMode = { mode: policyModeSchema.optional() };
 
+/**
+ * A list rule: the list alone (`denyModels: [demo-embed]`, the shared contract's form) or with its own mode
+ * (`denyModels: { models: [demo-embed], mode: monitor }`); both read as the second.
+ */
+function listRule<Key extends string, Item extends z.ZodType>(key: Key, item: Item) {
+  const list = z.array(item).min(1);
+  const full = z.strictObject({ [key]: list, ...withMode } as { [K in Key]: typeof list } & typeof withMode);
+  return z.union([list.transform((entries) => ({ [key]: entries }) as z.output<typeof full>), full]);
+}
+
 export const accessRulesSchema = z.strictObject({
   /** Only these public model names may be called (absent: every model the subscriptions grant). */
-  allowModels: z.strictObject({ models: z.array(z.string().min(1)).min(1), ...withMode }).optional(),
+  allowModels: listRule('models', z.string().min(1)).optional(),
   /** These public model names may not be called. */
-  denyModels: z.strictObject({ models: z.array(z.string().min(1)).min(1), ...withMode }).optional(),
+  denyModels: listRule('models', z.string().min(1)).optional(),
   /** Calls only from these client addresses (the TCP peer, or the client behind GATEWAY_TRUSTED_PROXIES). */
-  sourceIps: z.strictObject({ ranges: z.array(cidr).min(1), ...withMode }).optional(),
+  sourceIps: listRule('ranges', cidr).optional(),
   /** Calls only within these weekly windows, in the tenant's time zone. */
   hours: z.strictObject({ windows: z.array(hoursWindowSchema).min(1), ...withMode }).optional(),
   /** Calls only with keys whose metadata labels have these values (one value, or any of a list). */

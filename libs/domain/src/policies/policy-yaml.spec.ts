@@ -28,6 +28,38 @@ spec:
     });
   });
 
+  it('reads the short form of the list rules (the list alone) as the full one', () => {
+    const parsed = parsePolicyYaml(`apiVersion: gatehouse/v1
+kind: Policy
+metadata: { name: global }
+spec:
+  access:
+    denyModels: [demo-embed]
+    allowModels: [demo-chat, demo-embed]
+    sourceIps: [10.0.0.0/8, "::1"]
+`);
+    expect(parsed).toMatchObject({
+      ok: true,
+      document: {
+        spec: {
+          access: {
+            denyModels: { models: ['demo-embed'] },
+            allowModels: { models: ['demo-chat', 'demo-embed'] },
+            sourceIps: { ranges: ['10.0.0.0/8', '::1'] },
+          },
+        },
+      },
+    });
+    const badRange = parsePolicyYaml(`apiVersion: gatehouse/v1
+kind: Policy
+metadata: { name: global }
+spec:
+  access:
+    sourceIps: [10.0.0.0/40]
+`);
+    expect(badRange).toMatchObject({ ok: false, problems: [{ field: 'spec.access.sourceIps[0]', line: 6 }] });
+  });
+
   it('reads JSON too', () => {
     const parsed = parsePolicyYaml(
       JSON.stringify({ apiVersion: 'gatehouse/v1', kind: 'Policy', metadata: { name: 'global' }, spec: {} }),

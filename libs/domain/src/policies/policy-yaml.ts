@@ -1,3 +1,4 @@
+import { type z } from 'zod';
 import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type PolicyDocument, policyDocumentSchema } from './policy-document';
 
@@ -43,13 +44,26 @@ export function parsePolicyYaml(text: string): ParsedPolicy {
   const result = policyDocumentSchema.safeParse(value);
   if (result.success) return { ok: true, document: result.data };
   return fail(
-    ...result.error.issues.map((issue) => {
+    ...result.error.issues.flatMap(branchIssues).map((issue) => {
       // An unknown field is reported at its object; the field itself is where the reader should look.
       const path = [...issue.path];
       if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) path.push(issue.keys[0] as string);
       return { field: fieldOf(path), reason: issue.message, line: lineOf(document, lines, path) };
     }),
   );
+}
+
+/**
+ * A rule written in one of two forms (a list rule: its list alone, or an object with its mode) that fits neither
+ * is reported by the form it was written in: the list's problems for a list, the object's for anything else.
+ * Other problems are themselves.
+ */
+function branchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length !== 2) return [issue];
+  const [asList, asObject] = issue.errors as [z.core.$ZodIssue[], z.core.$ZodIssue[]];
+  const listRejected = asList.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0);
+  const chosen = listRejected ? asObject : asList;
+  return chosen.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as z.core.$ZodIssue);
 }
 
 function fail(...problems: PolicyProblem[]): ParsedPolicy {

@@ -56,26 +56,26 @@ const FIELDS = [
 
 /**
  * Labels of the sent calls' fields, named by their row ("Call 2: Tenant id Invalid UUID"), under both spellings of
- * a call's path: the schema's `calls.0.model` and admin-api's `calls[0].model`.
+ * a call's path: the schema's `requests.0.model` and admin-api's `requests[0].model`.
  */
 function rowLabels(rowIndexes: number[]): Record<string, string> {
   const labels: Record<string, string> = {};
   rowIndexes.forEach((rowIndex, sent) => {
     for (const [field, label] of FIELDS) {
-      labels[`calls.${sent}.${field}`] = `Call ${rowIndex + 1}: ${label}`;
-      labels[`calls[${sent}].${field}`] = `Call ${rowIndex + 1}: ${label}`;
+      labels[`requests.${sent}.${field}`] = `Call ${rowIndex + 1}: ${label}`;
+      labels[`requests[${sent}].${field}`] = `Call ${rowIndex + 1}: ${label}`;
     }
   });
   return labels;
 }
 
-/** Messages keyed by the sent calls' paths, moved to their rows' fields (`calls.<row>.model`). */
+/** Messages keyed by the sent calls' paths, moved to their rows' fields (`requests.<row>.model`). */
 function onRows(errors: FormErrors, sent: CallRow[], rows: CallRow[]): FormErrors {
   const moved: FormErrors = {};
   for (const [path, message] of Object.entries(errors)) {
-    const match = /^calls(?:\.(\d+)|\[(\d+)\])\.(.+)$/.exec(path);
+    const match = /^requests(?:\.(\d+)|\[(\d+)\])\.(.+)$/.exec(path);
     const row = match ? sent[Number(match[1] ?? match[2])] : undefined;
-    moved[row && match ? `calls.${rows.indexOf(row)}.${match[3]}` : path] = message;
+    moved[row && match ? `requests.${rows.indexOf(row)}.${match[3]}` : path] = message;
   }
   return moved;
 }
@@ -134,7 +134,7 @@ export function DryRunPanel({
     if (endpoints.callsNameTenant) {
       calls.forEach((row) => {
         if (!row.tenantId.trim())
-          problems[`calls.${rows.indexOf(row)}.tenantId`] = 'Enter the tenant whose call it is.';
+          problems[`requests.${rows.indexOf(row)}.tenantId`] = 'Enter the tenant whose call it is.';
       });
     }
     if (Object.keys(problems).length > 0) return refuse(problems);
@@ -142,7 +142,7 @@ export function DryRunPanel({
     const now = Date.now();
     const draft = {
       yaml,
-      calls: calls.map((row) => ({
+      requests: calls.map((row) => ({
         ...(endpoints.callsNameTenant && { tenantId: row.tenantId.trim() }),
         product: optional(row.product),
         model: optional(row.model) ?? null,
@@ -198,7 +198,7 @@ export function DryRunPanel({
                   label="Tenant id"
                   value={row.tenantId}
                   onChange={(event) => update(row.key, 'tenantId', event.target.value)}
-                  error={errors[`calls.${index}.tenantId`]}
+                  error={errors[`requests.${index}.tenantId`]}
                   autoComplete="off"
                   spellCheck={false}
                   className="sm:col-span-2"
@@ -209,7 +209,7 @@ export function DryRunPanel({
                 label="Product"
                 value={row.product}
                 onChange={(event) => update(row.key, 'product', event.target.value)}
-                error={errors[`calls.${index}.product`]}
+                error={errors[`requests.${index}.product`]}
                 placeholder="the model's"
                 list={productListId}
                 autoComplete="off"
@@ -219,7 +219,7 @@ export function DryRunPanel({
                 label="Model"
                 value={row.model}
                 onChange={(event) => update(row.key, 'model', event.target.value)}
-                error={errors[`calls.${index}.model`]}
+                error={errors[`requests.${index}.model`]}
                 list={modelListId}
                 autoComplete="off"
                 disabled={submitting}
@@ -228,7 +228,7 @@ export function DryRunPanel({
                 label="Client IP"
                 value={row.clientIp}
                 onChange={(event) => update(row.key, 'clientIp', event.target.value)}
-                error={errors[`calls.${index}.clientIp`]}
+                error={errors[`requests.${index}.clientIp`]}
                 placeholder="10.1.2.3"
                 autoComplete="off"
                 spellCheck={false}
@@ -239,7 +239,7 @@ export function DryRunPanel({
                 type="datetime-local"
                 value={row.at}
                 onChange={(event) => update(row.key, 'at', event.target.value)}
-                error={errors[`calls.${index}.at`]}
+                error={errors[`requests.${index}.at`]}
                 className={endpoints.callsNameTenant ? '' : 'sm:col-span-2'}
                 disabled={submitting}
               />
@@ -358,7 +358,7 @@ function DryRunResult({ submitted, timeZone }: { submitted: Submitted; timeZone:
   const zoneSuffix = timeZone === 'UTC' ? ' UTC' : '';
   return (
     <div className="space-y-6">
-      {response.calls.length > 0 && (
+      {response.requests.length > 0 && (
         <Table caption="Dry run: each call with this text and with the documents in force" showCaption>
           <TableHead>
             <tr>
@@ -368,7 +368,7 @@ function DryRunResult({ submitted, timeZone }: { submitted: Submitted; timeZone:
             </tr>
           </TableHead>
           <TableBody>
-            {response.calls.map((call) => {
+            {response.requests.map((call) => {
               const changed = !sameOutcome(call.candidate, call.current);
               return (
                 <TableRow key={call.index} data-call={call.index + 1}>
