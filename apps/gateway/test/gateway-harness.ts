@@ -200,7 +200,12 @@ export class GatewayHarness {
   /** A key made directly in the database (only its hash is stored, as admin-api does). */
   async key(
     tenantId: string,
-    data: { expiresAt?: Date | null; subscriptionIds?: string[]; mode?: 'live' | 'test' } = {},
+    data: {
+      expiresAt?: Date | null;
+      subscriptionIds?: string[];
+      mode?: 'live' | 'test';
+      metadata?: Record<string, string>;
+    } = {},
   ): Promise<TestKey> {
     const generated = generateApiKey(data.mode ?? 'live');
     const created = await this.db.apiKey.create({
@@ -212,6 +217,7 @@ export class GatewayHarness {
         last4: generated.last4,
         mode: generated.mode === 'test' ? 'TEST' : 'LIVE',
         expiresAt: data.expiresAt ?? null,
+        metadata: data.metadata ?? {},
         subscriptions: { create: (data.subscriptionIds ?? []).map((subscriptionId) => ({ subscriptionId, tenantId })) },
       },
       select: { id: true },

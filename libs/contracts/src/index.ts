@@ -2,6 +2,7 @@ export * from './ids';
 export * from './limits';
 export * from './errors';
 export * from './names';
+export * from './key-metadata';
 export * from './invalidation';
 export * from './gateway/key-snapshot';
 export * from './admin-api/auth';

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { asTenantId } from '@gatehouse/contracts';
 import { ZodResponse } from 'nestjs-zod';
@@ -9,6 +9,7 @@ import { RetryAfterFilter } from '../auth/throttle/retry-after.filter';
 import { CreateApiKeyDto, CreatedApiKeyDto } from './dto/create-api-key.dto';
 import { ApiKeyListDto, ListApiKeysQueryDto } from './dto/list-api-keys.dto';
 import { RotateApiKeyDto, RotatedApiKeyDto } from './dto/rotate-api-key.dto';
+import { ApiKeyDto, UpdateApiKeyDto } from './dto/update-api-key.dto';
 import { KeysService } from './keys.service';
 
 // The access guard has checked the caller's membership of :tenantId before any handler runs, which is what
@@ -31,6 +32,18 @@ export class KeysController {
   @ZodResponse({ status: 201, type: CreatedApiKeyDto })
   create(@Param('tenantId') tenantId: string, @Body() body: CreateApiKeyDto, @CurrentActor() actor: Actor) {
     return this.keys.create(asTenantId(tenantId), actor, body);
+  }
+
+  @Patch(':keyId')
+  @TenantAccess('MEMBER')
+  @ZodResponse({ status: 200, type: ApiKeyDto })
+  update(
+    @Param('tenantId') tenantId: string,
+    @Param('keyId') keyId: string,
+    @Body() body: UpdateApiKeyDto,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.keys.update(asTenantId(tenantId), actor, keyId, body);
   }
 
   @Post(':keyId/rotate')

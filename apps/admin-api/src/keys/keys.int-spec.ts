@@ -26,6 +26,7 @@ interface KeyItem {
   expiresAt: string | null;
   subscriptionIds: string[];
   limits: Record<string, unknown> | null;
+  metadata: Record<string, string>;
 }
 interface KeyList {
   items: KeyItem[];
@@ -112,6 +113,7 @@ describe('API keys (admin API)', () => {
       expiresAt: null,
       subscriptionIds: [],
       limits: null,
+      metadata: {},
     });
 
     const rows = await harness.db.$queryRaw<
@@ -230,6 +232,155 @@ describe('API keys (admin API)', () => {
     const float = await createKey(member, { name: 'bad-narrow', limits: { monthlyBudgetUsd: 12.5000001 } });
     expect(float.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'limits.monthlyBudgetUsd' }] });
     expect(await harness.db.apiKey.count({ where: { name: 'bad-narrow' } })).toBe(0);
+  });
+
+  describe('metadata labels', () => {
+    const patch = (user: TestUser, keyId: string, body: unknown, tenantId = user.tenantId) =>
+      harness.request<KeyItem>('PATCH', `${base(tenantId)}/${keyId}`, { token: user.token, body });
+    const listed = async (user: TestUser, keyId: string) =>
+      (await harness.request<KeyList>('GET', base(user.tenantId), { token: user.token })).body.items.find(
+        (item) => item.id === keyId,
+      );
+    const fieldsOf = (body: unknown) => (body as { details?: { field: string }[] }).details?.map((d) => d.field);
+
+    it('creates a key with labels: stored, listed by name, audited; the create answer keeps its shape', async () => {
+      const created = await createKey(member, {
+        name: 'labelled',
+        metadata: { team: 'search', 'cost.centre': 'cc-42' },
+      });
+      expect(created.status).toBe(201);
+      expect(Object.keys(created.body).sort()).toEqual(['expiresAt', 'id', 'name', 'prefix', 'secret']);
+      const labels = { 'cost.centre': 'cc-42', team: 'search' };
+      expect((await harness.db.apiKey.findUniqueOrThrow({ where: { id: created.body.id } })).metadata).toEqual(labels);
+      const item = await listed(viewer, created.body.id);
+      expect(item?.metadata).toEqual(labels);
+      expect(Object.keys(item?.metadata ?? {})).toEqual(['cost.centre', 'team']);
+      const audit = await harness.db.auditEvent.findFirstOrThrow({
+        where: { action: 'api_key.create', targetId: created.body.id },
+      });
+      expect(audit.after).toMatchObject({ metadata: labels });
+    });
+
+    it('replaces the labels with PATCH: audited, announced with the key hashes, shown in the answer and the list', async () => {
+      const { id, secret } = (await createKey(member, { name: 'relabelled', metadata: { team: 'ads' } })).body;
+      const updated = await patch(member, id, { metadata: { team: 'search', env: 'prod' } });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({
+        id,
+        name: 'relabelled',
+        status: 'ACTIVE',
+        metadata: { env: 'prod', team: 'search' },
+      });
+      expect(JSON.stringify(updated.body)).not.toContain(secret);
+      expect((await listed(owner, id))?.metadata).toEqual({ env: 'prod', team: 'search' });
+      const message = await invalidationFor(id, [hashApiKey(secret)]);
+      expect(message).toMatchObject({ kind: 'api-key', tenantId: owner.tenantId });
+
+      const audit = await harness.db.auditEvent.findFirstOrThrow({ where: { action: 'api_key.update', targetId: id } });
+      expect(audit).toMatchObject({
+        tenantId: owner.tenantId,
+        actorUserId: member.id,
+        targetType: 'api_key',
+        before: { metadata: { team: 'ads' } },
+        after: { metadata: { env: 'prod', team: 'search' } },
+      });
+      expect(JSON.stringify({ before: audit.before, after: audit.after })).not.toContain(hashApiKey(secret));
+
+      // The same labels again change nothing; an empty object removes them all.
+      expect((await patch(owner, id, { metadata: { env: 'prod', team: 'search' } })).status).toBe(200);
+      expect(await harness.db.auditEvent.count({ where: { action: 'api_key.update', targetId: id } })).toBe(1);
+      const cleared = await patch(owner, id, { metadata: {} });
+      expect(cleared.body.metadata).toEqual({});
+      expect((await harness.db.apiKey.findUniqueOrThrow({ where: { id } })).metadata).toEqual({});
+      expect(await harness.db.auditEvent.count({ where: { action: 'api_key.update', targetId: id } })).toBe(2);
+    });
+
+    it('during a rotation grace period, announces both secrets so that neither keeps the old labels', async () => {
+      const { id, secret: oldSecret } = (await createKey(member, { name: 'rotated-labels' })).body;
+      const rotated = await harness.request<Rotated>('POST', `${base(owner.tenantId)}/${id}/rotate`, {
+        token: member.token,
+        body: { gracePeriodSeconds: 600 },
+      });
+      // The rotation announced the same two hashes: wait for its message, then look only at what follows.
+      await invalidationFor(id, [hashApiKey(oldSecret), hashApiKey(rotated.body.secret)]);
+      messages.length = 0;
+      expect((await patch(member, id, { metadata: { team: 'search' } })).status).toBe(200);
+      await invalidationFor(id, [hashApiKey(oldSecret), hashApiKey(rotated.body.secret)]);
+    });
+
+    it('refuses bad labels with 400 naming the field, on create and on PATCH, and changes nothing', async () => {
+      const { id } = (await createKey(member, { name: 'kept-labels', metadata: { team: 'ads' } })).body;
+      const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`label${i}`, 'v']));
+      const cases: [unknown, string][] = [
+        [{ Team: 'search' }, 'metadata.Team'],
+        [{ '1team': 'search' }, 'metadata.1team'],
+        [{ ['a'.repeat(64)]: 'x' }, `metadata.${'a'.repeat(64)}`],
+        [tooMany, 'metadata'],
+        [{ team: 'sea\u0000rch' }, 'metadata.team'],
+        [{ team: 'sea\u0007rch' }, 'metadata.team'],
+        [{ team: '' }, 'metadata.team'],
+        [{ team: 'x'.repeat(257) }, 'metadata.team'],
+        [{ team: 5 }, 'metadata.team'],
+        [['team'], 'metadata'],
+        [null, 'metadata'],
+      ];
+      for (const [metadata, field] of cases) {
+        const onCreate = await createKey(member, { name: 'bad-labels', metadata });
+        expect({ metadata, status: onCreate.status, body: onCreate.body }).toMatchObject({
+          status: 400,
+          body: { code: 'validation_failed' },
+        });
+        expect(fieldsOf(onCreate.body)).toContain(field);
+        const onPatch = await patch(member, id, { metadata });
+        expect({ metadata, status: onPatch.status, code: (onPatch.body as { code?: string }).code }).toEqual({
+          metadata,
+          status: 400,
+          code: 'validation_failed',
+        });
+        expect(fieldsOf(onPatch.body)).toContain(field);
+      }
+      const missing = await patch(member, id, {});
+      expect(missing.status).toBe(400);
+      expect(fieldsOf(missing.body)).toEqual(['metadata']);
+      const unknown = await patch(member, id, { metadata: {}, name: 'renamed' });
+      expect(unknown.status).toBe(400);
+
+      expect(await harness.db.apiKey.count({ where: { name: 'bad-labels' } })).toBe(0);
+      expect((await harness.db.apiKey.findUniqueOrThrow({ where: { id } })).metadata).toEqual({ team: 'ads' });
+      expect(await harness.db.auditEvent.count({ where: { action: 'api_key.update', targetId: id } })).toBe(0);
+    });
+
+    it('keeps labels within their tenant: another tenant can neither read nor change them; viewers only read', async () => {
+      const { id } = (await createKey(owner, { name: 'private-labels', metadata: { team: 'search' } })).body;
+      // Through the stranger's own tenant: no such key there.
+      const viaOwnTenant = await patch(stranger, id, { metadata: { team: 'ads' } });
+      expect(viaOwnTenant.status).toBe(404);
+      expect(viaOwnTenant.body).toMatchObject({ code: 'api_key_not_found' });
+      expect(await listed(stranger, id)).toBeUndefined();
+      // Through the owner's tenant, which the stranger is not a member of.
+      const viaTheirTenant = await patch(stranger, id, { metadata: { team: 'ads' } }, owner.tenantId);
+      expect(viaTheirTenant.status).toBe(404);
+      expect(viaTheirTenant.body).toMatchObject({ code: 'tenant_not_found' });
+      const strangerList = await harness.request('GET', base(owner.tenantId), { token: stranger.token });
+      expect(strangerList.status).toBe(404);
+      expect(JSON.stringify(strangerList.body)).not.toContain('search');
+
+      const byViewer = await patch(viewer, id, { metadata: { team: 'ads' } });
+      expect(byViewer.status).toBe(403);
+      expect((await listed(viewer, id))?.metadata).toEqual({ team: 'search' });
+      expect((await patch(owner, 'not-a-uuid', { metadata: {} })).status).toBe(404);
+      expect((await harness.db.apiKey.findUniqueOrThrow({ where: { id } })).metadata).toEqual({ team: 'search' });
+    });
+
+    it('refuses to relabel a revoked key', async () => {
+      const { id } = (await createKey(member, { name: 'revoked-labels' })).body;
+      expect((await harness.request('DELETE', `${base(owner.tenantId)}/${id}`, { token: member.token })).status).toBe(
+        204,
+      );
+      const refused = await patch(member, id, { metadata: { team: 'search' } });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'api_key_revoked' });
+    });
   });
 
   it('rotates: old and new secrets both work during the grace period, only the new one after', async () => {

@@ -1,5 +1,6 @@
 import { type ApiKeyListItem } from '@gatehouse/db';
-import { keyLimitsToStore, toApiKeyResponse } from './keys.service';
+import { EMPTY_KEY_METADATA } from '@gatehouse/contracts';
+import { keyLimitsToStore, keyMetadataToStore, toApiKeyResponse } from './keys.service';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
 
@@ -19,6 +20,7 @@ function key(overrides: Partial<ApiKeyListItem> = {}): ApiKeyListItem {
     previousHashExpiresAt: null,
     rotatedAt: null,
     limits: null,
+    metadata: {},
     createdAt: new Date('2026-05-01T00:00:00.000Z'),
     updatedAt: new Date('2026-05-01T00:00:00.000Z'),
     createdBy: { id: 'b3b0c1de-0000-4000-8000-0000000000bb', name: 'Ada', email: 'ada@example.com' },
@@ -43,6 +45,7 @@ describe('toApiKeyResponse', () => {
       expiresAt: null,
       subscriptionIds: [],
       limits: null,
+      metadata: {},
     });
   });
 
@@ -73,5 +76,18 @@ describe('key limits', () => {
     expect(keyLimitsToStore({})).toBeNull();
     expect(keyLimitsToStore(null)).toBeNull();
     expect(keyLimitsToStore(undefined)).toBeNull();
+  });
+});
+
+describe('key metadata labels', () => {
+  it('shows the stored labels by name, and an empty object for a key without any', () => {
+    const response = toApiKeyResponse(key({ metadata: { team: 'search', env: 'prod' } }), now);
+    expect(response.metadata).toEqual({ env: 'prod', team: 'search' });
+    expect(toApiKeyResponse(key({ metadata: {} }), now).metadata).toEqual({});
+  });
+
+  it('stores the labels by name; none when absent', () => {
+    expect(Object.keys(keyMetadataToStore({ team: 'search', env: 'prod' }))).toEqual(['env', 'team']);
+    expect(keyMetadataToStore(undefined)).toBe(EMPTY_KEY_METADATA);
   });
 });

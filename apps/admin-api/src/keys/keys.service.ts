@@ -8,12 +8,15 @@ import {
   type CreatedApiKeyResponse,
   type InvalidationMessage,
   type KeyLimitsInput,
+  type KeyMetadata,
   LIMIT_NAMES,
   type Limits,
+  readKeyMetadata,
   readNarrowingLimits,
   type RotateApiKeyRequest,
   type RotatedApiKeyResponse,
   type TenantId,
+  type UpdateApiKeyRequest,
 } from '@gatehouse/contracts';
 import {
   type ApiKeyListItem,
@@ -64,6 +67,7 @@ export class KeysService {
     const generated = generateApiKey(request.mode);
     const subscriptionIds = [...new Set(request.subscriptionIds ?? [])];
     const limits = keyLimitsToStore(request.limits);
+    const metadata = keyMetadataToStore(request.metadata);
     const key = await this.transactions
       .run(async (tx) => {
         const keys = new ApiKeyRepository(tx);
@@ -86,6 +90,7 @@ export class KeysService {
           expiresAt: request.expiresAt ? new Date(request.expiresAt) : null,
           createdById: actor.userId,
           limits,
+          metadata,
           subscriptionIds,
         });
         await this.audit.record(tx, {
@@ -111,6 +116,44 @@ export class KeysService {
       secret: generated.key,
       expiresAt: key.expiresAt?.toISOString() ?? null,
     };
+  }
+
+  /**
+   * Replaces a key's metadata labels. Gateways drop the key's snapshot (both secrets during a rotation's grace), so
+   * the policies' `access.keyMetadata` rules see the new labels within a second. The same labels again change
+   * nothing: no audit event, no announcement.
+   */
+  async update(
+    tenantId: TenantId,
+    actor: Actor,
+    keyId: string,
+    request: UpdateApiKeyRequest,
+    now: Date = new Date(),
+  ): Promise<ApiKeyResponse> {
+    const metadata = keyMetadataToStore(request.metadata);
+    const { key, hashes } = await this.transactions.run(async (tx) => {
+      const keys = new ApiKeyRepository(tx);
+      const locked = await keys.lockForChange(tenantId, keyId);
+      const before = locked && (await keys.findListItemForTenant(tenantId, locked.id));
+      if (!locked || !before) throw ApiError.notFound('API key');
+      if (locked.status === 'REVOKED') throw ApiError.conflict('api_key_revoked', 'A revoked key cannot be changed.');
+      const previous = readKeyMetadata(before.metadata);
+      if (sameLabels(previous, metadata)) return { key: before, hashes: null };
+      await keys.updateMetadata(tenantId, locked.id, metadata);
+      await this.audit.record(tx, {
+        actor,
+        action: 'api_key.update',
+        targetType: 'api_key',
+        targetId: locked.id,
+        tenantId,
+        before: { metadata: previous },
+        after: { metadata },
+      });
+      const hashes = [locked.hash, locked.previousHash].filter((hash): hash is string => hash !== null);
+      return { key: { ...before, metadata }, hashes };
+    });
+    if (hashes !== null) await this.announce({ kind: 'api-key', tenantId, apiKeyId: key.id, hashes });
+    return toApiKeyResponse(key, now);
   }
 
   async rotate(
@@ -224,6 +267,7 @@ export function toApiKeyResponse(key: ApiKeyListItem, now: Date): ApiKeyResponse
     expiresAt: key.expiresAt?.toISOString() ?? null,
     subscriptionIds: key.subscriptionIds,
     limits: readNarrowingLimits(key.limits),
+    metadata: readKeyMetadata(key.metadata),
   };
 }
 
@@ -239,7 +283,17 @@ function auditSnapshot(key: ApiKeyRecord, subscriptionIds: string[]) {
     expiresAt: key.expiresAt,
     subscriptionIds,
     limits: readNarrowingLimits(key.limits),
+    metadata: readKeyMetadata(key.metadata),
   };
+}
+
+/** The labels as stored: by name, so that equal sets compare (and audit) alike. */
+export function keyMetadataToStore(input: KeyMetadata | undefined): KeyMetadata {
+  return readKeyMetadata(input ?? {});
+}
+
+function sameLabels(a: KeyMetadata, b: KeyMetadata): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

@@ -15,6 +15,7 @@ const key: KeySnapshot = {
   tenantTimeZone: 'UTC',
   tenantMonthlyBudgetUsd: null,
   keyLimits: null,
+  keyMetadata: {},
   loadedAt: NOW.toISOString(),
 };
 

@@ -1,4 +1,4 @@
-import { keySnapshotSchema } from '@gatehouse/contracts';
+import { EMPTY_KEY_METADATA, keySnapshotSchema } from '@gatehouse/contracts';
 import { type GatewayKeyRecord, type Plan, Prisma } from '@gatehouse/db';
 import { toKeySnapshot } from './key-snapshot.mapper';
 
@@ -40,6 +40,7 @@ function record(overrides: Partial<GatewayKeyRecord> = {}): GatewayKeyRecord {
     graceExpiresAt: null,
     scope: [],
     keyLimits: { rpm: 10, monthlyBudgetUsd: '5', allowedModels: ['demo-chat'] },
+    keyMetadata: { team: 'search', env: 'prod' },
     subscriptions: [
       {
         id: 'sub-1',
@@ -65,6 +66,7 @@ describe('toKeySnapshot', () => {
       tenantTimeZone: 'Europe/Paris',
       tenantMonthlyBudgetUsd: '250.5',
       keyLimits: { rpm: 10, monthlyBudgetUsd: '5', allowedModels: ['demo-chat'] },
+      keyMetadata: { env: 'prod', team: 'search' },
     });
     expect(snapshot.subscriptions[0]).toMatchObject({
       subscriptionId: 'sub-1',
@@ -90,5 +92,15 @@ describe('toKeySnapshot', () => {
 
   it('keeps what reads of a hand-edited narrowing, by name', () => {
     expect(toKeySnapshot(record({ keyLimits: { rpm: 'ten', tpm: 500 } }), NOW).keyLimits).toEqual({ tpm: 500 });
+  });
+
+  it("carries the key's labels, and the shared empty object for a key without any", () => {
+    expect(toKeySnapshot(record({ keyMetadata: {} }), NOW).keyMetadata).toBe(EMPTY_KEY_METADATA);
+    expect(toKeySnapshot(record({ keyMetadata: { Team: 'x', team: 'ads' } }), NOW).keyMetadata).toEqual({
+      team: 'ads',
+    });
+    // A snapshot cached in Redis before keys had labels reads as a key without any.
+    const { keyMetadata: _dropped, ...older } = toKeySnapshot(record(), NOW);
+    expect(keySnapshotSchema.parse(JSON.parse(JSON.stringify(older))).keyMetadata).toEqual({});
   });
 });

@@ -1,4 +1,4 @@
-import { type KeySnapshot, LIMIT_NAMES, readNarrowingLimits } from '@gatehouse/contracts';
+import { type KeySnapshot, LIMIT_NAMES, readKeyMetadata, readNarrowingLimits } from '@gatehouse/contracts';
 import { type GatewayKeyRecord } from '@gatehouse/db';
 import {
   decimalToString,
@@ -53,6 +53,7 @@ export function toKeySnapshot(record: GatewayKeyRecord, loadedAt: Date): KeySnap
     tenantMonthlyBudgetUsd:
       record.tenantMonthlyBudgetUsd === null ? null : decimalToString(record.tenantMonthlyBudgetUsd),
     keyLimits,
+    keyMetadata: readKeyMetadata(record.keyMetadata),
     loadedAt: loadedAt.toISOString(),
   };
 }

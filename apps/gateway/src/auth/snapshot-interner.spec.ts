@@ -1,8 +1,8 @@
-import { type KeySnapshot, keySnapshotSchema } from '@gatehouse/contracts';
+import { EMPTY_KEY_METADATA, type KeySnapshot, keySnapshotSchema } from '@gatehouse/contracts';
 import { SnapshotInterner } from './snapshot-interner';
 
 /** A snapshot as the cache parses it from Redis: a fresh object graph every time. */
-function parsed(keyId: string, subscriptionId = 'sub-1', rpm = 60): KeySnapshot {
+function parsed(keyId: string, subscriptionId = 'sub-1', rpm = 60, keyMetadata?: Record<string, string>): KeySnapshot {
   return keySnapshotSchema.parse(
     JSON.parse(
       JSON.stringify({
@@ -36,6 +36,7 @@ function parsed(keyId: string, subscriptionId = 'sub-1', rpm = 60): KeySnapshot 
             expiresAt: null,
           },
         ],
+        ...(keyMetadata && { keyMetadata }),
         loadedAt: '2026-12-07T00:00:00.000Z',
       }),
     ),
@@ -62,5 +63,22 @@ describe('SnapshotInterner', () => {
     expect(otherLimit.subscriptions[0]).not.toBe(base.subscriptions[0]);
     expect(otherLimit.subscriptions[0]?.limits.rpm).toBe(61);
     expect(interner.size).toBe(3);
+  });
+
+  it('shares one frozen empty object among keys without labels, and one copy of each label set', () => {
+    const interner = new SnapshotInterner();
+    const bare = [interner.intern(parsed('key-1')), interner.intern(parsed('key-2', 'sub-1', 60, {}))];
+    expect(bare[0]?.keyMetadata).toBe(EMPTY_KEY_METADATA);
+    expect(bare[1]?.keyMetadata).toBe(EMPTY_KEY_METADATA);
+    expect(Object.isFrozen(bare[0]?.keyMetadata)).toBe(true);
+
+    const search = interner.intern(parsed('key-3', 'sub-1', 60, { env: 'prod', team: 'search' }));
+    const sameLabels = interner.intern(parsed('key-4', 'sub-1', 60, { env: 'prod', team: 'search' }));
+    const otherLabels = interner.intern(parsed('key-5', 'sub-1', 60, { env: 'prod', team: 'ads' }));
+    expect(sameLabels.keyMetadata).toBe(search.keyMetadata);
+    expect(sameLabels.keyMetadata).toEqual({ env: 'prod', team: 'search' });
+    expect(otherLabels.keyMetadata).not.toBe(search.keyMetadata);
+    expect(otherLabels.keyMetadata).toEqual({ env: 'prod', team: 'ads' });
+    expect(interner.labelSetCount).toBe(2);
   });
 });

@@ -44,6 +44,7 @@ function snapshot(subscriptions: KeySnapshotSubscription[], scope: string[] = []
     tenantTimeZone: 'UTC',
     tenantMonthlyBudgetUsd: null,
     keyLimits: null,
+    keyMetadata: {},
     loadedAt: NOW.toISOString(),
   };
 }

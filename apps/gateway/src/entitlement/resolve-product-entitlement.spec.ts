@@ -43,6 +43,7 @@ function snapshot(subscriptions: KeySnapshotSubscription[], scope: string[] = []
     tenantTimeZone: 'UTC',
     tenantMonthlyBudgetUsd: null,
     keyLimits: null,
+    keyMetadata: {},
     loadedAt: NOW.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameSchema } from '../names';
+import { keyMetadataSchema } from '../key-metadata';
 import { limitsSchema, usdAmountSchema } from '../limits';
 import { modelAliasSchema } from './plans';
 
@@ -62,8 +63,16 @@ export const createApiKeyRequestSchema = z.strictObject({
   mode: apiKeyModeSchema.default('live'),
   /** Narrower limits for this key; absent or null: the subscriptions' limits only. */
   limits: keyLimitsInputSchema.nullish(),
+  /** Metadata labels, which policies' `access.keyMetadata` rules read; absent: none. */
+  metadata: keyMetadataSchema.optional(),
 });
 export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
+
+/** `PATCH /tenants/{tenantId}/keys/{keyId}`: `metadata` replaces every label of the key (`{}` removes them all). */
+export const updateApiKeyRequestSchema = z.strictObject({
+  metadata: keyMetadataSchema,
+});
+export type UpdateApiKeyRequest = z.infer<typeof updateApiKeyRequestSchema>;
 
 /** The body is optional: no body means the default grace period. */
 export const rotateApiKeyRequestSchema = z
@@ -97,6 +106,8 @@ export const apiKeySchema = z.object({
   subscriptionIds: z.array(z.string()),
   /** The key's narrowing (only the names it narrows); null: none. */
   limits: limitsSchema.nullable(),
+  /** Its metadata labels; `{}` when it has none. */
+  metadata: keyMetadataSchema,
 });
 export type ApiKeyResponse = z.infer<typeof apiKeySchema>;
 

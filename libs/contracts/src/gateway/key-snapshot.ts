@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyMetadataSchema } from '../key-metadata';
 import { limitModesSchema, limitsSchema, usdDecimalSchema } from '../limits';
 
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -57,6 +58,8 @@ export const keySnapshotSchema = z.object({
    * top of the subscription's, so it can only tighten. Null = the key narrows nothing.
    */
   keyLimits: limitsSchema.nullable().default(null),
+  /** The key's metadata labels, which the policies' `access.keyMetadata` rules read; `{}` = none. */
+  keyMetadata: keyMetadataSchema.default({}),
   /** When it was read from Postgres. */
   loadedAt: isoDateTime,
 });

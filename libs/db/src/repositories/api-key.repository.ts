@@ -39,6 +39,8 @@ export interface CreateApiKeyData {
   expiresAt?: Date | null;
   createdById?: string | null;
   limits?: Prisma.InputJsonValue | null;
+  /** Metadata labels, `{ name: value }`; absent: none. */
+  metadata?: Record<string, string>;
   /** Scope the key to these subscriptions, which must belong to the same tenant. */
   subscriptionIds?: string[];
 }
@@ -57,6 +59,22 @@ export class ForeignSubscriptionError extends Error {
     super(`Subscriptions not found for this tenant: ${subscriptionIds.join(', ')}`);
     this.name = 'ForeignSubscriptionError';
   }
+}
+
+/** What a list item reads besides the key's columns: its creator and its scope, never its hashes. */
+const LIST_ITEM = {
+  include: {
+    createdBy: { select: { id: true, name: true, email: true } },
+    subscriptions: { select: { subscriptionId: true }, orderBy: { createdAt: 'asc' } },
+  },
+  omit: { hash: true, previousHash: true },
+} satisfies Pick<Prisma.ApiKeyFindManyArgs, 'include' | 'omit'>;
+
+function toListItem({
+  subscriptions,
+  ...key
+}: ApiKeyRecord & Pick<ApiKeyListItem, 'createdBy'> & { subscriptions: { subscriptionId: string }[] }): ApiKeyListItem {
+  return { ...key, subscriptionIds: subscriptions.map((scope) => scope.subscriptionId) };
 }
 
 /**
@@ -86,17 +104,16 @@ export class ApiKeyRepository {
       where: { tenantId },
       ...pageArgs(page),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      include: {
-        createdBy: { select: { id: true, name: true, email: true } },
-        subscriptions: { select: { subscriptionId: true }, orderBy: { createdAt: 'asc' } },
-      },
-      omit: { hash: true, previousHash: true },
+      ...LIST_ITEM,
     });
-    const items = rows.map(({ subscriptions, ...key }) => ({
-      ...key,
-      subscriptionIds: subscriptions.map((scope) => scope.subscriptionId),
-    }));
-    return toPage(items, page);
+    return toPage(rows.map(toListItem), page);
+  }
+
+  /** One key of this tenant in its list shape; null when there is none. */
+  async findListItemForTenant(tenantId: TenantId, keyId: string): Promise<ApiKeyListItem | null> {
+    if (!isUuid(keyId)) return null;
+    const row = await this.db.apiKey.findFirst({ where: { id: keyId, tenantId }, ...LIST_ITEM });
+    return row === null ? null : toListItem(row);
   }
 
   async findForTenant(tenantId: TenantId, keyId: string): Promise<ApiKeyRecord | null> {
@@ -165,6 +182,13 @@ export class ApiKeyRepository {
       },
       omit: { hash: true, previousHash: true },
     });
+  }
+
+  /** Replaces a key's metadata labels. Returns false when this tenant has no such key. */
+  async updateMetadata(tenantId: TenantId, keyId: string, metadata: Record<string, string>): Promise<boolean> {
+    if (!isUuid(keyId)) return false;
+    const { count } = await this.db.apiKey.updateMany({ where: { id: keyId, tenantId }, data: { metadata } });
+    return count === 1;
   }
 
   /**

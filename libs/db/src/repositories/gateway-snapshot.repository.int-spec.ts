@@ -23,7 +23,7 @@ describe('GatewaySnapshotRepository', () => {
     await database?.drop();
   });
 
-  it("loads what limits need: the tenant's zone and budget, the key's narrowing, the plan's modes and fail-open", async () => {
+  it("loads what limits and policies need: the tenant's zone and budget, the key's narrowing and labels, the plan's modes and fail-open", async () => {
     const tenant = await db.tenant.create({
       data: { name: 'T', timeZone: 'America/New_York', monthlyBudgetUsd: '1000.25' },
     });
@@ -42,6 +42,7 @@ describe('GatewaySnapshotRepository', () => {
         hash: sha256(secret),
         last4: secret.slice(-4),
         limits: { rpm: 5, monthlyBudgetUsd: '2.5' },
+        metadata: { team: 'search' },
       },
     });
 
@@ -51,6 +52,7 @@ describe('GatewaySnapshotRepository', () => {
       tenantId: tenant.id,
       tenantTimeZone: 'America/New_York',
       keyLimits: { rpm: 5, monthlyBudgetUsd: '2.5' },
+      keyMetadata: { team: 'search' },
     });
     expect(record?.tenantMonthlyBudgetUsd?.toFixed()).toBe('1000.25');
     expect(record?.subscriptions).toHaveLength(1);
@@ -58,7 +60,7 @@ describe('GatewaySnapshotRepository', () => {
     expect(record?.subscriptions[0]?.limitOverrides).toEqual({ rpm: 120 });
   });
 
-  it('loads a key without narrowing and a tenant without a budget as nulls', async () => {
+  it('loads a key without narrowing or labels and a tenant without a budget as nulls and an empty object', async () => {
     const tenant = await db.tenant.create({ data: { name: 'Plain' } });
     const secret = `gh_live_${randomBytes(32).toString('base64url')}`;
     await db.apiKey.create({
@@ -68,6 +70,7 @@ describe('GatewaySnapshotRepository', () => {
       tenantTimeZone: 'UTC',
       tenantMonthlyBudgetUsd: null,
       keyLimits: null,
+      keyMetadata: {},
     });
   });
 

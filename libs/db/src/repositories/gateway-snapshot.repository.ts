@@ -40,6 +40,8 @@ export interface GatewayKeyRecord {
   scope: string[];
   /** The key's stored narrowing document (JSON), not yet validated; null = none. */
   keyLimits: unknown;
+  /** The key's stored metadata labels (JSON), not yet validated. */
+  keyMetadata: unknown;
   subscriptions: GatewaySubscriptionRecord[];
 }
 
@@ -113,6 +115,7 @@ export class GatewaySnapshotRepository {
         expiresAt: true,
         previousHashExpiresAt: true,
         limits: true,
+        metadata: true,
         tenant: { select: { status: true, timeZone: true, monthlyBudgetUsd: true } },
         subscriptions: { select: { subscriptionId: true }, orderBy: { subscriptionId: 'asc' } },
       },
@@ -151,6 +154,7 @@ export class GatewaySnapshotRepository {
       graceExpiresAt: isPrevious ? (key.previousHashExpiresAt ?? new Date(0)) : null,
       scope: key.subscriptions.map((scope) => scope.subscriptionId),
       keyLimits: key.limits,
+      keyMetadata: key.metadata,
       subscriptions: subscriptions.map((subscription) => ({
         id: subscription.id,
         productId: subscription.productId,

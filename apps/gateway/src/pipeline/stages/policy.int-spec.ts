@@ -1,6 +1,7 @@
-import { countPostgresQueries, PolicyRepository } from '@gatehouse/db';
+import { asTenantId } from '@gatehouse/contracts';
+import { ApiKeyRepository, countPostgresQueries, PolicyRepository } from '@gatehouse/db';
 import { eventually } from '@gatehouse/testing';
-import { GatewayHarness, NO_LIMITS } from '../../../test/gateway-harness';
+import { GatewayHarness, NO_LIMITS, type TestKey } from '../../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../../test/mock-upstream';
 
 /**
@@ -162,5 +163,54 @@ describe('policy.input: access rules of the policy documents', () => {
     await publish(name, document(name, '    sourceIps: { ranges: [127.0.0.0/8, "::1/128"] }\n'));
     await inForce(gateway.url, keyA, 'demo-chat', 200);
     await publish(name, document(name, '    denyModels: { models: [demo-unrelated] }\n'));
+  });
+
+  it('key metadata labels: a key without the label is refused, a labelled one admitted, a change of labels in force within a second', async () => {
+    const tenant = await gateway.tenant();
+    await gateway.subscribeToDemo(tenant, { limitOverrides: NO_LIMITS });
+    const [bare, search, ads] = [
+      await gateway.key(tenant),
+      await gateway.key(tenant, { metadata: { team: 'search', env: 'prod' } }),
+      await gateway.key(tenant, { metadata: { team: 'ads' } }),
+    ];
+    /** Relabels the key as admin-api does (the repository, then the key's invalidation after commit). */
+    const relabel = async (key: TestKey, metadata: Record<string, string>) => {
+      expect(await new ApiKeyRepository(gateway.db).updateMetadata(asTenantId(tenant), key.id, metadata)).toBe(true);
+      await gateway.publish({ kind: 'api-key', tenantId: tenant, apiKeyId: key.id, hashes: [key.hash] });
+    };
+    const name = `tenant:${tenant}`;
+    await publish(name, document(name, '    keyMetadata: { labels: { team: [search] } }\n'));
+
+    for (const url of [gateway.url, replica.url]) {
+      await inForce(url, bare.key, 'demo-chat', 403);
+      const refused = await call(url, bare.key, 'demo-chat');
+      expect(refused.body.error).toMatchObject({ code: 'policy_access_denied', type: 'permission_error' });
+      expect(refused.body.error.message).toBe(
+        `Refused by policy '${name}' (access.keyMetadata): the API key's metadata label 'team' must be 'search'.`,
+      );
+      expect(refused.policy).toBe('access.keyMetadata=block');
+      expect((await call(url, ads.key, 'demo-chat')).status).toBe(403);
+      expect((await call(url, search.key, 'demo-chat')).status).toBe(200);
+      expect((await call(url, search.key, 'demo-embed')).status).toBe(200);
+    }
+    // Every key of the tenant is now cached at both instances: only the invalidation can bring new labels in.
+    await relabel(ads, { team: 'search' });
+    await relabel(search, {});
+    for (const url of [gateway.url, replica.url]) {
+      await inForce(url, ads.key, 'demo-chat', 200);
+      await inForce(url, search.key, 'demo-chat', 403);
+      expect((await call(url, bare.key, 'demo-chat')).status).toBe(403);
+    }
+
+    // Warm, with labels in the snapshot: still no Postgres query per request.
+    const queries = countPostgresQueries();
+    try {
+      for (let i = 0; i < 5; i++) expect((await call(gateway.url, ads.key, 'demo-chat')).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await call(gateway.url, search.key, 'demo-chat')).status).toBe(403);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(queries.statements).toEqual([]);
+    } finally {
+      queries.stop();
+    }
   });
 });

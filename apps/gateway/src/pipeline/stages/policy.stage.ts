@@ -8,9 +8,6 @@ import { ALLOW, type Decision, refuse } from '../decision';
 import { type ModelCall } from '../protocols/model-call';
 import { type RequestContext } from '../request-context';
 
-/** Key metadata labels until keys carry their own. */
-const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
-
 /**
  * Stages 3 and 8, `policy.input` and `policy.output`: the rules of the policy documents in force for the call's
  * tenant and product (docs/policies.md). On the way in, the access rules (models allowed and denied, source
@@ -43,7 +40,7 @@ export class PolicyStage {
       clientIp: context.clientIp,
       now: Date.now(),
       timeZone: key.tenantTimeZone,
-      keyMetadata: NO_LABELS,
+      keyMetadata: key.keyMetadata,
     });
     for (const finding of decision.monitored) {
       context.policyFired.push(`${finding.source.rule}=monitor`);

@@ -8,6 +8,7 @@ import { fieldErrors, type AdminApiError } from '../../lib/api/errors';
 import { FormFooter } from '../forms/form-footer';
 import type { FormErrors } from '../forms/form-errors';
 import { useApiForm } from '../forms/use-api-form';
+import { type LabelRow, LabelsEditor, labelServerErrors, labelsToMetadata } from './labels-editor';
 import type { RevealedSecret, ScopeOption } from './types';
 
 const EXPIRY_CHOICES = [
@@ -37,10 +38,10 @@ function expiryInstant(expiry: Expiry, date: string): string | null {
   return new Date(Date.now() + Number(expiry) * 86_400_000).toISOString();
 }
 
-/** Maps admin-api's per-field reasons (`subscriptionIds.0`, …) onto this form's fields. */
-function serverErrors(error: AdminApiError): FormErrors {
+/** Maps admin-api's per-field reasons (`subscriptionIds.0`, `metadata.team`, …) onto this form's fields. */
+function serverErrors(error: AdminApiError, labels: LabelRow[]): FormErrors {
   const byField = fieldErrors(error);
-  const errors: FormErrors = {};
+  const errors: FormErrors = labelServerErrors(byField, labels);
   for (const [field, reason] of Object.entries(byField)) {
     if (field === 'name') errors.name = `Name ${reason}`;
     else if (field === 'expiresAt') errors.expiresAt = `Expiry ${reason}`;
@@ -92,10 +93,11 @@ function CreateKeyForm({
   const [expiryDate, setExpiryDate] = useState('');
   const [scope, setScope] = useState<'all' | 'selected'>('all');
   const [selected, setSelected] = useState<string[]>([]);
-  const { errors, setErrors, submitting, send, handleSubmit } = useApiForm();
+  const [labels, setLabels] = useState<LabelRow[]>([]);
+  const { errors, submitting, formRef, refuse, send, handleSubmit } = useApiForm();
 
   const validate = (): FormErrors => {
-    const problems: FormErrors = {};
+    const problems: FormErrors = { ...labelsToMetadata(labels).errors };
     const trimmed = name.trim();
     if (!trimmed) problems.name = 'Give the key a name, such as the service that will use it.';
     else if (trimmed.length > NAME_MAX) problems.name = `Keep the name under ${NAME_MAX + 1} characters.`;
@@ -111,24 +113,31 @@ function CreateKeyForm({
 
   const submit = async () => {
     const problems = validate();
-    setErrors(problems);
-    if (Object.keys(problems).length > 0) return;
+    if (Object.keys(problems).length > 0) return refuse(problems);
 
+    const { metadata } = labelsToMetadata(labels);
     const body: Partial<CreateApiKeyRequest> = {
       name: name.trim(),
       expiresAt: expiryInstant(expiry, expiryDate),
       ...(scope === 'selected' && { subscriptionIds: selected }),
+      ...(Object.keys(metadata).length > 0 && { metadata }),
     };
     const result = await send(
       () => callApi('POST', tenantPath(tenantId, '/keys'), { body, schema: createdApiKeySchema }),
-      serverErrors,
+      (error) => serverErrors(error, labels),
     );
     if (!result.ok) return;
     onCreated({ name: result.data.name, secret: result.data.secret, expiresAt: result.data.expiresAt });
   };
 
   return (
-    <form onSubmit={handleSubmit(submit)} noValidate className="space-y-6" aria-busy={submitting || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={handleSubmit(submit)}
+      noValidate
+      className="space-y-6"
+      aria-busy={submitting || undefined}
+    >
       <TextField
         label="Name"
         name="name"
@@ -247,6 +256,8 @@ function CreateKeyForm({
           </p>
         )}
       </fieldset>
+
+      <LabelsEditor rows={labels} onChange={setLabels} errors={errors} disabled={submitting} />
 
       {errors.form && (
         <Alert tone="danger" title="The key was not created">

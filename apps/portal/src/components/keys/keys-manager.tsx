@@ -9,6 +9,7 @@ import {
   Button,
   buttonClasses,
   EmptyState,
+  focusRing,
   PageHeader,
   Table,
   TableBody,
@@ -21,6 +22,7 @@ import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import { Icon } from '../icons';
 import { keyStatusBadge } from './key-status';
 import { CreateKeyDialog } from './create-key-dialog';
+import { EditKeyLabelsDialog } from './edit-key-labels-dialog';
 import { RevokeKeyDialog } from './revoke-key-dialog';
 import { RotateKeyDialog } from './rotate-key-dialog';
 import { SecretRevealDialog } from './secret-reveal';
@@ -30,6 +32,7 @@ type Panel =
   | { kind: 'none' }
   | { kind: 'create' }
   | { kind: 'rotate'; key: KeyRow }
+  | { kind: 'labels'; key: KeyRow }
   | { kind: 'revoke'; key: KeyRow }
   | { kind: 'secret'; revealed: RevealedSecret };
 
@@ -77,6 +80,12 @@ export function KeysManager(props: KeysManagerProps) {
     router.refresh();
   };
 
+  const labelled = (key: KeyRow) => {
+    close();
+    toast.success(`Labels of “${key.name}” saved`);
+    router.refresh();
+  };
+
   const revoked = (key: KeyRow) => {
     close();
     toast.success(`Key “${key.name}” revoked`, { description: 'Requests with it are now refused.' });
@@ -96,8 +105,8 @@ export function KeysManager(props: KeysManagerProps) {
         title="API keys"
         description={
           <>
-            Keys let your code call the gateway. Each one can be limited to some subscriptions, given an expiry, rotated
-            without downtime and revoked at once.
+            Keys let your code call the gateway. Each one can be limited to some subscriptions, labelled for your
+            policies, given an expiry, rotated without downtime and revoked at once.
             {!canManage && ' As a viewer you can see the keys but not change them.'}
           </>
         }
@@ -149,6 +158,12 @@ export function KeysManager(props: KeysManagerProps) {
                     <span className="block truncate text-xs text-slate-500" title={scope}>
                       {scope}
                     </span>
+                    <KeyLabels
+                      apiKey={key}
+                      onEdit={
+                        canManage && key.status !== 'REVOKED' ? () => setPanel({ kind: 'labels', key }) : undefined
+                      }
+                    />
                   </TableCell>
                   <TableCell className="font-mono text-xs whitespace-nowrap text-slate-600">
                     {key.prefix}…{key.last4}
@@ -249,6 +264,12 @@ export function KeysManager(props: KeysManagerProps) {
             onRotated={rotated}
             tenantId={tenantId}
           />
+          <EditKeyLabelsDialog
+            apiKey={panel.kind === 'labels' ? panel.key : null}
+            onClose={close}
+            onSaved={labelled}
+            tenantId={tenantId}
+          />
           <RevokeKeyDialog
             apiKey={panel.kind === 'revoke' ? panel.key : null}
             onClose={close}
@@ -262,6 +283,43 @@ export function KeysManager(props: KeysManagerProps) {
             gatewayUrl={gatewayUrl}
           />
         </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A key's labels as `name: value` chips, by name, and for those who may change them a link to edit them (or to add
+ * some to a key without any).
+ */
+function KeyLabels({ apiKey, onEdit }: { apiKey: KeyRow; onEdit?: () => void }) {
+  const labels = Object.entries(apiKey.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (labels.length === 0 && !onEdit) return null;
+  return (
+    <div className="mt-1.5 flex flex-wrap items-center gap-1">
+      {labels.length > 0 && (
+        <ul aria-label={`Labels of ${apiKey.name}`} className="flex min-w-0 flex-wrap gap-1">
+          {labels.map(([name, value]) => (
+            <li key={name} className="max-w-full">
+              <Badge className="max-w-48 font-mono" title={`${name}: ${value}`}>
+                <span className="truncate">
+                  {name}: {value}
+                </span>
+              </Badge>
+            </li>
+          ))}
+        </ul>
+      )}
+      {onEdit && (
+        <button
+          type="button"
+          onClick={onEdit}
+          aria-label={`${labels.length > 0 ? 'Edit' : 'Add'} the labels of ${apiKey.name}`}
+          className={`inline-flex items-center gap-1 rounded px-1 text-xs font-medium text-indigo-700 hover:text-indigo-900 hover:underline ${focusRing}`}
+        >
+          <Icon name="tag" className="size-3.5" />
+          {labels.length > 0 ? 'Edit labels' : 'Add labels'}
+        </button>
       )}
     </div>
   );
