@@ -229,7 +229,7 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
       to: '2026-12-02T00:00:00.000Z',
       evaluated: 4,
       truncated: false,
-      notEvaluated: ['access.sourceIps', 'access.keyMetadata'],
+      notEvaluated: ['access.sourceIps'],
     });
     expect(result.body.window?.byRule).toEqual([
       {
@@ -260,6 +260,40 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
     const tenants = new Set(platform.body.window?.byRule.map((entry) => entry.tenantId));
     expect(tenants).toEqual(new Set([owner.tenantId, stranger.tenantId]));
     expect(platform.body.window?.evaluated).toBeGreaterThanOrEqual(5);
+  });
+
+  it("reads a recorded call's key labels as the key has them now", async () => {
+    const created = await harness.request<{ id: string }>('POST', `/tenants/${owner.tenantId}/keys`, {
+      token: owner.token,
+      body: { name: 'labelled', metadata: { team: 'search' } },
+    });
+    expect(created.status).toBe(201);
+    const at = new Date('2026-11-25T10:00:00Z');
+    const base = {
+      tenantId: owner.tenantId,
+      productId: demoProductId,
+      model: 'demo-chat',
+      statusCode: 200,
+      latencyMs: 5,
+    };
+    await harness.db.usageEvent.createMany({
+      data: [
+        { ...base, requestId: `labels-${randomUUID()}`, apiKeyId: created.body.id, createdAt: at },
+        { ...base, requestId: `labels-${randomUUID()}`, apiKeyId: null, createdAt: at },
+      ],
+    });
+    const result = await dryRun(
+      `/tenants/${owner.tenantId}/policy/dry-run`,
+      {
+        yaml: tenantDocument(owner.tenantId, '    keyMetadata: { labels: { team: search } }\n'),
+        window: { from: '2026-11-25T00:00:00Z', to: '2026-11-26T00:00:00Z' },
+      },
+      owner.token,
+    );
+    expect(result.body.window).toMatchObject({ evaluated: 2, notEvaluated: ['access.sourceIps'] });
+    expect(result.body.window?.byRule).toEqual([
+      expect.objectContaining({ rule: 'access.keyMetadata', decision: 'deny', count: 1, newlyRefused: 1 }),
+    ]);
   });
 
   it('answers an invalid candidate with its problems and a bad request with a 400 naming the field', async () => {

@@ -40,10 +40,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** `block:access.hours@tenant:<id>`, as the gateway records a policy's decision in the usage event. */
 const POLICY_ACTION = /^(block|monitor):(access\.[A-Za-z]+)@(.+)$/;
 /**
- * Rules that a recorded call cannot tell: its client address is not recorded, and a key's labels may have changed
- * since. A window's evaluation leaves them out (and says so); the calls given in the request have both.
+ * Rules that a recorded call cannot tell: its client address is not recorded. A window's evaluation leaves them out
+ * (and says so); the calls described in the request have one. Key labels are read as the keys have them now.
  */
-const NOT_RECORDED = ['access.sourceIps', 'access.keyMetadata'] as const;
+const NOT_RECORDED = ['access.sourceIps'] as const;
 
 /** The documents in force, by name, as the gateways read them. */
 type DocumentSet = ReadonlyMap<string, VersionedPolicy>;
@@ -153,7 +153,7 @@ export class PolicyEvaluationService {
         clientIp: null,
         now: call.createdAt.getTime(),
         timeZone: call.timeZone,
-        keyMetadata: {},
+        keyMetadata: call.keyMetadata,
       });
       for (const finding of decision.monitored) count(call, finding.source.policy, finding.source.rule, 'monitor');
       if (decision.refusal !== null) {
@@ -244,7 +244,7 @@ class Evaluator {
     const key = `${tenantId}\n${product ?? ''}`;
     let access = this.withoutUnrecorded.get(key);
     if (access === undefined) {
-      access = { ...this.candidate(tenantId, product).access, sourceIps: [], keyMetadata: [] };
+      access = { ...this.candidate(tenantId, product).access, sourceIps: [] };
       this.withoutUnrecorded.set(key, access);
     }
     return access;

@@ -121,6 +121,8 @@ export interface RecordedCall {
   /** The tenant's time zone now (hours rules read the call's time in it). */
   timeZone: string;
   apiKeyId: string | null;
+  /** The key's metadata labels now (they may have changed since the call); empty without a key. */
+  keyMetadata: Record<string, string>;
   productSlug: string | null;
   model: string | null;
   statusCode: number;
@@ -178,10 +180,11 @@ export class UsageReportRepository {
   recordedCalls(scope: { tenantId: TenantId } | 'platform', range: UsageRange, limit: number): Promise<RecordedCall[]> {
     return this.db.$queryRaw<RecordedCall[]>(Prisma.sql`
       SELECT r.request_id AS "requestId", r.tenant_id::text AS "tenantId", t.time_zone AS "timeZone",
-        r.api_key_id::text AS "apiKeyId", p.slug AS "productSlug", r.model, r.status_code AS "statusCode",
+        r.api_key_id::text AS "apiKeyId", coalesce(k.metadata, '{}'::jsonb) AS "keyMetadata", p.slug AS "productSlug", r.model, r.status_code AS "statusCode",
         r.error_code AS "errorCode", r.created_at AS "createdAt"
       FROM usage_events r
       JOIN tenants t ON t.id = r.tenant_id
+      LEFT JOIN api_keys k ON k.id = r.api_key_id
       LEFT JOIN products p ON p.id = r.product_id
       WHERE r.created_at >= ${range.from.toISOString()}::timestamptz
         AND r.created_at < ${range.to.toISOString()}::timestamptz
