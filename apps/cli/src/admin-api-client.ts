@@ -71,8 +71,15 @@ export class AdminApiClient {
     return this.call('POST', '/admin/policies/validate', { yaml }, policyValidationSchema);
   }
 
-  putPolicy(name: string, yaml: string, message: string | undefined): Promise<PolicyVersionRefResponse> {
-    return this.call('PUT', `/admin/policies/${encodeURIComponent(name)}`, { yaml, message }, policyVersionRefSchema);
+  /** `expectedVersion`: the version in force the change was made against (null: none); 409 when it moved since. */
+  putPolicy(
+    name: string,
+    yaml: string,
+    message: string | undefined,
+    expectedVersion?: number | null,
+  ): Promise<PolicyVersionRefResponse> {
+    const body = { yaml, message, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
+    return this.call('PUT', `/admin/policies/${encodeURIComponent(name)}`, body, policyVersionRefSchema);
   }
 
   rollbackPolicy(name: string, version: number, message: string | undefined): Promise<PolicyVersionRefResponse> {

@@ -188,6 +188,23 @@ describe('policy documents (admin API)', () => {
     expect(await versionCount()).toBe(versions);
   });
 
+  it('refuses a change made against a version that is no longer in force (409), and saves nothing', async () => {
+    const name = `tenant:${(await harness.tenantUser('OWNER')).tenantId}`;
+    const created = await put(name, { yaml: document(name), expectedVersion: null });
+    expect(created.status).toBe(200);
+    const again = await put(name, { yaml: document(name, ['demo-chat']), expectedVersion: null });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('policy_version_conflict');
+    const stale = await put(name, {
+      yaml: document(name, ['demo-chat']),
+      expectedVersion: created.body.version - 1 || 99,
+    });
+    expect(stale.status).toBe(409);
+    expect((await read(name)).body.activeVersion).toBe(created.body.version);
+    const current = await put(name, { yaml: document(name, ['demo-chat']), expectedVersion: created.body.version });
+    expect(current.body).toEqual({ name, version: created.body.version + 1 });
+  });
+
   it('rolls back by making a new version with the old content', async () => {
     messages.length = 0;
     const rolledBack = await harness.request<PolicyVersionRefResponse>('POST', '/admin/policies/global/rollback', {

@@ -108,6 +108,9 @@ export class PoliciesService {
       if (!checked.ok) throw invalidPolicy(checked.problems);
       const policies = new PolicyRepository(tx);
       const before = await policies.lockOrCreate(checked.target);
+      if (request.expectedVersion !== undefined && request.expectedVersion !== before.activeVersion) {
+        throw versionConflict(name, request.expectedVersion, before.activeVersion);
+      }
       const published = await policies.publish(before, {
         mode: modeColumn(checked.document.mode),
         yaml: request.yaml,
@@ -235,6 +238,15 @@ async function targetOf(lookups: Lookups, name: string): Promise<PolicyTarget | 
     default:
       return 'must be global, product:<product slug> or tenant:<tenant id>';
   }
+}
+
+function versionConflict(name: string, expected: number | null, inForce: number | null): ApiError {
+  const wanted = expected === null ? 'no version yet' : `version ${expected}`;
+  const found = inForce === null ? 'none' : `version ${inForce}`;
+  return ApiError.conflict(
+    'policy_version_conflict',
+    `The change was made against ${wanted} of ${name}, but ${found} is in force now: read it again.`,
+  );
 }
 
 function policyNotFound(): ApiError {

@@ -62,9 +62,11 @@ export async function applyCommand(context: CommandContext, options: ApplyOption
     if (state.change === 'none' && state.inForce !== null) lock.policies[state.name] = state.inForce.version;
   }
   writeLock(directory, lock);
-  for (const { name, file } of changes) {
+  for (const { name, file, inForce } of changes) {
     if (file === null) continue;
-    const saved = await client.putPolicy(name, file.text, options.message).catch((error: unknown) => {
+    // Against the version just read: a change made on the server since is refused (409), never overwritten.
+    const expected = inForce?.version ?? null;
+    const saved = await client.putPolicy(name, file.text, options.message, expected).catch((error: unknown) => {
       // Refused after the check (the catalog changed in between): the problems, placed in the file.
       if (error instanceof AdminApiError) {
         error.problems.forEach((problem) => context.err(formatProblem(file.shown, problem)));

@@ -16,6 +16,12 @@ export const putPolicyRequestSchema = z
     /** The whole document; its `metadata.name` must be the name it is saved under. */
     yaml: z.string(),
     message: versionMessageSchema,
+    /**
+     * The version the change was made against (null: the document must not exist yet). When the version in force is
+     * another one, the change is refused with 409 `policy_version_conflict` and nothing is saved: a writer that read
+     * the document cannot overwrite a change made since without knowing.
+     */
+    expectedVersion: z.number().int().positive().nullish(),
   })
   .strict();
 export type PutPolicyRequest = z.infer<typeof putPolicyRequestSchema>;
