@@ -58,7 +58,12 @@ function SaveForm({ endpoints, yaml, inForce, onClose, onSaved, onProblems }: Pa
     if (length > MESSAGE_MAX) {
       return refuse({ message: `Keep the message to ${MESSAGE_MAX} characters or fewer (now ${length}).` });
     }
-    const body = parse(putPolicyRequestSchema, { yaml, message: optional(message) });
+    // Against the version this page shows: a change another admin saved meanwhile is refused (409), not overwritten.
+    const body = parse(putPolicyRequestSchema, {
+      yaml,
+      message: optional(message),
+      expectedVersion: inForce?.version ?? null,
+    });
     if (!body) return;
     const result = await send(
       () => callApi('PUT', endpoints.document, { body, schema: policyVersionRefSchema }),
