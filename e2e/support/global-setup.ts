@@ -1,5 +1,5 @@
 import { loadConfig, stackConfigSchema } from '@gatehouse/config';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -7,7 +7,7 @@ import pg from 'pg';
 import { checkServices } from '../../scripts/stack/preflight';
 import { runCommand } from '../../scripts/stack/run-command';
 import { runStack, type RunningStack } from '../../scripts/stack/run-stack';
-import { builtMain, gatewayReplica, stackApps } from '../../scripts/stack/stack-apps';
+import { gatewayReplica, stackApps } from '../../scripts/stack/stack-apps';
 import { OIDC_ISSUER_URL, OIDC_PROVIDER_PORT, oidcEnvironment } from './oidc';
 import { E2E_DATABASE, E2E_REDIS_PREFIX, e2ePorts } from './stack';
 
@@ -49,12 +49,9 @@ export default async function globalSetup(): Promise<void> {
   await runCommand('npm run --silent db:migrate', { cwd: root, env, timeoutMs: 120_000, quiet: true });
   await runCommand('npm run --silent db:seed', { cwd: root, env, timeoutMs: 120_000, quiet: true });
 
-  const built = (['gateway', 'admin-api', 'worker', 'mock-provider'] as const).every((app) =>
-    existsSync(path.join(root, builtMain(app))),
-  );
-  if (!built || !existsSync(path.join(root, 'apps', 'portal', '.next', 'BUILD_ID'))) {
-    await runCommand('npx nx run-many -t build --outputStyle=static', { cwd: root, timeoutMs: 600_000, quiet: true });
-  }
+  // Always through Nx: its cache makes this a few seconds when nothing changed, and the stack then never runs a
+  // build older than the sources (a run straight after an edit, without `nx build`, would test the old code).
+  await runCommand('npx nx run-many -t build --outputStyle=static', { cwd: root, timeoutMs: 600_000, quiet: true });
 
   mkdirSync(artifacts, { recursive: true });
   // A local OpenID Connect provider (its own Node process: oidc-provider is ESM-only) and admin-api configured
