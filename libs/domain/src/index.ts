@@ -13,3 +13,4 @@ export * from './routing';
 export * from './translation';
 export * from './limits';
 export * from './policies';
+export * from './guardrails';
