@@ -9,6 +9,8 @@ export interface RunningMock {
   url: string;
   /** Every response the mock started, to see whether the gateway hung up on it. */
   responses: ServerResponse[];
+  /** The parsed body of every request the mock received: what the gateway sent upstream. */
+  received: unknown[];
   close(): Promise<void>;
 }
 
@@ -24,6 +26,11 @@ export async function startMockProvider(
   const app: FastifyInstance = buildMockProvider(
     parseConfig('mock-provider', mockProviderConfigSchema, { LOG_LEVEL: 'silent', ...env }),
   );
+  const received: unknown[] = [];
+  app.addHook('preHandler', (request, _reply, done) => {
+    received.push(request.body);
+    done();
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const responses: ServerResponse[] = [];
   app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -33,6 +40,7 @@ export async function startMockProvider(
   return {
     url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
     responses,
+    received,
     close: () => app.close(),
   };
 }

@@ -16,6 +16,8 @@ export const GatewayErrorCode = {
   InvalidRequest: 'invalid_request_error',
   /** An access rule of a policy document refused the call (its message names the document and the rule). */
   PolicyAccessDenied: 'policy_access_denied',
+  /** A content rule of a policy document refused the request (its message names the rule: `pii.input: EMAIL`). */
+  ContentPolicyViolation: 'content_policy_violation',
 } as const;
 
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
@@ -32,6 +34,7 @@ export const gatewayErrorStatus: Record<GatewayErrorCode, number> = {
   upstream_timeout: 504,
   invalid_request_error: 400,
   policy_access_denied: 403,
+  content_policy_violation: 400,
 };
 
 export interface OpenAiErrorBody {

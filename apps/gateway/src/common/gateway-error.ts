@@ -13,6 +13,7 @@ const TYPE_BY_CODE: Record<GatewayErrorCode, string> = {
   upstream_timeout: 'api_error',
   invalid_request_error: 'invalid_request_error',
   policy_access_denied: 'permission_error',
+  content_policy_violation: 'invalid_request_error',
 };
 
 /** Not a contract code: a dependency of the key lookup (Postgres, Redis) is down. Never a 401 or a 500. */

@@ -3,19 +3,26 @@ import {
   effectivePolicy,
   effectiveRules,
   evaluateAccess,
+  piiDecision,
+  piiEntitiesOf,
   type VersionedPolicy,
 } from './effective-policy';
 import { type AccessRules, type PolicyDocument, type PolicyMode } from './policy-document';
 
 const TENANT = '0b7e3a52-8d4f-4c1e-9a6b-2f1d3c4e5a6b';
 
-function policy(name: string, access: AccessRules, mode: PolicyMode = 'enforce'): VersionedPolicy {
+function policy(
+  name: string,
+  access: AccessRules,
+  mode: PolicyMode = 'enforce',
+  pii?: PolicyDocument['spec']['pii'],
+): VersionedPolicy {
   const document: PolicyDocument = {
     apiVersion: 'gatehouse/v1',
     kind: 'Policy',
     metadata: { name },
     mode,
-    spec: { access },
+    spec: { access, ...(pii === undefined ? {} : { pii }) },
   };
   return { document, version: 1 };
 }
@@ -148,5 +155,37 @@ describe('effective policy', () => {
       mode: 'monitor',
       settings: { models: ['x'] },
     });
+  });
+
+  it('settles each PII entity across scopes: the stricter action wins, monitored rules only report', () => {
+    const { piiInput } = effectivePolicy([
+      policy(`tenant:${TENANT}`, {}, 'enforce', { input: { action: 'block', entities: ['CREDIT_CARD'] } }),
+      policy('global', {}, 'enforce', { input: { action: 'log' } }),
+      policy('product:demo', {}, 'monitor', { input: { action: 'redact', entities: ['EMAIL', 'CREDIT_CARD'] } }),
+    ]);
+    expect(piiEntitiesOf(piiInput)).toEqual([
+      'EMAIL',
+      'PHONE',
+      'CREDIT_CARD',
+      'IBAN',
+      'IP_ADDRESS',
+      'US_SSN',
+      'SECRET',
+    ]);
+    // The tenant tightens the platform's log to a block; the product's monitored redact is weaker: not reported.
+    const card = piiDecision(piiInput, 'CREDIT_CARD');
+    expect(card.act).toMatchObject({ action: 'block', source: { policy: `tenant:${TENANT}`, rule: 'pii.input' } });
+    expect(card.monitored).toEqual([]);
+    // An email: logged by the global rule, and the monitored product rule would have redacted it.
+    const email = piiDecision(piiInput, 'EMAIL');
+    expect(email.act).toMatchObject({ action: 'log', source: { policy: 'global' } });
+    expect(email.monitored.map((rule) => rule.source.policy)).toEqual(['product:demo']);
+    // No rule of a tenant can loosen a global block.
+    const strict = effectivePolicy([
+      policy('global', {}, 'enforce', { input: { action: 'block', entities: ['SECRET'] } }),
+      policy(`tenant:${TENANT}`, {}, 'enforce', { input: { action: 'log', entities: ['SECRET'] } }),
+    ]);
+    expect(piiDecision(strict.piiInput, 'SECRET').act?.action).toBe('block');
+    expect(piiDecision(strict.piiInput, 'PHONE')).toEqual({ act: null, monitored: [] });
   });
 });

@@ -1,22 +1,33 @@
 import ipaddr from 'ipaddr.js';
+import { PII_ENTITIES, type PiiEntity } from '../guardrails/pii/pii-entity';
 import { localWeekTime } from '../limits/calendar-period';
 import {
   type AccessRuleName,
   type HoursWindow,
   minuteOfDay,
+  type PiiAction,
   type PolicyDocument,
   type PolicyMode,
   policyScopeOf,
   type Weekday,
 } from './policy-document';
 
+/** A rule's name as answers, usage events and reports show it: `access.denyModels`, `pii.input`. */
+export type PolicyRuleName = `access.${AccessRuleName}` | 'pii.input';
+
 /** Where a rule of the effective policy comes from, and whether it acts or only reports. */
 export interface RuleSource {
   /** The document's name: `global`, `product:<slug>`, `tenant:<id>`. */
   policy: string;
-  /** `access.denyModels`... */
-  rule: `access.${AccessRuleName}`;
+  rule: PolicyRuleName;
   mode: PolicyMode;
+}
+
+/** One scope's `pii.input` rule: what it does with the entities it names. */
+export interface PiiRule {
+  source: RuleSource;
+  action: PiiAction;
+  entities: readonly PiiEntity[];
 }
 
 type ParsedRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -44,6 +55,8 @@ export interface EffectivePolicy {
   /** The documents it was built from, in order, with their versions where known. */
   readonly sources: readonly { policy: string; version: number | null }[];
   readonly access: EffectiveAccess;
+  /** Every scope's `pii.input` rule, global first (`piiDecision` settles an entity across them). */
+  readonly piiInput: readonly PiiRule[];
 }
 
 export interface EffectiveAccess {
@@ -69,7 +82,7 @@ const ACCESS_RULE_ORDER: readonly AccessRuleName[] = ['denyModels', 'allowModels
 export interface EffectiveRuleView {
   policy: string;
   version: number | null;
-  rule: `access.${AccessRuleName}`;
+  rule: PolicyRuleName;
   mode: PolicyMode;
   settings: Record<string, unknown>;
 }
@@ -121,10 +134,53 @@ export function effectivePolicy(policies: readonly VersionedPolicy[]): Effective
       access.keyMetadata.push({ source: source('keyMetadata', rules.keyMetadata.mode), value: labels });
     }
   }
+  const piiInput: PiiRule[] = [];
+  for (const { document } of ordered) {
+    const rule = document.spec.pii?.input;
+    if (rule === undefined) continue;
+    piiInput.push({
+      source: { policy: document.metadata.name, rule: 'pii.input', mode: rule.mode ?? document.mode },
+      action: rule.action,
+      entities: rule.entities ?? PII_ENTITIES,
+    });
+  }
   return {
     sources: ordered.map(({ document, version }) => ({ policy: document.metadata.name, version })),
     access,
+    piiInput,
   };
+}
+
+const PII_ACTION_RANK: Record<PiiAction, number> = { log: 0, redact: 1, block: 2 };
+
+/** What the `pii.input` rules do with one entity found in a request. */
+export interface PiiEntityDecision {
+  /** The strictest enforced rule that names the entity (block > redact > log); null when none does. */
+  act: PiiRule | null;
+  /** Monitored rules that would have done more than `act` (reported, never acted on). */
+  monitored: PiiRule[];
+}
+
+/**
+ * Settles one entity across the scopes' `pii.input` rules: the stricter action wins, so a tenant can make the
+ * platform's `log` a `redact` or a `block`, never the reverse.
+ */
+export function piiDecision(rules: readonly PiiRule[], entity: PiiEntity): PiiEntityDecision {
+  let act: PiiRule | null = null;
+  for (const rule of rules) {
+    if (rule.source.mode !== 'enforce' || !rule.entities.includes(entity)) continue;
+    if (act === null || PII_ACTION_RANK[rule.action] > PII_ACTION_RANK[act.action]) act = rule;
+  }
+  const floor = act === null ? -1 : PII_ACTION_RANK[act.action];
+  const monitored = rules.filter(
+    (rule) => rule.source.mode === 'monitor' && rule.entities.includes(entity) && PII_ACTION_RANK[rule.action] > floor,
+  );
+  return { act, monitored };
+}
+
+/** Every entity some `pii.input` rule names: what the detectors look for. */
+export function piiEntitiesOf(rules: readonly PiiRule[]): PiiEntity[] {
+  return PII_ENTITIES.filter((entity) => rules.some((rule) => rule.entities.includes(entity)));
 }
 
 /** What the access rules see of a call. */
@@ -227,6 +283,12 @@ export function effectiveRules(policies: readonly VersionedPolicy[]): EffectiveR
         settings,
       });
     }
+  }
+  for (const { document, version } of ordered) {
+    const rule = document.spec.pii?.input;
+    if (rule === undefined) continue;
+    const { mode, ...settings } = rule;
+    views.push({ policy: document.metadata.name, version, rule: 'pii.input', mode: mode ?? document.mode, settings });
   }
   return views;
 }

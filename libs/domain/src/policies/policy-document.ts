@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { PII_ENTITIES } from '../guardrails/pii/pii-entity';
 
 /**
  * A policy document (shared contract: `apiVersion: gatehouse/v1`, `kind: Policy`), as code and as JSON Schema from
@@ -85,6 +86,25 @@ export const accessRulesSchema = z.strictObject({
     .optional(),
 });
 export type AccessRules = z.infer<typeof accessRulesSchema>;
+
+/** What a PII rule does with what it finds; where scopes overlap the stricter wins (block > redact > log). */
+export const piiActionSchema = z.enum(['block', 'redact', 'log']);
+export type PiiAction = z.infer<typeof piiActionSchema>;
+
+export const piiRulesSchema = z.strictObject({
+  /**
+   * The prompt, before any upstream sees it: `block` refuses the request (400 content_policy_violation), `redact`
+   * replaces each finding by a numbered placeholder (`[EMAIL_1]`), `log` only reports. Every entity when none is named.
+   */
+  input: z
+    .strictObject({
+      action: piiActionSchema,
+      entities: z.array(z.enum(PII_ENTITIES)).min(1).optional(),
+      ...withMode,
+    })
+    .optional(),
+});
+export type PiiRules = z.infer<typeof piiRulesSchema>;
 export type AccessRuleName = keyof AccessRules;
 
 export const policyDocumentSchema = z.strictObject({
@@ -96,7 +116,7 @@ export const policyDocumentSchema = z.strictObject({
   }),
   /** The document's mode; a rule's own `mode` overrides it. */
   mode: policyModeSchema.default('enforce'),
-  spec: z.strictObject({ access: accessRulesSchema.optional() }),
+  spec: z.strictObject({ access: accessRulesSchema.optional(), pii: piiRulesSchema.optional() }),
 });
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 

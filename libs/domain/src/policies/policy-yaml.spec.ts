@@ -96,14 +96,29 @@ spec:
     expect(parsed.problems.find((p) => p.field.endsWith('ranges[1]'))?.reason).toMatch(/CIDR/);
   });
 
-  it('refuses sections the gateway does not enforce yet, rather than ignore them', () => {
+  it('refuses sections and fields the gateway does not enforce yet, rather than ignore them', () => {
     const parsed = parsePolicyYaml(`apiVersion: gatehouse/v1
 kind: Policy
 metadata: { name: global }
 spec:
-  pii: { input: { action: redact } }
+  injection: { action: block, threshold: 0.8 }
 `);
-    expect(parsed).toMatchObject({ ok: false, problems: [{ field: 'spec.pii', line: 5 }] });
+    expect(parsed).toMatchObject({ ok: false, problems: [{ field: 'spec.injection', line: 5 }] });
+    const restore = parsePolicyYaml(`apiVersion: gatehouse/v1
+kind: Policy
+metadata: { name: global }
+spec:
+  pii:
+    input: { action: redact, entities: [EMAIL, PASSPORT], restore: true }
+`);
+    expect(restore.ok).toBe(false);
+    if (restore.ok) return;
+    expect(restore.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'spec.pii.input.entities[1]', line: 6 }),
+        expect.objectContaining({ field: 'spec.pii.input.restore', line: 6 }),
+      ]),
+    );
   });
 
   it('reports YAML syntax errors and duplicate keys at their line, and refuses aliases', () => {
@@ -175,6 +190,6 @@ describe('policy names and schema', () => {
     };
     expect(schema.required).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec']));
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties['spec']?.properties ?? {})).toEqual(['access']);
+    expect(Object.keys(schema.properties['spec']?.properties ?? {})).toEqual(['access', 'pii']);
   });
 });

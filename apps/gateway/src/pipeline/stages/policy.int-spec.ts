@@ -213,4 +213,105 @@ describe('policy.input: access rules of the policy documents', () => {
       queries.stop();
     }
   });
+
+  describe('pii.input', () => {
+    let tenant: string;
+    let key: string;
+    const prompt = 'Write to jane.doe@example.com, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00.';
+    const piiDocument = (name: string, input: string, mode = 'enforce') =>
+      `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: ${mode}\nspec:\n  pii:\n    input: ${input}\n`;
+    const chat = async (messages: unknown[]) => {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'demo-chat', messages }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as OpenAiError,
+        policy: response.headers.get('x-gatehouse-policy'),
+        requestId: response.headers.get('x-request-id'),
+      };
+    };
+    /** Retries `attempt` until it gives a value, for at most the second a change takes to be in force. */
+    const until = async <T>(attempt: () => Promise<T | null>): Promise<T> => {
+      const deadline = Date.now() + IN_FORCE_WITHIN_MS;
+      for (;;) {
+        const value = await attempt();
+        if (value !== null) return value;
+        if (Date.now() > deadline) throw new Error(`not in force within ${IN_FORCE_WITHIN_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    /** What the upstream received for the last call: its messages. */
+    const sentUpstream = () => (mock.received.at(-1) as { messages: { content: unknown }[] }).messages;
+
+    beforeAll(async () => {
+      tenant = await gateway.tenant();
+      await gateway.subscribeToDemo(tenant, { limitOverrides: NO_LIMITS });
+      key = (await gateway.key(tenant)).key;
+    });
+
+    it('redacts what it finds with numbered placeholders before the upstream sees the prompt, and says so', async () => {
+      const name = `tenant:${tenant}`;
+      await publish(name, piiDocument(name, '{ action: redact, entities: [EMAIL, CREDIT_CARD, IBAN] }'));
+      const redacted = await until(async () => {
+        const answer = await chat([
+          { role: 'system', content: 'Mail jane.doe@example.com if needed.' },
+          { role: 'user', content: [{ type: 'text', text: prompt }] },
+        ]);
+        return answer.policy === 'pii.input=redact:4' ? answer : null;
+      });
+      expect(redacted.status).toBe(200);
+      expect(sentUpstream()).toEqual([
+        { role: 'system', content: 'Mail [EMAIL_1] if needed.' },
+        { role: 'user', content: [{ type: 'text', text: 'Write to [EMAIL_1], card [CREDIT_CARD_1], IBAN [IBAN_1].' }] },
+      ]);
+      const event = await gateway.usageEventOf(redacted.requestId);
+      expect(event?.policyActions).toEqual(
+        expect.arrayContaining([
+          `redact:pii.input.EMAIL@${name}`,
+          `redact:pii.input.CREDIT_CARD@${name}`,
+          `redact:pii.input.IBAN@${name}`,
+        ]),
+      );
+      expect(JSON.stringify(event)).not.toContain('jane.doe');
+    });
+
+    it('blocks with 400 content_policy_violation naming the rule and the entity, the upstream never called', async () => {
+      const name = `tenant:${tenant}`;
+      await publish('global', piiDocument('global', '{ action: block, entities: [CREDIT_CARD] }'));
+      try {
+        const refused = await until(async () => {
+          const answer = await chat([{ role: 'user', content: prompt }]);
+          return answer.status === 400 ? answer : null;
+        });
+        expect(refused.body.error).toMatchObject({ code: 'content_policy_violation', type: 'invalid_request_error' });
+        expect(refused.body.error.message).toBe(
+          "Refused by policy 'global' (pii.input: CREDIT_CARD): the request contains a payment card number.",
+        );
+        expect(refused.policy).toBe('pii.input=block');
+        // The tenant's own rule only redacts; the global block is stricter and wins, and no upstream is called.
+        const before = mock.received.length;
+        expect((await chat([{ role: 'user', content: 'card 4111 1111 1111 1111' }])).status).toBe(400);
+        expect(mock.received.length).toBe(before);
+      } finally {
+        await publish('global', piiDocument('global', '{ action: log, entities: [PHONE] }'));
+        await publish(name, piiDocument(name, '{ action: redact, entities: [EMAIL] }', 'monitor'));
+      }
+    });
+
+    it('in monitor mode changes nothing and reports what it would have done', async () => {
+      const name = `tenant:${tenant}`;
+      const answer = await until(async () => {
+        const result = await chat([{ role: 'user', content: prompt }]);
+        return result.status === 200 && result.policy === 'pii.input=monitor:1' ? result : null;
+      });
+      expect(answer.status).toBe(200);
+      expect(sentUpstream()).toEqual([{ role: 'user', content: prompt }]);
+      const event = await gateway.usageEventOf(answer.requestId);
+      expect(event?.policyActions).toEqual([`monitor:pii.input.EMAIL@${name}`]);
+    });
+  });
 });
