@@ -95,7 +95,7 @@ export class RequestPipeline {
       context.key = key;
       const call = protocol.read(request.body, request.headers);
       context.endpoint = call.endpoint;
-      const entitlement = await this.entitle.model(context, key, call.model);
+      const entitlement = await this.entitle.model(context, key, call);
       context.entitlement = entitlement;
       this.policyChecked(reply, context, await this.policy.input(context, call));
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));

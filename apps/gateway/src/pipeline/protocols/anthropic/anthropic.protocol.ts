@@ -6,8 +6,8 @@ import {
   TranslationError,
 } from '@gatehouse/domain';
 import { protocolOfProvider, type UpstreamProviderType } from '../../../upstream';
-import { parseRequestBody } from '../openai/openai-request';
-import { type ModelCall, type ModelProtocol, type UpstreamCallPlan } from '../model-call';
+import { bodyBytesOf, type ModelCall, type ModelProtocol, type UpstreamCallPlan } from '../model-call';
+import { parseRequestBody } from '../parameter-checks';
 import { unsupportedByTranslation } from '../protocol-errors';
 import { type MessagesRequestBody, messagesRequestSchema } from './anthropic-request';
 
@@ -31,6 +31,8 @@ export const anthropicMessagesProtocol: ModelProtocol = {
       includeUsage: false,
       body,
       maxOutputTokens,
+      outputCapParam: 'max_tokens',
+      bodyBytes: bodyBytesOf(headers),
       headers: anthropicHeadersOf(headers),
       callFor: (type) => callFor(type, body),
     };
