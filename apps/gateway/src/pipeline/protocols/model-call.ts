@@ -45,6 +45,8 @@ export interface ModelCall {
 export interface ModelProtocol {
   /** The API the client speaks: its answers, streams and errors are written in it. */
   readonly client: StreamProtocol;
+  /** The endpoint it reads, known before the body is (a refused body is recorded under it too). */
+  readonly endpoint: LlmEndpoint;
   read(body: unknown, headers: IncomingHttpHeaders): ModelCall;
 }
 

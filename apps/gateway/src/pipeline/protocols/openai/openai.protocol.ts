@@ -33,6 +33,7 @@ export function openAiProtocol(endpoint: OpenAiEndpoint, defaultMaxTokens: numbe
   const { name, schema, streamable } = ENDPOINTS[endpoint];
   return {
     client: 'openai',
+    endpoint: name,
     read(rawBody, headers): ModelCall {
       const body: OpenAiRequestBody = parseRequestBody(schema, rawBody);
       const stream = streamable && body.stream === true;
