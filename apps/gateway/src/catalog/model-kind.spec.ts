@@ -54,12 +54,12 @@ describe('model kinds from names', () => {
 
   it('refuses a model of the other kind, naming what it serves, and lets an unknown kind through', () => {
     expect(wrongKindReason('demo-embed', 'embedding', 'chat.completions')).toBe(
-      "The model 'demo-embed' is an embedding model: it serves /v1/embeddings only.",
+      "The model 'demo-embed' does not support this endpoint: it is an embedding model, for /v1/embeddings only.",
     );
     expect(wrongKindReason('demo-embed', 'embedding', 'messages')).not.toBeNull();
     expect(wrongKindReason('demo-embed', 'embedding', 'completions')).not.toBeNull();
     expect(wrongKindReason('demo-chat', 'chat', 'embeddings')).toBe(
-      "The model 'demo-chat' is a chat model: it serves /v1/chat/completions, /v1/completions and /v1/messages only.",
+      "The model 'demo-chat' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions and /v1/messages only.",
     );
     expect(wrongKindReason('demo-chat', 'chat', 'chat.completions')).toBeNull();
     expect(wrongKindReason('demo-embed', 'embedding', 'embeddings')).toBeNull();

@@ -49,5 +49,6 @@ export function kindForEndpoint(endpoint: string): ModelKind | null {
 export function wrongKindReason(model: string, kind: ModelKind | null, endpoint: string): string | null {
   const needed = kindForEndpoint(endpoint);
   if (kind === null || needed === null || kind === needed) return null;
-  return `The model '${model}' is ${kind === 'chat' ? 'a chat' : 'an embedding'} model: it serves ${SERVED[kind]} only.`;
+  const what = kind === 'chat' ? 'a chat' : 'an embedding';
+  return `The model '${model}' does not support this endpoint: it is ${what} model, for ${SERVED[kind]} only.`;
 }

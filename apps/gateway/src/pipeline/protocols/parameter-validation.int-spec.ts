@@ -79,7 +79,7 @@ describe('gateway parameter validation', () => {
     await expectRefused('/v1/chat/completions', { ...chat, max_tokens: -5 }, 'max_tokens');
     await expectRefused('/v1/chat/completions', { ...chat, max_tokens: 1e12 }, 'max_tokens');
     expect(await expectRefused('/v1/chat/completions', { model: 'demo-embed', messages }, 'model')).toBe(
-      "The model 'demo-embed' is an embedding model: it serves /v1/embeddings only.",
+      "The model 'demo-embed' does not support this endpoint: it is an embedding model, for /v1/embeddings only.",
     );
   });
 
@@ -154,7 +154,7 @@ describe('gateway parameter validation', () => {
     await expectRefused('/v1/embeddings', { ...embedding, dimensions: 0 }, 'dimensions');
     await expectRefused('/v1/embeddings', { ...embedding, encoding_format: 'hex' }, 'encoding_format');
     expect(await expectRefused('/v1/embeddings', { ...embedding, model: 'demo-chat' }, 'model')).toBe(
-      "The model 'demo-chat' is a chat model: it serves /v1/chat/completions, /v1/completions and /v1/messages only.",
+      "The model 'demo-chat' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions and /v1/messages only.",
     );
   });
 
@@ -171,7 +171,10 @@ describe('gateway parameter validation', () => {
       ],
       [{ ...request, tools: [{ name: 'get_weather' }] }, 'tools.0.input_schema: '],
       [{ ...request, tool_choice: { type: 'any' } }, 'tool_choice: '],
-      [{ ...request, model: 'demo-embed' }, "The model 'demo-embed' is an embedding model"],
+      [
+        { ...request, model: 'demo-embed' },
+        "The model 'demo-embed' does not support this endpoint: it is an embedding",
+      ],
     ];
     for (const [body, message] of refusals) {
       const { response, json, upstreamCalls } = await post('/v1/messages', body);
