@@ -35,6 +35,11 @@ const REPLACEMENTS: unknown[] = [
   {},
   [{}],
   { type: 'text' },
+  // Names of inherited properties, which a lookup by a client's string must not find.
+  'constructor',
+  'toString',
+  '__proto__',
+  { type: 'toString' },
 ];
 
 /** `value` with one node somewhere inside it replaced, removed or added. */

@@ -76,6 +76,22 @@ describe('messages parameters (Anthropic)', () => {
       'a block type the reference adds later',
       { messages: [{ role: 'user', content: [{ type: 'search_result', x: 1 }] }] },
     ],
+    [
+      'block and source types named like inherited properties (never looked up on a prototype)',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'toString' },
+              { type: 'constructor' },
+              { type: '__proto__' },
+              { type: 'image', source: { type: 'hasOwnProperty' } },
+            ],
+          },
+        ],
+      },
+    ],
   ];
 
   it.each(admitted)('admits %s', (_, patch) => {

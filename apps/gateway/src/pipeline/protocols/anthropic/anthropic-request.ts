@@ -16,22 +16,24 @@ const toolName = z
 const imageSource = z
   .looseObject({ type: string }, { error: 'must be an object with a type' })
   .superRefine((source, context) => {
-    const schema = imageSources[source.type];
-    for (const issue of schema?.safeParse(source).error?.issues ?? []) {
+    for (const issue of imageSources.get(source.type)?.safeParse(source).error?.issues ?? []) {
       context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     }
   });
 
-const imageSources: Record<string, z.ZodType> = {
-  base64: z.looseObject({
-    media_type: z.enum(['image/jpeg', 'image/png', 'image/gif', 'image/webp'], {
-      error: "must be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'",
+/** A Map, not an object: a `type` such as `constructor` must not find an inherited property. */
+const imageSources = new Map<string, z.ZodType>(
+  Object.entries({
+    base64: z.looseObject({
+      media_type: z.enum(['image/jpeg', 'image/png', 'image/gif', 'image/webp'], {
+        error: "must be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'",
+      }),
+      data: string,
     }),
-    data: string,
+    url: z.looseObject({ url: string }),
+    file: z.looseObject({ file_id: string }),
   }),
-  url: z.looseObject({ url: string }),
-  file: z.looseObject({ file_id: string }),
-};
+);
 
 const textBlock = z.looseObject({
   type: z.literal('text', { error: "must be 'text'" }),
@@ -39,27 +41,29 @@ const textBlock = z.looseObject({
 });
 
 /** The blocks whose fields the reference fixes; other types pass (betas add some, and the upstream judges them). */
-const blockSchemas: Record<string, z.ZodType> = {
-  text: textBlock,
-  image: z.looseObject({ source: imageSource }),
-  document: z.looseObject({ source: z.looseObject({ type: string }, { error: 'must be an object with a type' }) }),
-  tool_use: z.looseObject({
-    id: string,
-    name: string,
-    input: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+const blockSchemas = new Map<string, z.ZodType>(
+  Object.entries({
+    text: textBlock,
+    image: z.looseObject({ source: imageSource }),
+    document: z.looseObject({ source: z.looseObject({ type: string }, { error: 'must be an object with a type' }) }),
+    tool_use: z.looseObject({
+      id: string,
+      name: string,
+      input: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+    }),
+    tool_result: z.looseObject({
+      tool_use_id: string,
+      content: z
+        .union([z.string(), z.array(z.looseObject({ type: string }))], {
+          error: 'must be a string or an array of content blocks',
+        })
+        .optional(),
+      is_error: boolean.optional(),
+    }),
+    thinking: z.looseObject({ thinking: string, signature: string }),
+    redacted_thinking: z.looseObject({ data: string }),
   }),
-  tool_result: z.looseObject({
-    tool_use_id: string,
-    content: z
-      .union([z.string(), z.array(z.looseObject({ type: string }))], {
-        error: 'must be a string or an array of content blocks',
-      })
-      .optional(),
-    is_error: boolean.optional(),
-  }),
-  thinking: z.looseObject({ thinking: string, signature: string }),
-  redacted_thinking: z.looseObject({ data: string }),
-};
+);
 
 /**
  * A content block: any type, but the ones the reference defines (which the translation reads too) must have their
@@ -68,7 +72,7 @@ const blockSchemas: Record<string, z.ZodType> = {
 const contentBlock = z
   .looseObject({ type: string }, { error: 'must be a content block object' })
   .superRefine((block, context) => {
-    for (const issue of blockSchemas[block.type]?.safeParse(block).error?.issues ?? []) {
+    for (const issue of blockSchemas.get(block.type)?.safeParse(block).error?.issues ?? []) {
       context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     }
   });

@@ -6,8 +6,8 @@ import { boolean, integer, integerBetween, numberBetween, objectSchema, outputCa
  * every documented parameter is checked for its type and range, so that a malformed request is a 400 naming the
  * field (`param`) before it costs a reservation or reaches an upstream. Fields the reference does not define pass
  * through untouched (providers add their own); `strict-params.ts` lists them for a policy that refuses them.
- * Documented fields the gateway does not read are listed as `unknown`, so that each schema's keys are the
- * endpoint's whole parameter list.
+ * Documented fields that are not checked closely are still listed (some as `unknown`), so that each schema's keys
+ * are the endpoint's whole parameter list.
  */
 
 const model = z.string({ error: 'you must provide a model parameter' }).min(1, 'you must provide a model parameter');
@@ -24,9 +24,9 @@ const seed = integer.nullish();
 const user = string.nullish();
 
 /**
- * `n`: OpenAI takes 1 to 128 choices; the gateway serves one per request, since the answer policies (redaction and
- * its restore, output rules, the response cache) act on one answer and Anthropic-format targets cannot produce
- * several. Refused rather than forwarded, with a message that says so.
+ * `n`: OpenAI takes 1 to 128 choices; the gateway serves one per request. The answer's policies (redaction and its
+ * restore, output rules ending a choice with `content_filter`) and the response cache are designed for a single
+ * answer, and Anthropic-format targets cannot produce several: refused with a message that says so, not forwarded.
  */
 const choiceCount = integerBetween(1, 128)
   .refine((n) => n === 1, { error: 'the gateway serves one choice per request: leave n out or set it to 1' })
