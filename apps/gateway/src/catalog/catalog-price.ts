@@ -1,6 +1,7 @@
 import { type GatewayCatalogModel, type GatewayModelPrice } from '@gatehouse/db';
 import { decimalToString } from '@gatehouse/domain';
 import { type CatalogModel, type CatalogModelPrice } from './catalog.types';
+import { modelKindOf } from './model-kind';
 
 /** The catalog's models at `now`, and when a price they hold next starts or ends (null: none does). */
 export interface CatalogAtTime {
@@ -36,6 +37,10 @@ export function catalogAt(models: readonly GatewayCatalogModel[], now: Date): Ca
       createdAt: model.createdAt,
       price: current === null ? null : toCatalogPrice(current),
       targets: model.targets,
+      kind: modelKindOf(
+        model.alias,
+        model.targets.map((target) => target.upstreamModel),
+      ),
     });
   }
   return { models: byAlias, nextPriceChangeAt: next === null ? null : new Date(next) };

@@ -44,7 +44,7 @@ const record: GatewayCatalogRecord = {
 };
 
 describe('buildCatalogSnapshot', () => {
-  it('keys each model by alias with its product, its price now and its targets in priority order', () => {
+  it('keys each model by alias with its product, its price now, its targets in priority order and its kind', () => {
     const snapshot = buildCatalogSnapshot(record, NOW);
     expect([...snapshot.models.keys()]).toEqual(['demo-chat', 'demo-embed']);
     expect(snapshot.models.get('demo-chat')).toEqual({
@@ -57,8 +57,10 @@ describe('buildCatalogSnapshot', () => {
         { providerId: 'primary', upstreamModel: 'gpt-small', weight: 1, priority: 0 },
         { providerId: 'fallback', upstreamModel: 'claude-small', weight: 1, priority: 1 },
       ],
+      kind: 'chat',
     });
-    expect(snapshot.models.get('demo-embed')).toMatchObject({ price: null, targets: [] });
+    // No target to tell: the alias says what it is.
+    expect(snapshot.models.get('demo-embed')).toMatchObject({ price: null, targets: [], kind: 'embedding' });
   });
 
   it('names the next price boundary, where the same load read at that instant has the new price', () => {

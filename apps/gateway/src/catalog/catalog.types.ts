@@ -1,4 +1,5 @@
 import { type UpstreamTarget } from '../upstream';
+import { type ModelKind } from './model-kind';
 
 /** A model's price, decimal USD strings per 1M tokens (the shape `@gatehouse/domain`'s `TokenPrice` takes). */
 export interface CatalogModelPrice {
@@ -18,6 +19,8 @@ export interface CatalogModel {
   readonly price: CatalogModelPrice | null;
   /** Where it is routed: enabled targets on enabled providers, by priority; empty when it has none. */
   readonly targets: readonly UpstreamTarget[];
+  /** What it serves, read from its names (`model-kind.ts`); null when they do not say. */
+  readonly kind: ModelKind | null;
 }
 
 /** A published HTTP product, as a request to `/apis/{slug}/...` needs it. */

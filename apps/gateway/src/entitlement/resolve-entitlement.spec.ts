@@ -60,6 +60,7 @@ const entry = (alias: string, productId: string): [string, CatalogModel] => [
     createdAt: NOW,
     price: alias === 'demo-chat' ? PRICE : null,
     targets: alias === 'demo-chat' ? TARGETS : [],
+    kind: alias === 'demo-embed' ? 'embedding' : 'chat',
   },
 ];
 const catalog = new Map([entry('demo-chat', 'demo'), entry('demo-embed', 'demo'), entry('other-chat', 'other')]);
@@ -78,6 +79,7 @@ describe('resolveEntitlement', () => {
         limits: demo.limits,
         price: PRICE,
         targets: TARGETS,
+        kind: 'chat',
       },
     });
   });

@@ -5,6 +5,7 @@ import {
   type KeySnapshotSubscription,
 } from '@gatehouse/contracts';
 import { type CatalogModel, type CatalogModelPrice } from '../catalog/catalog.types';
+import { type ModelKind } from '../catalog/model-kind';
 import { type UpstreamTarget } from '../upstream';
 
 export interface Entitlement {
@@ -18,6 +19,8 @@ export interface Entitlement {
   price: CatalogModelPrice | null;
   /** The model's routing targets, from the same catalog snapshot as `price`; empty when it has none. */
   targets: readonly UpstreamTarget[];
+  /** What the model serves (chat or embedding), from the catalog; null when unknown. */
+  kind: ModelKind | null;
 }
 
 export type EntitlementDecision =
@@ -73,6 +76,7 @@ export function resolveEntitlement(
         limits: granting.limits,
         price: offered?.price ?? null,
         targets: offered?.targets ?? [],
+        kind: offered?.kind ?? null,
       },
     };
   }

@@ -93,9 +93,9 @@ export class RequestPipeline {
     try {
       const key = await this.authenticate.run(context, request.headers);
       context.key = key;
+      context.endpoint = protocol.endpoint;
       const call = protocol.read(request.body, request.headers);
-      context.endpoint = call.endpoint;
-      const entitlement = await this.entitle.model(context, key, call.model);
+      const entitlement = await this.entitle.model(context, key, call);
       context.entitlement = entitlement;
       this.policyChecked(reply, context, await this.policy.input(context, call));
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));

@@ -25,6 +25,13 @@ export interface ModelCall {
   body: Record<string, unknown>;
   /** The most the answer may use (`outputAllowance`), which the limits reserve for. */
   maxOutputTokens: number;
+  /**
+   * The field the client capped the answer with (`max_tokens`, `max_completion_tokens`), named by a refusal of a
+   * cap too large for the plan; null when the client set none (the gateway's default applies).
+   */
+  outputCapParam: string | null;
+  /** The body's size in bytes as the client declared it (`content-length`); null for a chunked body. */
+  bodyBytes: number | null;
   /** Client headers the upstream needs (Anthropic's `anthropic-version`, `anthropic-beta`). */
   headers?: Record<string, string>;
   /**
@@ -38,5 +45,13 @@ export interface ModelCall {
 export interface ModelProtocol {
   /** The API the client speaks: its answers, streams and errors are written in it. */
   readonly client: StreamProtocol;
+  /** The endpoint it reads, known before the body is (a refused body is recorded under it too). */
+  readonly endpoint: LlmEndpoint;
   read(body: unknown, headers: IncomingHttpHeaders): ModelCall;
+}
+
+/** The declared size of a request body (`content-length`), or null when it was sent chunked. */
+export function bodyBytesOf(headers: IncomingHttpHeaders): number | null {
+  const length = headers['content-length'];
+  return typeof length === 'string' && /^\d+$/.test(length) ? Number(length) : null;
 }

@@ -274,7 +274,7 @@ describe('limits over a request’s lifetime (real gateways, real Redis)', () =>
     // 2. A stream that used more than it reserved. The reservation's input estimate (⌈JSON bytes / 2⌉ per content
     // part) is below what this upstream counts for a file part (a flat 85 tokens), as a real provider's count of a
     // referenced file is: settlement charges the excess, and the bucket goes into debt.
-    const fileParts = Array.from({ length: 10 }, () => ({ type: 'file' }));
+    const fileParts = Array.from({ length: 10 }, () => ({ type: 'file', file: { file_id: 'file-1' } }));
     const debtBody = chatBody({
       ...STREAM,
       max_tokens: 20,

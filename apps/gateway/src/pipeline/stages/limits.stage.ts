@@ -19,6 +19,7 @@ import {
 } from '@gatehouse/redis';
 import { GatewayError } from '../../common/gateway-error';
 import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../../limits/limits.options';
+import { outputCapRefusal } from '../../limits/output-cap-refusal';
 import { ALLOW, type Decision, refuse } from '../decision';
 import { type ModelCall } from '../protocols/model-call';
 import { type HeldReservation, type RequestContext, type RequestEntitlement } from '../request-context';
@@ -35,7 +36,8 @@ const NO_HEADERS: Record<string, string> = {};
  * Stages 4 and 10, `limits.admit` and `limits.settle` (docs/limits.md). Admit: one `LimitsEngine.admit` reserves
  * the worst case (input estimate + output allowance, priced) against every scope (the subscription, the key's
  * narrowing, the tenant's monthly budget) and takes a concurrency lease; a refusal is a 429 (or a 503 when the quota
- * backend is down and the plan does not fail open). Settle, in the end-of-request step: the reservation becomes what
+ * backend is down and the plan does not fail open), but a 400 naming `max_tokens` when the client's cap alone makes
+ * the request larger than a limit can ever hold. Settle, in the end-of-request step: the reservation becomes what
  * the call used, releasing the rest and the lease.
  */
 @Injectable()
@@ -63,7 +65,12 @@ export class LimitsStage implements OnModuleDestroy {
       tokens: inputTokens + call.maxOutputTokens,
       costMicros: price === null ? 0n : worstCaseCostMicros(price, inputTokens, call.maxOutputTokens),
     };
-    return this.admit(context, key, entitlement.subscription, reserve, price);
+    return this.admit(context, key, entitlement.subscription, reserve, price, (refused) =>
+      outputCapRefusal(refused, call.outputCapParam, call.maxOutputTokens, {
+        tokens: inputTokens,
+        costMicros: price === null ? 0n : worstCaseCostMicros(price, inputTokens, 0),
+      }),
+    );
   }
 
   /** Admits a call to an HTTP product: requests, concurrency and calls count; it uses no tokens. */
@@ -93,6 +100,8 @@ export class LimitsStage implements OnModuleDestroy {
     subscription: KeySnapshotSubscription,
     reserve: Reserve,
     price: TokenPrice | null,
+    /** A refusal that is the request's fault rather than the limits' (a 400 instead of the 429). */
+    requestFault: (refused: Refused) => GatewayError | null = () => null,
   ): Promise<Admission> {
     let decision: Admitted | Refused;
     try {
@@ -116,7 +125,9 @@ export class LimitsStage implements OnModuleDestroy {
     }
     const headers = rateLimitHeaders(decision.rateLimits);
     for (const breach of decision.monitored) context.decisions.push(`monitor:${breach.scope}.${breach.limit}`);
-    if (!decision.admitted) return { decision: refuse(refusalError(decision, headers)), headers };
+    if (!decision.admitted) {
+      return { decision: refuse(requestFault(decision) ?? refusalError(decision, headers)), headers };
+    }
     // No limit applied (a subscription without limits): nothing is held, so nothing needs settling.
     if (decision.reservation.backend !== 'none') context.held = this.hold(decision, reserve, price);
     return { decision: ALLOW, headers };

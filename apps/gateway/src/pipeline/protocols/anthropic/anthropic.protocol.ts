@@ -6,8 +6,8 @@ import {
   TranslationError,
 } from '@gatehouse/domain';
 import { protocolOfProvider, type UpstreamProviderType } from '../../../upstream';
-import { parseRequestBody } from '../openai/openai-request';
-import { type ModelCall, type ModelProtocol, type UpstreamCallPlan } from '../model-call';
+import { bodyBytesOf, type ModelCall, type ModelProtocol, type UpstreamCallPlan } from '../model-call';
+import { parseRequestBody } from '../parameter-checks';
 import { unsupportedByTranslation } from '../protocol-errors';
 import { type MessagesRequestBody, messagesRequestSchema } from './anthropic-request';
 
@@ -20,6 +20,7 @@ const ANTHROPIC_CLIENT_HEADERS = ['anthropic-version', 'anthropic-beta'] as cons
  */
 export const anthropicMessagesProtocol: ModelProtocol = {
   client: 'anthropic',
+  endpoint: 'messages',
   read(rawBody, headers): ModelCall {
     const body = parseRequestBody(messagesRequestSchema, rawBody);
     // Anthropic's API requires `max_tokens`: the client's cap is the allowance, and nothing needs adding.
@@ -31,6 +32,8 @@ export const anthropicMessagesProtocol: ModelProtocol = {
       includeUsage: false,
       body,
       maxOutputTokens,
+      outputCapParam: 'max_tokens',
+      bodyBytes: bodyBytesOf(headers),
       headers: anthropicHeadersOf(headers),
       callFor: (type) => callFor(type, body),
     };

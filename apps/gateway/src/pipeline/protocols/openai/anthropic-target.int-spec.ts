@@ -152,14 +152,23 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
   });
 
   it('answers 400 for /v1/completions and /v1/embeddings on an Anthropic-only model', async () => {
-    for (const [path, body] of [
-      ['/v1/completions', { model: 'demo-claude', prompt: 'Once upon a time' }],
-      ['/v1/embeddings', { model: 'demo-claude', input: 'hello' }],
+    for (const [path, body, message] of [
+      [
+        '/v1/completions',
+        { model: 'demo-claude', prompt: 'Once upon a time' },
+        "The model 'demo-claude' does not support this endpoint.",
+      ],
+      // A chat model on embeddings is refused for its kind before any target is looked at.
+      [
+        '/v1/embeddings',
+        { model: 'demo-claude', input: 'hello' },
+        "The model 'demo-claude' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions and /v1/messages only.",
+      ],
     ] as const) {
       const response = await post(path, body);
       expect(response.status).toBe(400);
       expect(((await response.json()) as OpenAiErrorBody).error).toEqual({
-        message: "The model 'demo-claude' does not support this endpoint.",
+        message,
         type: 'invalid_request_error',
         param: 'model',
         code: 'invalid_request_error',
@@ -180,11 +189,11 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
   });
 
   it('refuses what Anthropic cannot express with 400 unsupported_parameter naming the field', async () => {
-    const response = await post('/v1/chat/completions', { model: 'demo-claude', messages, n: 2 });
+    const response = await post('/v1/chat/completions', { model: 'demo-claude', messages, logprobs: true });
     expect(response.status).toBe(400);
     expect(((await response.json()) as OpenAiErrorBody).error).toMatchObject({
       type: 'invalid_request_error',
-      param: 'n',
+      param: 'logprobs',
       code: 'unsupported_parameter',
     });
 

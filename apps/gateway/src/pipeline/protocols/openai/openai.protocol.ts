@@ -6,14 +6,13 @@ import {
 } from '@gatehouse/domain';
 import { protocolOfProvider, type UpstreamProviderType } from '../../../upstream';
 import { endpointNotSupported, unsupportedByTranslation } from '../protocol-errors';
-import { type ModelCall, type ModelProtocol, type UpstreamCallPlan } from '../model-call';
+import { bodyBytesOf, type ModelCall, type ModelProtocol, type UpstreamCallPlan } from '../model-call';
+import { parseRequestBody } from '../parameter-checks';
 import {
   chatCompletionRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
   type OpenAiRequestBody,
-  parseRequestBody,
-  translatableChatRequestSchema,
 } from './openai-request';
 
 /** The OpenAI-format endpoints the gateway serves. */
@@ -34,7 +33,8 @@ export function openAiProtocol(endpoint: OpenAiEndpoint, defaultMaxTokens: numbe
   const { name, schema, streamable } = ENDPOINTS[endpoint];
   return {
     client: 'openai',
-    read(rawBody): ModelCall {
+    endpoint: name,
+    read(rawBody, headers): ModelCall {
       const body: OpenAiRequestBody = parseRequestBody(schema, rawBody);
       const stream = streamable && body.stream === true;
       // The answer's maximum, which the limits reserve for: the client's cap, or the gateway's default sent upstream.
@@ -46,6 +46,8 @@ export function openAiProtocol(endpoint: OpenAiEndpoint, defaultMaxTokens: numbe
         includeUsage: body.stream_options?.include_usage === true,
         body,
         maxOutputTokens: allowance.maxOutputTokens,
+        outputCapParam: outputCapParamOf(body),
+        bodyBytes: bodyBytesOf(headers),
         callFor: (type) => callFor(type, endpoint, body, stream, allowance.capToSend, defaultMaxTokens),
       };
     },
@@ -77,7 +79,9 @@ function callFor(
     };
   }
   if (endpoint !== '/v1/chat/completions') throw endpointNotSupported(body.model);
-  const chat = parseRequestBody(translatableChatRequestSchema, body) as unknown as OpenAiChatRequest;
+  // The reader checked the body against OpenAI's reference already: what Anthropic cannot express is the
+  // translation's to refuse.
+  const chat = body as unknown as OpenAiChatRequest;
   let translated: ReturnType<typeof openAiChatToAnthropicRequest>;
   try {
     translated = openAiChatToAnthropicRequest(
@@ -90,4 +94,10 @@ function callFor(
   }
   // Anthropic streams always carry usage (message_start, message_delta): nothing to ask for.
   return { path: '/v1/messages', body: (upstreamModel) => JSON.stringify({ ...translated, model: upstreamModel }) };
+}
+
+/** The output cap the client set, by the name it used (the newer one wins, as `outputAllowance` reads them). */
+function outputCapParamOf(body: OpenAiRequestBody): string | null {
+  if (typeof body['max_completion_tokens'] === 'number') return 'max_completion_tokens';
+  return typeof body['max_tokens'] === 'number' ? 'max_tokens' : null;
 }
