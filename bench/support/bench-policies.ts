@@ -9,6 +9,7 @@ import { createPrismaClient } from '@gatehouse/db';
 import { effectivePolicy, effectiveRules, parsePolicyYaml, type VersionedPolicy } from '@gatehouse/domain';
 import { InvalidationPublisher, RedisKeys } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
+import { DEFAULT_REQUEST_LIMITS_OPTIONS } from '../../apps/gateway/src/limits/limits.options';
 import { RequestContext } from '../../apps/gateway/src/pipeline/request-context';
 import { PolicyStage } from '../../apps/gateway/src/pipeline/stages/policy.stage';
 import { PolicyIndex } from '../../apps/gateway/src/policies/gateway-policies';
@@ -150,7 +151,10 @@ export function policyStageMicros(tenantId: string): number {
   }
   const index = new PolicyIndex(documents);
   const policies = { peek: () => index, current: () => Promise.resolve(index) };
-  const stage = new PolicyStage(policies as unknown as ConstructorParameters<typeof PolicyStage>[0]);
+  const stage = new PolicyStage(
+    policies as unknown as ConstructorParameters<typeof PolicyStage>[0],
+    DEFAULT_REQUEST_LIMITS_OPTIONS,
+  );
   const context = new RequestContext('bench', 0, '127.0.0.1');
   context.key = { tenantId, tenantTimeZone: 'Europe/Paris' } as unknown as typeof context.key;
   context.entitlement = { productSlug: 'demo' } as unknown as typeof context.entitlement;

@@ -13,7 +13,7 @@ import {
 } from './policy-document';
 
 /** A rule's name as answers, usage events and reports show it: `access.denyModels`, `pii.input`. */
-export type PolicyRuleName = `access.${AccessRuleName}` | 'pii.input';
+export type PolicyRuleName = `access.${AccessRuleName}` | 'validation' | 'pii.input';
 
 /** Where a rule of the effective policy comes from, and whether it acts or only reports. */
 export interface RuleSource {
@@ -21,6 +21,13 @@ export interface RuleSource {
   policy: string;
   rule: PolicyRuleName;
   mode: PolicyMode;
+}
+
+/** One scope's `validation` rule: every scope's applies, so the smallest limit is the one a request meets first. */
+export interface ValidationRule {
+  source: RuleSource;
+  limits: { maxBodyBytes?: number; maxMessages?: number; maxInputTokens?: number };
+  strictParams: boolean;
 }
 
 /** One scope's `pii.input` rule: what it does with the entities it names. */
@@ -55,6 +62,8 @@ export interface EffectivePolicy {
   /** The documents it was built from, in order, with their versions where known. */
   readonly sources: readonly { policy: string; version: number | null }[];
   readonly access: EffectiveAccess;
+  /** Every scope's `validation` rule, global first. */
+  readonly validation: readonly ValidationRule[];
   /** Every scope's `pii.input` rule, global first (`piiDecision` settles an entity across them). */
   readonly piiInput: readonly PiiRule[];
 }
@@ -134,6 +143,17 @@ export function effectivePolicy(policies: readonly VersionedPolicy[]): Effective
       access.keyMetadata.push({ source: source('keyMetadata', rules.keyMetadata.mode), value: labels });
     }
   }
+  const validation: ValidationRule[] = [];
+  for (const { document } of ordered) {
+    const rule = document.spec.validation;
+    if (rule === undefined) continue;
+    const { mode, strictParams, ...limits } = rule;
+    validation.push({
+      source: { policy: document.metadata.name, rule: 'validation', mode: mode ?? document.mode },
+      limits,
+      strictParams: strictParams ?? false,
+    });
+  }
   const piiInput: PiiRule[] = [];
   for (const { document } of ordered) {
     const rule = document.spec.pii?.input;
@@ -147,6 +167,7 @@ export function effectivePolicy(policies: readonly VersionedPolicy[]): Effective
   return {
     sources: ordered.map(({ document, version }) => ({ policy: document.metadata.name, version })),
     access,
+    validation,
     piiInput,
   };
 }
@@ -284,11 +305,16 @@ export function effectiveRules(policies: readonly VersionedPolicy[]): EffectiveR
       });
     }
   }
-  for (const { document, version } of ordered) {
-    const rule = document.spec.pii?.input;
-    if (rule === undefined) continue;
-    const { mode, ...settings } = rule;
-    views.push({ policy: document.metadata.name, version, rule: 'pii.input', mode: mode ?? document.mode, settings });
+  for (const [name, read] of [
+    ['validation', (document: PolicyDocument) => document.spec.validation],
+    ['pii.input', (document: PolicyDocument) => document.spec.pii?.input],
+  ] as const) {
+    for (const { document, version } of ordered) {
+      const rule = read(document);
+      if (rule === undefined) continue;
+      const { mode, ...settings } = rule;
+      views.push({ policy: document.metadata.name, version, rule: name, mode: mode ?? document.mode, settings });
+    }
   }
   return views;
 }

@@ -87,6 +87,20 @@ export const accessRulesSchema = z.strictObject({
 });
 export type AccessRules = z.infer<typeof accessRulesSchema>;
 
+/** Limits on a request's size and shape, checked before anything else reads it. */
+export const validationRulesSchema = z.strictObject({
+  /** The largest request body, in bytes: 413 over it. */
+  maxBodyBytes: z.number().int().positive().optional(),
+  /** The most messages a chat or messages call may hold: 400 naming `messages` over it. */
+  maxMessages: z.number().int().positive().optional(),
+  /** The most input tokens, as the limits estimate them: 400 naming the input's field over it. */
+  maxInputTokens: z.number().int().positive().optional(),
+  /** Refuse (400 naming it) a top-level parameter the endpoint's API reference does not define, instead of passing it on. */
+  strictParams: z.boolean().optional(),
+  ...withMode,
+});
+export type ValidationRules = z.infer<typeof validationRulesSchema>;
+
 /** What a PII rule does with what it finds; where scopes overlap the stricter wins (block > redact > log). */
 export const piiActionSchema = z.enum(['block', 'redact', 'log']);
 export type PiiAction = z.infer<typeof piiActionSchema>;
@@ -116,7 +130,11 @@ export const policyDocumentSchema = z.strictObject({
   }),
   /** The document's mode; a rule's own `mode` overrides it. */
   mode: policyModeSchema.default('enforce'),
-  spec: z.strictObject({ access: accessRulesSchema.optional(), pii: piiRulesSchema.optional() }),
+  spec: z.strictObject({
+    access: accessRulesSchema.optional(),
+    validation: validationRulesSchema.optional(),
+    pii: piiRulesSchema.optional(),
+  }),
 });
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 

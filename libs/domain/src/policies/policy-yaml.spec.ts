@@ -190,6 +190,6 @@ describe('policy names and schema', () => {
     };
     expect(schema.required).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec']));
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties['spec']?.properties ?? {})).toEqual(['access', 'pii']);
+    expect(Object.keys(schema.properties['spec']?.properties ?? {})).toEqual(['access', 'validation', 'pii']);
   });
 });

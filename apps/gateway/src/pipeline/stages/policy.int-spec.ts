@@ -314,4 +314,56 @@ describe('policy.input: access rules of the policy documents', () => {
       expect(event?.policyActions).toEqual([`monitor:pii.input.EMAIL@${name}`]);
     });
   });
+
+  describe('validation', () => {
+    let tenant: string;
+    let key: string;
+    const validationDocument = (name: string, rules: string, mode = 'enforce') =>
+      `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: ${mode}\nspec:\n  validation: ${rules}\n`;
+    const chat = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'demo-chat', ...body }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const answer = (await response.json()) as OpenAiError & { error: { param: string | null } };
+      return { status: response.status, body: answer, policy: response.headers.get('x-gatehouse-policy') };
+    };
+    const three = [1, 2, 3].map((n) => ({ role: 'user', content: `message ${n}` }));
+
+    beforeAll(async () => {
+      tenant = await gateway.tenant();
+      await gateway.subscribeToDemo(tenant, { limitOverrides: NO_LIMITS });
+      key = (await gateway.key(tenant)).key;
+    });
+
+    it('refuses what breaks a size limit or an unknown parameter under strictParams, naming the parameter', async () => {
+      const name = `tenant:${tenant}`;
+      await publish(name, validationDocument(name, '{ maxMessages: 2, strictParams: true }'));
+      expect(await eventually(async () => (await chat({ messages: three })).status === 400, IN_FORCE_WITHIN_MS)).toBe(
+        true,
+      );
+      const before = mock.received.length;
+      const tooMany = await chat({ messages: three });
+      expect(tooMany.body.error).toMatchObject({ code: 'invalid_request_error', param: 'messages' });
+      expect(tooMany.body.error.message).toMatch(/validation\.maxMessages: 2/);
+      expect(tooMany.policy).toBe('validation=block');
+      const unknown = await chat({ messages: three.slice(0, 1), house_special: true });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.param).toBe('house_special');
+      expect(mock.received.length).toBe(before);
+      expect((await chat({ messages: three.slice(0, 2) })).status).toBe(200);
+
+      // In monitor mode the same calls go through, reported.
+      await publish(name, validationDocument(name, '{ maxMessages: 2 }', 'monitor'));
+      expect(
+        await eventually(
+          async () => (await chat({ messages: three })).policy === 'validation=monitor',
+          IN_FORCE_WITHIN_MS,
+        ),
+      ).toBe(true);
+      expect((await chat({ messages: three })).status).toBe(200);
+    });
+  });
 });

@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { GatewayErrorCode } from '@gatehouse/contracts';
 import { type EffectivePolicy, evaluateAccess } from '@gatehouse/domain';
 import { GatewayError } from '../../common/gateway-error';
+import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../../limits/limits.options';
 import { GatewayPolicies } from '../../policies/gateway-policies';
 import { checkPiiInput } from '../../policies/pii-input';
 import { type UpstreamResponse } from '../../upstream';
 import { ALLOW, type Decision, refuse } from '../decision';
 import { type ModelCall } from '../protocols/model-call';
 import { promptTexts } from '../protocols/prompt-texts';
+import { requestSizeRefusal } from '../protocols/request-size';
+import { strictParamsRefusal } from '../protocols/strict-params';
 import { type RequestContext } from '../request-context';
 
 /**
@@ -15,13 +18,17 @@ import { type RequestContext } from '../request-context';
  * tenant and product (docs/policies.md). On the way in, the access rules (models allowed and denied, source
  * addresses, hours, key metadata): a refusal is a 403 `policy_access_denied` naming the document and the rule, and
  * a monitored rule is reported (`x-gatehouse-policy`, the usage event) without refusing. Then, for a model call,
- * the `pii.input` rules on its prompt (`checkPiiInput`: block, redact, log). Validation, prompt injection, deny
- * lists and the output rules are still to come: output allows every answer. The effective policy is built once per
+ * the `validation` rules (size limits, strict parameters) and the `pii.input` rules on its prompt (`checkPiiInput`:
+ * block, redact, log). Prompt injection, deny lists and the output rules are still to come: output allows every
+ * answer. The effective policy is built once per
  * document change (`GatewayPolicies`), never per request.
  */
 @Injectable()
 export class PolicyStage {
-  constructor(private readonly policies: GatewayPolicies) {}
+  constructor(
+    private readonly policies: GatewayPolicies,
+    @Inject(REQUEST_LIMITS_OPTIONS) private readonly limitsOptions: RequestLimitsOptions,
+  ) {}
 
   /** A model call's input: its access rules, then the content rules on its prompt (which they may rewrite). */
   input(context: RequestContext, call: ModelCall): Decision | Promise<Decision> {
@@ -29,8 +36,28 @@ export class PolicyStage {
     if (policy === undefined) return this.policies.current().then(() => this.input(context, call));
     if (policy === null) return ALLOW;
     const access = this.checkAccess(context, policy, call.model);
-    if (!access.allowed || policy.piiInput.length === 0) return access;
+    if (!access.allowed) return access;
+    const validation = this.checkValidation(context, policy, call);
+    if (!validation.allowed || policy.piiInput.length === 0) return validation;
     return checkPiiInput(policy.piiInput, promptTexts(call.endpoint, call.body), context);
+  }
+
+  /**
+   * Every scope's `validation` rule (size limits, strict parameters): the first enforced one the call breaks refuses
+   * it (413 for the body's bytes, 400 naming the parameter otherwise); a monitored one only reports.
+   */
+  private checkValidation(context: RequestContext, policy: EffectivePolicy, call: ModelCall): Decision {
+    for (const rule of policy.validation) {
+      const refusal =
+        requestSizeRefusal(call, rule.limits, this.limitsOptions.estimator) ??
+        (rule.strictParams ? strictParamsRefusal(call) : null);
+      if (refusal === null) continue;
+      const { mode, policy: name } = rule.source;
+      context.policyFired.push(`validation=${mode === 'monitor' ? 'monitor' : 'block'}`);
+      context.decisions.push(`${mode === 'monitor' ? 'monitor' : 'block'}:validation@${name}`);
+      if (mode === 'enforce') return refuse(refusal);
+    }
+    return ALLOW;
   }
 
   /** The access rules alone: a call to an HTTP product, whose body no content rule reads. */
