@@ -89,12 +89,12 @@ function segmentsOf(run: string, offset: number): Segment[] {
   let index = 0;
   while (index < run.length) {
     const from = index;
-    if (!isDigitChar(run[index])) {
-      while (index < run.length && !isDigitChar(run[index])) index++;
+    if (!isDigit(run.charCodeAt(index))) {
+      while (index < run.length && !isDigit(run.charCodeAt(index))) index++;
       separator = run.slice(from, index);
       continue;
     }
-    while (index < run.length && isDigitChar(run[index])) index++;
+    while (index < run.length && isDigit(run.charCodeAt(index))) index++;
     const group = run.slice(from, index);
     if (current !== null && isInnerSeparator(separator)) {
       current.groups.push(group);
@@ -113,24 +113,38 @@ function segmentsOf(run: string, offset: number): Segment[] {
 }
 
 function isInnerSeparator(separator: string): boolean {
+  // A character loop, not splits and replaces: this runs for every gap in every digit run of a prompt.
   if (separator.length > 3) return false;
-  const opens = separator.split('(').length - 1;
-  const closes = separator.split(')').length - 1;
-  if (opens > 1 || closes > 1) return false;
-  const bare = separator.replace(/[()]/g, '');
-  return bare === '' || bare === ' ' || bare === '\u00a0' || bare === '-' || bare === '.' || bare === '/';
+  let opens = 0;
+  let closes = 0;
+  let others = 0;
+  let other = '';
+  for (const char of separator) {
+    if (char === '(') opens++;
+    else if (char === ')') closes++;
+    else {
+      others++;
+      other = char;
+    }
+  }
+  if (opens > 1 || closes > 1 || others > 1) return false;
+  return others === 0 || other === ' ' || other === '\u00a0' || other === '-' || other === '.' || other === '/';
 }
 
-function isDigitChar(char: string | undefined): boolean {
-  return char !== undefined && char >= '0' && char <= '9';
+/** Tested for every character of every digit run, so kept in this module (an imported function is a property read). */
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function countOf(value: string, char: string): number {
+  let count = 0;
+  for (let index = value.indexOf(char); index !== -1; index = value.indexOf(char, index + 1)) count++;
+  return count;
 }
 
 function countDigits(value: string): number {
   let count = 0;
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index);
-    if (code >= 48 && code <= 57) count++;
-  }
+  for (let index = 0; index < value.length; index++) if (isDigit(value.charCodeAt(index))) count++;
   return count;
 }
 
@@ -161,7 +175,7 @@ function phoneIn(text: string, segment: Segment, regions: readonly string[]): Pi
   // Balance the parentheses at the ends: `(415) 555-2671` keeps both, `… 2671)` loses the stray one.
   let { start, end } = segment;
   const inner = text.slice(start, end);
-  if (text[end] === ')' && inner.split('(').length > inner.split(')').length) end++;
+  if (text[end] === ')' && countOf(inner, '(') > countOf(inner, ')')) end++;
   if (text[start] === '(' && !inner.includes(')')) start++;
   const raw = text.slice(start, end);
 
@@ -190,15 +204,18 @@ function phoneIn(text: string, segment: Segment, regions: readonly string[]): Pi
 
   const before = textBefore(text, start, 40);
   const named = PHONE_CONTEXT.test(before);
-  if (!named && OTHER_NUMBER_CONTEXT.test(before)) return null;
   // `00` is the international call prefix in most of the world: `0044 20 7946 0958`.
-  if (digits.startsWith('00') && regionOfInternationalNumber(digits.slice(2)) !== null) return finding;
-
-  // A national number needs the grouping of a phone number, or a word naming it: a bare run of ten digits is as
-  // likely an order or account number, and digits grouped in thousands (`2 147 483 648`) are a quantity.
-  const formatted = segment.groups.length >= 2 || raw.includes('(');
-  if (!named && (!formatted || isThousandsGrouping(segment))) return null;
-  return isNationalNumberOfSomeRegion(digits, regions) ? finding : null;
+  const international = digits.startsWith('00') && regionOfInternationalNumber(digits.slice(2)) !== null;
+  if (!international) {
+    // A national number needs the grouping of a phone number, or a word naming it: a bare run of ten digits is as
+    // likely an order or account number, and digits grouped in thousands (`2 147 483 648`) are a quantity.
+    const formatted = segment.groups.length >= 2 || raw.includes('(');
+    if (!named && (!formatted || isThousandsGrouping(segment))) return null;
+    if (!isNationalNumberOfSomeRegion(digits, regions)) return null;
+  }
+  // A label right before it that names the number as something else wins, unless a phone word stands closer.
+  if (!named && OTHER_NUMBER_CONTEXT.test(before)) return null;
+  return finding;
 }
 
 /**
