@@ -96,7 +96,7 @@ function segmentsOf(run: string, offset: number): Segment[] {
     }
     while (index < run.length && isDigit(run.charCodeAt(index))) index++;
     const group = run.slice(from, index);
-    if (current !== null && isInnerSeparator(separator)) {
+    if (current !== null && (isInnerSeparator(separator) || isAreaCodeSlash(separator, current))) {
       current.groups.push(group);
       current.separators.push(separator);
       current.end = offset + index;
@@ -110,6 +110,16 @@ function segmentsOf(run: string, offset: number): Segment[] {
   }
   if (current !== null) segments.push(current);
   return segments;
+}
+
+/**
+ * `030 / 12 34 56`: German and Austrian numbers set the area code off with a spaced slash. Elsewhere a spaced slash
+ * separates two numbers, so it joins only a lone first group that is an area code (a trunk `0` and 2–5 digits).
+ */
+function isAreaCodeSlash(separator: string, current: Segment): boolean {
+  if (separator !== ' / ' || current.groups.length !== 1) return false;
+  const area = current.groups[0] as string;
+  return area.startsWith('0') && area.length >= 3 && area.length <= 6;
 }
 
 function isInnerSeparator(separator: string): boolean {
@@ -154,12 +164,13 @@ const PHONE_CONTEXT =
 
 /** Words right before a number that say it is something else: an order, an invoice, a part, a build. */
 const OTHER_NUMBER_CONTEXT =
-  /(?:\b(?:art\.?-?nr|artikel(?:nummer)?|nr|no|n°|order|invoice|ticket|case|ref|reference|sku|part|p\/n|item|model|serial|account|acct|tracking|isbn|issn|patent|batch|lot|po|version|ver|release|build|firmware|rev|revision|id|customer|kunden|bestell|rechnung|commande|facture|pedido|factura|ordine|fattura)(?:\s*(?:number|no\.?|nr\.?|num\.?|#|id))?|#)[\s:.-]*$/;
+  /(?:\b(?:art\.?-?nr|artikel(?:nummer)?|nr|no|n°|order|invoice|ticket|case|ref|reference|sku|part|p\/n|item|model|serial|account|acct|tracking|isbn|issn|patent|batch|lot|po|zip|zip code|postal code|postcode|plz|version|ver|release|build|firmware|rev|revision|id|customer|kunden|bestell|rechnung|commande|facture|pedido|factura|ordine|fattura)(?:\s*(?:number|no\.?|nr\.?|num\.?|#|id))?|#)[\s:.-]*$/;
 
 /** Dates in the orders people write them, with a four-digit year: `2024-01-15`, `15.01.2024`, `01/15/2024`. */
 const DATE = /(?:^|\D)(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
 
 const SSN_SHAPE = /^\d{3}-\d{2}-\d{4}$/;
+const ZIP_PLUS_FOUR = /^\d{5}-\d{4}$/;
 
 /** A dotted quad is an IPv4 address or a version, never a phone number. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
@@ -181,8 +192,9 @@ function phoneIn(text: string, segment: Segment, regions: readonly string[]): Pi
 
   // The shape, cheapest first: dates, dotted quads, SSNs and check-digit suffixes are not phone numbers.
   if (DATE.test(raw) || DOTTED_QUAD.test(raw)) return null;
-  // `078-05-1120` is how Social Security numbers are written; a phone number is not grouped 3-2-4 with dashes.
-  if (SSN_SHAPE.test(raw)) return null;
+  // `078-05-1120` is how Social Security numbers are written, `90210-1234` a ZIP+4 code; phone numbers are not
+  // grouped 3-2-4 or 5-4 with dashes.
+  if (SSN_SHAPE.test(raw) || ZIP_PLUS_FOUR.test(raw)) return null;
   // No phone format ends in a one-digit group: `030-901820-1` is an article number with a check digit.
   if (segment.groups.length > 1 && (segment.groups.at(-1) as string).length < 2) return null;
   // Phone numbers written with dots group at least two digits (`415.555.2671`); `10.0.19041.1` is a version.
