@@ -83,6 +83,10 @@ describe('findPii', () => {
       base64: (size) => 'aB3+'.repeat(size / 4),
       'PEM headers': (size) => '-----BEGIN PRIVATE KEY-----\n'.repeat(size / 28),
       'phone punctuation': (size) => '(1) -'.repeat(size / 5),
+      // Thousands of findings, some overlapping: resolving overlaps must not compare every pair.
+      'many emails': (size) => 'a@b.co '.repeat(size / 7),
+      'many addresses': (size) => '10.0.0.1 '.repeat(size / 9),
+      'many overlapping findings': (size) => '+14155552671@sms.example.com '.repeat(size / 29),
     };
 
     function timeMs(input: string): number {

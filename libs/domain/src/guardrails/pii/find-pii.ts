@@ -3,6 +3,7 @@ import { detectEmails } from './email.detector';
 import { detectIbans } from './iban.detector';
 import { detectIpAddresses } from './ip-address.detector';
 import { detectPhones, type PhoneDetectionOptions } from './phone.detector';
+import { withoutOverlaps } from './overlaps';
 import type { PiiEntity, PiiFinding } from './pii-entity';
 import { detectSecrets } from './secret.detector';
 import { detectUsSsns } from './us-ssn.detector';
@@ -51,14 +52,5 @@ function detect(entity: PiiEntity, text: string, options: PiiDetectionOptions): 
 }
 
 function resolveOverlaps(found: PiiFinding[]): PiiFinding[] {
-  if (found.length < 2) return found;
-  const rank = (finding: PiiFinding) => SPECIFICITY.indexOf(finding.entity);
-  const preferred = [...found].sort(
-    (a, b) => b.end - b.start - (a.end - a.start) || rank(a) - rank(b) || a.start - b.start,
-  );
-  const kept: PiiFinding[] = [];
-  for (const finding of preferred) {
-    if (!kept.some((other) => finding.start < other.end && other.start < finding.end)) kept.push(finding);
-  }
-  return kept.sort((a, b) => a.start - b.start);
+  return withoutOverlaps(found, (finding) => SPECIFICITY.indexOf(finding.entity));
 }

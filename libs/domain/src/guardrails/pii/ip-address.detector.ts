@@ -92,8 +92,16 @@ function ipv6In(text: string, runStart: number, runEnd: number): PiiFinding | nu
   if (end < text.length && isWordCode(text.charCodeAt(end))) return null;
   // At least one digit: hex words joined by colons (`add::face`) are far likelier to be code than an address.
   if (!/\d/.test(candidate)) return null;
+  // Eight groups, or fewer with `::` (or six and an IPv4 tail): anything else (`10:30:00`) is not worth parsing.
+  if (!candidate.includes('::') && colons(candidate) < (candidate.includes('.') ? 6 : 7)) return null;
   if (!isIPv6(candidate) || /^[:0.]*$/.test(candidate)) return null; // `::` (the unspecified address) names no host
   return { entity: 'IP_ADDRESS', start, end, text: candidate };
+}
+
+function colons(value: string): number {
+  let count = 0;
+  for (let index = value.indexOf(':'); index !== -1; index = value.indexOf(':', index + 1)) count++;
+  return count;
 }
 
 function isIpv6Code(code: number): boolean {

@@ -41,6 +41,10 @@ describe('detectPhones', () => {
     expect(texts('Ruf an: 0221 123456 / 0171 2345678 danke')).toEqual(['0221 123456', '0171 2345678']);
   });
 
+  it('keeps an area code set off by a spaced slash, as German numbers are written', () => {
+    expect(texts('Tel. 030 / 12 34 56-78, Fax 030 / 12 34 56-99')).toEqual(['030 / 12 34 56-78', '030 / 12 34 56-99']);
+  });
+
   it('recognises national formats only for the regions it is given', () => {
     expect(texts('Mobile 06 12 34 56 78', ['US'])).toEqual([]);
     expect(texts('Mobile +33 6 12 34 56 78', ['US'])).toEqual(['+33 6 12 34 56 78']);
@@ -64,6 +68,8 @@ describe('detectPhones', () => {
     ['a code with a check digit', 'Art.-Nr. 030-901820-1'],
     ['an ISBN', 'ISBN 978-3-16-148410-0'],
     ['an SSN-shaped number', '078-05-1120'],
+    ['a ZIP+4 code', 'my zip code is 90210-1234'],
+    ['a ZIP+4 code without a label', 'Beverly Hills, CA 90210-1234'],
     ['a number too long for E.164', '+49 171 2345678 9012 3'],
     ['short numbers in prose', 'We sold 1500 units in 2023 to 48 customers.'],
   ])('leaves %s alone', (_reason, input) => {

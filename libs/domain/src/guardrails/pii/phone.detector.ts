@@ -89,14 +89,14 @@ function segmentsOf(run: string, offset: number): Segment[] {
   let index = 0;
   while (index < run.length) {
     const from = index;
-    if (!isDigitChar(run[index])) {
-      while (index < run.length && !isDigitChar(run[index])) index++;
+    if (!isDigit(run.charCodeAt(index))) {
+      while (index < run.length && !isDigit(run.charCodeAt(index))) index++;
       separator = run.slice(from, index);
       continue;
     }
-    while (index < run.length && isDigitChar(run[index])) index++;
+    while (index < run.length && isDigit(run.charCodeAt(index))) index++;
     const group = run.slice(from, index);
-    if (current !== null && isInnerSeparator(separator)) {
+    if (current !== null && (isInnerSeparator(separator) || isAreaCodeSlash(separator, current))) {
       current.groups.push(group);
       current.separators.push(separator);
       current.end = offset + index;
@@ -112,25 +112,49 @@ function segmentsOf(run: string, offset: number): Segment[] {
   return segments;
 }
 
-function isInnerSeparator(separator: string): boolean {
-  if (separator.length > 3) return false;
-  const opens = separator.split('(').length - 1;
-  const closes = separator.split(')').length - 1;
-  if (opens > 1 || closes > 1) return false;
-  const bare = separator.replace(/[()]/g, '');
-  return bare === '' || bare === ' ' || bare === '\u00a0' || bare === '-' || bare === '.' || bare === '/';
+/**
+ * `030 / 12 34 56`: German and Austrian numbers set the area code off with a spaced slash. Elsewhere a spaced slash
+ * separates two numbers, so it joins only a lone first group that is an area code (a trunk `0` and 2–5 digits).
+ */
+function isAreaCodeSlash(separator: string, current: Segment): boolean {
+  if (separator !== ' / ' || current.groups.length !== 1) return false;
+  const area = current.groups[0] as string;
+  return area.startsWith('0') && area.length >= 3 && area.length <= 6;
 }
 
-function isDigitChar(char: string | undefined): boolean {
-  return char !== undefined && char >= '0' && char <= '9';
+function isInnerSeparator(separator: string): boolean {
+  // A character loop, not splits and replaces: this runs for every gap in every digit run of a prompt.
+  if (separator.length > 3) return false;
+  let opens = 0;
+  let closes = 0;
+  let others = 0;
+  let other = '';
+  for (const char of separator) {
+    if (char === '(') opens++;
+    else if (char === ')') closes++;
+    else {
+      others++;
+      other = char;
+    }
+  }
+  if (opens > 1 || closes > 1 || others > 1) return false;
+  return others === 0 || other === ' ' || other === '\u00a0' || other === '-' || other === '.' || other === '/';
+}
+
+/** Tested for every character of every digit run, so kept in this module (an imported function is a property read). */
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function countOf(value: string, char: string): number {
+  let count = 0;
+  for (let index = value.indexOf(char); index !== -1; index = value.indexOf(char, index + 1)) count++;
+  return count;
 }
 
 function countDigits(value: string): number {
   let count = 0;
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index);
-    if (code >= 48 && code <= 57) count++;
-  }
+  for (let index = 0; index < value.length; index++) if (isDigit(value.charCodeAt(index))) count++;
   return count;
 }
 
@@ -140,12 +164,13 @@ const PHONE_CONTEXT =
 
 /** Words right before a number that say it is something else: an order, an invoice, a part, a build. */
 const OTHER_NUMBER_CONTEXT =
-  /(?:\b(?:art\.?-?nr|artikel(?:nummer)?|nr|no|n°|order|invoice|ticket|case|ref|reference|sku|part|p\/n|item|model|serial|account|acct|tracking|isbn|issn|patent|batch|lot|po|version|ver|release|build|firmware|rev|revision|id|customer|kunden|bestell|rechnung|commande|facture|pedido|factura|ordine|fattura)(?:\s*(?:number|no\.?|nr\.?|num\.?|#|id))?|#)[\s:.-]*$/;
+  /(?:\b(?:art\.?-?nr|artikel(?:nummer)?|nr|no|n°|order|invoice|ticket|case|ref|reference|sku|part|p\/n|item|model|serial|account|acct|tracking|isbn|issn|patent|batch|lot|po|zip|zip code|postal code|postcode|plz|version|ver|release|build|firmware|rev|revision|id|customer|kunden|bestell|rechnung|commande|facture|pedido|factura|ordine|fattura)(?:\s*(?:number|no\.?|nr\.?|num\.?|#|id))?|#)[\s:.-]*$/;
 
 /** Dates in the orders people write them, with a four-digit year: `2024-01-15`, `15.01.2024`, `01/15/2024`. */
 const DATE = /(?:^|\D)(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
 
 const SSN_SHAPE = /^\d{3}-\d{2}-\d{4}$/;
+const ZIP_PLUS_FOUR = /^\d{5}-\d{4}$/;
 
 /** A dotted quad is an IPv4 address or a version, never a phone number. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
@@ -161,14 +186,15 @@ function phoneIn(text: string, segment: Segment, regions: readonly string[]): Pi
   // Balance the parentheses at the ends: `(415) 555-2671` keeps both, `… 2671)` loses the stray one.
   let { start, end } = segment;
   const inner = text.slice(start, end);
-  if (text[end] === ')' && inner.split('(').length > inner.split(')').length) end++;
+  if (text[end] === ')' && countOf(inner, '(') > countOf(inner, ')')) end++;
   if (text[start] === '(' && !inner.includes(')')) start++;
   const raw = text.slice(start, end);
 
   // The shape, cheapest first: dates, dotted quads, SSNs and check-digit suffixes are not phone numbers.
   if (DATE.test(raw) || DOTTED_QUAD.test(raw)) return null;
-  // `078-05-1120` is how Social Security numbers are written; a phone number is not grouped 3-2-4 with dashes.
-  if (SSN_SHAPE.test(raw)) return null;
+  // `078-05-1120` is how Social Security numbers are written, `90210-1234` a ZIP+4 code; phone numbers are not
+  // grouped 3-2-4 or 5-4 with dashes.
+  if (SSN_SHAPE.test(raw) || ZIP_PLUS_FOUR.test(raw)) return null;
   // No phone format ends in a one-digit group: `030-901820-1` is an article number with a check digit.
   if (segment.groups.length > 1 && (segment.groups.at(-1) as string).length < 2) return null;
   // Phone numbers written with dots group at least two digits (`415.555.2671`); `10.0.19041.1` is a version.
@@ -190,15 +216,18 @@ function phoneIn(text: string, segment: Segment, regions: readonly string[]): Pi
 
   const before = textBefore(text, start, 40);
   const named = PHONE_CONTEXT.test(before);
-  if (!named && OTHER_NUMBER_CONTEXT.test(before)) return null;
   // `00` is the international call prefix in most of the world: `0044 20 7946 0958`.
-  if (digits.startsWith('00') && regionOfInternationalNumber(digits.slice(2)) !== null) return finding;
-
-  // A national number needs the grouping of a phone number, or a word naming it: a bare run of ten digits is as
-  // likely an order or account number, and digits grouped in thousands (`2 147 483 648`) are a quantity.
-  const formatted = segment.groups.length >= 2 || raw.includes('(');
-  if (!named && (!formatted || isThousandsGrouping(segment))) return null;
-  return isNationalNumberOfSomeRegion(digits, regions) ? finding : null;
+  const international = digits.startsWith('00') && regionOfInternationalNumber(digits.slice(2)) !== null;
+  if (!international) {
+    // A national number needs the grouping of a phone number, or a word naming it: a bare run of ten digits is as
+    // likely an order or account number, and digits grouped in thousands (`2 147 483 648`) are a quantity.
+    const formatted = segment.groups.length >= 2 || raw.includes('(');
+    if (!named && (!formatted || isThousandsGrouping(segment))) return null;
+    if (!isNationalNumberOfSomeRegion(digits, regions)) return null;
+  }
+  // A label right before it that names the number as something else wins, unless a phone word stands closer.
+  if (!named && OTHER_NUMBER_CONTEXT.test(before)) return null;
+  return finding;
 }
 
 /**

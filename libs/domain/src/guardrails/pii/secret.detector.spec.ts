@@ -76,6 +76,7 @@ describe('detectSecrets', () => {
     ['a truncated JWT', 'eyJhbGciOiJIUzI1NiJ9 is cut off'],
     ['a JWT-shaped string whose header names no alg', 'eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl'],
     ['a public key', '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----'],
+    ['a private-key header with no key', '-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----'],
     ['a certificate', '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----'],
     ['a key id prefix in a word', 'The word ASIAN is not a key, nor is AKIAMOUNTAIN.'],
     ['a Slack prefix without a token', 'xoxp-user-token-goes-here'],

@@ -1,3 +1,4 @@
+import { withoutOverlaps } from './overlaps';
 import type { PiiFinding } from './pii-entity';
 import { isAsciiAlphanumeric } from './text-scan';
 
@@ -21,6 +22,7 @@ export function detectSecrets(text: string): PiiFinding[] {
     PREFIXES.lastIndex = end ?? start + 1;
   }
   for (const finding of detectAwsSecretKeys(text, findings)) findings.push(finding);
+  // Rules can overlap (a key id inside a longer token): the longest wins.
   return withoutOverlaps(findings);
 }
 
@@ -161,7 +163,7 @@ function matchPrivateKeyBlock(text: string, start: number): number | null {
   const begin = PEM_BEGIN.exec(text);
   if (begin === null) return null;
   let lineStart = start + begin[0].length;
-  let end = lineStart;
+  let end: number | null = null; // a header with no body line after it is not a key
   while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
@@ -169,7 +171,7 @@ function matchPrivateKeyBlock(text: string, start: number): number | null {
     if (line.startsWith('-----END ')) {
       PEM_END.lastIndex = text.indexOf('-----END ', lineStart);
       const close = PEM_END.exec(text);
-      return close === null ? end : PEM_END.lastIndex;
+      return close === null || end === null ? end : PEM_END.lastIndex;
     }
     // Base64 body lines, blank lines and the headers of an encrypted key (`Proc-Type: 4,ENCRYPTED`).
     const bodyLine = /^[A-Za-z0-9+/=]+$/.test(line) || /^[A-Za-z-]+: \S+$/.test(line);
@@ -206,15 +208,4 @@ function detectAwsSecretKeys(text: string, found: readonly PiiFinding[]): PiiFin
     if (nearKeyId || named) findings.push({ entity: 'SECRET', start, end, text: match[0] });
   }
   return findings;
-}
-
-/** Rules can overlap (a JWT inside a PEM header, `sk-` inside another token): keep the longest, in text order. */
-function withoutOverlaps(findings: PiiFinding[]): PiiFinding[] {
-  if (findings.length < 2) return findings;
-  const byLength = [...findings].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const kept: PiiFinding[] = [];
-  for (const finding of byLength) {
-    if (!kept.some((other) => finding.start < other.end && other.start < finding.end)) kept.push(finding);
-  }
-  return kept.sort((a, b) => a.start - b.start);
 }

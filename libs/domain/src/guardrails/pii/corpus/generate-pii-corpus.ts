@@ -753,6 +753,13 @@ function buildCorpus(): PiiCorpusSample[] {
     ['phone:DE', fill('Telefon: {}', v('PHONE', '+49 (0) 30 901820'))],
     ['phone:DE', fill('Handy {}, Festnetz {}', v('PHONE', '0151 23456789'), v('PHONE', '089 12345678'))],
     ['phone:DE', fill('Rückruf bitte an {}.', v('PHONE', '+49 89 1234 5678'))],
+    ['phone:DE', fill('Kontakt: Tel. {}, Fax {}', v('PHONE', '030 / 12 34 56-78'), v('PHONE', '030 / 12 34 56-99'))],
+    ['phone:AT', fill('Meine Telefonnummer: {}, mobil {}', v('PHONE', '+43 1 5876543'), v('PHONE', '0664 1234567'))],
+    ['phone:IT', fill('Numero verde {}, cellulare {}.', v('PHONE', '800 123 456'), v('PHONE', '347 123 4567'))],
+    [
+      'phone:ES',
+      fill('Mi número es el {} y mi email {}', v('PHONE', '600 12 34 56'), v('EMAIL', 'pepe.garcia@correo.es')),
+    ],
     ['phone:FR', fill('Appelle-moi au {} ou au {}.', v('PHONE', '06.12.34.56.78'), v('PHONE', '01-23-45-67-89'))],
     ['phone:FR', fill('Portable : {}', v('PHONE', '+33 (0)6 12 34 56 78'))],
     ['phone:IT', fill('Cellulare {}', v('PHONE', '+39 333 123 4567'))],
@@ -1141,6 +1148,21 @@ function addHardNegatives(corpus: CorpusBuilder, dice: Dice): void {
       dice.pick([`Call ${shaped} now.`, `Tel.: ${shaped}`, `My number is ${shaped}.`, `${shaped}`]),
     );
   }
+
+  // Postal codes, flight numbers, coordinates and other numbers of everyday messages.
+  for (const text of [
+    'I was born on 04/07/1985 and my zip code is 90210-1234.',
+    'Beverly Hills, CA 90210-1234, USA',
+    'Flight LH 400 departs 10:35 from gate B 42; booking ref X7K9QP.',
+    'The invoice total is 1.234.567,89 € payable by 31.12.2024.',
+    'Coordinates 40.7128° N, 74.0060° W; elevation 10 m.',
+    'SELECT * FROM users WHERE id = 1234567890 AND created_at > 1700000000;',
+    'The ratio was 3:2:1 and the scores 7-5 6-4.',
+    'Model number RTX-4090-24G, serial 2315-8846-1123-0071',
+    'The build number is 20240315.1423 and the PR is #18234.',
+    'ISBN 978-0-13-468599-1, pages 1-412, printed 2019.',
+  ])
+    negative('everyday-number', text);
 
   // Numbers in data and logs.
   for (let i = 0; i < 25; i++) {
