@@ -9,6 +9,7 @@ export * from './auth/password-policy';
 export * from './crypto/credential-cipher';
 export * from './catalog/plan-limits';
 export * from './catalog/product-status';
+export * from './guardrails/injection';
 export * from './routing';
 export * from './translation';
 export * from './limits';
