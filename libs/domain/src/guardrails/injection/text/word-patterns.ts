@@ -30,13 +30,22 @@ interface Element {
 interface CompiledPattern<K extends string> {
   key: K;
   elements: Element[];
+  /** Where this pattern's last match ended, valid while `generation` is the current `find` call's. */
+  busyUntil: number;
+  generation: number;
 }
+
+/** Positions one step of a match can be at: never more than a pattern's longest span, which compiling checks. */
+const MAX_POSITIONS = 64;
+const positionsA = new Int32Array(MAX_POSITIONS);
+const positionsB = new Int32Array(MAX_POSITIONS);
 
 export type WordSets = Record<string, string>;
 
 export class WordPatterns<K extends string> {
   private readonly byFirstWord = new Map<string, CompiledPattern<K>[]>();
   private readonly count: number;
+  private generation = 0;
 
   /** `patterns` maps a key to one or more pattern sources; `sets` names word lists (space-separated) for `@NAME`. */
   constructor(patterns: Record<K, string | readonly string[]>, sets: WordSets = {}) {
@@ -49,7 +58,9 @@ export class WordPatterns<K extends string> {
         if (!first || first.words === null || first.min !== 1 || first.max !== 1) {
           throw new Error(`pattern "${source}" must start with a plain alternation`);
         }
-        const compiled = { key, elements };
+        const span = elements.reduce((total, element) => total + element.max, 0);
+        if (span >= MAX_POSITIONS) throw new Error(`pattern "${source}" may span more than ${MAX_POSITIONS - 1} words`);
+        const compiled = { key, elements, busyUntil: 0, generation: 0 };
         count += 1;
         registerAnchorWords(first.words);
         for (const word of first.words) {
@@ -70,16 +81,18 @@ export class WordPatterns<K extends string> {
   find(scanned: Pick<ScannedText, 'tokens' | 'anchors'>, limit = 64): WordMatch<K>[] {
     const { tokens, anchors } = scanned;
     const matches: WordMatch<K>[] = [];
-    const busyUntil = new Map<CompiledPattern<K>, number>();
+    // Synchronous, so a call number is enough to tell this call's bookkeeping from a previous call's.
+    const generation = (this.generation += 1);
     for (let a = 0; a < anchors.length && matches.length < limit; a += 1) {
       const i = anchors[a] ?? 0;
       const candidates = this.byFirstWord.get(tokens[i]?.text ?? '');
       if (candidates === undefined) continue;
       for (const pattern of candidates) {
-        if ((busyUntil.get(pattern) ?? 0) > i) continue;
+        if (pattern.generation === generation && pattern.busyUntil > i) continue;
         const end = matchAt(pattern.elements, tokens, i);
         if (end < 0) continue;
-        busyUntil.set(pattern, end);
+        pattern.generation = generation;
+        pattern.busyUntil = end;
         matches.push({ key: pattern.key, first: i, end });
       }
     }
@@ -89,21 +102,35 @@ export class WordPatterns<K extends string> {
 
 /** The end of the shortest match of `elements` starting at word `start`, or -1. */
 function matchAt(elements: readonly Element[], tokens: ScannedText['tokens'], start: number): number {
-  let positions = [start];
-  for (const element of elements) {
-    const next: number[] = [];
-    for (const position of positions) {
+  // The first element is the word the pattern was found by; the rest is simulated from the word after it.
+  let current = positionsA;
+  let next = positionsB;
+  current[0] = start + 1;
+  let count = 1;
+  for (let index = 1; index < elements.length; index += 1) {
+    const element = elements[index] as Element;
+    let nextCount = 0;
+    for (let p = 0; p < count; p += 1) {
+      const position = current[p] ?? 0;
       for (let taken = 0; taken <= element.max; taken += 1) {
-        if (taken >= element.min && !next.includes(position + taken)) next.push(position + taken);
+        if (taken >= element.min && !includes(next, nextCount, position + taken)) next[nextCount++] = position + taken;
         if (taken === element.max) break;
         const token = tokens[position + taken];
         if (token === undefined || !fits(element, token.text)) break;
       }
     }
-    if (next.length === 0) return -1;
-    positions = next;
+    if (nextCount === 0) return -1;
+    [current, next] = [next, current];
+    count = nextCount;
   }
-  return Math.min(...positions);
+  let shortest = current[0] ?? -1;
+  for (let p = 1; p < count; p += 1) shortest = Math.min(shortest, current[p] ?? shortest);
+  return shortest;
+}
+
+function includes(positions: Int32Array, count: number, value: number): boolean {
+  for (let p = 0; p < count; p += 1) if (positions[p] === value) return true;
+  return false;
 }
 
 function fits(element: Element, word: string): boolean {
