@@ -24,20 +24,21 @@ export function hiddenCharacterSignals(scanned: ScannedText, scoreDecoded: Decod
   let firstZeroWidth = -1;
   let lastZeroWidth = -1;
   for (const segment of scanned.segments) {
-    for (let i = segment.start; i < segment.end;) {
-      if (!mayBeHidden(original.charCodeAt(i))) {
-        i += 1;
-        continue;
-      }
+    // Candidates are found by a native search for one character class; the checks below run only on those.
+    HIDDEN.lastIndex = segment.start;
+    for (
+      let match = HIDDEN.exec(original);
+      match !== null && match.index < segment.end;
+      match = HIDDEN.exec(original)
+    ) {
+      const i = match.index;
       const point = original.codePointAt(i) ?? 0;
       const width = point > 0xffff ? 2 : 1;
       if (isTagCharacter(point)) {
         const end = tagRunEnd(original, i, segment.end);
         signals.push(...tagSignals(original, i, end, scoreDecoded));
-        i = end;
-        continue;
-      }
-      if (isZeroWidth(point) && !isLegitimateZeroWidth(original, i, point)) {
+        HIDDEN.lastIndex = end;
+      } else if (isZeroWidth(point) && !isLegitimateZeroWidth(original, i, point)) {
         zeroWidth += 1;
         if (firstZeroWidth < 0) firstZeroWidth = i;
         lastZeroWidth = i + width;
@@ -49,7 +50,6 @@ export function hiddenCharacterSignals(scanned: ScannedText, scoreDecoded: Decod
           signals.push({ name: 'bidi-controls', weight, start: i, end: i + width });
         }
       }
-      i += width;
     }
   }
   if (zeroWidth > 0) {
@@ -60,18 +60,9 @@ export function hiddenCharacterSignals(scanned: ScannedText, scoreDecoded: Decod
   return signals;
 }
 
-/** A cheap first test, true for every code unit the checks below can accept (and for some others). */
-function mayBeHidden(code: number): boolean {
-  return (
-    code >= 0x200b ||
-    code === 0x00ad ||
-    code === 0x034f ||
-    code === 0x061c ||
-    code === 0x115f ||
-    code === 0x1160 ||
-    code === 0x180e
-  );
-}
+/** Every zero-width, bidi-control and tag character (a tag is a surrogate pair starting with U+DB40). */
+const HIDDEN =
+  /[\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]|\udb40[\udc01\udc20-\udc7f]/g;
 
 function tagRunEnd(text: string, start: number, limit: number): number {
   let end = start;
@@ -127,20 +118,10 @@ function isJoiningScript(point: number): boolean {
   );
 }
 
+const RIGHT_TO_LEFT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]/;
+
 function hasRightToLeftLetters(text: string, segments: ScannedText['segments']): boolean {
-  for (const segment of segments) {
-    for (let i = segment.start; i < segment.end; i += 1) {
-      const code = text.charCodeAt(i);
-      if (
-        (code >= 0x0590 && code <= 0x08ff) ||
-        (code >= 0xfb1d && code <= 0xfdff) ||
-        (code >= 0xfe70 && code <= 0xfefe)
-      ) {
-        return true;
-      }
-    }
-  }
-  return false;
+  return segments.some((segment) => RIGHT_TO_LEFT.test(text.slice(segment.start, segment.end)));
 }
 
 function isLatinLetter(code: number): boolean {

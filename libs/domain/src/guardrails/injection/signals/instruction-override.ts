@@ -236,9 +236,11 @@ const CJK_RULES: { verbs: string[]; objects: string[]; qualifiers: string[]; win
   },
 ];
 
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+
 function cjkOverrideSignals(scanned: ScannedText): InjectionSignal[] {
   const { folded } = scanned;
-  if (scanned.offsets === null) return [];
+  if (!CJK.test(folded)) return [];
   const signals: InjectionSignal[] = [];
   for (const rule of CJK_RULES) {
     for (const verb of rule.verbs) {

@@ -96,124 +96,180 @@ export function scanText(text: string): ScannedText {
           { start: text.length - TAIL, end: text.length },
         ];
   // The common case, plain ASCII that fits: lower-casing keeps every index, no map needed.
-  if (segments.length === 1 && isAscii(text)) {
-    const folded = text.toLowerCase();
-    return {
-      original: text,
-      segments,
-      folded,
-      offsets: null,
-      ...tokenize(folded, null),
-      mixedScriptWords: [],
-      styledLetters: 0,
-      styledSpan: null,
-    };
+  const fold =
+    segments.length === 1 && !NON_ASCII.test(text)
+      ? { folded: text.toLowerCase(), offsets: null, styledLetters: 0, styledSpan: null }
+      : foldUnicode(text, segments);
+  let { folded } = fold;
+  const tokenized = tokenize(folded);
+  let { tokens, anchors } = tokenized;
+  const { mixedWords } = tokenized;
+  const mixedScriptWords: TextSegment[] = [];
+  if (mixedWords.length > 0) {
+    // Rare: words mixing Latin with lookalikes are rewritten to their skeleton (one unit for one), and read again.
+    const chars = folded.split('');
+    for (const word of mixedWords) {
+      if (foldSkeleton(chars, word)) mixedScriptWords.push(spanOf(fold.offsets, text, word.start, word.end));
+    }
+    folded = chars.join('');
+    ({ tokens, anchors } = tokenize(folded));
   }
-  return scanUnicode(text, segments);
+  return { original: text, segments, ...fold, folded, tokens, anchors, mixedScriptWords };
 }
 
 /** The original span of folded characters `[start, end)`. */
 export function originalSpan(scanned: ScannedText, start: number, end: number): TextSegment {
-  if (scanned.offsets === null) return { start, end };
-  const from = scanned.offsets[start] ?? scanned.original.length;
-  const last = scanned.offsets[Math.max(start, end - 1)] ?? from;
-  // The last folded character may come from a character outside the BMP (mathematical bold), two code units long.
-  const width = (scanned.original.codePointAt(last) ?? 0) > 0xffff ? 2 : 1;
-  return { start: from, end: Math.max(from, last + width) };
+  return spanOf(scanned.offsets, scanned.original, start, end);
 }
 
-function isAscii(text: string): boolean {
-  return !NON_ASCII.test(text);
+function spanOf(offsets: Int32Array | null, original: string, start: number, end: number): TextSegment {
+  if (offsets === null) return { start, end };
+  const from = offsets[start] ?? original.length;
+  const last = offsets[Math.max(start, end - 1)] ?? from;
+  // The last folded character may come from a character outside the BMP (mathematical bold), two code units long.
+  const width = (original.codePointAt(last) ?? 0) > 0xffff ? 2 : 1;
+  return { start: from, end: Math.max(from, last + width) };
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
 
-function scanUnicode(text: string, segments: readonly TextSegment[]): ScannedText {
-  // Folded text is built from pieces (a lower-cased ASCII run is one piece); offsets and scripts are per code unit.
-  // Plain loops and locals only: this runs once per character.
-  const pieces: string[] = [];
-  let offsets = new Int32Array(text.length + 16);
-  let scripts = new Uint8Array(text.length + 16);
-  let length = 0;
-  let lookalikes = false;
+interface Fold {
+  folded: string;
+  offsets: Int32Array | null;
+  styledLetters: number;
+  styledSpan: TextSegment | null;
+}
+
+/**
+ * Folds a text with non-ASCII characters (or read as head and tail). Characters whose fold is just their lower case,
+ * one unit for one (ASCII, and most letters of most scripts), are copied in runs and lower-cased a run at a time; a
+ * table says which characters those are, so only the others are folded one by one. The offset map is made only when
+ * the folded text stops lining up with the original (a character dropped, or folded to a different length).
+ */
+function foldUnicode(text: string, segments: readonly TextSegment[]): Fold {
+  const builder = new FoldBuilder(text.length);
   let styledLetters = 0;
   let styledStart = -1;
   let styledEnd = -1;
   for (const [index, segment] of segments.entries()) {
     // A line break between head and tail, so no phrase is matched across the gap.
-    if (index > 0) {
-      pieces.push('\n');
-      offsets[length] = segment.start;
-      scripts[length] = Script.Other;
-      length += 1;
-    }
-    for (let i = segment.start; i < segment.end;) {
-      let runEnd = i;
-      while (runEnd < segment.end && text.charCodeAt(runEnd) < 128) {
-        const lower = text.charCodeAt(runEnd) | 0x20;
-        offsets[length] = runEnd;
-        scripts[length] = lower >= 97 && lower <= 122 ? Script.Latin : Script.Other;
-        length += 1;
-        runEnd += 1;
-      }
-      if (runEnd > i) {
-        pieces.push(text.slice(i, runEnd).toLowerCase());
-        i = runEnd;
+    if (index > 0) builder.mapped('\n', segment.start, 0);
+    let runStart = segment.start;
+    let at = segment.start;
+    while (at < segment.end) {
+      const code = text.charCodeAt(at);
+      if (code < 128 || foldKindOf(code) === FoldKind.Simple) {
+        at += 1;
         continue;
       }
-      const point = text.codePointAt(i) ?? 0;
+      if (at > runStart) builder.run(text, runStart, at);
+      const point = text.codePointAt(at) ?? 0;
       const width = point > 0xffff ? 2 : 1;
-      if (!isInvisibleCodePoint(point) && !isCombiningMark(point)) {
+      if (isInvisibleCodePoint(point) || isCombiningMark(point)) {
+        builder.dropped();
+      } else {
         const fold = foldCodePoint(point);
         if (fold.styled) {
           styledLetters += 1;
-          if (styledStart < 0) styledStart = i;
-          styledEnd = i + width;
+          if (styledStart < 0) styledStart = at;
+          styledEnd = at + width;
         }
-        if (fold.script === Script.Lookalike) lookalikes = true;
-        if (length + fold.text.length + 1 > offsets.length) {
-          // A compatibility form can expand (ligatures, U+FDFA): grow; a plain character never does.
-          offsets = grow(offsets, new Int32Array(offsets.length * 2 + fold.text.length));
-          scripts = grow(scripts, new Uint8Array(scripts.length * 2 + fold.text.length));
-        }
-        pieces.push(fold.text);
-        for (let unit = 0; unit < fold.text.length; unit += 1) {
-          offsets[length] = i;
-          scripts[length] = fold.script;
-          length += 1;
-        }
+        builder.mapped(fold.text, at, width);
       }
-      i += width;
+      at += width;
+      runStart = at;
     }
-  }
-  offsets = offsets.subarray(0, length);
-  scripts = scripts.subarray(0, length);
-  let folded = pieces.join('');
-  let mixedScriptWords: TextSegment[] = [];
-  // Only a text with Cyrillic, Greek, Armenian or Cherokee letters can have words that mix them with Latin ones.
-  if (lookalikes) {
-    const chars = folded.split('');
-    mixedScriptWords = foldMixedScriptWords(chars, scripts, offsets);
-    folded = chars.join('');
+    if (at > runStart) builder.run(text, runStart, at);
   }
   return {
-    original: text,
-    segments,
-    folded,
-    offsets,
-    ...tokenize(folded, scripts),
-    mixedScriptWords,
+    folded: builder.text(),
+    offsets: builder.offsetMap(),
     styledLetters,
     styledSpan: styledStart < 0 ? null : { start: styledStart, end: styledEnd },
   };
 }
 
-function grow<T extends Int32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
+const enum FoldKind {
+  Unknown,
+  /** Folds to its own lower case, one unit: copied as part of a run. */
+  Simple,
+  /** Anything else: dropped, decomposed, mapped, or half of a surrogate pair. */
+  Complex,
+}
+
+/** Which BMP code units fold simply, worked out the first time each is met. */
+const foldKinds = new Uint8Array(0x10000);
+
+function foldKindOf(code: number): FoldKind {
+  const known = foldKinds[code] ?? FoldKind.Unknown;
+  if (known !== FoldKind.Unknown) return known;
+  let kind = FoldKind.Complex;
+  if ((code < 0xd800 || code > 0xdfff) && !isInvisibleCodePoint(code) && !isCombiningMark(code)) {
+    const lower = String.fromCharCode(code).toLowerCase();
+    const fold = foldCodePoint(code);
+    if (!fold.styled && lower.length === 1 && fold.text === lower) kind = FoldKind.Simple;
+  }
+  foldKinds[code] = kind;
+  return kind;
+}
+
+/** The folded text in pieces, and its offset map once one is needed. */
+class FoldBuilder {
+  private readonly pieces: string[] = [];
+  private length = 0;
+  private offsets: Int32Array | null = null;
+
+  constructor(private readonly capacityHint: number) {}
+
+  /** Characters that fold to their own lower case, one unit each. */
+  run(text: string, from: number, to: number): void {
+    this.pieces.push(text.slice(from, to).toLowerCase());
+    const offsets = this.offsets === null ? null : this.reserve(to - from);
+    if (offsets !== null) for (let at = from; at < to; at += 1) offsets[this.length + at - from] = at;
+    this.length += to - from;
+  }
+
+  /** `piece` stands for the `width` code units at `at` (a separator stands for none). */
+  mapped(piece: string, at: number, width: number): void {
+    if (this.offsets === null && piece.length !== width) this.startOffsets();
+    this.pieces.push(piece);
+    const offsets = this.offsets === null ? null : this.reserve(piece.length);
+    if (offsets !== null) for (let unit = 0; unit < piece.length; unit += 1) offsets[this.length + unit] = at;
+    this.length += piece.length;
+  }
+
+  dropped(): void {
+    if (this.offsets === null) this.startOffsets();
+  }
+
+  text(): string {
+    return this.pieces.join('');
+  }
+
+  offsetMap(): Int32Array | null {
+    return this.offsets === null ? null : this.offsets.subarray(0, this.length);
+  }
+
+  /** Up to now folded and original lined up, so the map so far is the identity. */
+  private startOffsets(): void {
+    this.offsets = new Int32Array(Math.max(this.capacityHint, this.length) + 16);
+    for (let at = 0; at < this.length; at += 1) this.offsets[at] = at;
+  }
+
+  private reserve(extra: number): Int32Array {
+    let offsets = this.offsets ?? new Int32Array(0);
+    if (this.length + extra > offsets.length) {
+      const grown = new Int32Array((this.length + extra) * 2);
+      grown.set(offsets);
+      offsets = grown;
+      this.offsets = grown;
+    }
+    return offsets;
+  }
 }
 
 const enum Script {
+  Unknown,
   Other,
   Latin,
   /** Cyrillic, Greek, Armenian, Cherokee: the scripts whose letters pass for Latin ones. */
@@ -222,9 +278,24 @@ const enum Script {
   OtherLetter,
 }
 
+/** The script of each BMP code unit of folded text, worked out the first time it is met. */
+const scriptTable = new Uint8Array(0x10000);
+
+function scriptOfUnit(code: number): Script {
+  const known = scriptTable[code] ?? Script.Unknown;
+  if (known !== Script.Unknown) return known;
+  const script =
+    (code >= 97 && code <= 122) || (code >= 65 && code <= 90)
+      ? Script.Latin
+      : code < 128 || (code >= 0xd800 && code <= 0xdfff)
+        ? Script.Other
+        : scriptOf(code);
+  scriptTable[code] = script;
+  return script;
+}
+
 interface FoldedCodePoint {
   text: string;
-  script: Script;
   styled: boolean;
 }
 
@@ -232,8 +303,8 @@ const foldCache = new Map<number, FoldedCodePoint>();
 
 /**
  * One non-ASCII code point, folded: compatibility decomposition (fullwidth and mathematical letters, ligatures,
- * superscripts), accents dropped, lower-cased; Latin-script letters that only look like ASCII ones (small capitals)
- * through the confusables map. Cached: a prompt uses few distinct non-ASCII characters.
+ * superscripts), accents dropped where that leaves ASCII, lower-cased; Latin-script letters that only look like
+ * ASCII ones (small capitals) through the confusables map. Cached: a prompt uses few distinct non-ASCII characters.
  */
 function foldCodePoint(point: number): FoldedCodePoint {
   const cached = foldCache.get(point);
@@ -242,7 +313,6 @@ function foldCodePoint(point: number): FoldedCodePoint {
   // Accents are dropped only where that leaves ASCII (é → e); elsewhere a mark is part of the letter (й is not и).
   const stripped = char.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   let text = /^[\x20-\x7e]+$/.test(stripped) ? stripped : char.normalize('NFKC').toLowerCase();
-  const styled = isStyledAlphabet(point);
   if (text === '' || (text.length === 1 && text.charCodeAt(0) > 127 && isLatinExtension(point))) {
     const skeleton = confusablesMap.get(char);
     text = skeleton !== undefined && /^[a-z]$/i.test(skeleton) ? skeleton.toLowerCase() : char.toLowerCase();
@@ -250,8 +320,7 @@ function foldCodePoint(point: number): FoldedCodePoint {
   // Typographic quotes fold to ASCII ones, so contractions (you’re) and quoted spans read the same either way.
   if (point === 0x2018 || point === 0x2019 || point === 0x02bc) text = "'";
   if (point === 0x201c || point === 0x201d || point === 0x00ab || point === 0x00bb) text = '"';
-  const script = isAsciiWord(text) ? Script.Latin : scriptOf(point);
-  const folded = { text, script, styled };
+  const folded = { text, styled: isStyledAlphabet(point) };
   foldCache.set(point, folded);
   return folded;
 }
@@ -302,89 +371,76 @@ function isCombiningMark(point: number): boolean {
 }
 
 /**
- * Words that mix Latin letters with Cyrillic, Greek, Armenian or Cherokee ones are rewritten to their Latin
- * skeleton (each lookalike letter through the confusables map, one character for one, so offsets stay valid).
- * A word entirely in one script is left alone: Russian stays Russian, `μm` stays `μm`.
+ * Rewrites a mixed-script word to its Latin skeleton, each lookalike letter through the confusables map, one unit
+ * for one so offsets stay valid. True when a letter was rewritten: a Greek letter that looks like no Latin one (μ in
+ * `μm`) is a symbol, not a disguise.
  */
-function foldMixedScriptWords(chars: string[], scripts: Uint8Array, offsets: Int32Array): TextSegment[] {
-  const words: TextSegment[] = [];
-  let start = -1;
-  let latin = false;
-  let lookalike = false;
-  const flush = (end: number) => {
-    if (start >= 0 && latin && lookalike && end - start >= 3) {
-      let disguised = false;
-      for (let i = start; i < end; i += 1) {
-        if (scripts[i] !== Script.Lookalike) continue;
-        const char = chars[i] ?? '';
-        const skeleton = confusablesMap.get(char) ?? confusablesMap.get(char.toUpperCase());
-        if (skeleton !== undefined && skeleton.length === 1 && /[a-z]/i.test(skeleton)) {
-          chars[i] = skeleton.toLowerCase();
-          scripts[i] = Script.Latin;
-          disguised = true;
-        }
-      }
-      // A Greek letter that looks like no Latin one (μ in `μm`) is a symbol, not a disguise.
-      if (disguised) words.push({ start: offsets[start] ?? 0, end: (offsets[end - 1] ?? 0) + 1 });
-    }
-    start = -1;
-    latin = false;
-    lookalike = false;
-  };
-  for (let i = 0; i < chars.length; i += 1) {
-    const script = (scripts[i] ?? Script.Other) as Script;
-    if (script === Script.Latin || script === Script.Lookalike) {
-      if (start < 0) start = i;
-      if (script === Script.Latin) latin = true;
-      else lookalike = true;
-    } else {
-      flush(i);
+function foldSkeleton(chars: string[], word: TextSegment): boolean {
+  let disguised = false;
+  for (let at = word.start; at < word.end; at += 1) {
+    const char = chars[at] ?? '';
+    if (scriptOfUnit(char.charCodeAt(0)) !== Script.Lookalike) continue;
+    const skeleton = confusablesMap.get(char) ?? confusablesMap.get(char.toUpperCase());
+    if (skeleton !== undefined && skeleton.length === 1 && /[a-z]/i.test(skeleton)) {
+      chars[at] = skeleton.toLowerCase();
+      disguised = true;
     }
   }
-  flush(chars.length);
-  return words;
-}
-
-function isAsciiWord(text: string): boolean {
-  return text.length > 0 && /^[a-z]+$/.test(text);
+  return disguised;
 }
 
 /**
  * Words and colons of the folded text, in one pass. A word is a run of letters and digits with inner apostrophes
- * (`don't`); `_`, `-` and everything else separate words. Non-ASCII letters count as letters (`scripts` says which
- * are; without it the text is ASCII).
+ * (`don't`); `_`, `-` and everything else separate words. Words of three or more letters that mix Latin with
+ * Cyrillic, Greek, Armenian or Cherokee letters are reported for folding; words in one script are left alone.
  */
-function tokenize(folded: string, scripts: Uint8Array | null): { tokens: Token[]; anchors: number[] } {
+function tokenize(folded: string): { tokens: Token[]; anchors: number[]; mixedWords: TextSegment[] } {
   const tokens: Token[] = [];
   const anchors: number[] = [];
+  const mixedWords: TextSegment[] = [];
   let start = -1;
   let hash = 0;
-  for (let i = 0; i <= folded.length; i += 1) {
-    const code = i < folded.length ? folded.charCodeAt(i) : 32;
-    const wordChar =
-      (code >= 97 && code <= 122) ||
-      (code >= 48 && code <= 57) ||
-      (code > 127 && scripts !== null && scripts[i] !== Script.Other) ||
-      (code === 39 && start >= 0 && i + 1 < folded.length && isWordCode(folded.charCodeAt(i + 1), scripts, i + 1));
+  let latin = false;
+  let lookalike = false;
+  for (let at = 0; at <= folded.length; at += 1) {
+    const code = at < folded.length ? folded.charCodeAt(at) : 32;
+    let wordChar: boolean;
+    if (code < 128) {
+      const letter = code >= 97 && code <= 122;
+      wordChar =
+        letter ||
+        (code >= 48 && code <= 57) ||
+        (code === 39 && start >= 0 && at + 1 < folded.length && isWordCode(folded.charCodeAt(at + 1)));
+      latin ||= letter;
+    } else {
+      const script = scriptOfUnit(code);
+      wordChar = script >= Script.Latin;
+      lookalike ||= script === Script.Lookalike;
+    }
     if (wordChar) {
       if (start < 0) {
-        start = i;
+        start = at;
         hash = 0;
       }
       hash = nextHash(hash, code);
       continue;
     }
     if (start >= 0) {
-      const token = new Token(folded, start, i);
+      const token = new Token(folded, start, at);
       if (mayBeAnchor(hash) && ANCHOR_WORDS.has(token.text)) anchors.push(tokens.length);
+      if (latin && lookalike && at - start >= 3) mixedWords.push({ start, end: at });
       tokens.push(token);
       start = -1;
     }
-    if (code === 58 || code === 0xff1a) tokens.push(new Token(folded, i, i + 1));
+    latin = false;
+    lookalike = false;
+    if (code === 58 || code === 0xff1a) tokens.push(new Token(folded, at, at + 1));
   }
-  return { tokens, anchors };
+  return { tokens, anchors, mixedWords };
 }
 
-function isWordCode(code: number, scripts: Uint8Array | null, index: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code > 127 && scripts?.[index] !== Script.Other);
+function isWordCode(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 128 && scriptOfUnit(code) >= Script.Latin)
+  );
 }
