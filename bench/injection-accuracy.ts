@@ -19,6 +19,7 @@ import {
   truePositiveRateAt,
   type LabelledPrompt,
 } from '@gatehouse/domain';
+import * as prettier from 'prettier';
 import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,21 @@ function categoryTable(all: Scored[]): string {
   return lines.join('\n');
 }
 
+/** How often a prompt in each score band is an injection: a calibrated score reads like that rate. */
+function calibrationTable(all: Scored[]): string {
+  const bands = [0, 0.2, 0.4, 0.6, 0.8, 1.0001];
+  const lines = ['| score | prompts | injections among them |', '| ----- | ------: | -------------------: |'];
+  for (let index = 0; index + 1 < bands.length; index += 1) {
+    const low = bands[index] ?? 0;
+    const high = bands[index + 1] ?? 1;
+    const inBand = all.filter((prompt) => prompt.score >= low && prompt.score < high);
+    const injections = inBand.filter((prompt) => prompt.label === 'injection').length;
+    const rate = inBand.length === 0 ? '' : percent(injections / inBand.length);
+    lines.push(`| ${low.toFixed(1)}–${Math.min(high, 1).toFixed(1)} | ${inBand.length} | ${injections} (${rate}) |`);
+  }
+  return lines.join('\n');
+}
+
 function mistakes(all: Scored[]): string {
   const wrong = all.filter((prompt) => (prompt.label === 'injection') !== prompt.score >= DEFAULT_INJECTION_THRESHOLD);
   if (wrong.length === 0) return 'None.';
@@ -112,7 +128,7 @@ function cost(all: Scored[]): string {
   return ['| input | CPU µs per call |', '| ----- | --------------: |', ...rows].join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const all = load();
   const holdout = all.filter((prompt) => prompt.part === 'holdout');
   const benign = all.filter((prompt) => prompt.label === 'benign').length;
@@ -140,6 +156,8 @@ function main(): void {
     '',
     categoryTable(all),
     '',
+    calibrationTable(all),
+    '',
     'Wrong at the default threshold:',
     '',
     mistakes(all),
@@ -147,11 +165,14 @@ function main(): void {
     cost(all),
     '',
   ].join('\n');
-  process.stdout.write(`${report}\n`);
+  // Formatted as the repository formats Markdown, so RESULTS.md stays as `prettier --check` wants it.
+  const options = (await prettier.resolveConfig(path.join(ROOT, 'bench/RESULTS.md'))) ?? {};
+  const formatted = await prettier.format(report, { ...options, parser: 'markdown' });
+  process.stdout.write(formatted);
   if (process.argv.includes('--record')) {
-    appendFileSync(path.join(ROOT, 'bench/RESULTS.md'), `\n${report}`);
+    appendFileSync(path.join(ROOT, 'bench/RESULTS.md'), `\n${formatted}`);
     process.stderr.write('appended to bench/RESULTS.md\n');
   }
 }
 
-main();
+void main();
