@@ -9,6 +9,8 @@ export * from './auth/password-policy';
 export * from './crypto/credential-cipher';
 export * from './catalog/plan-limits';
 export * from './catalog/product-status';
+export * from './guardrails/injection';
+export * from './guardrails/deny-list';
 export * from './routing';
 export * from './translation';
 export * from './limits';
