@@ -17,6 +17,7 @@ import path from 'node:path';
 import { generateApiKey } from '../../../keys/api-key-format';
 import type { PiiEntity } from '../pii-entity';
 import type { PiiCorpusSample } from '../pii-accuracy';
+import { DEFAULT_NATIONAL_PHONE_REGIONS } from '../phone.detector';
 
 // ─── Randomness ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -156,26 +157,8 @@ function formatPhone(number: PhoneNumber, style: PhoneStyle): string {
   }
 }
 
-/** Regions whose national format the detector recognises (its default list) and a spread of others. */
-const NATIONAL_REGIONS = [
-  'US',
-  'CA',
-  'GB',
-  'DE',
-  'FR',
-  'ES',
-  'IT',
-  'NL',
-  'BE',
-  'CH',
-  'AT',
-  'IE',
-  'PT',
-  'SE',
-  'AU',
-  'IN',
-  'JP',
-];
+/** Regions whose national format the detector recognises (its default list), then a spread of others. */
+const NATIONAL_REGIONS = DEFAULT_NATIONAL_PHONE_REGIONS;
 const OTHER_REGIONS = [
   'BR',
   'MX',
