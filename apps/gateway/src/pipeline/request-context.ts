@@ -1,5 +1,5 @@
 import { type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contracts';
-import { type TokenPrice } from '@gatehouse/domain';
+import { type PlaceholderVault, type TokenPrice } from '@gatehouse/domain';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
 import { type Reservation, type Reserve } from '@gatehouse/redis';
 import { ClientLifetime, type UpstreamTarget } from '../upstream';
@@ -63,6 +63,11 @@ export class RequestContext {
   readonly decisions: string[] = [];
   /** The policy rules that fired (`access.hours=monitor`, `access.denyModels=block`): `x-gatehouse-policy`. */
   readonly policyFired: string[] = [];
+  /**
+   * The originals behind the placeholders `pii.input` put in this request's prompt, when a rule asked for them to be
+   * restored in the answer (`restore: true`); null otherwise. Never logged, never leaves this request.
+   */
+  placeholders: PlaceholderVault | null = null;
   /** Settles once a stream's usage is known (its end, break or abandonment); the end-of-request step waits. */
   usageReported: Promise<void> | null = null;
 

@@ -10,6 +10,7 @@ import {
   type PiiRule,
   PlaceholderVault,
   redactFindings,
+  restoresPii,
 } from '@gatehouse/domain';
 import { GatewayError } from '../common/gateway-error';
 import { ALLOW, type Decision, refuse } from '../pipeline/decision';
@@ -22,7 +23,7 @@ import { type RequestContext } from '../pipeline/request-context';
  * content_policy_violation naming the rule and the entity), `redact` replaces each finding in the body by a
  * numbered placeholder (`[EMAIL_1]`, one request's own numbering), `log` only reports. What was done goes on the
  * answer (`x-gatehouse-policy: pii.input=redact:2`) and in the usage event (`redact:pii.input.EMAIL@global`), never
- * what was found: the originals stay in this request's memory.
+ * what was found: the originals stay in this request's memory (`context.placeholders`, when a rule restores them).
  */
 export function checkPiiInput(
   rules: readonly PiiRule[],
@@ -66,6 +67,7 @@ export function checkPiiInput(
 
   if (totals.redact > 0) {
     const vault = new PlaceholderVault();
+    if (restoresPii(rules)) context.placeholders = vault;
     texts.forEach((text, index) => {
       const redactable = (found[index] ?? []).filter(
         (finding: PiiFinding) => decisions.get(finding.entity)?.act?.action === 'redact',

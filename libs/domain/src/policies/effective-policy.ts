@@ -1,8 +1,13 @@
 import ipaddr from 'ipaddr.js';
+import { compileDenyList, type DenyList } from '../guardrails/deny-list/deny-list';
+import { DEFAULT_INJECTION_THRESHOLD } from '../guardrails/injection/score-injection';
 import { PII_ENTITIES, type PiiEntity } from '../guardrails/pii/pii-entity';
 import { localWeekTime } from '../limits/calendar-period';
 import {
   type AccessRuleName,
+  type ContentAction,
+  type DenyListRules,
+  type ExternalGuardrailConfig,
   type HoursWindow,
   minuteOfDay,
   type PiiAction,
@@ -13,7 +18,14 @@ import {
 } from './policy-document';
 
 /** A rule's name as answers, usage events and reports show it: `access.denyModels`, `pii.input`. */
-export type PolicyRuleName = `access.${AccessRuleName}` | 'validation' | 'pii.input';
+export type PolicyRuleName =
+  | `access.${AccessRuleName}`
+  | 'validation'
+  | 'pii.input'
+  | 'pii.output'
+  | 'injection'
+  | 'denyList.input'
+  | 'denyList.output';
 
 /** Where a rule of the effective policy comes from, and whether it acts or only reports. */
 export interface RuleSource {
@@ -30,11 +42,28 @@ export interface ValidationRule {
   strictParams: boolean;
 }
 
-/** One scope's `pii.input` rule: what it does with the entities it names. */
+/** One scope's `pii.input` or `pii.output` rule: what it does with the entities it names. */
 export interface PiiRule {
   source: RuleSource;
   action: PiiAction;
   entities: readonly PiiEntity[];
+  /** `pii.input` with `redact`: the answer's placeholders go back to the caller's originals. */
+  restore: boolean;
+}
+
+/** One scope's `injection` rule: the built-in scorer's threshold, and the external service when one is set. */
+export interface InjectionRule {
+  source: RuleSource;
+  action: 'block' | 'log';
+  threshold: number;
+  external: ExternalGuardrailConfig | null;
+}
+
+/** One scope's deny list on one side (`denyList.input` or `denyList.output`), compiled once per policy change. */
+export interface DenyListRule {
+  source: RuleSource;
+  action: ContentAction;
+  list: DenyList;
 }
 
 type ParsedRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -66,6 +95,14 @@ export interface EffectivePolicy {
   readonly validation: readonly ValidationRule[];
   /** Every scope's `pii.input` rule, global first (`piiDecision` settles an entity across them). */
   readonly piiInput: readonly PiiRule[];
+  /** Every scope's `pii.output` rule, global first. */
+  readonly piiOutput: readonly PiiRule[];
+  /** Every scope's `injection` rule, global first. */
+  readonly injection: readonly InjectionRule[];
+  /** Every scope's input deny list, global first. */
+  readonly denyInput: readonly DenyListRule[];
+  /** Every scope's output deny list, global first. */
+  readonly denyOutput: readonly DenyListRule[];
 }
 
 export interface EffectiveAccess {
@@ -155,20 +192,65 @@ export function effectivePolicy(policies: readonly VersionedPolicy[]): Effective
     });
   }
   const piiInput: PiiRule[] = [];
+  const piiOutput: PiiRule[] = [];
+  const injection: InjectionRule[] = [];
+  const denyInput: DenyListRule[] = [];
+  const denyOutput: DenyListRule[] = [];
   for (const { document } of ordered) {
-    const rule = document.spec.pii?.input;
-    if (rule === undefined) continue;
-    piiInput.push({
-      source: { policy: document.metadata.name, rule: 'pii.input', mode: rule.mode ?? document.mode },
-      action: rule.action,
-      entities: rule.entities ?? PII_ENTITIES,
+    const source = (rule: PolicyRuleName, mode: PolicyMode | undefined): RuleSource => ({
+      policy: document.metadata.name,
+      rule,
+      mode: mode ?? document.mode,
     });
+    const { pii, injection: injectionRule, denyList } = document.spec;
+    if (pii?.input) {
+      piiInput.push({
+        source: source('pii.input', pii.input.mode),
+        action: pii.input.action,
+        entities: pii.input.entities ?? PII_ENTITIES,
+        restore: pii.input.restore === true && pii.input.action === 'redact',
+      });
+    }
+    if (pii?.output) {
+      piiOutput.push({
+        source: source('pii.output', pii.output.mode),
+        action: pii.output.action,
+        entities: pii.output.entities ?? PII_ENTITIES,
+        restore: false,
+      });
+    }
+    if (injectionRule) {
+      injection.push({
+        source: source('injection', injectionRule.mode),
+        action: injectionRule.action,
+        threshold: injectionRule.threshold ?? DEFAULT_INJECTION_THRESHOLD,
+        external: injectionRule.external ?? null,
+      });
+    }
+    if (denyList?.input) {
+      denyInput.push({
+        source: source('denyList.input', denyList.mode),
+        action: denyList.action,
+        list: compileDenyList(denyList.input),
+      });
+    }
+    if (denyList?.output) {
+      denyOutput.push({
+        source: source('denyList.output', denyList.mode),
+        action: denyList.action,
+        list: compileDenyList(denyList.output),
+      });
+    }
   }
   return {
     sources: ordered.map(({ document, version }) => ({ policy: document.metadata.name, version })),
     access,
     validation,
     piiInput,
+    piiOutput,
+    injection,
+    denyInput,
+    denyOutput,
   };
 }
 
@@ -199,7 +281,12 @@ export function piiDecision(rules: readonly PiiRule[], entity: PiiEntity): PiiEn
   return { act, monitored };
 }
 
-/** Every entity some `pii.input` rule names: what the detectors look for. */
+/** Whether some enforced `pii.input` rule redacts with `restore`: the answer's placeholders are then restored. */
+export function restoresPii(rules: readonly PiiRule[]): boolean {
+  return rules.some((rule) => rule.restore && rule.source.mode === 'enforce');
+}
+
+/** Every entity some PII rule names: what the detectors look for. */
 export function piiEntitiesOf(rules: readonly PiiRule[]): PiiEntity[] {
   return PII_ENTITIES.filter((entity) => rules.some((rule) => rule.entities.includes(entity)));
 }
@@ -308,15 +395,45 @@ export function effectiveRules(policies: readonly VersionedPolicy[]): EffectiveR
   for (const [name, read] of [
     ['validation', (document: PolicyDocument) => document.spec.validation],
     ['pii.input', (document: PolicyDocument) => document.spec.pii?.input],
+    ['injection', (document: PolicyDocument) => document.spec.injection],
+    ['denyList.input', (document: PolicyDocument) => sideOf(document.spec.denyList, 'input')],
+    ['pii.output', (document: PolicyDocument) => document.spec.pii?.output],
+    ['denyList.output', (document: PolicyDocument) => sideOf(document.spec.denyList, 'output')],
   ] as const) {
     for (const { document, version } of ordered) {
       const rule = read(document);
       if (rule === undefined) continue;
       const { mode, ...settings } = rule;
-      views.push({ policy: document.metadata.name, version, rule: name, mode: mode ?? document.mode, settings });
+      views.push({
+        policy: document.metadata.name,
+        version,
+        rule: name,
+        mode: mode ?? document.mode,
+        settings: withoutHeaderValues(settings),
+      });
     }
   }
   return views;
+}
+
+/**
+ * Settings as people may read them: an external guardrail's header values (its credentials) are masked, since the
+ * effective policy is shown to tenants whose own document did not set them.
+ */
+function withoutHeaderValues(settings: Record<string, unknown>): Record<string, unknown> {
+  const external = settings.external as ExternalGuardrailConfig | undefined;
+  if (external?.headers === undefined) return settings;
+  const headers = Object.fromEntries(Object.keys(external.headers).map((name) => [name, '********']));
+  return { ...settings, external: { ...external, headers } };
+}
+
+/** One side of a deny list as its own rule (`denyList.input`: its patterns, action and mode). */
+function sideOf(
+  rule: DenyListRules | undefined,
+  side: 'input' | 'output',
+): { patterns: string[]; action: ContentAction; mode?: PolicyMode } | undefined {
+  const patterns = rule?.[side];
+  return rule === undefined || patterns === undefined ? undefined : { patterns, action: rule.action, mode: rule.mode };
 }
 
 function byScope(policies: readonly VersionedPolicy[]): VersionedPolicy[] {

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { checkDenyListPatterns } from '../guardrails/deny-list/deny-list';
 import { PII_ENTITIES } from '../guardrails/pii/pii-entity';
 
 /**
@@ -105,20 +106,135 @@ export type ValidationRules = z.infer<typeof validationRulesSchema>;
 export const piiActionSchema = z.enum(['block', 'redact', 'log']);
 export type PiiAction = z.infer<typeof piiActionSchema>;
 
+/** One PII rule: what to do with the entities it names (every entity when none is named). */
+function piiRuleSchema<Extra extends z.ZodRawShape>(extra: Extra) {
+  return z.strictObject({
+    action: piiActionSchema,
+    entities: z.array(z.enum(PII_ENTITIES)).min(1).optional(),
+    ...extra,
+    ...withMode,
+  });
+}
+
 export const piiRulesSchema = z.strictObject({
   /**
    * The prompt, before any upstream sees it: `block` refuses the request (400 content_policy_violation), `redact`
-   * replaces each finding by a numbered placeholder (`[EMAIL_1]`), `log` only reports. Every entity when none is named.
+   * replaces each finding by a numbered placeholder (`[EMAIL_1]`), `log` only reports. With `restore: true`, the
+   * placeholders the answer carries are put back to the caller's originals (streams included).
    */
-  input: z
-    .strictObject({
-      action: piiActionSchema,
-      entities: z.array(z.enum(PII_ENTITIES)).min(1).optional(),
-      ...withMode,
+  input: piiRuleSchema({ restore: z.boolean().optional() })
+    .refine((rule) => rule.restore !== true || rule.action === 'redact', {
+      message: 'restore applies to the redact action only',
+      path: ['restore'],
     })
     .optional(),
+  /**
+   * The answer, before the client sees it: `redact` replaces each finding by a placeholder, `block` cuts the answer
+   * there (finish_reason content_filter), `log` only reports.
+   */
+  output: piiRuleSchema({}).optional(),
 });
 export type PiiRules = z.infer<typeof piiRulesSchema>;
+
+/** What a rule on the text of a request or an answer does when it fires (the stricter wins across scopes). */
+export const contentActionSchema = z.enum(['block', 'redact', 'log']);
+export type ContentAction = z.infer<typeof contentActionSchema>;
+
+/** A JSON pointer (RFC 6901) into an external service's answer. */
+const jsonPointer = z.string().regex(/^(?:\/.*)?$/, 'must be a JSON pointer such as /results/0/flagged');
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The longest an external guardrail may take; past its own `timeoutMs` the fail mode decides. */
+export const EXTERNAL_GUARDRAIL_MAX_TIMEOUT_MS = 30_000;
+/** Headers the gateway sets itself, or that concern one connection only. */
+const RESERVED_GUARDRAIL_HEADERS = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
+
+/**
+ * An external guardrail service asked for a verdict on the prompt over HTTP: the request body is a JSON template
+ * whose strings may hold `{{text}}`, the verdict is read with JSON pointers. When it is slow or failing, `failMode`
+ * decides: closed (the default) treats the prompt as flagged, open as clean.
+ */
+export const externalGuardrailSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+    .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'must not carry credentials (use headers)'),
+  timeoutMs: z.number().int().min(1).max(EXTERNAL_GUARDRAIL_MAX_TIMEOUT_MS),
+  failMode: z.enum(['open', 'closed']).default('closed'),
+  headers: z
+    .record(
+      z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a header name')
+        .refine((name) => !RESERVED_GUARDRAIL_HEADERS.has(name.toLowerCase()), 'is set by the gateway'),
+      z.string().regex(/^[^\r\n\0]*$/, 'must be a single line'),
+    )
+    .optional(),
+  /** JSON body to send; `{{text}}` in any string stands for the text. Default `{ "input": "{{text}}" }`. */
+  request: jsonValue
+    .refine((template) => JSON.stringify(template).includes('{{text}}'), 'must contain {{text}} where the text goes')
+    .optional(),
+  response: z.strictObject({
+    /** Pointer to a boolean: whether the service flagged the text. */
+    flagged: jsonPointer,
+    /** Pointer to a number, reported when present. */
+    score: jsonPointer.optional(),
+  }),
+});
+export type ExternalGuardrailConfig = z.infer<typeof externalGuardrailSchema>;
+
+/**
+ * Prompt injection: the built-in scorer (`threshold`, 0 to 1, default 0.5: a prompt scoring at or above it fires)
+ * and, when set, an external guardrail service whose `flagged` verdict fires the rule too. `block` refuses the
+ * request, `log` only reports.
+ */
+export const injectionRulesSchema = z.strictObject({
+  action: z.enum(['block', 'log']),
+  threshold: z.number().min(0).max(1).optional(),
+  external: externalGuardrailSchema.optional(),
+  ...withMode,
+});
+export type InjectionRules = z.infer<typeof injectionRulesSchema>;
+
+/** A deny list's patterns (RE2 syntax, linear time): each is checked when the document is validated. */
+const denyPatterns = z
+  .array(z.string())
+  .min(1)
+  .superRefine((patterns, context) => {
+    for (const problem of checkDenyListPatterns(patterns)) {
+      context.addIssue({ code: 'custom', message: problem.reason, path: [problem.index] });
+    }
+  });
+
+/**
+ * Deny lists: regular expressions on the prompt (`input`) and on the answer (`output`). `block` refuses the request
+ * (input) or cuts the answer (output), `redact` replaces each match by `[REDACTED]`, `log` only reports.
+ */
+export const denyListRulesSchema = z
+  .strictObject({
+    input: denyPatterns.optional(),
+    output: denyPatterns.optional(),
+    action: contentActionSchema,
+    ...withMode,
+  })
+  .refine((rule) => rule.input !== undefined || rule.output !== undefined, {
+    message: 'must have input or output patterns',
+    path: ['input'],
+  });
+export type DenyListRules = z.infer<typeof denyListRulesSchema>;
 export type AccessRuleName = keyof AccessRules;
 
 export const policyDocumentSchema = z.strictObject({
@@ -134,6 +250,8 @@ export const policyDocumentSchema = z.strictObject({
     access: accessRulesSchema.optional(),
     validation: validationRulesSchema.optional(),
     pii: piiRulesSchema.optional(),
+    injection: injectionRulesSchema.optional(),
+    denyList: denyListRulesSchema.optional(),
   }),
 });
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;

@@ -96,29 +96,80 @@ spec:
     expect(parsed.problems.find((p) => p.field.endsWith('ranges[1]'))?.reason).toMatch(/CIDR/);
   });
 
-  it('refuses sections and fields the gateway does not enforce yet, rather than ignore them', () => {
+  it('refuses sections the gateway does not enforce yet, rather than ignore them', () => {
     const parsed = parsePolicyYaml(`apiVersion: gatehouse/v1
 kind: Policy
 metadata: { name: global }
 spec:
-  injection: { action: block, threshold: 0.8 }
+  cache: { exact: { ttlSeconds: 60 } }
 `);
-    expect(parsed).toMatchObject({ ok: false, problems: [{ field: 'spec.injection', line: 5 }] });
+    expect(parsed).toMatchObject({ ok: false, problems: [{ field: 'spec.cache', line: 5 }] });
+  });
+
+  it('reads the content rules: PII both ways with restore, injection with an external service, deny lists', () => {
+    const parsed = parsePolicyYaml(`apiVersion: gatehouse/v1
+kind: Policy
+metadata: { name: global }
+spec:
+  pii:
+    input: { action: redact, entities: [EMAIL, IBAN], restore: true }
+    output: { action: block, mode: monitor }
+  injection:
+    action: block
+    threshold: 0.7
+    external:
+      url: https://guard.example.com/v1/check
+      timeoutMs: 300
+      headers: { Authorization: Bearer abc }
+      request: { text: '{{text}}' }
+      response: { flagged: /flagged, score: /score }
+  denyList: { input: ['(?i)project\\s+falcon'], output: [secret-\\d+], action: redact }
+`);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.document.spec.pii?.input).toEqual({ action: 'redact', entities: ['EMAIL', 'IBAN'], restore: true });
+    expect(parsed.document.spec.injection?.external?.failMode).toBe('closed');
+    expect(parsed.document.spec.denyList?.output).toEqual(['secret-\\d+']);
+  });
+
+  it('names the field of each bad content rule: restore without redact, a bad pattern, a bad guardrail service', () => {
+    const parsed = parsePolicyYaml(`apiVersion: gatehouse/v1
+kind: Policy
+metadata: { name: global }
+spec:
+  pii:
+    input: { action: log, entities: [EMAIL, PASSPORT], restore: true }
+  injection:
+    action: redact
+    threshold: 1.5
+    external: { url: 'ftp://guard', timeoutMs: 0, headers: { Host: x }, request: { q: 1 }, response: { flagged: flagged } }
+  denyList: { input: ['a(?=b)', ''], action: block }
+`);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const fields = parsed.problems.map((problem) => problem.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'spec.pii.input.entities[1]',
+        'spec.injection.action',
+        'spec.injection.threshold',
+        'spec.injection.external.url',
+        'spec.injection.external.timeoutMs',
+        'spec.injection.external.headers.Host',
+        'spec.injection.external.request',
+        'spec.injection.external.response.flagged',
+        'spec.denyList.input[0]',
+        'spec.denyList.input[1]',
+      ]),
+    );
     const restore = parsePolicyYaml(`apiVersion: gatehouse/v1
 kind: Policy
 metadata: { name: global }
 spec:
   pii:
-    input: { action: redact, entities: [EMAIL, PASSPORT], restore: true }
+    input: { action: log, restore: true }
 `);
-    expect(restore.ok).toBe(false);
-    if (restore.ok) return;
-    expect(restore.problems).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ field: 'spec.pii.input.entities[1]', line: 6 }),
-        expect.objectContaining({ field: 'spec.pii.input.restore', line: 6 }),
-      ]),
-    );
+    expect(restore).toMatchObject({ ok: false, problems: [{ field: 'spec.pii.input.restore', line: 6 }] });
   });
 
   it('reports YAML syntax errors and duplicate keys at their line, and refuses aliases', () => {
@@ -190,6 +241,12 @@ describe('policy names and schema', () => {
     };
     expect(schema.required).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec']));
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties['spec']?.properties ?? {})).toEqual(['access', 'validation', 'pii']);
+    expect(Object.keys(schema.properties['spec']?.properties ?? {})).toEqual([
+      'access',
+      'validation',
+      'pii',
+      'injection',
+      'denyList',
+    ]);
   });
 });
