@@ -154,6 +154,62 @@ describe('POST /v1/messages', () => {
     expect(response.headers['retry-after']).toBe(status === 429 ? '1' : undefined);
   });
 
+  describe('scripted answers', () => {
+    function streamedText(body: string) {
+      const events = parseSse(body).map((event) => JSON.parse(event.data) as Record<string, unknown>);
+      const deltas = events
+        .filter((event) => event['type'] === 'content_block_delta')
+        .map((event) => (event['delta'] as { type: string; text: string }).text);
+      return { deltas, messageDelta: events.find((event) => event['type'] === 'message_delta') };
+    }
+
+    it('echo: answers the system prompt and every message as received, whole despite max_tokens', async () => {
+      const payload = {
+        ...request,
+        max_tokens: 1,
+        stop_sequences: ['story'],
+        system: [{ type: 'text', text: 'Answer in words.' }],
+        messages: [
+          ...request.messages,
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'once upon' }] },
+              { type: 'text', text: 'echo:' },
+            ],
+          },
+        ],
+      };
+      const echoed = 'Answer in words.\nTell me a story\n\nonce uponecho:';
+      const whole = await message(payload);
+      expect(whole).toMatchObject({ content: [{ type: 'text', text: echoed }], stop_reason: 'end_turn' });
+      expect(whole.stop_sequence).toBeNull();
+      expect(whole.usage.output_tokens).toBe(echoed.split(/\s+/).length);
+      const response = await post({ ...payload, stream: true }, { 'x-mock-chunks': '2' });
+      const { deltas, messageDelta } = streamedText(response.body);
+      expect(deltas).toHaveLength(2);
+      expect(deltas.join('')).toBe(echoed);
+      expect(messageDelta).toEqual({
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: whole.usage.output_tokens },
+      });
+    });
+
+    it('say: answers the text after the prefix, streamed in text_deltas of 3 characters by default', async () => {
+      const payload = { ...request, messages: [{ role: 'user', content: 'say:mail a@b.com now' }] };
+      const whole = await message(payload);
+      expect(whole.content).toEqual([{ type: 'text', text: 'mail a@b.com now' }]);
+      expect(whole.usage.output_tokens).toBe(3);
+      const { deltas, messageDelta } = streamedText((await post({ ...payload, stream: true })).body);
+      expect(deltas).toEqual(['mai', 'l a', '@b.', 'com', ' no', 'w']);
+      expect(messageDelta).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } });
+      const wider = streamedText((await post({ ...payload, stream: true }, { 'x-mock-say-chunk': '8' })).body);
+      expect(wider.deltas).toEqual(['mail a@b', '.com now']);
+    });
+  });
+
   it('counts tokens at /v1/messages/count_tokens exactly as usage does', async () => {
     const whole = await message(request);
     const response = await app.inject({

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { parseBody } from '../errors/validation';
 import { newId } from '../simulation/ids';
 import { seedFrom } from '../simulation/seeded-random';
-import { generateText, splitIntoChunks, type GeneratedText, type StopCause } from '../simulation/text-generator';
+import { scriptedAnswer, streamPieces, type Script } from '../simulation/scripted-answers';
+import { generateText, type GeneratedText, type StopCause } from '../simulation/text-generator';
 import { countConversationTokens, type CountableMessage } from '../simulation/token-counter';
 import { sseFrame, streamSse } from '../streaming/sse-stream';
 
@@ -47,14 +48,24 @@ export function countInputTokens(request: CountTokensRequest): number {
   return countConversationTokens(messages, request.tools);
 }
 
-export function answerMessage(request: MessagesRequest, chunks: number): GeneratedText {
+export interface MessageAnswer {
+  answer: GeneratedText;
+  /** Set when the last user message scripts the answer (`echo:`, `say:`). */
+  script: Script | undefined;
+}
+
+/** The generated answer, or the scripted one whole: `max_tokens` and stop sequences do not cut a script. */
+export function answerMessage(request: MessagesRequest, chunks: number): MessageAnswer {
+  const scripted = scriptedAnswer({ system: request.system, messages: request.messages });
+  if (scripted !== undefined) return scripted;
   const seed = seedFrom(
     'messages',
     request.model,
     JSON.stringify(request.system ?? null),
     JSON.stringify(request.messages),
   );
-  return generateText({ seed, maxTokens: request.max_tokens, minTokens: chunks, stop: request.stop_sequences });
+  const answer = generateText({ seed, maxTokens: request.max_tokens, minTokens: chunks, stop: request.stop_sequences });
+  return { answer, script: undefined };
 }
 
 function usageOf(inputTokens: number, outputTokens: number) {
@@ -70,7 +81,7 @@ export function registerMessagesRoute(app: FastifyInstance): void {
   app.post('/v1/messages', async (request, reply) => {
     const body = parseBody(messagesRequestSchema, request.body, 'anthropic');
     const faults = request.mockFaults;
-    const answer = answerMessage(body, faults.chunks);
+    const { answer, script } = answerMessage(body, faults.chunks);
     const inputTokens = countInputTokens(body);
     const outputTokens = answer.tokens.length;
     const stopReason = STOP_REASONS[answer.cause];
@@ -102,7 +113,7 @@ export function registerMessagesRoute(app: FastifyInstance): void {
       sseFrame({ type: 'ping' }, 'ping'),
     ];
     function* contentFrames(): Generator<string> {
-      for (const text of splitIntoChunks(answer.tokens, faults.chunks)) {
+      for (const text of streamPieces(answer, script, faults)) {
         yield sseFrame(
           { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
           'content_block_delta',

@@ -247,6 +247,120 @@ describe('POST /v1/chat/completions', () => {
     });
   });
 
+  describe('scripted answers', () => {
+    async function stream(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+      const response = await complete({ ...body, stream: true, stream_options: { include_usage: true } }, headers);
+      expect(response.statusCode).toBe(200);
+      const chunks = openAiChunks<ChatChunk>(response.body);
+      const usage = chunks.pop()?.usage;
+      return { chunks, usage, deltas: chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '') };
+    }
+
+    const echoMessages = [
+      { role: 'system', content: 'You are terse.' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Mail ' },
+          { type: 'text', text: '[EMAIL_1]' },
+        ],
+      },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function' }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'sent' },
+      { role: 'user', content: 'echo: what did you get?' },
+    ];
+    const echoed = 'You are terse.\nMail [EMAIL_1]\n\nsent\necho: what did you get?';
+
+    it('echo: answers every message as received, whole despite max_tokens and stop', async () => {
+      const body = await completion({ model: 'gpt-4o', messages: echoMessages, max_tokens: 2, stop: ['Mail'] });
+      expect(body.choices).toEqual([
+        {
+          index: 0,
+          message: { role: 'assistant', content: echoed, refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ]);
+      expect(body.usage.completion_tokens).toBe(echoed.split(/\s+/).length);
+    });
+
+    it('echo: streams the same text and usage, split into x-mock-chunks pieces', async () => {
+      const whole = await completion({ model: 'gpt-4o', messages: echoMessages });
+      const { chunks, usage, deltas } = await stream(
+        { model: 'gpt-4o', messages: echoMessages },
+        { 'x-mock-chunks': '3' },
+      );
+      expect(deltas).toHaveLength(3);
+      expect(deltas.join('')).toBe(echoed);
+      expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
+      expect(usage).toEqual(whole.usage);
+    });
+
+    it('say: answers exactly the text after the prefix', async () => {
+      const body = await completion({ model: 'gpt-4o', messages: [{ role: 'user', content: 'say:hello' }] });
+      expect(body.choices[0]?.message.content).toBe('hello');
+      expect(body.choices[0]?.finish_reason).toBe('stop');
+      expect(body.usage.completion_tokens).toBe(1);
+    });
+
+    it('say: streams MOCK_SAY_CHUNK (3) characters per delta, the last one shorter', async () => {
+      const text = ' my card is 4111 1111 1111 1111';
+      const payload = { model: 'gpt-4o', messages: [{ role: 'user', content: `say:${text}` }], max_tokens: 1 };
+      const whole = await completion(payload);
+      expect(whole.choices[0]?.message.content).toBe(text);
+      const { chunks, usage, deltas } = await stream(payload);
+      expect(deltas.join('')).toBe(text);
+      expect(deltas.slice(0, -1).every((delta) => delta.length === 3)).toBe(true);
+      expect(deltas.at(-1)).toBe('1');
+      expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+      expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason)).toEqual([
+        ...Array<null>(deltas.length - 1).fill(null),
+        'stop',
+      ]);
+      expect(usage).toEqual(whole.usage);
+      expect(usage?.completion_tokens).toBe(7);
+    });
+
+    it('say: takes the piece size from x-mock-say-chunk, or from MOCK_SAY_CHUNK, counting code points', async () => {
+      const payload = { model: 'gpt-4o', messages: [{ role: 'user', content: 'say:a😀b😀c' }] };
+      expect((await stream(payload, { 'x-mock-say-chunk': '2' })).deltas).toEqual(['a😀', 'b😀', 'c']);
+      const configured = buildTestApp({ MOCK_SAY_CHUNK: '1' });
+      try {
+        const response = await configured.inject({
+          method: 'POST',
+          url: '/v1/chat/completions',
+          payload: { ...payload, stream: true },
+        });
+        const deltas = openAiChunks<ChatChunk>(response.body).map((chunk) => chunk.choices[0]?.delta.content);
+        expect(deltas).toEqual(['a', '😀', 'b', '😀', 'c']);
+      } finally {
+        await configured.close();
+      }
+    });
+
+    it('gives every one of n choices the same scripted text, usage summed', async () => {
+      const payload = { model: 'gpt-4o', messages: [{ role: 'user', content: 'say:two words' }], n: 3 };
+      const body = await completion(payload);
+      expect(body.choices.map((choice) => choice.message.content)).toEqual(['two words', 'two words', 'two words']);
+      expect(body.usage.completion_tokens).toBe(6);
+      const { chunks, usage } = await stream(payload, { 'x-mock-say-chunk': '5' });
+      for (const index of [0, 1, 2]) {
+        const mine = chunks.filter((chunk) => chunk.choices[0]?.index === index);
+        expect(mine.map((chunk) => chunk.choices[0]?.delta.content)).toEqual(['two w', 'ords']);
+      }
+      expect(usage).toEqual(body.usage);
+    });
+
+    it('rejects an invalid x-mock-say-chunk with a 400 naming it', async () => {
+      const response = await complete(
+        { model: 'gpt-4o', messages: [{ role: 'user', content: 'say:x' }] },
+        { 'x-mock-say-chunk': '0' },
+      );
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ error: { param: 'x-mock-say-chunk' } });
+    });
+  });
+
   describe('validation', () => {
     it.each([
       ['a missing model', { messages }, 'model', "Missing required parameter: 'model'."],

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { parseBody } from '../errors/validation';
 import { newId, unixSeconds } from '../simulation/ids';
 import { deriveSeed, seedFrom } from '../simulation/seeded-random';
-import { generateText, splitIntoChunks, type GeneratedText } from '../simulation/text-generator';
+import { scriptedAnswer, streamPieces, type Script } from '../simulation/scripted-answers';
+import { generateText, type GeneratedText } from '../simulation/text-generator';
 import { countConversationTokens } from '../simulation/token-counter';
 import { sseFrame, streamSse } from '../streaming/sse-stream';
 import {
@@ -40,22 +41,34 @@ export type ChatCompletionRequest = z.output<typeof chatCompletionRequestSchema>
 export interface ChatCompletionResult {
   promptTokens: number;
   choices: GeneratedText[];
+  /** Set when the last user message scripts the answer; every choice then carries the same text. */
+  script: Script | undefined;
 }
 
 /**
  * The answer to a chat request, a pure function of the request and the chunk count: the text depends on the
  * model and the messages only, so `stream`, `max_tokens` and `stop` change how much of it is returned, never
- * which words.
+ * which words. A scripted answer (`echo:`, `say:`) is returned whole.
  */
 export function answerChatCompletion(request: ChatCompletionRequest, chunks: number): ChatCompletionResult {
+  const promptTokens = countConversationTokens(request.messages, request.tools);
+  const choiceCount = request.n ?? 1;
+  const scripted = scriptedAnswer({ messages: request.messages });
+  if (scripted !== undefined) {
+    return {
+      promptTokens,
+      choices: new Array<GeneratedText>(choiceCount).fill(scripted.answer),
+      script: scripted.script,
+    };
+  }
   const seed = seedFrom('chat', request.model, JSON.stringify(request.messages));
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const choices: GeneratedText[] = [];
-  for (let index = 0; index < (request.n ?? 1); index++) {
+  for (let index = 0; index < choiceCount; index++) {
     const choiceSeed = index === 0 ? seed : deriveSeed(seed, index);
     choices.push(generateText({ seed: choiceSeed, maxTokens, minTokens: chunks, stop: request.stop }));
   }
-  return { promptTokens: countConversationTokens(request.messages, request.tools), choices };
+  return { promptTokens, choices, script: undefined };
 }
 
 function completionTokensOf(result: ChatCompletionResult): number {
@@ -95,7 +108,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance): void {
     const usageField = includeUsage ? { usage: null } : {};
     function* contentFrames(): Generator<string> {
       for (const [index, choice] of result.choices.entries()) {
-        const pieces = splitIntoChunks(choice.tokens, faults.chunks);
+        const pieces = streamPieces(choice, result.script, faults);
         const finishReason = openAiFinishReason(choice.cause);
         for (const [position, content] of pieces.entries()) {
           const last = position === pieces.length - 1;

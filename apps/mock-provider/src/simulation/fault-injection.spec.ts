@@ -14,9 +14,22 @@ describe('readFaultPlan', () => {
       chunkDelayMs: 0,
       failAfterChunks: undefined,
       failMode: 'abort',
+      sayChunk: 3,
     });
-    const custom = testConfig({ MOCK_DELAY_MS: '5', MOCK_CHUNKS: '3', MOCK_CHUNK_DELAY_MS: '2', MOCK_STATUS: '503' });
-    expect(readFaultPlan({}, custom.defaults)).toMatchObject({ delayMs: 5, chunks: 3, chunkDelayMs: 2, status: 503 });
+    const custom = testConfig({
+      MOCK_DELAY_MS: '5',
+      MOCK_CHUNKS: '3',
+      MOCK_CHUNK_DELAY_MS: '2',
+      MOCK_STATUS: '503',
+      MOCK_SAY_CHUNK: '7',
+    });
+    expect(readFaultPlan({}, custom.defaults)).toMatchObject({
+      delayMs: 5,
+      chunks: 3,
+      chunkDelayMs: 2,
+      status: 503,
+      sayChunk: 7,
+    });
   });
 
   it('reads every header over the defaults', () => {
@@ -29,6 +42,7 @@ describe('readFaultPlan', () => {
         'x-mock-chunk-delay-ms': '3',
         'x-mock-fail-after-chunks': '2',
         'x-mock-fail-mode': 'error',
+        'x-mock-say-chunk': '1',
       },
       testConfig({ MOCK_STATUS: '500' }).defaults,
     );
@@ -40,6 +54,7 @@ describe('readFaultPlan', () => {
       chunkDelayMs: 3,
       failAfterChunks: 2,
       failMode: 'error',
+      sayChunk: 1,
     });
   });
 
@@ -51,6 +66,8 @@ describe('readFaultPlan', () => {
     ['x-mock-chunks', '0'],
     ['x-mock-chunks', ''],
     ['x-mock-fail-mode', 'explode'],
+    ['x-mock-say-chunk', '0'],
+    ['x-mock-say-chunk', 'two'],
   ])('rejects %s: %j with a 400', (header, value) => {
     expect(() => readFaultPlan({ [header]: value }, defaults)).toThrow(ProviderError);
     try {

@@ -21,6 +21,8 @@ export interface FaultPlan {
   failAfterChunks: number | undefined;
   /** How a stream breaks: `abort` cuts the connection, `error` sends a provider error event and ends. */
   failMode: FailMode;
+  /** Code points per streamed chunk of a `say:` answer (see scripted-answers.ts). */
+  sayChunk: number;
 }
 
 export const FAULT_HEADERS = {
@@ -31,6 +33,7 @@ export const FAULT_HEADERS = {
   chunkDelayMs: 'x-mock-chunk-delay-ms',
   failAfterChunks: 'x-mock-fail-after-chunks',
   failMode: 'x-mock-fail-mode',
+  sayChunk: 'x-mock-say-chunk',
 } as const;
 
 /** The same bounds as the env variables in `mockProviderConfigSchema`. */
@@ -41,6 +44,7 @@ const BOUNDS = {
   chunks: [1, 100_000],
   chunkDelayMs: [0, 60_000],
   failAfterChunks: [0, 100_000],
+  sayChunk: [1, 100_000],
 } as const;
 
 function readInteger(headers: IncomingHttpHeaders, name: string, [min, max]: readonly [number, number]) {
@@ -73,6 +77,7 @@ export function readFaultPlan(headers: IncomingHttpHeaders, defaults: MockProvid
     chunkDelayMs: readInteger(headers, FAULT_HEADERS.chunkDelayMs, BOUNDS.chunkDelayMs) ?? defaults.chunkDelayMs,
     failAfterChunks: readInteger(headers, FAULT_HEADERS.failAfterChunks, BOUNDS.failAfterChunks),
     failMode: readFailMode(headers),
+    sayChunk: readInteger(headers, FAULT_HEADERS.sayChunk, BOUNDS.sayChunk) ?? defaults.sayChunk,
   };
 }
 
