@@ -75,6 +75,13 @@ import {
   policyStageMicros,
   publishBenchPolicies,
 } from './support/bench-policies';
+import {
+  GUARDRAIL_INPUT_YAML,
+  GUARDRAIL_OUTPUT_YAML,
+  GUARDRAIL_PROMPT,
+  guardrailInputMicros,
+  publishGuardrailDocument,
+} from './support/bench-guardrails';
 import { freePort, LOOPBACK, startServer, stopAllServers, type ServerProcess } from './support/server-process';
 import {
   attribute,
@@ -124,6 +131,10 @@ const STREAM_CHUNKS = 8;
  */
 /** The policy stage's cost (issue 14): at most this fraction of the proxy's CPU per request. */
 const POLICY_STAGE_OF_PROXY = 0.05;
+/** Every built-in input detector on a 4 KB prompt (issue 15): at most this many times the proxy's CPU per request. */
+const GUARDRAIL_INPUT_OF_PROXY = 1.5;
+/** What streamed output redaction may add to the time to first token (issue 15), in ms. */
+const OUTPUT_RULES_ADDED_TTFT_MS = 1;
 
 const TARGETS = {
   /** Gateway CPU per request, at most this many times the proxy's. */
@@ -212,13 +223,23 @@ function readOptions(): Options {
 // ---------------------------------------------------------------------------------------------------------
 // Requests
 
-type TargetName = 'direct' | 'proxy' | 'gateway' | 'gateway-no-limits' | 'gateway-policies' | 'stack';
+type TargetName =
+  | 'direct'
+  | 'proxy'
+  | 'gateway'
+  | 'gateway-no-limits'
+  | 'gateway-policies'
+  | 'gateway-guardrails'
+  | 'gateway-output-rules'
+  | 'stack';
 const TARGET_LABELS: Record<TargetName, string> = {
   direct: 'direct (mock-provider)',
   proxy: 'bare undici proxy',
   gateway: 'gateway (full chain)',
   'gateway-no-limits': 'gateway, no limits',
   'gateway-policies': 'gateway (full chain), policies in force',
+  'gateway-guardrails': 'gateway (full chain), every input detector in force',
+  'gateway-output-rules': 'gateway (full chain), output rules in force',
   stack: 'gateway as `npm start` runs it, worker consuming',
 };
 /**
@@ -231,6 +252,8 @@ const SERVER_OF: Record<Exclude<TargetName, 'direct'>, ServerName> = {
   gateway: 'gateway',
   'gateway-no-limits': 'gateway',
   'gateway-policies': 'gateway',
+  'gateway-guardrails': 'gateway',
+  'gateway-output-rules': 'gateway',
   stack: 'stack',
 };
 const isGateway = (name: TargetName) => name !== 'direct' && name !== 'proxy';
@@ -240,8 +263,17 @@ const messages = [
   { role: 'user', content: 'Describe an AI gateway in one short paragraph.' },
 ];
 
+/** The guardrail runs' request: the 4 KB prompt after the same system message. */
+const guardrailMessages = [messages[0], { role: 'user', content: GUARDRAIL_PROMPT }];
+
 /** The same request for every target; only the model differs: the gateway's public alias, the mock's own name. */
-function chatTarget(origin: string, name: TargetName, key: string, stream: boolean): HttpTarget {
+function chatTarget(
+  origin: string,
+  name: TargetName,
+  key: string,
+  stream: boolean,
+  conversation: readonly unknown[] = messages,
+): HttpTarget {
   const model = isGateway(name) ? 'demo-chat' : 'mock-chat';
   return {
     origin,
@@ -250,7 +282,7 @@ function chatTarget(origin: string, name: TargetName, key: string, stream: boole
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({
       model,
-      messages,
+      messages: conversation,
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     }),
   };
@@ -802,6 +834,8 @@ async function main(options: Options): Promise<number> {
       gateway: gatewayOrigin,
       'gateway-no-limits': gatewayOrigin,
       'gateway-policies': gatewayOrigin,
+      'gateway-guardrails': gatewayOrigin,
+      'gateway-output-rules': gatewayOrigin,
       stack: `http://${LOOPBACK}:${stackPorts.gateway}`,
     };
     // The mock and the proxy ignore the key; the two gateway targets differ only by it.
@@ -811,6 +845,8 @@ async function main(options: Options): Promise<number> {
       gateway: key.key,
       'gateway-no-limits': keyWithoutLimits.key,
       'gateway-policies': key.key,
+      'gateway-guardrails': key.key,
+      'gateway-output-rules': key.key,
       stack: key.key,
     };
     const target = (name: TargetName, stream: boolean) => chatTarget(origins[name], name, keys[name], stream);
@@ -849,7 +885,7 @@ async function main(options: Options): Promise<number> {
       nestedLoggingUsec,
       retries: options.retries,
     };
-    const runs = names.length + streamNames.length * options.streamLevels.length + 4;
+    const runs = names.length + streamNames.length * options.streamLevels.length + 9;
     process.stderr.write(
       `${runs} runs × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), ${names.length} × ` +
         `(${options.warmupSeconds} s + ${options.latencyDurationSeconds} s) at one connection, then ` +
@@ -924,6 +960,50 @@ async function main(options: Options): Promise<number> {
     process.stderr.write('- the policy stage alone, in process… ');
     const policyStage = policyStageMicros(key.tenantId);
     process.stderr.write(`${policyStage.toFixed(2)} µs per call\n`);
+
+    // The guardrails (issue 15): the 4 KB prompt through the proxy and the gateway, then with every input detector in
+    // force; streams at the first level again, then with the output rules in force.
+    const promptTask = (name: TargetName): LoadTask => ({
+      kind: 'throughput',
+      title: `${TARGET_LABELS[name]}: throughput, 4 KB prompt, ${options.connections} connections`,
+      target: chatTarget(origins[name], name, keys[name], false, guardrailMessages),
+      connections: options.connections,
+      timeoutSeconds: 10,
+      ...timing,
+    });
+    const guardrailProxy = await measure<ThroughputResult>(session, 'proxy', promptTask('proxy'));
+    const guardrailBaseline = await measure<ThroughputResult>(session, 'gateway', promptTask('gateway'));
+    await publishGuardrailDocument(databaseUrl, redis, REDIS_PREFIX, GUARDRAIL_INPUT_YAML);
+    await policiesInForce(gatewayOrigin, key.key, true);
+    const guardrailRun = await measure<ThroughputResult>(
+      session,
+      'gateway-guardrails',
+      promptTask('gateway-guardrails'),
+    );
+    await clearBenchPolicies(databaseUrl, redis, REDIS_PREFIX);
+    await policiesInForce(gatewayOrigin, key.key, false);
+    const outputLevel = options.streamLevels[0] ?? 256;
+    const outputStreamsTask = (name: TargetName): LoadTask => ({
+      kind: 'streams',
+      title: `${TARGET_LABELS[name]}: ${outputLevel} concurrent streams${name === 'gateway' ? ', again' : ''}`,
+      target: target(name, true),
+      concurrency: outputLevel,
+      timeoutSeconds: 30,
+      ...timing,
+    });
+    const outputBaseline = await measure<StreamsResult>(session, 'gateway', outputStreamsTask('gateway'));
+    await publishGuardrailDocument(databaseUrl, redis, REDIS_PREFIX, GUARDRAIL_OUTPUT_YAML);
+    await policiesInForce(gatewayOrigin, key.key, true);
+    const outputRun = await measure<StreamsResult>(
+      session,
+      'gateway-output-rules',
+      outputStreamsTask('gateway-output-rules'),
+    );
+    await clearBenchPolicies(databaseUrl, redis, REDIS_PREFIX);
+    await policiesInForce(gatewayOrigin, key.key, false);
+    process.stderr.write('- every input detector on the 4 KB prompt, in process… ');
+    const guardrailMicros = guardrailInputMicros(key.tenantId);
+    process.stderr.write(`${guardrailMicros.toFixed(1)} µs per call\n`);
 
     // The floor again at the end: the difference between the two direct rows is the machine's drift.
     const drift = await measure<ThroughputResult>(session, 'direct', {
@@ -1008,6 +1088,13 @@ async function main(options: Options): Promise<number> {
       streams,
       stack: { row: stackRun, description: stack.description, outputLines: stackOutput },
       policies: { baseline: policyBaseline, row: policyRun, stageMicros: policyStage, ...policies },
+      guardrails: {
+        proxy: guardrailProxy,
+        baseline: guardrailBaseline,
+        row: guardrailRun,
+        inputMicros: guardrailMicros,
+        streams: { level: outputLevel, baseline: outputBaseline, row: outputRun },
+      },
       memory,
       profile,
       nestedLoggingUsec,
@@ -1117,6 +1204,17 @@ interface ReportInput {
     row: Measured<ThroughputResult>;
     stageMicros: number;
   } & BenchPolicies;
+  /** The guardrails: every input detector on a 4 KB prompt, and the output rules on streams. */
+  guardrails: {
+    /** The bare proxy with the 4 KB prompt. */
+    proxy: Measured<ThroughputResult>;
+    /** The gateway with the 4 KB prompt and no document in force. */
+    baseline: Measured<ThroughputResult>;
+    row: Measured<ThroughputResult>;
+    /** `PolicyStage.input` on the 4 KB prompt with every detector in force, in process (µs of CPU per call). */
+    inputMicros: number;
+    streams: { level: number; baseline: Measured<StreamsResult>; row: Measured<StreamsResult> };
+  };
   memory: KeyCacheMemory;
   profile: { summary: ProfileSummary; requestsPerSecond: number; file: string } | undefined;
   /** What logging one command costs the script that runs it (µs), measured apart on a probe script. */
@@ -1354,6 +1452,73 @@ function policySection(
     `the documents, back to back on the same process, differ by ${signed(added, formatNumber)} µs per request; ` +
     'two throughput runs move by a few per cent between themselves, more than the stage costs, so the in-process ' +
     'figure is the one the target is read on.';
+  return { section, reading };
+}
+
+/**
+ * What the guardrails cost: every input detector on a 4 KB prompt (in process, and between two throughput runs of
+ * the same gateway), against the bare proxy's CPU per request for the same prompt; and what the output rules add to
+ * the time to first token of streams.
+ */
+function guardrailSection(
+  guardrails: ReportInput['guardrails'],
+  smallPromptProxy: Measured<ThroughputResult>,
+): { section: string; reading: string } {
+  const micros = (row: Measured<ThroughputResult>) => microsecondsPer(row.cpu, row.result.requestsPerSecond) ?? 0;
+  const [proxyMicros, without, withDetectors] = [
+    micros(guardrails.proxy),
+    micros(guardrails.baseline),
+    micros(guardrails.row),
+  ];
+  // The smaller of the two proxy figures is the stricter yardstick.
+  const yardstick = Math.min(proxyMicros, micros(smallPromptProxy));
+  const inputShare = yardstick === 0 ? 0 : guardrails.inputMicros / yardstick;
+  const runShare = yardstick === 0 ? 0 : (withDetectors - without) / yardstick;
+  const inputMet = inputShare <= GUARDRAIL_INPUT_OF_PROXY;
+  const { level, baseline: streamsBefore, row: streamsWith } = guardrails.streams;
+  const added = {
+    p50: streamsWith.result.timeToFirstToken.p50 - streamsBefore.result.timeToFirstToken.p50,
+    p99: streamsWith.result.timeToFirstToken.p99 - streamsBefore.result.timeToFirstToken.p99,
+  };
+  const ttftMet = added.p50 <= OUTPUT_RULES_ADDED_TTFT_MS;
+  const section = [
+    '**Guardrails** (every input detector in `log` on a 4 KB prompt: PII of every entity, prompt injection, a ' +
+      'deny list of 20 patterns; then streams with PII redaction and a 20-pattern deny list on the answers)',
+    '',
+    table(
+      ['', 'req/s', 'CPU per request (µs, core 0)', 'other work (cores)'],
+      [guardrails.proxy, guardrails.baseline, guardrails.row].map((row) => [
+        row.title.replace(/: throughput.*$/, ''),
+        formatNumber(row.result.requestsPerSecond),
+        formatNumber(micros(row)),
+        cores(row.cpu.other),
+      ]),
+    ),
+    '',
+    table(
+      ['', 'streams/s', 'TTFT p50 (ms)', 'TTFT p99 (ms)', 'other work (cores)'],
+      [streamsBefore, streamsWith].map((row) => [
+        row.title,
+        formatNumber(row.result.streamsPerSecond),
+        ms(row.result.timeToFirstToken.p50),
+        ms(row.result.timeToFirstToken.p99),
+        cores(row.cpu.other),
+      ]),
+    ),
+    '',
+    `Every input detector on the 4 KB prompt, in process (\`PolicyStage.input\`, median of 15 rounds of 500 ` +
+      `calls): ${guardrails.inputMicros.toFixed(1)} µs per request, ${inputShare.toFixed(2)} × the bare proxy's CPU ` +
+      `per request (${formatNumber(yardstick)} µs; target ≤ ${GUARDRAIL_INPUT_OF_PROXY} ×: ` +
+      `${inputMet ? 'met' : '**missed**'}). Between the two gateway throughput runs: ` +
+      `${signed(withDetectors - without, formatNumber)} µs per request (${runShare.toFixed(2)} × the proxy's). ` +
+      `Output rules on ${level} concurrent streams: ${signedMs(added.p50)} ms TTFT p50, ${signedMs(added.p99)} ms ` +
+      `p99 (target ≤ +${OUTPUT_RULES_ADDED_TTFT_MS} ms: ${ttftMet ? 'met' : '**missed**'}).`,
+  ].join('\n');
+  const reading =
+    `The guardrails: every built-in input detector costs ${guardrails.inputMicros.toFixed(1)} µs of CPU on a 4 KB ` +
+    `prompt, ${inputShare.toFixed(2)} × the bare proxy's CPU per request (target ≤ ${GUARDRAIL_INPUT_OF_PROXY} ×, ` +
+    `${inputMet ? 'met' : 'missed'}); streamed output redaction moves the time to first token by ` +
+    `${signedMs(added.p50)} ms at the median (target ≤ +${OUTPUT_RULES_ADDED_TTFT_MS} ms, ${ttftMet ? 'met' : 'missed'}).`;
   return { section, reading };
 }
 
@@ -1622,6 +1787,9 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
   const policy = policySection(input.policies, t.proxy);
   sections.push(policy.section);
   reading.push(policy.reading);
+  const guardrails = guardrailSection(input.guardrails, t.proxy);
+  sections.push(guardrails.section);
+  reading.push(guardrails.reading);
 
   // Targets.
   const proxyPerRequest = microsecondsPer(t.proxy.cpu, t.proxy.result.requestsPerSecond) ?? 0;

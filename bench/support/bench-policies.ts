@@ -86,17 +86,33 @@ export async function publishBenchPolicies(
     if (!parsed.ok) throw new Error(`bench policy ${name} is invalid: ${JSON.stringify(parsed.problems)}`);
     return { document: parsed.document, version: 1 };
   });
+  await putBenchDocuments(databaseUrl, redis, keyPrefix, texts);
+  const rules = effectiveRules(versioned);
+  const effective = effectivePolicy(versioned).access;
+  const entries =
+    [...effective.denyModels, ...effective.allowModels].reduce((sum, rule) => sum + rule.value.size, 0) +
+    effective.sourceIps.reduce((sum, rule) => sum + rule.value.length, 0) +
+    effective.hours.reduce((sum, rule) => sum + rule.value.length, 0);
+  return { rules: rules.length, entries };
+}
+
+/**
+ * Writes documents straight into the benchmark's database as admin-api would save them (each version 1, in force),
+ * then announces them on the invalidation channel, as admin-api does after a change.
+ */
+export async function putBenchDocuments(
+  databaseUrl: string,
+  redis: Redis,
+  keyPrefix: string,
+  texts: readonly { name: string; yaml: string; scope: 'GLOBAL' | 'PRODUCT' | 'TENANT' }[],
+): Promise<void> {
   const db = createPrismaClient({ url: databaseUrl, applicationName: 'gatehouse-bench', maxConnections: 1 });
   try {
     const product = await db.product.findUniqueOrThrow({ where: { slug: 'demo' }, select: { id: true } });
     for (const { name, yaml, scope } of texts) {
+      const tenantId = scope === 'TENANT' ? name.slice('tenant:'.length) : null;
       const policy = await db.policy.create({
-        data: {
-          name,
-          scope,
-          tenantId: scope === 'TENANT' ? tenantId : null,
-          productId: scope === 'PRODUCT' ? product.id : null,
-        },
+        data: { name, scope, tenantId, productId: scope === 'PRODUCT' ? product.id : null },
       });
       await db.policyVersion.create({ data: { policyId: policy.id, version: 1, mode: 'ENFORCE', yaml } });
       await db.policy.update({ where: { id: policy.id }, data: { activeVersion: 1 } });
@@ -105,13 +121,6 @@ export async function publishBenchPolicies(
     await db.$disconnect();
   }
   await announce(redis, keyPrefix);
-  const rules = effectiveRules(versioned);
-  const effective = effectivePolicy(versioned).access;
-  const entries =
-    [...effective.denyModels, ...effective.allowModels].reduce((sum, rule) => sum + rule.value.size, 0) +
-    effective.sourceIps.reduce((sum, rule) => sum + rule.value.length, 0) +
-    effective.hours.reduce((sum, rule) => sum + rule.value.length, 0);
-  return { rules: rules.length, entries };
 }
 
 /** Takes the documents out of force again, so that the runs after this one are not checked against them. */
