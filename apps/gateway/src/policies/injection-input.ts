@@ -57,7 +57,9 @@ function askServices(
 ): Promise<(ExternalGuardrailVerdict | null)[]> {
   const prompt = texts.map((text) => text.text).join('\n\n');
   return Promise.all(
-    rules.map((rule) => (rule.external === null ? null : guardrails.check(rule.external, prompt, context.lifetime))),
+    rules.map((rule) =>
+      rule.external === null ? Promise.resolve(null) : guardrails.check(rule.external, prompt, context.lifetime),
+    ),
   );
 }
 
