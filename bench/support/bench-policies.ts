@@ -9,6 +9,7 @@ import { createPrismaClient } from '@gatehouse/db';
 import { effectivePolicy, effectiveRules, parsePolicyYaml, type VersionedPolicy } from '@gatehouse/domain';
 import { InvalidationPublisher, RedisKeys } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
+import { ExternalGuardrails } from '../../apps/gateway/src/guardrails/external-guardrails';
 import { DEFAULT_REQUEST_LIMITS_OPTIONS } from '../../apps/gateway/src/limits/limits.options';
 import { RequestContext } from '../../apps/gateway/src/pipeline/request-context';
 import { PolicyStage } from '../../apps/gateway/src/pipeline/stages/policy.stage';
@@ -163,6 +164,8 @@ export function policyStageMicros(tenantId: string): number {
   const stage = new PolicyStage(
     policies as unknown as ConstructorParameters<typeof PolicyStage>[0],
     DEFAULT_REQUEST_LIMITS_OPTIONS,
+    // The benchmark's documents name no external guardrail service: its pool is never used.
+    new ExternalGuardrails({ allowLoopback: false }),
   );
   const context = new RequestContext('bench', 0, '127.0.0.1');
   context.key = { tenantId, tenantTimeZone: 'Europe/Paris' } as unknown as typeof context.key;

@@ -44,6 +44,7 @@ export class GatewayModule {
             credentialKey: Buffer.from(config.credentialEncryptionKey, 'base64'),
             pool: { connections: config.upstream.connectionsPerOrigin, resolver: options.upstreamResolver },
           },
+          guardrails: { allowLoopback: config.guardrails.allowLoopback },
           hotPath: {
             redisUrl: config.redis.url,
             keyPrefix: config.redis.keyPrefix,

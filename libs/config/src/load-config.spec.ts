@@ -85,6 +85,20 @@ describe('parseConfig', () => {
     );
   });
 
+  it('allows a guardrail service on loopback only when asked, and never in production', () => {
+    expect(parseConfig('gateway', gatewayConfigSchema, {}).guardrails.allowLoopback).toBe(false);
+    expect(
+      parseConfig('gateway', gatewayConfigSchema, { GUARDRAIL_ALLOW_LOOPBACK: 'true' }).guardrails.allowLoopback,
+    ).toBe(true);
+    expect(() =>
+      parseConfig('gateway', gatewayConfigSchema, {
+        NODE_ENV: 'production',
+        CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+        GUARDRAIL_ALLOW_LOOPBACK: 'true',
+      }),
+    ).toThrow(/GUARDRAIL_ALLOW_LOOPBACK: must not be set in production/);
+  });
+
   it('rejects an encryption key that is not 32 bytes', () => {
     expect(() =>
       parseConfig('admin-api', adminApiConfigSchema, {

@@ -47,14 +47,17 @@ export class PoliciesController {
     return this.policies.validate(body.yaml);
   }
 
-  /** What a candidate document would do to given calls and to the calls recorded in a window; changes nothing. */
+  /**
+   * What a candidate document's access rules would do to given calls and to the calls recorded in a window (its
+   * content rules read bodies, which are not recorded); changes nothing.
+   */
   @Post('dry-run')
   @ZodResponse({ status: 200, type: DryRunResultDto })
   dryRun(@Body() body: DryRunDto) {
     return this.evaluation.dryRun({ kind: 'platform' }, body);
   }
 
-  /** The calls of a window that the access rules refused or reported, per tenant, document and rule. */
+  /** The calls of a window that each rule (access and content) acted on, per tenant, document, rule and decision. */
   @Get('activity')
   @ZodResponse({ status: 200, type: PolicyActivityDto })
   activity(@Query() query: PolicyActivityQueryDto) {

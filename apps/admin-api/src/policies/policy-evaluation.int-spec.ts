@@ -394,8 +394,15 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
       from: '2026-11-20T00:00:00.000Z',
       to: '2026-11-21T00:00:00.000Z',
       items: [
-        { tenantId: owner.tenantId, policy: own, rule: 'access.denyModels', decision: 'monitor', count: 2 },
-        { tenantId: owner.tenantId, policy: 'global', rule: 'access.hours', decision: 'block', count: 1 },
+        {
+          tenantId: owner.tenantId,
+          policy: own,
+          rule: 'access.denyModels',
+          detail: null,
+          decision: 'monitor',
+          count: 2,
+        },
+        { tenantId: owner.tenantId, policy: 'global', rule: 'access.hours', detail: null, decision: 'block', count: 1 },
       ],
     });
     const all = await harness.request<PolicyActivityResponse>('GET', `/admin/policies/activity?${window}`, {
@@ -408,7 +415,14 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
       { token: admin.token },
     );
     expect(narrowed.body.items).toEqual([
-      { tenantId: stranger.tenantId, policy: 'global', rule: 'access.hours', decision: 'block', count: 1 },
+      {
+        tenantId: stranger.tenantId,
+        policy: 'global',
+        rule: 'access.hours',
+        detail: null,
+        decision: 'block',
+        count: 1,
+      },
     ]);
     const foreign = await harness.request(
       'GET',
@@ -419,5 +433,71 @@ describe('policy evaluation: effective policy, versions and dry-run (admin API)'
     );
     expect(foreign.status).toBe(400);
     expect((await harness.request('GET', '/admin/policies/activity', { token: owner.token })).status).toBe(403);
+  });
+
+  it('counts the content rules’ decisions too: redactions, logs, errors of guardrail services, per rule and tenant', async () => {
+    const at = new Date('2026-11-22T12:00:00Z');
+    const event = (tenantId: string, policyActions: string[]) => ({
+      requestId: `activity-${randomUUID()}`,
+      tenantId,
+      model: 'demo-chat',
+      statusCode: policyActions.some((action) => action.startsWith('block:')) ? 400 : 200,
+      latencyMs: 5,
+      policyActions,
+      createdAt: at,
+    });
+    const own = `tenant:${owner.tenantId}`;
+    await harness.db.usageEvent.createMany({
+      data: [
+        event(owner.tenantId, [`redact:pii.input.EMAIL@${own}`, `redact:pii.input.PHONE@${own}`]),
+        event(owner.tenantId, [`redact:pii.input.EMAIL@${own}`, 'monitor:subscription.rpm']),
+        event(owner.tenantId, ['error:injection.external@global', 'block:injection@global']),
+        event(owner.tenantId, ['block:injection@global']),
+        event(owner.tenantId, [`log:denyList.input@${own}`, 'monitor:validation@global']),
+        event(owner.tenantId, ['block:pii.output.CREDIT_CARD@global', 'redact:denyList.output@global']),
+        event(stranger.tenantId, [`block:denyList.input@tenant:${stranger.tenantId}`]),
+      ],
+    });
+    const window = 'from=2026-11-22T00:00:00Z&to=2026-11-23T00:00:00Z';
+    const mine = await harness.request<PolicyActivityResponse>(
+      'GET',
+      `/tenants/${owner.tenantId}/policy/activity?${window}`,
+      { token: viewer.token },
+    );
+    expect(mine.status).toBe(200);
+    const item = (policy: string, rule: string, detail: string | null, decision: string, count = 1) => ({
+      tenantId: owner.tenantId,
+      policy,
+      rule,
+      detail,
+      decision,
+      count,
+    });
+    const expected = [
+      item(own, 'pii.input', 'EMAIL', 'redact', 2),
+      item('global', 'injection', null, 'block', 2),
+      item(own, 'pii.input', 'PHONE', 'redact'),
+      item('global', 'injection', 'external', 'error'),
+      item(own, 'denyList.input', null, 'log'),
+      item('global', 'validation', null, 'monitor'),
+      item('global', 'pii.output', 'CREDIT_CARD', 'block'),
+      item('global', 'denyList.output', null, 'redact'),
+    ];
+    expect(mine.body.items).toHaveLength(expected.length);
+    expect(mine.body.items).toEqual(expect.arrayContaining(expected));
+    expect(mine.body.items.slice(0, 2).map((entry) => entry.count)).toEqual([2, 2]);
+
+    const all = await harness.request<PolicyActivityResponse>('GET', `/admin/policies/activity?${window}`, {
+      token: admin.token,
+    });
+    expect(all.body.items).toContainEqual({
+      tenantId: stranger.tenantId,
+      policy: `tenant:${stranger.tenantId}`,
+      rule: 'denyList.input',
+      detail: null,
+      decision: 'block',
+      count: 1,
+    });
+    expect(all.body.items).toHaveLength(expected.length + 1);
   });
 });

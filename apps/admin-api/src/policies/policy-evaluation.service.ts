@@ -10,6 +10,7 @@ import {
   type EffectivePolicyResponse,
   type PolicyActivityQuery,
   type PolicyActivityResponse,
+  type PolicyDecision,
   type TenantId,
 } from '@gatehouse/contracts';
 import {
@@ -37,8 +38,13 @@ export const DRY_RUN_WINDOW_CALLS = 100_000;
 const DRY_RUN_WINDOW_MAX_MS = 31 * 24 * 60 * 60 * 1000;
 const SAMPLES_KEPT = 5;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** `block:access.hours@tenant:<id>`, as the gateway records a policy's decision in the usage event. */
-const POLICY_ACTION = /^(block|monitor):(access\.[A-Za-z]+)@(.+)$/;
+/**
+ * A policy rule's decision as the gateway records it in the usage event: `block:access.hours@tenant:<id>`,
+ * `redact:pii.input.EMAIL@global` (the entity after the rule), `error:injection.external@global` (a guardrail
+ * service that gave no verdict), `log:denyList.input@product:<slug>`.
+ */
+const POLICY_ACTION =
+  /^(block|redact|log|monitor|error):(access\.[A-Za-z]+|validation|injection|(?:pii|denyList)\.(?:input|output))(?:\.([A-Za-z_]+))?@(.+)$/;
 /**
  * Rules that a recorded call cannot tell: its client address is not recorded. A window's evaluation leaves them out
  * (and says so); the calls described in the request have one. Key labels are read as the keys have them now.
@@ -53,9 +59,10 @@ export type DryRunScope = { kind: 'platform' } | { kind: 'tenant'; tenantId: Ten
 
 /**
  * What the policy documents do to calls, without a gateway: the effective policy of a tenant and product as people
- * read it, and the dry-run of a candidate document against given calls and against the calls recorded in a
- * window. It reads the same documents and runs the same evaluation as the gateway (`effectivePolicy`,
- * `evaluateAccess` from the domain library), and changes nothing.
+ * read it, the dry-run of a candidate document's access rules against given calls and against the calls recorded in
+ * a window (content rules read bodies, which are not recorded), and the activity report of what every rule did. It
+ * reads the same documents and runs the same evaluation as the gateway (`effectivePolicy`, `evaluateAccess` from the
+ * domain library), and changes nothing.
  */
 @Injectable()
 export class PolicyEvaluationService {
@@ -75,7 +82,7 @@ export class PolicyEvaluationService {
     return { tenantId, product: product ?? null, sources: [...policy.sources], rules: effectiveRules(applying) };
   }
 
-  /** What the access rules did to the calls recorded in a window (default: the last 24 hours). */
+  /** What the policy rules did to the calls recorded in a window (default: the last 24 hours). */
   async activity(scope: DryRunScope, query: PolicyActivityQuery): Promise<PolicyActivityResponse> {
     const to = query.to === undefined ? new Date() : new Date(query.to);
     const from = query.from === undefined ? new Date(to.getTime() - DAY_MS) : new Date(query.from);
@@ -91,8 +98,14 @@ export class PolicyEvaluationService {
     const items = rows.flatMap((row) => {
       const match = POLICY_ACTION.exec(row.action);
       if (match === null) return [];
-      const [, decision, rule, policy] = match as unknown as [string, 'block' | 'monitor', string, string];
-      return [{ tenantId: row.tenantId, policy, rule, decision, count: row.count }];
+      const [, decision, rule, detail, policy] = match as unknown as [
+        string,
+        PolicyDecision,
+        string,
+        string | undefined,
+        string,
+      ];
+      return [{ tenantId: row.tenantId, policy, rule, detail: detail ?? null, decision, count: row.count }];
     });
     return { from: range.from.toISOString(), to: range.to.toISOString(), items };
   }

@@ -1,12 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { type ExternalGuardrailConfig } from '@gatehouse/domain';
 import { type Agent } from 'undici';
-import {
-  callExternalGuardrail,
-  createExternalGuardrailDispatcher,
-  type ExternalGuardrailConfig,
-  externalGuardrailConfigProblems,
-} from './external-guardrail';
+import { ClientLifetime } from '../upstream';
+import { callExternalGuardrail, createExternalGuardrailDispatcher } from './external-guardrail';
 
 interface Received {
   path: string;
@@ -64,6 +61,7 @@ describe('callExternalGuardrail', () => {
   const config = (path: string, overrides: Partial<ExternalGuardrailConfig> = {}): ExternalGuardrailConfig => ({
     url: `${service.origin}${path}`,
     timeoutMs: 1_000,
+    failMode: 'closed',
     response: { flagged: '/results/0/flagged', score: '/results/0/score' },
     ...overrides,
   });
@@ -118,7 +116,7 @@ describe('callExternalGuardrail', () => {
     expect(last?.headers['content-type']).toBe('application/json');
   });
 
-  it('fails closed on a timeout by default, and open when configured', async () => {
+  it('fails closed on a timeout, and open when configured', async () => {
     const started = Date.now();
     expect(await callExternalGuardrail(config('/slow', { timeoutMs: 150 }), 'x', undefined, dispatcher)).toEqual({
       flagged: true,
@@ -158,62 +156,22 @@ describe('callExternalGuardrail', () => {
     }
   });
 
-  it('treats an unusable configuration as an error without calling anything', async () => {
-    const before = service.received.length;
-    expect(await callExternalGuardrail(config('/moderate', { timeoutMs: 0 }), 'x', undefined, dispatcher)).toEqual({
-      flagged: true,
-      failed: 'error',
-    });
-    expect(service.received.length).toBe(before);
-  });
-
   it('rejects when the caller’s request is aborted: nobody waits for the verdict', async () => {
     const controller = new AbortController();
     const call = callExternalGuardrail(config('/slow', { timeoutMs: 2_000 }), 'x', controller.signal, dispatcher);
     setTimeout(() => controller.abort(new Error('client went away')), 50);
     await expect(call).rejects.toThrow('client went away');
   });
-});
 
-describe('externalGuardrailConfigProblems', () => {
-  const valid: ExternalGuardrailConfig = {
-    url: 'https://guard.example.com/v1/check',
-    timeoutMs: 500,
-    response: { flagged: '/flagged' },
-  };
-
-  it('accepts a usable configuration', () => {
-    expect(externalGuardrailConfigProblems(valid)).toEqual([]);
-    expect(
-      externalGuardrailConfigProblems({
-        ...valid,
-        failMode: 'open',
-        headers: { authorization: 'Bearer x' },
-        request: { messages: [{ role: 'user', content: '{{text}}' }] },
-        response: { flagged: '/results/0/flagged', score: '/results/0/category_scores/prompt~1attack' },
-      }),
-    ).toEqual([]);
-  });
-
-  it('names each unusable field', () => {
-    const problems = externalGuardrailConfigProblems({
-      url: 'ftp://user:secret@guard.example.com',
-      timeoutMs: 60_000,
-      failMode: 'sometimes' as 'open',
-      headers: { host: 'evil', 'x-ok': 'line\r\nbreak' },
-      request: { input: 'no placeholder' },
-      response: { flagged: 'flagged', score: 'score' },
-    });
-    expect(problems.map((problem) => problem.field)).toEqual([
-      'url',
-      'url',
-      'timeoutMs',
-      'failMode',
-      'headers.host',
-      'headers.x-ok',
-      'request',
-      'response.flagged',
-      'response.score',
-    ]);
+  it('listens to a request’s client lifetime, and rejects at once when the client already left', async () => {
+    const lifetime = new ClientLifetime();
+    const call = callExternalGuardrail(config('/slow', { timeoutMs: 2_000 }), 'x', lifetime, dispatcher);
+    setTimeout(() => lifetime.abort(new Error('client went away')), 50);
+    await expect(call).rejects.toThrow('client went away');
+    const before = service.received.length;
+    await expect(callExternalGuardrail(config('/moderate'), 'x', lifetime, dispatcher)).rejects.toThrow(
+      'client went away',
+    );
+    expect(service.received.length).toBe(before);
   });
 });

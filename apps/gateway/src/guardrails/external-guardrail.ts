@@ -1,31 +1,18 @@
 import { guardedConnector, type OutboundGuard } from '@gatehouse/egress';
+import { type ExternalGuardrailConfig, type JsonValue } from '@gatehouse/domain';
 import { Agent, type Dispatcher, request } from 'undici';
+import { type ClientSignal } from '../upstream';
 
 /**
  * An external guardrail service (a moderation or prompt-attack API) called over HTTP for a verdict on a text. What
- * to send and where to read the answer are configured, so any JSON service fits: the request body is a JSON
- * template whose strings may hold `{{text}}`, and the verdict is read from the response with JSON pointers
- * (RFC 6901). Every connection goes through the outbound guard (@gatehouse/egress), so a policy cannot aim the
- * gateway at a private or metadata address. A service that is slow, down or answers nonsense does not fail the
- * request: the configured `failMode` decides, closed (treat as flagged, the default) or open (treat as clean), and
- * the verdict says what happened. Nothing here logs; the verdict carries no text.
+ * to send and where to read the answer are configured (a policy's `injection.external`, validated with the policy
+ * document's schema, which is the one source of what a usable configuration is), so any JSON service fits: the
+ * request body is a JSON template whose strings may hold `{{text}}`, and the verdict is read from the response with
+ * JSON pointers (RFC 6901). Every connection goes through the outbound guard (@gatehouse/egress), so a policy cannot
+ * aim the gateway at a private or metadata address. A service that is slow, down or answers nonsense does not fail
+ * the request: the configured `failMode` decides, closed (treat as flagged) or open (treat as clean), and the
+ * verdict says what happened. Nothing here logs; the verdict carries no text.
  */
-export interface ExternalGuardrailConfig {
-  url: string;
-  /** For the whole exchange, connection to last byte of the answer. */
-  timeoutMs: number;
-  failMode?: 'open' | 'closed';
-  headers?: Record<string, string>;
-  /** JSON body to send; `{{text}}` in any string stands for the text. Default `{ "input": "{{text}}" }`. */
-  request?: JsonValue;
-  response: {
-    /** JSON pointer to a boolean: whether the service flagged the text. */
-    flagged: string;
-    /** JSON pointer to a number, reported when present. */
-    score?: string;
-  };
-}
-
 export interface ExternalGuardrailVerdict {
   flagged: boolean;
   score?: number;
@@ -33,30 +20,9 @@ export interface ExternalGuardrailVerdict {
   failed?: 'timeout' | 'error';
 }
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-export interface ExternalGuardrailConfigProblem {
-  field: string;
-  reason: string;
-}
-
 /** Answers larger than this are refused: a verdict is small, and a service must not make the gateway buffer much. */
 export const EXTERNAL_GUARDRAIL_MAX_RESPONSE_BYTES = 64 * 1024;
-export const EXTERNAL_GUARDRAIL_MAX_TIMEOUT_MS = 30_000;
 const DEFAULT_REQUEST_TEMPLATE: JsonValue = { input: '{{text}}' };
-/** Headers the client sets itself, or that only concern one connection. */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'content-type',
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-]);
 
 /**
  * The connection pool for guardrail services: one undici Agent (a pool per origin inside), created at boot and
@@ -81,23 +47,26 @@ export function createExternalGuardrailDispatcher(
 export async function callExternalGuardrail(
   config: ExternalGuardrailConfig,
   input: string,
-  signal: AbortSignal | undefined,
+  signal: ClientSignal | undefined,
   dispatcher: Dispatcher,
 ): Promise<ExternalGuardrailVerdict> {
   const failed = (failure: 'timeout' | 'error'): ExternalGuardrailVerdict => ({
-    flagged: (config.failMode ?? 'closed') === 'closed',
+    flagged: config.failMode === 'closed',
     failed: failure,
   });
-  if (externalGuardrailConfigProblems(config).length > 0) return failed('error');
+  if (signal?.aborted) throw signal.reason;
+  // The request's lifetime is not an AbortSignal (client-lifetime.ts): one is made only for the calls that need it.
+  const client = new AbortController();
+  const clientLeft = () => client.abort(signal?.reason);
+  signal?.addEventListener('abort', clientLeft);
   const timeout = AbortSignal.timeout(config.timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
     const response = await request(config.url, {
       dispatcher,
       method: 'POST',
       headers: { ...config.headers, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(renderTemplate(config.request ?? DEFAULT_REQUEST_TEMPLATE, input)),
-      signal: combined,
+      signal: AbortSignal.any([client.signal, timeout]),
       headersTimeout: config.timeoutMs,
       bodyTimeout: config.timeoutMs,
     });
@@ -111,54 +80,9 @@ export async function callExternalGuardrail(
   } catch (error) {
     if (signal?.aborted) throw signal.reason ?? error;
     return failed(timeout.aborted || isTimeoutError(error) ? 'timeout' : 'error');
+  } finally {
+    signal?.removeEventListener('abort', clientLeft);
   }
-}
-
-/** What is wrong with a configuration, by field, for policy validation; empty when it can be used. */
-export function externalGuardrailConfigProblems(config: ExternalGuardrailConfig): ExternalGuardrailConfigProblem[] {
-  const problems: ExternalGuardrailConfigProblem[] = [];
-  let url: URL | null = null;
-  try {
-    url = new URL(config.url);
-  } catch {
-    problems.push({ field: 'url', reason: 'is not a URL' });
-  }
-  if (url && url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push({ field: 'url', reason: 'must be http or https' });
-  }
-  if (url && (url.username !== '' || url.password !== '')) {
-    problems.push({ field: 'url', reason: 'must not carry credentials (use headers)' });
-  }
-  if (
-    !Number.isInteger(config.timeoutMs) ||
-    config.timeoutMs < 1 ||
-    config.timeoutMs > EXTERNAL_GUARDRAIL_MAX_TIMEOUT_MS
-  ) {
-    problems.push({
-      field: 'timeoutMs',
-      reason: `must be a whole number of milliseconds, 1 to ${EXTERNAL_GUARDRAIL_MAX_TIMEOUT_MS}`,
-    });
-  }
-  if (config.failMode !== undefined && config.failMode !== 'open' && config.failMode !== 'closed') {
-    problems.push({ field: 'failMode', reason: 'must be open or closed' });
-  }
-  for (const [name, value] of Object.entries(config.headers ?? {})) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) {
-      problems.push({ field: `headers.${name}`, reason: 'is not a header that may be set' });
-    } else if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
-      problems.push({ field: `headers.${name}`, reason: 'must be a single-line string' });
-    }
-  }
-  if (config.request !== undefined && !JSON.stringify(config.request).includes('{{text}}')) {
-    problems.push({ field: 'request', reason: 'must contain {{text}} where the text goes' });
-  }
-  if (!isJsonPointer(config.response?.flagged)) {
-    problems.push({ field: 'response.flagged', reason: 'must be a JSON pointer such as /results/0/flagged' });
-  }
-  if (config.response?.score !== undefined && !isJsonPointer(config.response.score)) {
-    problems.push({ field: 'response.score', reason: 'must be a JSON pointer such as /results/0/score' });
-  }
-  return problems;
 }
 
 /** The template with `{{text}}` replaced in every string (keys included); the text is never parsed as JSON. */
@@ -187,10 +111,6 @@ function verdictFrom(body: string, config: ExternalGuardrailConfig): ExternalGua
   if (typeof flagged !== 'boolean') return null;
   const score = config.response.score === undefined ? undefined : resolvePointer(document, config.response.score);
   return typeof score === 'number' && Number.isFinite(score) ? { flagged, score } : { flagged };
-}
-
-function isJsonPointer(pointer: unknown): pointer is string {
-  return typeof pointer === 'string' && (pointer === '' || pointer.startsWith('/'));
 }
 
 /** RFC 6901: `/a/0/b~1c` reads `document.a[0]["b/c"]`; undefined when any step is missing. */

@@ -5,6 +5,7 @@ import { AuthModule } from '../auth/auth.module';
 import { type KeySnapshotCacheOptions } from '../auth/key-snapshot.cache';
 import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
+import { ExternalGuardrails, type ExternalGuardrailsOptions } from '../guardrails/external-guardrails';
 import { ModelsService } from '../models/models.service';
 import { GatewayPolicies } from '../policies/gateway-policies';
 import { UpstreamModule, type UpstreamModuleOptions } from '../upstream';
@@ -25,13 +26,15 @@ export interface PipelineModuleOptions {
   keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
   upstream: UpstreamModuleOptions;
   hotPath: HotPathRedisOptions;
+  /** The external guardrail services policies may name (`injection.external`). */
+  guardrails: ExternalGuardrailsOptions;
 }
 
 /**
  * The request pipeline (request-pipeline.ts), its stages and the gateway's authenticated routes, with what the
  * stages stand on imported explicitly: key snapshots (auth) and the upstream pools. The catalog (models, prices,
  * targets, HTTP products: one snapshot), the limits engine and the usage recorder (on one Redis connection,
- * hot-path-redis.ts) are the pipeline's own.
+ * hot-path-redis.ts) and the external guardrail services' connection pool are the pipeline's own.
  */
 @Module({})
 export class PipelineModule implements OnModuleInit {
@@ -49,6 +52,7 @@ export class PipelineModule implements OnModuleInit {
         ModelsService,
         AuthenticateStage,
         EntitleStage,
+        { provide: ExternalGuardrails, useFactory: () => new ExternalGuardrails(options.guardrails) },
         PolicyStage,
         LimitsStage,
         CacheStage,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { base64Key32, DEV_CREDENTIAL_ENCRYPTION_KEY, port, trustedProxies } from '../fields';
+import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, port, trustedProxies } from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 export const gatewayConfigSchema = z
@@ -30,10 +30,20 @@ export const gatewayConfigSchema = z
     GATEWAY_USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
     /** ...or after this long, whichever comes first. */
     GATEWAY_USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+    /** Lets a policy's external guardrail service be on a loopback address (a service on this machine, in tests). */
+    GUARDRAIL_ALLOW_LOOPBACK: booleanFlag(false),
   })
   .superRefine((env, context) => {
-    if (env.NODE_ENV === 'production' && env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
+    if (env.NODE_ENV !== 'production') return;
+    if (env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
       context.addIssue({ code: 'custom', path: ['CREDENTIAL_ENCRYPTION_KEY'], message: 'must be set in production' });
+    }
+    if (env.GUARDRAIL_ALLOW_LOOPBACK) {
+      context.addIssue({
+        code: 'custom',
+        path: ['GUARDRAIL_ALLOW_LOOPBACK'],
+        message: 'must not be set in production',
+      });
     }
   })
   .transform((env) => ({
@@ -47,6 +57,7 @@ export const gatewayConfigSchema = z
       batchSize: env.GATEWAY_USAGE_BATCH_SIZE,
       flushIntervalMs: env.GATEWAY_USAGE_FLUSH_INTERVAL_MS,
     },
+    guardrails: { allowLoopback: env.GUARDRAIL_ALLOW_LOOPBACK },
   }));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

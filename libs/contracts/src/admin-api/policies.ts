@@ -237,8 +237,17 @@ export const policyActivityQuerySchema = z
 export type PolicyActivityQuery = z.infer<typeof policyActivityQuerySchema>;
 
 /**
- * The calls recorded in a window that a policy rule refused (`block`) or, in monitor mode, would have refused
- * (`monitor`), per tenant, document and rule, most first (from the usage events' `policyActions`).
+ * What a rule did to a call, as the gateway records it: refused it (`block`), rewrote its prompt (`redact`), only
+ * reported it (`log`), would have acted in monitor mode (`monitor`), or could not decide because an external
+ * guardrail service gave no verdict (`error`).
+ */
+export const policyDecisionSchema = z.enum(['block', 'redact', 'log', 'monitor', 'error']);
+export type PolicyDecision = z.infer<typeof policyDecisionSchema>;
+
+/**
+ * The calls recorded in a window that each policy rule acted on, per tenant, document, rule and decision, most first
+ * (from the usage events' `policyActions`): access rules (`access.hours`: `block`, `monitor`) and content rules
+ * (`validation`, `pii.input`, `injection`, `denyList.input`, `pii.output`, `denyList.output`).
  */
 export const policyActivitySchema = z.object({
   from: z.iso.datetime(),
@@ -247,8 +256,11 @@ export const policyActivitySchema = z.object({
     z.object({
       tenantId: z.string(),
       policy: z.string(),
+      /** The rule as documents and the effective policy name it: `access.denyModels`, `pii.input`, `injection`. */
       rule: z.string(),
-      decision: z.enum(['block', 'monitor']),
+      /** What the rule found, where it says: the PII entity (`EMAIL`), `external` for an external guardrail. */
+      detail: z.string().nullable(),
+      decision: policyDecisionSchema,
       count: z.number().int(),
     }),
   ),

@@ -195,8 +195,9 @@ export class UsageReportRepository {
   }
 
   /**
-   * How many calls of `range` carry each policy action of the access rules (`block:access.hours@global`,
-   * `monitor:…`), per tenant.
+   * How many calls of `range` carry each decision of a policy document's rule (`block:access.hours@global`,
+   * `redact:pii.input.EMAIL@tenant:<id>`, `error:injection.external@global`...), per tenant. The limits' own
+   * decisions (`monitor:subscription.rpm`) name no document and are left out.
    */
   policyActions(
     scope: { tenantId: TenantId } | 'platform',
@@ -208,7 +209,7 @@ export class UsageReportRepository {
       CROSS JOIN LATERAL jsonb_array_elements_text(r.policy_actions) AS a(action)
       WHERE r.created_at >= ${range.from.toISOString()}::timestamptz
         AND r.created_at < ${range.to.toISOString()}::timestamptz
-        AND (a.action LIKE 'block:access.%' OR a.action LIKE 'monitor:access.%')
+        AND a.action ~ '^(block|redact|log|monitor|error):[A-Za-z_.]+@'
         ${scopeSql(scope)}
       GROUP BY r.tenant_id, a.action
       ORDER BY count(*) DESC, r.tenant_id, a.action

@@ -2,13 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GatewayErrorCode } from '@gatehouse/contracts';
 import { type EffectivePolicy, evaluateAccess } from '@gatehouse/domain';
 import { GatewayError } from '../../common/gateway-error';
+import { ExternalGuardrails } from '../../guardrails/external-guardrails';
 import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../../limits/limits.options';
+import { checkDenyListInput } from '../../policies/deny-list-input';
 import { GatewayPolicies } from '../../policies/gateway-policies';
+import { checkInjectionInput } from '../../policies/injection-input';
 import { checkPiiInput } from '../../policies/pii-input';
 import { type UpstreamResponse } from '../../upstream';
 import { ALLOW, type Decision, refuse } from '../decision';
 import { type ModelCall } from '../protocols/model-call';
-import { promptTexts } from '../protocols/prompt-texts';
+import { type PromptText, promptTexts } from '../protocols/prompt-texts';
 import { requestSizeRefusal } from '../protocols/request-size';
 import { strictParamsRefusal } from '../protocols/strict-params';
 import { type RequestContext } from '../request-context';
@@ -18,19 +21,24 @@ import { type RequestContext } from '../request-context';
  * tenant and product (docs/policies.md). On the way in, the access rules (models allowed and denied, source
  * addresses, hours, key metadata): a refusal is a 403 `policy_access_denied` naming the document and the rule, and
  * a monitored rule is reported (`x-gatehouse-policy`, the usage event) without refusing. Then, for a model call,
- * the `validation` rules (size limits, strict parameters) and the `pii.input` rules on its prompt (`checkPiiInput`:
- * block, redact, log). Prompt injection, deny lists and the output rules are still to come: output allows every
- * answer. The effective policy is built once per
- * document change (`GatewayPolicies`), never per request.
+ * the `validation` rules (size limits, strict parameters), and the content rules on its prompt, in this order:
+ * `injection` and `denyList.input` read the caller's text as sent, then `pii.input` (block, redact, log) reads what
+ * the deny lists left. The output rules are still to come: output allows every answer. The effective policy is
+ * built once per document change (`GatewayPolicies`), never per request.
  */
 @Injectable()
 export class PolicyStage {
   constructor(
     private readonly policies: GatewayPolicies,
     @Inject(REQUEST_LIMITS_OPTIONS) private readonly limitsOptions: RequestLimitsOptions,
+    private readonly guardrails: ExternalGuardrails,
   ) {}
 
-  /** A model call's input: its access rules, then the content rules on its prompt (which they may rewrite). */
+  /**
+   * A model call's input: its access rules, then the content rules on its prompt (which they may rewrite). A promise
+   * only before the documents' first load and when an injection rule asks an external service; otherwise the
+   * decision is made synchronously, on the request's hot path.
+   */
   input(context: RequestContext, call: ModelCall): Decision | Promise<Decision> {
     const policy = this.effectiveFor(context);
     if (policy === undefined) return this.policies.current().then(() => this.input(context, call));
@@ -38,8 +46,23 @@ export class PolicyStage {
     const access = this.checkAccess(context, policy, call.model);
     if (!access.allowed) return access;
     const validation = this.checkValidation(context, policy, call);
-    if (!validation.allowed || policy.piiInput.length === 0) return validation;
-    return checkPiiInput(policy.piiInput, promptTexts(call.endpoint, call.body), context);
+    if (!validation.allowed || !hasPromptRules(policy)) return validation;
+    const texts = promptTexts(call.endpoint, call.body);
+    const injection =
+      policy.injection.length === 0 ? ALLOW : checkInjectionInput(policy.injection, texts, context, this.guardrails);
+    if (injection instanceof Promise) {
+      return injection.then((decision) =>
+        decision.allowed ? this.checkRewritingRules(context, policy, texts) : decision,
+      );
+    }
+    return injection.allowed ? this.checkRewritingRules(context, policy, texts) : injection;
+  }
+
+  /** The rules that may rewrite the prompt: the deny lists, then PII on what they left. */
+  private checkRewritingRules(context: RequestContext, policy: EffectivePolicy, texts: PromptText[]): Decision {
+    const denyList = policy.denyInput.length === 0 ? ALLOW : checkDenyListInput(policy.denyInput, texts, context);
+    if (!denyList.allowed || policy.piiInput.length === 0) return denyList;
+    return checkPiiInput(policy.piiInput, texts, context);
   }
 
   /**
@@ -109,4 +132,9 @@ export class PolicyStage {
   output(_context: RequestContext, _response: UpstreamResponse): Decision {
     return ALLOW;
   }
+}
+
+/** Whether any rule reads the prompt's texts (most calls have none: their texts are never collected). */
+function hasPromptRules(policy: EffectivePolicy): boolean {
+  return policy.injection.length > 0 || policy.denyInput.length > 0 || policy.piiInput.length > 0;
 }

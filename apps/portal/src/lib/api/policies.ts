@@ -1,5 +1,6 @@
 import {
   effectivePolicySchema,
+  policyActivitySchema,
   policyListSchema,
   policySchema,
   type EffectivePolicyResponse,
@@ -36,6 +37,14 @@ export const policiesApi = {
 
   effective: (tenantId: string, product?: string) =>
     adminGet(`/tenants/${segment(tenantId)}/policy/effective`, effectivePolicySchema, { product }),
+
+  /** What the rules did to the tenant's calls of a window (at most 31 days). */
+  tenantActivity: (tenantId: string, window: { from: string; to: string }) =>
+    adminGet(`/tenants/${segment(tenantId)}/policy/activity`, policyActivitySchema, window),
+
+  /** What the rules did to every tenant's calls of a window (at most 31 days); platform admins only. */
+  activity: (window: { from: string; to: string }) =>
+    adminGet('/admin/policies/activity', policyActivitySchema, window),
 };
 
 /**

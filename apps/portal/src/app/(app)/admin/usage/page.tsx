@@ -11,6 +11,9 @@ import {
   usageExportHref,
 } from '../../../../lib/api/admin-console';
 import { Icon } from '../../../../components/icons';
+import { GuardrailDecisions } from '../../../../components/policies/guardrail-decisions';
+import { policiesApi } from '../../../../lib/api/policies';
+import { activityWindow } from '../../../../lib/policy-activity';
 import { formatCompact, formatInteger, formatPercent, formatUsd } from '../../../../lib/format';
 
 export const metadata: Metadata = { title: 'Costs' };
@@ -26,9 +29,11 @@ export default async function CostsPage({
 }) {
   const range = parseUsageRange((await searchParams).range);
   const from = rangeStart(range);
-  const [summary, series] = await Promise.all([
+  const decisionsWindow = activityWindow(from, new Date().toISOString());
+  const [summary, series, activity] = await Promise.all([
     adminConsole.usageSummary(),
     adminConsole.usageSeries({ granularity: 'day', from }),
+    policiesApi.activity(decisionsWindow),
   ]);
 
   const { totals } = summary;
@@ -141,6 +146,14 @@ export default async function CostsPage({
           <TopTenants summary={summary} />
           <TopModels summary={summary} />
         </div>
+      </Section>
+
+      <Section
+        id="policy-decisions"
+        title="Policy decisions"
+        description={`What the policy rules did to every tenant’s calls, ${decisionsWindow.clamped ? 'the last 31 days' : rangeLabel.toLowerCase()}: access rules, personal data, prompt injection and deny lists.`}
+      >
+        <GuardrailDecisions activity={activity} caption="Policy decisions per rule, all tenants" />
       </Section>
     </div>
   );

@@ -2,6 +2,7 @@ import type { TenantUsageItemResponse, UsageTotalsResponse } from '@gatehouse/co
 import type { Metadata } from 'next';
 import { buttonClasses, EmptyState, PageHeader, StatCard } from '@gatehouse/ui';
 import { Icon } from '../../../../../components/icons';
+import { GuardrailDecisions } from '../../../../../components/policies/guardrail-decisions';
 import { UsageChart } from '../../../../../components/usage/usage-chart';
 import { UsageFilters } from '../../../../../components/usage/usage-filters';
 import {
@@ -13,8 +14,10 @@ import {
 } from '../../../../../components/usage/usage-query';
 import { UsageTable } from '../../../../../components/usage/usage-table';
 import { fieldErrors, type AdminApiError } from '../../../../../lib/api/errors';
+import { policiesApi } from '../../../../../lib/api/policies';
 import { usageReport } from '../../../../../lib/api/tenant-team';
 import { formatCompact, formatInteger, formatPercent, formatUsd } from '../../../../../lib/format';
+import { activityWindow } from '../../../../../lib/policy-activity';
 import { getTenant } from '../../../../../lib/session';
 
 export const metadata: Metadata = { title: 'Usage' };
@@ -86,6 +89,8 @@ export default async function UsagePage({
       });
   if (result && !result.ok) problem = problemOf(result.error);
   const report = result?.ok ? result.report : null;
+  const decisionsWindow = report ? activityWindow(report.from, report.to) : null;
+  const activity = decisionsWindow ? await policiesApi.tenantActivity(tenant.id, decisionsWindow) : null;
 
   const csvQuery = report
     ? new URLSearchParams({
@@ -194,6 +199,22 @@ export default async function UsagePage({
             </>
           )}
         </>
+      )}
+
+      {activity && decisionsWindow && (
+        <section aria-labelledby="guardrail-decisions" className="space-y-3">
+          <div>
+            <h2 id="guardrail-decisions" className="text-base font-semibold text-slate-950">
+              Guardrail decisions
+            </h2>
+            <p className="mt-0.5 text-sm text-slate-500">
+              Calls your policy rules refused, redacted, logged or watched in monitor mode
+              {decisionsWindow.clamped ? ', over the last 31 days of this range' : ' in this range'}. Rules are set on
+              the Policy page.
+            </p>
+          </div>
+          <GuardrailDecisions activity={activity} caption="Policy decisions per rule" />
+        </section>
       )}
     </div>
   );
