@@ -6,6 +6,7 @@
  */
 import { parsePolicyYaml, type VersionedPolicy } from '@gatehouse/domain';
 import { type Redis } from 'ioredis';
+import { ExternalGuardrails } from '../../apps/gateway/src/guardrails/external-guardrails';
 import { DEFAULT_REQUEST_LIMITS_OPTIONS } from '../../apps/gateway/src/limits/limits.options';
 import { openAiProtocol } from '../../apps/gateway/src/pipeline/protocols/openai/openai.protocol';
 import { RequestContext } from '../../apps/gateway/src/pipeline/request-context';
@@ -97,6 +98,8 @@ export function guardrailInputMicros(tenantId: string): number {
   const stage = new PolicyStage(
     policies as unknown as ConstructorParameters<typeof PolicyStage>[0],
     DEFAULT_REQUEST_LIMITS_OPTIONS,
+    // The benchmark's documents name no external guardrail service: its pool is never used.
+    new ExternalGuardrails({ allowLoopback: false }),
   );
   const protocol = openAiProtocol('/v1/chat/completions', 4_096);
   const body = {

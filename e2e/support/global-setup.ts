@@ -65,6 +65,8 @@ export default async function globalSetup(): Promise<void> {
     logLevel: 'info',
     logFormat: 'json',
     adminApiEnv: oidc.adminApi,
+    // The guardrail tests run an external guardrail service of their own on loopback.
+    gatewayEnv: { GUARDRAIL_ALLOW_LOOPBACK: 'true' },
   });
   const gateway = platform.find((app) => app.name === 'gateway');
   if (!gateway) throw new Error('stackApps() returned no gateway');

@@ -23,6 +23,8 @@ export interface StackEnvironment {
   logFormat: 'json' | 'pretty';
   /** Extra variables for admin-api, e.g. the e2e tier's OIDC_* settings for its local OpenID Connect provider. */
   adminApiEnv?: Record<string, string>;
+  /** Extra variables for the gateway, e.g. the e2e tier's GUARDRAIL_ALLOW_LOOPBACK for its local guardrail service. */
+  gatewayEnv?: Record<string, string>;
 }
 
 export interface StackApp {
@@ -90,7 +92,7 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
     {
       name: 'gateway',
       command: `node ${builtMain('gateway')}`,
-      env: { ...shared, GATEWAY_PORT: String(ports.gateway) },
+      env: { ...shared, GATEWAY_PORT: String(ports.gateway), ...environment.gatewayEnv },
       readyUrl: `${local(ports.gateway)}/healthz`,
       publicUrl: `http://localhost:${ports.gateway}/v1`,
     },
