@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayErrorCode } from '@gatehouse/contracts';
-import { type EffectivePolicy, evaluateAccess } from '@gatehouse/domain';
+import { AnswerRules, type EffectivePolicy, evaluateAccess } from '@gatehouse/domain';
 import { GatewayError } from '../../common/gateway-error';
 import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../../limits/limits.options';
+import { AnswerGuard } from '../../policies/answer-guard';
 import { GatewayPolicies } from '../../policies/gateway-policies';
 import { checkPiiInput } from '../../policies/pii-input';
-import { type UpstreamResponse } from '../../upstream';
 import { ALLOW, type Decision, refuse } from '../decision';
 import { type ModelCall } from '../protocols/model-call';
 import { promptTexts } from '../protocols/prompt-texts';
@@ -13,18 +13,25 @@ import { requestSizeRefusal } from '../protocols/request-size';
 import { strictParamsRefusal } from '../protocols/strict-params';
 import { type RequestContext } from '../request-context';
 
+const NO_ANSWER_RULES = new AnswerRules([], []);
+
+/** `policy.output`'s decision: the answer goes on, through its guard when it has one, or is refused. */
+export type OutputDecision = Decision & { guard?: AnswerGuard };
+
 /**
  * Stages 3 and 8, `policy.input` and `policy.output`: the rules of the policy documents in force for the call's
  * tenant and product (docs/policies.md). On the way in, the access rules (models allowed and denied, source
  * addresses, hours, key metadata): a refusal is a 403 `policy_access_denied` naming the document and the rule, and
  * a monitored rule is reported (`x-gatehouse-policy`, the usage event) without refusing. Then, for a model call,
  * the `validation` rules (size limits, strict parameters) and the `pii.input` rules on its prompt (`checkPiiInput`:
- * block, redact, log). Prompt injection, deny lists and the output rules are still to come: output allows every
- * answer. The effective policy is built once per
+ * block, redact, log). On the way out, the `pii.output` and `denyList.output` rules and the restore of the prompt's
+ * placeholders (`AnswerGuard`). The effective policy is built once per
  * document change (`GatewayPolicies`), never per request.
  */
 @Injectable()
 export class PolicyStage {
+  private readonly answerRules = new WeakMap<EffectivePolicy, AnswerRules>();
+
   constructor(
     private readonly policies: GatewayPolicies,
     @Inject(REQUEST_LIMITS_OPTIONS) private readonly limitsOptions: RequestLimitsOptions,
@@ -106,7 +113,27 @@ export class PolicyStage {
     );
   }
 
-  output(_context: RequestContext, _response: UpstreamResponse): Decision {
-    return ALLOW;
+  /**
+   * The answer's guard: the output rules of the effective policy and the restore of the prompt's placeholders; none
+   * when neither applies (or the endpoint answers no text), and the answer then goes out exactly as without a policy.
+   * The output rules act inside the answer (a cut ends it with `content_filter`); none refuses it as a whole.
+   */
+  output(context: RequestContext, call: ModelCall): OutputDecision {
+    if (call.endpoint === 'embeddings') return ALLOW;
+    const policy = this.effectiveFor(context);
+    const rules = policy === null || policy === undefined ? null : this.answerRulesOf(policy);
+    const restore = context.placeholders;
+    if ((rules === null || rules.isEmpty) && restore === null) return ALLOW;
+    return { allowed: true, guard: new AnswerGuard(rules ?? NO_ANSWER_RULES, restore, context) };
+  }
+
+  /** The output rules of an effective policy, prepared once per policy (which is itself built once per change). */
+  private answerRulesOf(policy: EffectivePolicy): AnswerRules {
+    let rules = this.answerRules.get(policy);
+    if (rules === undefined) {
+      rules = new AnswerRules(policy.piiOutput, policy.denyOutput);
+      this.answerRules.set(policy, rules);
+    }
+    return rules;
   }
 }

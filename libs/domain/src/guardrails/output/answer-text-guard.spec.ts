@@ -31,7 +31,7 @@ function denyRule(
 /** Streams `chunks` through a fresh guard: the output, whether it was cut, what fired, the most it held back. */
 function stream(rules: AnswerRules, chunks: readonly string[], options: AnswerTextGuardOptions = {}) {
   const firings: AnswerRuleFiring[] = [];
-  const guard = new AnswerTextGuard(rules, { ...options, onFiring: (firing) => firings.push(firing) });
+  const guard = new AnswerTextGuard(rules, { ...options, onFinding: (found) => firings.push(...found) });
   let output = '';
   let maxHeld = 0;
   for (const chunk of chunks) {
@@ -175,7 +175,7 @@ describe('AnswerTextGuard', () => {
     const text = `Your card ${CARD} is on file. ${'More text follows here. '.repeat(5)}`;
     const rules = new AnswerRules([piiRule('redact', ['CREDIT_CARD'])], []);
     const firings: AnswerRuleFiring[] = [];
-    const guard = new AnswerTextGuard(rules, { onFiring: (firing) => firings.push(firing) });
+    const guard = new AnswerTextGuard(rules, { onFinding: (found) => firings.push(...found) });
     const outputs: string[] = [];
     for (const chunk of chunksOf(text, 3)) {
       outputs.push(guard.push(chunk).text);

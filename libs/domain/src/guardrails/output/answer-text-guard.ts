@@ -45,8 +45,11 @@ export interface AnswerTextGuardOptions {
    * placeholder). Never the request's input vault: a placeholder put in by output redaction is never restored.
    */
   redactions?: PlaceholderVault;
-  /** Called once for each rule that fires on a finding the answer reaches (findings past a cut are not reported). */
-  onFiring?: (firing: AnswerRuleFiring) => void;
+  /**
+   * Called once for each finding the answer reaches (those past a cut are not), with every rule that fired on it;
+   * never with the text it matched.
+   */
+  onFinding?: (firings: readonly AnswerRuleFiring[]) => void;
 }
 
 /** A finding in the text being processed, settled: what the enforced rules do with it, and what to report. */
@@ -155,8 +158,8 @@ export class AnswerTextGuard {
     }
 
     for (const finding of findings) {
-      if (finding.start < limit || finding === blocker) {
-        for (const firing of finding.firings) this.options.onFiring?.(firing);
+      if (finding.firings.length > 0 && (finding.start < limit || finding === blocker)) {
+        this.options.onFinding?.(finding.firings);
       }
     }
 
