@@ -345,4 +345,15 @@ describe('AnswerGuard on Anthropic streams', () => {
     expect(out).toContain('"output_tokens":40');
     expect(doneAfter).toBe(frames.length - 1);
   });
+
+  it('ends with a refusal when the block is only found as the block closes, with nothing left to send', () => {
+    const { guard } = guardOf(rules([], ['forbidden-[a-z]+']));
+    const rewriter = guardedStreamRewriter(guard, 'anthropic', asItCame, false);
+    const { out } = streamThrough(rewriter, [
+      ...start,
+      ...pieces('All fine until forbidden-words appear, and then a long tail that nobody should ever read.'),
+      ...end,
+    ]);
+    expect(read(out)).toMatchObject({ text: 'All fine until ', stop: 'refusal' });
+  });
 });

@@ -333,11 +333,8 @@ class AnthropicStreamGuard extends StreamGuard {
     if (block === undefined || block.closed) return '';
     block.closed = true;
     const held = block.guard.finish();
-    if (held.text === '') return '';
-    const frame = deltaFrame(index, block.delta, held.text);
-    if (!held.cut) return frame;
-    this.cut = true;
-    return frame;
+    if (held.cut) this.cut = true;
+    return held.text === '' ? '' : deltaFrame(index, block.delta, held.text);
   }
 
   protected flushAll(): string {
