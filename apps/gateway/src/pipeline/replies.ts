@@ -12,6 +12,8 @@ import {
 import { type FastifyReply } from 'fastify';
 import { GatewayError } from '../common/gateway-error';
 import { toAnthropicBody, toResponse } from '../common/openai-exception.filter';
+import { type AnswerGuard } from '../policies/answer-guard';
+import { guardedStreamRewriter } from '../policies/answer-stream-guard';
 import {
   protocolOfProvider,
   responseHeadersForClient,
@@ -30,6 +32,9 @@ import { type RequestContext } from './request-context';
  * HTTP product's answer byte for byte. Only request-pipeline.ts calls these: stages never write the reply.
  */
 const logger = new Logger('RequestPipeline');
+
+/** The policy rules that fired for the request (`access.hours=monitor`), on its answer. */
+export const POLICY_HEADER = 'x-gatehouse-policy';
 
 /** The gateway's error in the client's API (OpenAI's shape, or Anthropic's), with its headers. */
 export function sendError(reply: FastifyReply, client: StreamProtocol, context: RequestContext, error: unknown): void {
@@ -54,7 +59,9 @@ export function sendError(reply: FastifyReply, client: StreamProtocol, context: 
 
 /**
  * The upstream's JSON answer in the client's API, under the public alias; its usage goes to the context. In the
- * upstream's own API the body goes out as it came but for the alias, without being parsed and printed again.
+ * upstream's own API the body goes out as it came but for the alias, without being parsed and printed again,
+ * unless the answer has a guard (output rules, restore), which reads and edits its texts; what the guard did joins
+ * `x-gatehouse-policy`.
  */
 export async function sendJsonAnswer(
   reply: FastifyReply,
@@ -62,10 +69,11 @@ export async function sendJsonAnswer(
   answer: AnswerContext,
   response: UpstreamResponse,
   context: RequestContext,
+  guard: AnswerGuard | null = null,
 ): Promise<void> {
   const upstream = protocolOfProvider(response.provider.type);
   const bytes = await readAll(response.body);
-  if (client === upstream) {
+  if (client === upstream && guard === null) {
     const relabelled = jsonAnswerUnderAlias(bytes, answer.alias, upstream);
     context.usage = relabelled.usage;
     await reply
@@ -86,13 +94,22 @@ export async function sendJsonAnswer(
     );
   }
   const translated = answerForClient(client, upstream, payload as Record<string, unknown>, answer);
+  if (guard !== null) {
+    guard.guardAnswer(client, translated);
+    const fired = guard.policyItems();
+    if (fired.length > 0) {
+      context.policyFired.push(...fired);
+      void reply.header(POLICY_HEADER, context.policyFired.join(', '));
+    }
+  }
   await reply.status(response.status).header('content-type', 'application/json').send(translated);
 }
 
 /**
  * Status and headers now, then the events as they come: through the usage tap (which reads the upstream's own
- * events, so usage is metered the same whatever the client is sent), then translated if need be. The context's
- * usage is reported when the stream ends, breaks or is abandoned.
+ * events, so usage is metered the same whatever the client is sent), then translated if need be, then through the
+ * answer's guard when it has one (its decisions go to the usage event only: the headers left before the text). The
+ * context's usage is reported when the stream ends, breaks or is abandoned.
  */
 export async function streamAnswer(
   reply: FastifyReply,
@@ -100,6 +117,7 @@ export async function streamAnswer(
   answer: AnswerContext,
   response: UpstreamResponse,
   context: RequestContext,
+  guard: AnswerGuard | null = null,
 ): Promise<void> {
   const upstream = protocolOfProvider(response.provider.type);
   context.streamed = true;
@@ -111,7 +129,10 @@ export async function streamAnswer(
     // client that did not ask for it; a translator needs it.
     stripUsageChunk: client === 'openai' && upstream === 'openai' && !answer.includeUsage,
     signal: context.lifetime,
-    rewriter: streamRewriterFor(client, upstream, answer),
+    rewriter:
+      guard === null
+        ? streamRewriterFor(client, upstream, answer)
+        : guardedStreamRewriter(guard, client, streamRewriterFor(client, upstream, answer), answer.includeUsage),
     onReport: (report) => {
       context.usage = usageOfStreamReport(report);
       if (report.ending === 'upstream_error' || report.ending === 'cut') context.failed('upstream_stream_error');

@@ -15,6 +15,7 @@ import {
 } from './protocols/http-product/http-product.protocol';
 import { type ModelProtocol } from './protocols/model-call';
 import {
+  POLICY_HEADER,
   productUpstreamFailure,
   relayHttpAnswer,
   sendError,
@@ -31,9 +32,6 @@ import { PolicyStage } from './stages/policy.stage';
 import { RecordStage } from './stages/record.stage';
 import { RouteStage } from './stages/route.stage';
 import { UpstreamStage } from './stages/upstream.stage';
-
-/** The policy rules that fired for the request (`access.hours=monitor`), on its answer. */
-export const POLICY_HEADER = 'x-gatehouse-policy';
 
 /** HTTP products' budget for the upstream's response headers, retries included. */
 export const HTTP_PRODUCT_DEADLINE_MS = 120_000;
@@ -107,11 +105,13 @@ export class RequestPipeline {
         if (error instanceof UpstreamError) return await sendUpstreamError(reply, protocol.client, error, context);
         throw error;
       }
-      enforce(this.policy.output(context, response));
+      const output = this.policy.output(context, call);
+      enforce(output);
+      const guard = output.guard ?? null;
       this.cache.store(context, response);
       const answer = { alias: call.model, requestId: context.requestId, includeUsage: call.includeUsage };
-      if (call.stream) await streamAnswer(reply, protocol.client, answer, response, context);
-      else await sendJsonAnswer(reply, protocol.client, answer, response, context);
+      if (call.stream) await streamAnswer(reply, protocol.client, answer, response, context, guard);
+      else await sendJsonAnswer(reply, protocol.client, answer, response, context, guard);
     } catch (error) {
       // The replies never throw once they relay the body (a broken stream ends inside streamAnswer): one that
       // arrived and is still unread here will never be read.

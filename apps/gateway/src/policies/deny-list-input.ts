@@ -1,12 +1,9 @@
 import { GatewayErrorCode } from '@gatehouse/contracts';
-import { type ContentAction, type DenyListRule } from '@gatehouse/domain';
+import { type ContentAction, DENY_LIST_REDACTION, type DenyListRule } from '@gatehouse/domain';
 import { GatewayError } from '../common/gateway-error';
 import { ALLOW, type Decision, refuse } from '../pipeline/decision';
 import { type PromptText } from '../pipeline/protocols/prompt-texts';
 import { type RequestContext } from '../pipeline/request-context';
-
-/** What replaces each match a `redact` rule finds. */
-export const DENY_LIST_REDACTION = '[REDACTED]';
 
 const ACTION_RANK: Record<ContentAction, number> = { log: 0, redact: 1, block: 2 };
 

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SseEventSplitter } from './sse-event-splitter';
 import { type SseEventRewriter, SseUsageTap } from './sse-usage-tap';
@@ -312,6 +312,52 @@ describe('SseUsageTap', () => {
       expect(output).toBe(shouted(openAiChunk('abc')) + 'data: END\n\n');
       expect(report).toMatchObject({ ending: 'cut', contentDeltas: 1 });
       expect(error).toBeUndefined();
+    });
+
+    it('ends the client side when the rewriter is done, and reads the upstream on to its end for the usage', async () => {
+      const doneAfterFirst = {
+        clientDone: false,
+        rewrite(event: { raw: Buffer }) {
+          this.clientDone = true;
+          return event.raw;
+        },
+        end: () => 'data: END\n\n',
+      };
+      const reports: StreamUsageReport[] = [];
+      const tap = new SseUsageTap({
+        protocol: 'openai',
+        stripUsageChunk: false,
+        rewriter: doneAfterFirst,
+        onReport: (report) => reports.push(report),
+      });
+      let clientEndedAt = -1;
+      let upstreamRead = 0;
+      const chunks = [openAiChunk('Hello'), openAiChunk(' wörld'), openAiUsage, done];
+      const upstream = Readable.from(
+        (async function* () {
+          for (const chunk of chunks) {
+            upstreamRead += 1;
+            yield Buffer.from(chunk);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        })(),
+      );
+      const out: Buffer[] = [];
+      // A writable, as the client's response is: the pipeline then waits for the upstream too.
+      const client = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          out.push(chunk);
+          callback();
+        },
+        final(callback) {
+          clientEndedAt = upstreamRead;
+          callback();
+        },
+      });
+      await pipeline(upstream, tap, client);
+      expect(Buffer.concat(out).toString('utf8')).toBe(openAiChunk('Hello'));
+      expect(clientEndedAt).toBeLessThan(chunks.length);
+      expect(reports).toEqual([expect.objectContaining({ ending: 'completed', inputTokens: 12, outputTokens: 5 })]);
     });
 
     it('sends an event as it came when the rewriter returns its bytes, and nothing when it returns nothing', async () => {

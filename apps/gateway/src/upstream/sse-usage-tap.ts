@@ -9,6 +9,11 @@ export interface SseEventRewriter {
   rewrite(event: SseEvent): string | Buffer;
   /** The upstream ended cleanly: what to send last. Not called when the stream breaks. */
   end(): string;
+  /**
+   * True once the client's stream is complete before the upstream's (an output rule cut the answer): the tap ends
+   * the client's response then, and reads the upstream on to its end only to meter it.
+   */
+  readonly clientDone?: boolean;
 }
 
 export interface SseUsageTapOptions {
@@ -41,6 +46,8 @@ export class SseUsageTap extends Transform {
   private readonly splitter = new SseEventSplitter();
   private readonly observer: StreamUsageObserver;
   private reported: StreamUsageReport | null = null;
+  /** The client's stream was ended before the upstream's (`SseEventRewriter.clientDone`). */
+  private clientEnded = false;
   private readonly onClientAbort = () => this.destroy(abortError(this.options.signal?.reason));
 
   constructor(private readonly options: SseUsageTapOptions) {
@@ -67,9 +74,11 @@ export class SseUsageTap extends Transform {
       }
       try {
         for (const event of events) {
+          if (this.clientEnded) break;
           if (stripped?.has(event)) continue;
           const output = rewriter.rewrite(event);
           if (output.length > 0) this.push(output);
+          if (rewriter.clientDone === true) this.endClient();
         }
       } catch (error) {
         callback(error as Error);
@@ -91,6 +100,10 @@ export class SseUsageTap extends Transform {
     const { rewriter, stripUsageChunk } = this.options;
     this.finish();
     if (rewriter !== undefined) {
+      if (this.clientEnded) {
+        callback();
+        return;
+      }
       // An incomplete last event cannot be read, so it cannot be rewritten: the rewriter judges the ending.
       let last: string;
       try {
@@ -110,6 +123,15 @@ export class SseUsageTap extends Transform {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.finish(this.options.signal?.aborted ? 'client_aborted' : error ? undefined : 'client_aborted');
     callback(error);
+  }
+
+  /**
+   * Ends the readable side (the client's response) while the writable side goes on taking the upstream's bytes,
+   * which are still metered; nothing is pushed after this.
+   */
+  private endClient(): void {
+    this.clientEnded = true;
+    this.push(null);
   }
 
   private finish(ending?: StreamEnding): void {

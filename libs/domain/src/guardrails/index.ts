@@ -1,1 +1,2 @@
 export * from './pii';
+export * from './output';

@@ -1,20 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayErrorCode } from '@gatehouse/contracts';
-import { type EffectivePolicy, evaluateAccess } from '@gatehouse/domain';
+import { AnswerRules, type EffectivePolicy, evaluateAccess } from '@gatehouse/domain';
 import { GatewayError } from '../../common/gateway-error';
 import { ExternalGuardrails } from '../../guardrails/external-guardrails';
 import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../../limits/limits.options';
+import { AnswerGuard } from '../../policies/answer-guard';
 import { checkDenyListInput } from '../../policies/deny-list-input';
 import { GatewayPolicies } from '../../policies/gateway-policies';
 import { checkInjectionInput } from '../../policies/injection-input';
 import { checkPiiInput } from '../../policies/pii-input';
-import { type UpstreamResponse } from '../../upstream';
 import { ALLOW, type Decision, refuse } from '../decision';
 import { type ModelCall } from '../protocols/model-call';
 import { type PromptText, promptTexts } from '../protocols/prompt-texts';
 import { requestSizeRefusal } from '../protocols/request-size';
 import { strictParamsRefusal } from '../protocols/strict-params';
 import { type RequestContext } from '../request-context';
+
+const NO_ANSWER_RULES = new AnswerRules([], []);
+
+/** `policy.output`'s decision: the answer goes on, through its guard when it has one, or is refused. */
+export type OutputDecision = Decision & { guard?: AnswerGuard };
 
 /**
  * Stages 3 and 8, `policy.input` and `policy.output`: the rules of the policy documents in force for the call's
@@ -23,11 +28,14 @@ import { type RequestContext } from '../request-context';
  * a monitored rule is reported (`x-gatehouse-policy`, the usage event) without refusing. Then, for a model call,
  * the `validation` rules (size limits, strict parameters), and the content rules on its prompt, in this order:
  * `injection` and `denyList.input` read the caller's text as sent, then `pii.input` (block, redact, log) reads what
- * the deny lists left. The output rules are still to come: output allows every answer. The effective policy is
- * built once per document change (`GatewayPolicies`), never per request.
+ * the deny lists left. On the way out, the `pii.output` and `denyList.output` rules and the restore of the prompt's
+ * placeholders (`AnswerGuard`). The effective policy is built once per document change (`GatewayPolicies`), never
+ * per request.
  */
 @Injectable()
 export class PolicyStage {
+  private readonly answerRules = new WeakMap<EffectivePolicy, AnswerRules>();
+
   constructor(
     private readonly policies: GatewayPolicies,
     @Inject(REQUEST_LIMITS_OPTIONS) private readonly limitsOptions: RequestLimitsOptions,
@@ -129,8 +137,28 @@ export class PolicyStage {
     );
   }
 
-  output(_context: RequestContext, _response: UpstreamResponse): Decision {
-    return ALLOW;
+  /**
+   * The answer's guard: the output rules of the effective policy and the restore of the prompt's placeholders; none
+   * when neither applies (or the endpoint answers no text), and the answer then goes out exactly as without a policy.
+   * The output rules act inside the answer (a cut ends it with `content_filter`); none refuses it as a whole.
+   */
+  output(context: RequestContext, call: ModelCall): OutputDecision {
+    if (call.endpoint === 'embeddings') return ALLOW;
+    const policy = this.effectiveFor(context);
+    const rules = policy === null || policy === undefined ? null : this.answerRulesOf(policy);
+    const restore = context.placeholders;
+    if ((rules === null || rules.isEmpty) && restore === null) return ALLOW;
+    return { allowed: true, guard: new AnswerGuard(rules ?? NO_ANSWER_RULES, restore, context) };
+  }
+
+  /** The output rules of an effective policy, prepared once per policy (which is itself built once per change). */
+  private answerRulesOf(policy: EffectivePolicy): AnswerRules {
+    let rules = this.answerRules.get(policy);
+    if (rules === undefined) {
+      rules = new AnswerRules(policy.piiOutput, policy.denyOutput);
+      this.answerRules.set(policy, rules);
+    }
+    return rules;
   }
 }
 

@@ -30,6 +30,9 @@ export interface DenyList {
   redact(text: string, replacement: string): string;
 }
 
+/** What replaces each match of a deny list whose action is `redact`, in prompts and answers alike. */
+export const DENY_LIST_REDACTION = '[REDACTED]';
+
 export const MAX_DENY_LIST_PATTERNS = 200;
 export const MAX_DENY_LIST_PATTERN_LENGTH = 1_000;
 /** RE2 program size (roughly its instruction count): bounds the memory and per-character work of one pattern. */

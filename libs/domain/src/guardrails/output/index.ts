@@ -1,0 +1,2 @@
+export * from './answer-rules';
+export * from './answer-text-guard';
