@@ -182,7 +182,14 @@ describe('a policy document is in force on every gateway within one second, and 
         );
         expect(activity.status).toBe(200);
         expect(activity.body.items).toEqual([
-          { tenantId: tenant.tenantId, policy: name, rule: 'access.denyModels', decision: 'monitor', count: 2 * calls },
+          {
+            tenantId: tenant.tenantId,
+            policy: name,
+            rule: 'access.denyModels',
+            detail: null,
+            decision: 'monitor',
+            count: 2 * calls,
+          },
         ]);
         return activity.body;
       },
