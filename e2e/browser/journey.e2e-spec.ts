@@ -160,11 +160,15 @@ describe('the portal journey in a browser', () => {
     await page.goto(`/t/${tenantId}/usage`);
     await pageHeading(page, /Usage/);
     await page.getByRole('cell', { name: 'demo-chat' }).first().waitFor();
+    // No policy acted on this tenant's call: the guardrail panel says so.
+    const decisions = page.getByRole('region', { name: 'Guardrail decisions', exact: true });
+    await decisions.getByText('No policy rule acted on a call in this window.').waitFor();
     await saveScreenshot(page, 'journey/usage-explorer');
 
     // ...and on the admin's cost dashboard.
     await adminPage.goto('/admin/usage');
     await pageHeading(adminPage, 'Costs');
+    await adminPage.getByRole('region', { name: 'Policy decisions', exact: true }).waitFor();
     expect(await statValue(adminPage, 'Requests')).toBe(
       new Intl.NumberFormat('en-US').format(before.body.totals.requests + 1),
     );

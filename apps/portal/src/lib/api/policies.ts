@@ -39,12 +39,12 @@ export const policiesApi = {
     adminGet(`/tenants/${segment(tenantId)}/policy/effective`, effectivePolicySchema, { product }),
 
   /** What the rules did to the tenant's calls of a window (at most 31 days). */
-  tenantActivity: (tenantId: string, window: { from: string; to: string }) =>
-    adminGet(`/tenants/${segment(tenantId)}/policy/activity`, policyActivitySchema, window),
+  tenantActivity: (tenantId: string, { from, to }: { from: string; to: string }) =>
+    adminGet(`/tenants/${segment(tenantId)}/policy/activity`, policyActivitySchema, { from, to }),
 
   /** What the rules did to every tenant's calls of a window (at most 31 days); platform admins only. */
-  activity: (window: { from: string; to: string }) =>
-    adminGet('/admin/policies/activity', policyActivitySchema, window),
+  activity: ({ from, to }: { from: string; to: string }) =>
+    adminGet('/admin/policies/activity', policyActivitySchema, { from, to }),
 };
 
 /**
