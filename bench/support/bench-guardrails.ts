@@ -6,13 +6,9 @@
  */
 import { parsePolicyYaml, type VersionedPolicy } from '@gatehouse/domain';
 import { type Redis } from 'ioredis';
-import { ExternalGuardrails } from '../../apps/gateway/src/guardrails/external-guardrails';
-import { DEFAULT_REQUEST_LIMITS_OPTIONS } from '../../apps/gateway/src/limits/limits.options';
 import { openAiProtocol } from '../../apps/gateway/src/pipeline/protocols/openai/openai.protocol';
 import { RequestContext } from '../../apps/gateway/src/pipeline/request-context';
-import { PolicyStage } from '../../apps/gateway/src/pipeline/stages/policy.stage';
-import { PolicyIndex } from '../../apps/gateway/src/policies/gateway-policies';
-import { putBenchDocuments } from './bench-policies';
+import { inProcessPolicyStage, putBenchDocuments } from './bench-policies';
 
 const PARAGRAPHS = [
   'Our quarterly review covers the migration of the billing service to the new cluster, the incidents of the last ' +
@@ -93,14 +89,7 @@ export function guardrailInputMicros(tenantId: string): number {
   const parsed = parsePolicyYaml(GUARDRAIL_INPUT_YAML);
   if (!parsed.ok) throw new Error(`the guardrail document is invalid: ${JSON.stringify(parsed.problems)}`);
   const documents = new Map<string, VersionedPolicy>([['global', { document: parsed.document, version: 1 }]]);
-  const index = new PolicyIndex(documents);
-  const policies = { peek: () => index, current: () => Promise.resolve(index) };
-  const stage = new PolicyStage(
-    policies as unknown as ConstructorParameters<typeof PolicyStage>[0],
-    DEFAULT_REQUEST_LIMITS_OPTIONS,
-    // The benchmark's documents name no external guardrail service: its pool is never used.
-    new ExternalGuardrails({ allowLoopback: false }),
-  );
+  const stage = inProcessPolicyStage(documents);
   const protocol = openAiProtocol('/v1/chat/completions', 4_096);
   const body = {
     model: 'demo-chat',

@@ -143,6 +143,21 @@ async function announce(redis: Redis, keyPrefix: string): Promise<void> {
 }
 
 /**
+ * A `PolicyStage` of this process with `documents` in force, as a gateway has them after a load (the effective
+ * policies are built at the first call). The benchmark's documents name no external guardrail service, so its pool
+ * is never used.
+ */
+export function inProcessPolicyStage(documents: ReadonlyMap<string, VersionedPolicy>): PolicyStage {
+  const index = new PolicyIndex(documents);
+  const policies = { peek: () => index, current: () => Promise.resolve(index) };
+  return new PolicyStage(
+    policies as unknown as ConstructorParameters<typeof PolicyStage>[0],
+    DEFAULT_REQUEST_LIMITS_OPTIONS,
+    new ExternalGuardrails({ allowLoopback: false }),
+  );
+}
+
+/**
  * The policy stage alone, in this process: `PolicyStage.access` for one warm call of the benchmark tenant to
  * `demo-chat` from loopback, with the same documents in force (the effective policy already built, as on every
  * call but the first after a change). The median of rounds of CPU time (`process.cpuUsage`) per call, in µs:
@@ -159,14 +174,7 @@ export function policyStageMicros(tenantId: string): number {
     if (!parsed.ok) throw new Error(`bench policy ${name} is invalid`);
     documents.set(name, { document: parsed.document, version: 1 });
   }
-  const index = new PolicyIndex(documents);
-  const policies = { peek: () => index, current: () => Promise.resolve(index) };
-  const stage = new PolicyStage(
-    policies as unknown as ConstructorParameters<typeof PolicyStage>[0],
-    DEFAULT_REQUEST_LIMITS_OPTIONS,
-    // The benchmark's documents name no external guardrail service: its pool is never used.
-    new ExternalGuardrails({ allowLoopback: false }),
-  );
+  const stage = inProcessPolicyStage(documents);
   const context = new RequestContext('bench', 0, '127.0.0.1');
   context.key = { tenantId, tenantTimeZone: 'Europe/Paris' } as unknown as typeof context.key;
   context.entitlement = { productSlug: 'demo' } as unknown as typeof context.entitlement;
