@@ -18,6 +18,7 @@ import { ADMIN_API_CONFIG, OUTBOUND_RESOLVER } from './admin-api.constants';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CallLogModule } from './call-log/call-log.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { TenantsModule } from './tenants/tenants.module';
 import { KeysModule } from './keys/keys.module';
@@ -59,6 +60,7 @@ export class AdminApiModule {
         SubscriptionsModule,
         NotificationsModule,
         UsageModule,
+        CallLogModule,
         AlertsModule,
       ],
       providers: [

@@ -17,4 +17,5 @@ export * from './admin-api/plans';
 export * from './admin-api/policies';
 export * from './admin-api/providers';
 export * from './admin-api/usage';
+export * from './admin-api/call-log';
 export * from './admin-api/alerts';

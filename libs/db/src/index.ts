@@ -16,6 +16,7 @@ export * from './repositories/catalog.repository';
 // Repositories of the control plane's contexts: one line per file, kept in alphabetical order.
 export * from './repositories/alert.repository';
 export * from './repositories/audit.repository';
+export * from './repositories/call-log.repository';
 export * from './repositories/gateway-snapshot.repository';
 export * from './repositories/invitation.repository';
 export * from './repositories/membership.repository';
