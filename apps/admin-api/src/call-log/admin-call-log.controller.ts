@@ -1,11 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminOnly } from '../auth/access/access-rule';
 import { CallLogService } from './call-log.service';
-import { PlatformCallLogDto, PlatformCallLogQueryDto } from './dto/call-log.dto';
+import { CallLogDetailDto, PlatformCallLogDto, PlatformCallLogQueryDto } from './dto/call-log.dto';
 
-/** Every tenant's calls, for platform admins (a call's detail is its tenant's route: admins act on every tenant). */
+/** Every tenant's calls, for platform admins. */
 @ApiTags('admin: call log')
 @AdminOnly()
 @Controller('admin/logs')
@@ -17,5 +17,12 @@ export class AdminCallLogController {
   @ZodResponse({ status: 200, type: PlatformCallLogDto })
   list(@Query() query: PlatformCallLogQueryDto) {
     return this.calls.listForPlatform(query);
+  }
+
+  /** Any tenant's call by its `x-request-id`, for a search across tenants. */
+  @Get(':requestId')
+  @ZodResponse({ status: 200, type: CallLogDetailDto })
+  detail(@Param('requestId') requestId: string) {
+    return this.calls.findForPlatform(requestId);
   }
 }

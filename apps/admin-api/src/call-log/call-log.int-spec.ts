@@ -330,7 +330,18 @@ describe('call log', () => {
     const oneTenant = await platform(`${WINDOW}&errorCode=model_not_allowed&tenantId=${other.tenantId}`);
     expect(requestIds(oneTenant)).toEqual([ids.otherTenant]);
 
-    // Platform admins act on every tenant, so a call's detail is its tenant's route.
+    const found = await api.request<CallLogDetailResponse>('GET', `/admin/logs/${ids.otherTenant}`, {
+      token: admin.token,
+    });
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      requestId: ids.otherTenant,
+      tenantId: other.tenantId,
+      errorCode: 'model_not_allowed',
+    });
+    expect((await api.request('GET', '/admin/logs/no-such-call', { token: admin.token })).status).toBe(404);
+
+    // Platform admins act on every tenant, so its route answers them too.
     const detail = await api.request<CallLogDetailResponse>(
       'GET',
       `/tenants/${other.tenantId}/logs/${ids.otherTenant}`,
@@ -341,8 +352,8 @@ describe('call log', () => {
   });
 
   it('keeps the platform view from tenant users', async () => {
-    const response = await platform(WINDOW, owner.token);
-    expect(response.status).toBe(403);
+    expect((await platform(WINDOW, owner.token)).status).toBe(403);
+    expect((await api.request('GET', `/admin/logs/${ids.chat}`, { token: owner.token })).status).toBe(403);
   });
 
   it('refuses a bad query with 400 and the fields at fault', async () => {

@@ -46,9 +46,13 @@ export class CallLogService {
 
   /** 404 for an unknown request id and for another tenant's, alike: a tenant cannot tell the two apart. */
   async findForTenant(tenantId: TenantId, requestId: string): Promise<CallLogDetailResponse> {
-    const row = requestId.length > MAX_REQUEST_ID_LENGTH ? null : await this.calls.findForTenant(tenantId, requestId);
-    if (row === null) throw ApiError.notFound('Call');
-    return toDetail(row);
+    return detailOf(
+      requestId.length > MAX_REQUEST_ID_LENGTH ? null : await this.calls.findForTenant(tenantId, requestId),
+    );
+  }
+
+  async findForPlatform(requestId: string): Promise<CallLogDetailResponse> {
+    return detailOf(requestId.length > MAX_REQUEST_ID_LENGTH ? null : await this.calls.findForPlatform(requestId));
   }
 }
 
@@ -125,7 +129,8 @@ function toItem(row: CallLogRow): CallLogItemResponse {
   };
 }
 
-function toDetail(row: CallLogDetailRow): CallLogDetailResponse {
+function detailOf(row: CallLogDetailRow | null): CallLogDetailResponse {
+  if (row === null) throw ApiError.notFound('Call');
   return {
     ...toItem(row),
     tenantId: row.tenantId,
