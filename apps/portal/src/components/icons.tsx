@@ -113,6 +113,12 @@ const paths = {
       <path d="M12 10v4M12 17h.01" />
     </>
   ),
+  logs: (
+    <>
+      <path d="M8.75 6.75h11M8.75 12h11M8.75 17.25h11" />
+      <path d="M4.25 6.75h.01M4.25 12h.01M4.25 17.25h.01" />
+    </>
+  ),
   arrowRight: <path d="M4.5 12h15M13.5 6l6 6-6 6" />,
   server: (
     <>

@@ -6,8 +6,10 @@ import type {
   UsageGranularity,
   UsageTotalsResponse,
 } from '@gatehouse/contracts';
+import Link from 'next/link';
 import { useState } from 'react';
 import { Button, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@gatehouse/ui';
+import { callLogHref } from '../../lib/call-log-view';
 import { formatInteger, formatUsd } from '../../lib/format';
 import { formatBucket, GROUPING_LABELS, groupOf } from './usage-query';
 
@@ -16,17 +18,41 @@ const PAGE_ROWS = 50;
 
 const numeric = 'text-right tabular-nums whitespace-nowrap';
 
-/** The report's rows, by bucket then group as admin-api orders them, with the totals of the whole range. */
+const BUCKET_MS: Record<UsageGranularity, number> = { hour: 3_600_000, day: 86_400_000 };
+
+/** The call log of a row: its bucket's window, narrowed to its model or key (the log has no product filter). */
+function rowLogHref(
+  logsBase: string,
+  item: TenantUsageItemResponse,
+  granularity: UsageGranularity,
+  groupBy: TenantUsageGrouping,
+): string {
+  const from = new Date(item.bucket);
+  const to = new Date(from.getTime() + BUCKET_MS[granularity]);
+  return callLogHref(logsBase, {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    model: groupBy === 'model' && item.model ? item.model : undefined,
+    keyId: groupBy === 'key' ? item.apiKeyId : undefined,
+  });
+}
+
+/**
+ * The report's rows, by bucket then group as admin-api orders them, with the totals of the whole range. Each row links
+ * to its calls in the log explorer at `logsBase`.
+ */
 export function UsageTable({
   items,
   totals,
   granularity,
   groupBy,
+  logsBase,
 }: {
   items: TenantUsageItemResponse[];
   totals: UsageTotalsResponse;
   granularity: UsageGranularity;
   groupBy: TenantUsageGrouping;
+  logsBase: string;
 }) {
   const [shown, setShown] = useState(PAGE_ROWS);
   const visible = items.slice(0, shown);
@@ -44,6 +70,9 @@ export function UsageTable({
             <TableHeaderCell className="text-right">Input tokens</TableHeaderCell>
             <TableHeaderCell className="text-right">Output tokens</TableHeaderCell>
             <TableHeaderCell className="text-right">Cost</TableHeaderCell>
+            <TableHeaderCell>
+              <span className="sr-only">Calls</span>
+            </TableHeaderCell>
           </tr>
         </TableHead>
         <TableBody>
@@ -67,6 +96,18 @@ export function UsageTable({
                 <TableCell className={numeric}>{formatInteger(item.inputTokens)}</TableCell>
                 <TableCell className={numeric}>{formatInteger(item.outputTokens)}</TableCell>
                 <TableCell className={numeric}>{formatUsd(item.costUsd)}</TableCell>
+                <TableCell className="whitespace-nowrap">
+                  <Link
+                    href={rowLogHref(logsBase, item, granularity, groupBy)}
+                    className="text-sm font-medium text-indigo-700 hover:underline"
+                  >
+                    View calls
+                    <span className="sr-only">
+                      {' '}
+                      of {group.label}, {formatBucket(item.bucket, granularity)}
+                    </span>
+                  </Link>
+                </TableCell>
               </TableRow>
             );
           })}
@@ -81,6 +122,7 @@ export function UsageTable({
             <td className={`px-4 py-3 ${numeric}`}>{formatInteger(totals.inputTokens)}</td>
             <td className={`px-4 py-3 ${numeric}`}>{formatInteger(totals.outputTokens)}</td>
             <td className={`px-4 py-3 ${numeric}`}>{formatUsd(totals.costUsd)}</td>
+            <td />
           </tr>
         </tfoot>
       </Table>

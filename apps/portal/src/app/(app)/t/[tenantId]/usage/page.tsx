@@ -194,6 +194,7 @@ export default async function UsagePage({
                   totals={totals}
                   granularity={report.granularity}
                   groupBy={view.groupBy}
+                  logsBase={`/t/${encodeURIComponent(tenant.id)}/logs`}
                 />
               </section>
             </>
