@@ -99,6 +99,22 @@ describe('parseConfig', () => {
     ).toThrow(/GUARDRAIL_ALLOW_LOOPBACK: must not be set in production/);
   });
 
+  it('turns tracing on only with an OTLP endpoint, sampling every trace unless told', () => {
+    expect(parseConfig('gateway', gatewayConfigSchema, {}).tracing).toBeNull();
+    expect(
+      parseConfig('gateway', gatewayConfigSchema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing,
+    ).toEqual({ endpoint: 'http://collector:4318', serviceName: 'gatehouse-gateway', sampleRatio: 1 });
+    expect(() =>
+      parseConfig('gateway', gatewayConfigSchema, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        GATEWAY_TRACE_SAMPLE_RATIO: '1.5',
+      }),
+    ).toThrow(/GATEWAY_TRACE_SAMPLE_RATIO/);
+    expect(() =>
+      parseConfig('gateway', gatewayConfigSchema, { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }),
+    ).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be an http/);
+  });
+
   it('rejects an encryption key that is not 32 bytes', () => {
     expect(() =>
       parseConfig('admin-api', adminApiConfigSchema, {

@@ -32,6 +32,13 @@ export const gatewayConfigSchema = z
     GATEWAY_USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(50),
     /** Lets a policy's external guardrail service be on a loopback address (a service on this machine, in tests). */
     GUARDRAIL_ALLOW_LOOPBACK: booleanFlag(false),
+    /** The OTLP/HTTP collector's base URL (spans go to `<endpoint>/v1/traces`): tracing is off unless it is set. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('gatehouse-gateway'),
+    /** The share of new traces kept (0 to 1); a caller's sampled `traceparent` is always followed. */
+    GATEWAY_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV !== 'production') return;
@@ -58,6 +65,14 @@ export const gatewayConfigSchema = z
       flushIntervalMs: env.GATEWAY_USAGE_FLUSH_INTERVAL_MS,
     },
     guardrails: { allowLoopback: env.GUARDRAIL_ALLOW_LOOPBACK },
+    tracing:
+      env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? null
+        : {
+            endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+            serviceName: env.OTEL_SERVICE_NAME,
+            sampleRatio: env.GATEWAY_TRACE_SAMPLE_RATIO,
+          },
   }));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
