@@ -21,6 +21,8 @@ module.exports = {
   moduleNameMapper: {
     '^@gatehouse/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
+  // The OTLP exporter loads `http` with `import()`, which Jest's CommonJS sandbox refuses: compiled, it is a require.
+  transformIgnorePatterns: ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
   testTimeout: 30_000,
 };

@@ -45,6 +45,7 @@ export class GatewayModule {
             pool: { connections: config.upstream.connectionsPerOrigin, resolver: options.upstreamResolver },
           },
           guardrails: { allowLoopback: config.guardrails.allowLoopback },
+          tracing: config.tracing,
           hotPath: {
             redisUrl: config.redis.url,
             keyPrefix: config.redis.keyPrefix,

@@ -7,6 +7,7 @@ import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
 import { ExternalGuardrails, type ExternalGuardrailsOptions } from '../guardrails/external-guardrails';
 import { ModelsService } from '../models/models.service';
+import { GatewayTracing, type GatewayTracingOptions } from '../tracing/gateway-tracing';
 import { GatewayPolicies } from '../policies/gateway-policies';
 import { UpstreamModule, type UpstreamModuleOptions } from '../upstream';
 import { GatewayRoutesController } from './gateway-routes.controller';
@@ -28,6 +29,8 @@ export interface PipelineModuleOptions {
   hotPath: HotPathRedisOptions;
   /** The external guardrail services policies may name (`injection.external`). */
   guardrails: ExternalGuardrailsOptions;
+  /** Null: tracing off. */
+  tracing: GatewayTracingOptions | null;
 }
 
 /**
@@ -59,6 +62,7 @@ export class PipelineModule implements OnModuleInit {
         RouteStage,
         UpstreamStage,
         RecordStage,
+        { provide: GatewayTracing, useFactory: () => new GatewayTracing(options.tracing) },
         RequestPipeline,
         ...hotPathProviders(options.hotPath),
       ],

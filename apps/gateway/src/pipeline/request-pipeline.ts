@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GatewayCatalog } from '../catalog/gateway-catalog.service';
+import { GatewayTracing } from '../tracing/gateway-tracing';
+import { type TracedOutcome } from '../tracing/request-trace';
 import { UpstreamCaller, UpstreamError, UpstreamOriginRefusedError, type UpstreamResponse } from '../upstream';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { type Decision } from './decision';
@@ -29,7 +31,7 @@ import { CacheStage } from './stages/cache.stage';
 import { EntitleStage } from './stages/entitle.stage';
 import { type Admission, LimitsStage } from './stages/limits.stage';
 import { PolicyStage } from './stages/policy.stage';
-import { RecordStage } from './stages/record.stage';
+import { CLIENT_CLOSED_REQUEST, RecordStage, type ResponseOutcome } from './stages/record.stage';
 import { RouteStage } from './stages/route.stage';
 import { UpstreamStage } from './stages/upstream.stage';
 
@@ -82,33 +84,47 @@ export class RequestPipeline {
     private readonly catalog: GatewayCatalog,
     private readonly caller: UpstreamCaller,
     private readonly recorder: UsageRecorder,
+    private readonly tracing: GatewayTracing,
   ) {}
 
   /** A call to a model, in the API `protocol` reads. */
   async serveModelCall(protocol: ModelProtocol, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = this.open(request, reply);
     let response: UpstreamResponse | undefined;
+    const { trace } = context;
     try {
+      trace?.stage('authenticate');
       const key = await this.authenticate.run(context, request.headers);
+      trace?.leave();
       context.key = key;
       context.endpoint = protocol.endpoint;
       const call = protocol.read(request.body, request.headers);
+      trace?.modelCall(protocol.endpoint, call.model);
+      trace?.stage('entitle');
       const entitlement = await this.entitle.model(context, key, call);
       context.entitlement = entitlement;
+      trace?.stage('policy.input');
       this.policyChecked(reply, context, await this.policy.input(context, call));
+      trace?.stage('limits.admit');
       this.admitted(reply, await this.limits.admitModelCall(context, key, entitlement, call));
+      trace?.stage('cache.lookup');
       enforce(this.cache.lookup(context, call));
+      trace?.stage('route');
       const route = this.route.run(context, call);
+      trace?.stage('upstream');
       try {
         response = await this.upstream.run(context, call, route);
       } catch (error) {
         if (error instanceof UpstreamError) return await sendUpstreamError(reply, protocol.client, error, context);
         throw error;
       }
+      trace?.stage('policy.output');
       const output = this.policy.output(context, call);
       enforce(output);
       const guard = output.guard ?? null;
+      trace?.stage('cache.store');
       this.cache.store(context, response);
+      trace?.leave();
       const answer = { alias: call.model, requestId: context.requestId, includeUsage: call.includeUsage };
       if (call.stream) await streamAnswer(reply, protocol.client, answer, response, context, guard);
       else await sendJsonAnswer(reply, protocol.client, answer, response, context, guard);
@@ -128,22 +144,29 @@ export class RequestPipeline {
     const context = this.open(request, reply);
     context.endpoint = 'http';
     let call: ReturnType<typeof readHttpProductCall> | undefined;
+    const { trace } = context;
     try {
+      trace?.stage('authenticate');
       const key = await this.authenticate.run(context, request.headers);
       context.key = key;
+      trace?.stage('entitle');
       const address = readProductAddress(request.url);
       const product = (await this.catalog.current()).httpProducts.get(address.slug);
       if (product === undefined) throw productNotFound(address.slug);
       const entitlement = this.entitle.product(context, key, product);
       context.entitlement = entitlement;
+      trace?.stage('policy.access');
       this.policyChecked(reply, context, await this.policy.access(context, null));
+      trace?.leave();
       call = readHttpProductCall(request, address, product, context.lifetime);
+      trace?.stage('limits.admit');
       this.admitted(reply, await this.limits.admitHttpCall(context, key, entitlement));
+      trace?.stage('upstream');
       let response: UpstreamResponse;
       try {
         // No model: one circuit breaker per provider, tripped only by failures to get any answer from its origin.
         response = await this.caller.call(
-          call.request,
+          { ...call.request, attempts: trace ?? undefined },
           [{ providerId: call.providerId, upstreamModel: '', weight: 1, priority: 0 }],
           { deadlineMs: HTTP_PRODUCT_DEADLINE_MS },
         );
@@ -162,6 +185,7 @@ export class RequestPipeline {
         if (error instanceof UpstreamOriginRefusedError) throw invalidRequest('This path cannot be forwarded.');
         throw error;
       }
+      trace?.leave();
       context.route = { providerId: response.provider.id, upstreamModel: null };
       context.timeToFirstByteMs = performance.now() - context.startedAt;
       // An HTTP product has no tokens to count: its usage is the call itself.
@@ -182,7 +206,9 @@ export class RequestPipeline {
     const context = this.open(request, reply);
     context.endpoint = endpoint;
     try {
+      context.trace?.stage('authenticate');
       const key = await this.authenticate.run(context, request.headers);
+      context.trace?.leave();
       context.key = key;
       await reply.status(200).send(await answer(key));
     } catch (error) {
@@ -193,6 +219,7 @@ export class RequestPipeline {
   /** The request's context, and its end-of-request step bound to the response's close, the one end of every path. */
   private open(request: FastifyRequest, reply: FastifyReply): RequestContext {
     const context = new RequestContext(request.id, performance.now(), request.ip);
+    context.trace = this.tracing.start(request.id, request.headers);
     const response = reply.raw;
     response.once('close', () => this.recorder.track(this.end(context, response)));
     return context;
@@ -221,8 +248,26 @@ export class RequestPipeline {
       endedAt: performance.now(),
     };
     if (!outcome.completed) context.lifetime.abort();
+    const { trace } = context;
+    // A stage that threw or refused is still open: it failed with the request's error.
+    trace?.leave(context.errorCode);
     if (context.usageReported !== null) await context.usageReported;
+    trace?.stage('limits.settle');
     await this.limits.settle(context);
+    trace?.stage('record');
     this.record.run(context, outcome);
+    trace?.end(tracedOutcome(context, outcome));
   }
+}
+
+/** What the request span is told at the end: the response's status (499 when the client left first) and results. */
+function tracedOutcome(context: RequestContext, outcome: ResponseOutcome): TracedOutcome {
+  return {
+    statusCode: outcome.statusCode ?? CLIENT_CLOSED_REQUEST,
+    tenantId: context.key?.tenantId ?? null,
+    errorCode: context.errorCode,
+    endpoint: context.endpoint,
+    upstreamModel: context.route?.upstreamModel ?? null,
+    usage: context.usage,
+  };
 }

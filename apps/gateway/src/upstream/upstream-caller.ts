@@ -149,8 +149,11 @@ export class UpstreamCaller {
 
         attemptsMade += 1;
         const attemptStarted = this.clock();
-        const result = await this.attempt(resolved.pool, resolved.path, request, headers, body, remaining);
+        const observed = request.attempts?.attemptStarted(target, provider);
+        const sent = observed === undefined ? headers : { ...headers, ...observed.headers };
+        const result = await this.attempt(resolved.pool, resolved.path, request, sent, body, remaining);
         const durationMs = this.clock() - attemptStarted;
+        observed?.ended(result.kind === 'failure' ? { failure: result.outcome } : { status: result.status });
 
         if (result.kind === 'failure') {
           attempts.push(attemptOf(target, result.outcome, durationMs));

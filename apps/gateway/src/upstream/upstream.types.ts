@@ -70,6 +70,20 @@ export interface UpstreamRequest {
   passThrough?: boolean;
   /** The client's lifetime: aborting it cancels the attempt in flight and, later, the streamed body. */
   signal?: ClientSignal;
+  /** Told of each attempt as it is sent and when it ends (tracing); absent when nothing watches. */
+  attempts?: UpstreamAttemptObserver;
+}
+
+/** Watches the attempts of one call: a trace makes a span of each and sends its context upstream. */
+export interface UpstreamAttemptObserver {
+  attemptStarted(target: UpstreamTarget, provider: UpstreamProviderSummary): ObservedAttempt;
+}
+
+export interface ObservedAttempt {
+  /** Headers the attempt's request carries on top of its own (`traceparent`, `tracestate`). */
+  readonly headers: Record<string, string>;
+  /** The upstream's status once its headers came, or why no answer came. */
+  ended(result: { status: number } | { failure: AttemptOutcome }): void;
 }
 
 export interface UpstreamCallOptions {

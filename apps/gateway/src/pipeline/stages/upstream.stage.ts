@@ -29,6 +29,7 @@ export class UpstreamStage {
         },
         body: (target, provider) => route.planFor(provider.type).body(target.upstreamModel),
         signal: context.lifetime,
+        attempts: context.trace ?? undefined,
       },
       route.targets,
       { deadlineMs: UPSTREAM_DEADLINE_MS },
