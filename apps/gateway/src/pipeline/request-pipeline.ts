@@ -166,7 +166,7 @@ export class RequestPipeline {
       try {
         // No model: one circuit breaker per provider, tripped only by failures to get any answer from its origin.
         response = await this.caller.call(
-          { ...call.request, attempts: trace ?? undefined },
+          trace === null ? call.request : { ...call.request, attempts: trace },
           [{ providerId: call.providerId, upstreamModel: '', weight: 1, priority: 0 }],
           { deadlineMs: HTTP_PRODUCT_DEADLINE_MS },
         );
