@@ -3,6 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
 import { type AnthropicErrorBody, anthropicErrorBody } from '@gatehouse/domain';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { UNMATCHED_ROUTE } from '../pipeline/request-context';
 import { GatewayError } from './gateway-error';
 
 /** Which API's error body a route answers with: OpenAI's everywhere, Anthropic's on Anthropic's endpoints. */
@@ -56,11 +57,17 @@ const TYPE_BY_STATUS: Record<number, string> = {
 export class OpenAiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OpenAiExceptionFilter');
 
+  constructor(
+    /** Counts the answer in the metrics, by route pattern (`unmatched` for a path no route serves) and status. */
+    private readonly countAnswer: (routePattern: string, status: number) => void = () => undefined,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, headers } = toResponse(exception, request);
+    this.countAnswer(request.routeOptions.url ?? UNMATCHED_ROUTE, status);
     if (status >= 500) {
       this.logger.error(
         { requestId: request.id, err: exception instanceof Error ? exception : String(exception) },

@@ -7,6 +7,7 @@ import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
 import { ExternalGuardrails, type ExternalGuardrailsOptions } from '../guardrails/external-guardrails';
 import { ModelsService } from '../models/models.service';
+import { RequestMetrics } from '../observability/request-metrics';
 import { GatewayPolicies } from '../policies/gateway-policies';
 import { UpstreamModule, type UpstreamModuleOptions } from '../upstream';
 import { GatewayRoutesController } from './gateway-routes.controller';
@@ -58,6 +59,7 @@ export class PipelineModule implements OnModuleInit {
         CacheStage,
         RouteStage,
         UpstreamStage,
+        RequestMetrics,
         RecordStage,
         RequestPipeline,
         ...hotPathProviders(options.hotPath),

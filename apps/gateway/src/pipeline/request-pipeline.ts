@@ -33,6 +33,9 @@ import { RecordStage } from './stages/record.stage';
 import { RouteStage } from './stages/route.stage';
 import { UpstreamStage } from './stages/upstream.stage';
 
+/** The route label of every HTTP product call (`/apis/{slug}` and below): one pattern, whatever the slug. */
+export const HTTP_PRODUCT_ROUTE = '/apis/:slug/*';
+
 /** HTTP products' budget for the upstream's response headers, retries included. */
 export const HTTP_PRODUCT_DEADLINE_MS = 120_000;
 
@@ -86,12 +89,12 @@ export class RequestPipeline {
 
   /** A call to a model, in the API `protocol` reads. */
   async serveModelCall(protocol: ModelProtocol, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const context = this.open(request, reply);
+    const context = this.open(request, reply, protocol.route);
+    context.endpoint = protocol.endpoint;
     let response: UpstreamResponse | undefined;
     try {
       const key = await this.authenticate.run(context, request.headers);
       context.key = key;
-      context.endpoint = protocol.endpoint;
       const call = protocol.read(request.body, request.headers);
       const entitlement = await this.entitle.model(context, key, call);
       context.entitlement = entitlement;
@@ -125,7 +128,7 @@ export class RequestPipeline {
    * body (the content policies, cache), its answer relayed byte for byte; the access rules apply to it.
    */
   async serveHttpProduct(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const context = this.open(request, reply);
+    const context = this.open(request, reply, HTTP_PRODUCT_ROUTE);
     context.endpoint = 'http';
     let call: ReturnType<typeof readHttpProductCall> | undefined;
     try {
@@ -175,11 +178,12 @@ export class RequestPipeline {
   /** A request the gateway answers itself once the key is known (`GET /v1/models`). */
   async serveLocal(
     endpoint: string,
+    route: string,
     request: FastifyRequest,
     reply: FastifyReply,
     answer: (key: KeySnapshot) => Promise<unknown>,
   ): Promise<void> {
-    const context = this.open(request, reply);
+    const context = this.open(request, reply, route);
     context.endpoint = endpoint;
     try {
       const key = await this.authenticate.run(context, request.headers);
@@ -191,8 +195,8 @@ export class RequestPipeline {
   }
 
   /** The request's context, and its end-of-request step bound to the response's close, the one end of every path. */
-  private open(request: FastifyRequest, reply: FastifyReply): RequestContext {
-    const context = new RequestContext(request.id, performance.now(), request.ip);
+  private open(request: FastifyRequest, reply: FastifyReply, route: string): RequestContext {
+    const context = new RequestContext(request.id, performance.now(), request.ip, route);
     const response = reply.raw;
     response.once('close', () => this.recorder.track(this.end(context, response)));
     return context;

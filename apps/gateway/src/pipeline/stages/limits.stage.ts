@@ -116,6 +116,7 @@ export class LimitsStage implements OnModuleDestroy {
       });
     } catch (error) {
       if (error instanceof QuotaBackendUnavailableError) {
+        context.limitDecision = 'refused';
         return {
           decision: refuse(GatewayError.of(GatewayErrorCode.QuotaBackendUnavailable, error.message)),
           headers: NO_HEADERS,
@@ -124,7 +125,11 @@ export class LimitsStage implements OnModuleDestroy {
       throw error;
     }
     const headers = rateLimitHeaders(decision.rateLimits);
-    for (const breach of decision.monitored) context.decisions.push(`monitor:${breach.scope}.${breach.limit}`);
+    if (decision.monitored.length > 0) {
+      context.limitsMonitored = decision.monitored.map((breach) => `${breach.scope}.${breach.limit}`);
+      for (const breach of context.limitsMonitored) context.decisions.push(`monitor:${breach}`);
+    }
+    context.limitDecision = decision.admitted ? 'admitted' : 'refused';
     if (!decision.admitted) {
       return { decision: refuse(requestFault(decision) ?? refusalError(decision, headers)), headers };
     }
