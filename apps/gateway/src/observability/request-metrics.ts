@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BoundedLabel, OTHER_LABEL } from '@gatehouse/observability';
+import { BoundedLabel, OTHER_LABEL, statusClass } from '@gatehouse/observability';
 import { type RequestContext } from '../pipeline/request-context';
 import { UpstreamPools } from '../upstream/upstream-pools';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { GatewayMetrics } from './gateway-metrics';
-import { providerLabel, statusClass } from './upstream-metrics';
+import { providerLabel } from './upstream-metrics';
 
 /** The GenAI operation of each model endpoint (`gen_ai.operation.name`); other endpoints have no GenAI metrics. */
 const OPERATIONS: ReadonlyMap<string, string> = new Map([

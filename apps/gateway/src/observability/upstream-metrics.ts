@@ -1,4 +1,4 @@
-import { OTHER_LABEL } from '@gatehouse/observability';
+import { OTHER_LABEL, statusClass } from '@gatehouse/observability';
 import { type CircuitBreakers } from '../upstream/circuit-breakers';
 import { type UpstreamPools } from '../upstream/upstream-pools';
 import { type UpstreamAttempt } from '../upstream/upstream.types';
@@ -44,13 +44,6 @@ function errorReason(attempt: UpstreamAttempt): string | null {
       return attempt.outcome;
   }
 }
-
-/** `2xx`, `4xx`, `5xx`... from a status code. */
-export function statusClass(status: number): string {
-  return STATUS_CLASSES[Math.trunc(status / 100)] ?? OTHER_LABEL;
-}
-
-const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /** Every breaker of this gateway, by provider name and upstream model, for the circuit state gauge. */
 export function circuitReadings(breakers: CircuitBreakers, pools: UpstreamPools): () => Iterable<CircuitReading> {

@@ -18,3 +18,10 @@ export class BoundedLabel {
     return value;
   }
 }
+
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/** A status code as a label of six values at most: `2xx`, `4xx`, `5xx`... (`other` for anything out of range). */
+export function statusClass(status: number): string {
+  return STATUS_CLASSES[Math.trunc(status / 100)] ?? OTHER_LABEL;
+}
