@@ -1,5 +1,5 @@
-import { BoundedLabel, LabelledChildren } from '@gatehouse/observability';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BoundedLabel, CounterFamily, HistogramFamily } from '@gatehouse/observability';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 export interface GatewayMetricsOptions {
   /** A `tenant` label on `gatehouse_requests_total` and `gatehouse_cost_usd_total` (GATEWAY_METRICS_TENANT_LABELS). */
@@ -41,16 +41,16 @@ export class GatewayMetrics {
   /** Tenant labels, capped; null when they are off. */
   readonly tenants: BoundedLabel | null;
 
-  readonly tokenUsage: LabelledChildren<Histogram.Internal<string>>;
-  readonly requestDuration: LabelledChildren<Histogram.Internal<string>>;
-  readonly timeToFirstToken: LabelledChildren<Histogram.Internal<string>>;
-  readonly requests: LabelledChildren<Counter.Internal>;
-  readonly cost: LabelledChildren<Counter.Internal>;
-  readonly limitDecisions: LabelledChildren<Counter.Internal>;
-  readonly policyDecisions: LabelledChildren<Counter.Internal>;
-  readonly cacheRequests: LabelledChildren<Counter.Internal>;
-  readonly upstreamErrors: LabelledChildren<Counter.Internal>;
-  readonly upstreamRetries: LabelledChildren<Counter.Internal>;
+  readonly tokenUsage: HistogramFamily;
+  readonly requestDuration: HistogramFamily;
+  readonly timeToFirstToken: HistogramFamily;
+  readonly requests: CounterFamily;
+  readonly cost: CounterFamily;
+  readonly limitDecisions: CounterFamily;
+  readonly policyDecisions: CounterFamily;
+  readonly cacheRequests: CounterFamily;
+  readonly upstreamErrors: CounterFamily;
+  readonly upstreamRetries: CounterFamily;
   readonly circuitState: Gauge;
   readonly spoolDepth: Gauge;
   /** What the gauges read at scrape time, set once the breakers and the spool exist; nothing is kept per request. */
@@ -58,115 +58,77 @@ export class GatewayMetrics {
   private spooled: () => number = () => 0;
 
   constructor(options: GatewayMetricsOptions) {
-    const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.tenants = options.tenantLabels ? new BoundedLabel(options.maxTenants) : null;
     const tenant = this.tenants === null ? [] : ['tenant'];
 
-    this.tokenUsage = new LabelledChildren(
-      new Histogram({
-        name: 'gen_ai_client_token_usage',
-        help: 'Tokens used per model call, by type (input, output).',
-        labelNames: ['gen_ai_token_type', ...GEN_AI_LABELS],
-        buckets: TOKEN_BUCKETS,
-        registers,
-      }),
-      4,
+    const histogram = (name: string, help: string, labels: readonly string[], buckets: readonly number[]) =>
+      new HistogramFamily(name, help, labels, buckets, this.registry);
+    const counter = (name: string, help: string, labels: readonly string[]) =>
+      new CounterFamily(name, help, labels, this.registry);
+
+    this.tokenUsage = histogram(
+      'gen_ai_client_token_usage',
+      'Tokens used per model call, by type (input, output).',
+      ['gen_ai_token_type', ...GEN_AI_LABELS],
+      TOKEN_BUCKETS,
     );
-    this.requestDuration = new LabelledChildren(
-      new Histogram({
-        name: 'gen_ai_server_request_duration_seconds',
-        help: 'Model calls from arrival to the end of the answer, in seconds.',
-        labelNames: GEN_AI_LABELS,
-        buckets: DURATION_BUCKETS,
-        registers,
-      }),
-      3,
+    this.requestDuration = histogram(
+      'gen_ai_server_request_duration_seconds',
+      'Model calls from arrival to the end of the answer, in seconds.',
+      GEN_AI_LABELS,
+      DURATION_BUCKETS,
     );
-    this.timeToFirstToken = new LabelledChildren(
-      new Histogram({
-        name: 'gen_ai_server_time_to_first_token_seconds',
-        help: "Streamed model calls from arrival to the upstream's first byte, in seconds.",
-        labelNames: GEN_AI_LABELS,
-        buckets: TIME_TO_FIRST_TOKEN_BUCKETS,
-        registers,
-      }),
-      3,
+    this.timeToFirstToken = histogram(
+      'gen_ai_server_time_to_first_token_seconds',
+      "Streamed model calls from arrival to the upstream's first byte, in seconds.",
+      GEN_AI_LABELS,
+      TIME_TO_FIRST_TOKEN_BUCKETS,
     );
-    this.requests = new LabelledChildren(
-      new Counter({
-        name: 'gatehouse_requests_total',
-        help: 'Requests answered, by route pattern, model and status class (2xx, 4xx, 5xx).',
-        labelNames: ['route', 'model', 'status_class', ...tenant],
-        registers,
-      }),
-      tenant.length === 0 ? 3 : 4,
+    this.requests = counter(
+      'gatehouse_requests_total',
+      'Requests answered, by route pattern, model and status class (2xx, 4xx, 5xx).',
+      ['route', 'model', 'status_class', ...tenant],
     );
-    this.cost = new LabelledChildren(
-      new Counter({
-        name: 'gatehouse_cost_usd_total',
-        help: "What the model calls cost at the catalog's prices, in US dollars.",
-        labelNames: [MODEL, PROVIDER, ...tenant],
-        registers,
-      }),
-      tenant.length === 0 ? 2 : 3,
+    this.cost = counter(
+      'gatehouse_cost_usd_total',
+      "What the model calls cost at the catalog's prices, in US dollars.",
+      [MODEL, PROVIDER, ...tenant],
     );
-    this.limitDecisions = new LabelledChildren(
-      new Counter({
-        name: 'gatehouse_limit_decisions_total',
-        help: 'What the limits decided: admitted, refused (with the refusal code) or monitored (a breach let through).',
-        labelNames: ['decision', 'code'],
-        registers,
-      }),
-      2,
+    this.limitDecisions = counter(
+      'gatehouse_limit_decisions_total',
+      'What the limits decided: admitted, refused (with the refusal code) or monitored (a breach let through).',
+      ['decision', 'code'],
     );
-    this.policyDecisions = new LabelledChildren(
-      new Counter({
-        name: 'gatehouse_policy_decisions_total',
-        help: 'Policy rules that fired, by rule and action (block, monitor, redact...).',
-        labelNames: ['rule', 'action'],
-        registers,
-      }),
-      2,
+    this.policyDecisions = counter(
+      'gatehouse_policy_decisions_total',
+      'Policy rules that fired, by rule and action (block, monitor, redact...).',
+      ['rule', 'action'],
     );
-    this.cacheRequests = new LabelledChildren(
-      new Counter({
-        name: 'gatehouse_cache_requests_total',
-        help: 'Response cache lookups, by result (hit, miss).',
-        labelNames: ['result'],
-        registers,
-      }),
-      1,
+    this.cacheRequests = counter('gatehouse_cache_requests_total', 'Response cache lookups, by result (hit, miss).', [
+      'result',
+    ]);
+    this.upstreamErrors = counter(
+      'gatehouse_upstream_errors_total',
+      'Upstream attempts that failed, by provider and reason (timeout, connection, status_4xx, status_5xx...).',
+      [PROVIDER, 'reason'],
     );
-    this.upstreamErrors = new LabelledChildren(
-      new Counter({
-        name: 'gatehouse_upstream_errors_total',
-        help: 'Upstream attempts that failed, by provider and reason (timeout, connection, status_4xx, status_5xx...).',
-        labelNames: [PROVIDER, 'reason'],
-        registers,
-      }),
-      2,
-    );
-    this.upstreamRetries = new LabelledChildren(
-      new Counter({
-        name: 'gatehouse_upstream_retries_total',
-        help: "Upstream attempts after a call's first (retries on a target and fallbacks to the next), by provider.",
-        labelNames: [PROVIDER],
-        registers,
-      }),
-      1,
+    this.upstreamRetries = counter(
+      'gatehouse_upstream_retries_total',
+      "Upstream attempts after a call's first (retries on a target and fallbacks to the next), by provider.",
+      [PROVIDER],
     );
     this.circuitState = new Gauge({
       name: 'gatehouse_upstream_circuit_state',
       help: 'Circuit breaker state per routing target: 0 closed, 1 half-open, 2 open.',
       labelNames: [PROVIDER, 'upstream_model'],
-      registers,
+      registers: [this.registry],
       collect: () => this.readCircuits(),
     });
     this.spoolDepth = new Gauge({
       name: 'gatehouse_usage_spool_events',
       help: 'Usage events waiting in the on-disk spool for Redis to take them.',
-      registers,
+      registers: [this.registry],
       collect: () => this.spoolDepth.set(this.spooled()),
     });
   }
@@ -192,7 +154,7 @@ export class GatewayMetrics {
     }
   }
 
-  /** The tenant label value, or '' (an unused label position) when tenant labels are off. */
+  /** The tenant label value, or '' (a label position the families without `tenant` ignore) when they are off. */
   tenantLabel(tenantId: string | null): string {
     if (this.tenants === null) return '';
     return tenantId === null ? 'none' : this.tenants.of(tenantId);

@@ -1,6 +1,4 @@
-import { Counter, Registry } from 'prom-client';
-import { BoundedLabel, OTHER_LABEL } from './bounded-label';
-import { LabelledChildren } from './labelled-children';
+import { BoundedLabel, OTHER_LABEL, statusClass } from './bounded-label';
 
 describe('BoundedLabel', () => {
   it('keeps the first values up to its cap and gives every later one `other`', () => {
@@ -14,19 +12,9 @@ describe('BoundedLabel', () => {
   });
 });
 
-describe('LabelledChildren', () => {
-  it('hands out one child per label set, counting into the right series', async () => {
-    const registry = new Registry();
-    const counter = new Counter({ name: 'calls_total', help: 'h', labelNames: ['a', 'b'], registers: [registry] });
-    const children = new LabelledChildren(counter, 2);
-    children.of('x', 'y').inc();
-    children.of('x', 'y').inc();
-    children.of('x', 'z').inc(3);
-    expect(children.of('x', 'y')).toBe(children.of('x', 'y'));
-    const values = (await counter.get()).values.map(({ labels, value }) => ({ labels, value }));
-    expect(values).toEqual([
-      { labels: { a: 'x', b: 'y' }, value: 2 },
-      { labels: { a: 'x', b: 'z' }, value: 3 },
-    ]);
+describe('statusClass', () => {
+  it('names a status by its hundred, and anything out of range `other`', () => {
+    expect([200, 204, 404, 429, 499, 502].map(statusClass)).toEqual(['2xx', '2xx', '4xx', '4xx', '4xx', '5xx']);
+    expect(statusClass(600)).toBe(OTHER_LABEL);
   });
 });
