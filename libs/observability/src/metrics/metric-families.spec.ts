@@ -36,11 +36,12 @@ describe('the metric families', () => {
       family.of('/a').observe(value);
       reference.labels('/a').observe(value);
     }
+    // prom-client's histogram `get()` names each sample (`_bucket`, `_sum`, `_count`); its registry's JSON has it too.
     const samples = async (registry: Registry) =>
-      (await registry.getMetricsAsJSON())[0]?.values.map(({ metricName, labels, value }) => ({
-        metricName,
-        labels: { ...labels },
-        value,
+      (await registry.getMetricsAsJSON())[0]?.values.map((sample) => ({
+        metricName: (sample as { metricName?: string }).metricName,
+        labels: { ...sample.labels },
+        value: sample.value,
       }));
     expect(await samples(ours)).toEqual(await samples(theirs));
   });
