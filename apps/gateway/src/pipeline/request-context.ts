@@ -66,6 +66,8 @@ export class RequestContext {
   /** Since arrival, when the answering upstream's headers came; null when no upstream answered. */
   timeToFirstByteMs: number | null = null;
   usage: MeteredUsage | null = null;
+  /** What the counted usage cost at the entitlement's price, once `limits.settle` priced it; null until then. */
+  costMicros: bigint | null = null;
   streamed = false;
   /** The gateway's error code for this request; the first one set is kept (the root cause, not its echo). */
   errorCode: string | null = null;

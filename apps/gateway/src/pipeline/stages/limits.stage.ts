@@ -221,10 +221,10 @@ function actualUsage(context: RequestContext, held: HeldReservation): ActualUsag
     outputTokens: usage.outputTokens,
     cachedInputTokens: usage.cachedTokens,
   };
-  return {
-    tokens: usage.inputTokens + usage.outputTokens,
-    costMicros: held.price === null ? 0n : costMicros(held.price, tokens),
-  };
+  const cost = held.price === null ? 0n : costMicros(held.price, tokens);
+  // The `record` stage reports the same cost (metrics, log line): priced once per request, not twice.
+  context.costMicros = cost;
+  return { tokens: usage.inputTokens + usage.outputTokens, costMicros: cost };
 }
 
 function refusalError(decision: Refused, rateHeaders: Record<string, string>): GatewayError {

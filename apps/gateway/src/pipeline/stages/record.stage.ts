@@ -58,11 +58,13 @@ function costUsdOf(context: RequestContext): number {
   const price = context.entitlement?.price ?? null;
   const usage = context.usage;
   if (price === null || usage === null || usage.source === 'none' || usage.source === 'unknown') return 0;
-  const micros = costMicros(price, {
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    cachedInputTokens: usage.cachedTokens,
-  });
+  const micros =
+    context.costMicros ??
+    costMicros(price, {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedTokens,
+    });
   return Number(micros) / 1_000_000;
 }
 
