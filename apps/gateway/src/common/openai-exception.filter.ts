@@ -36,6 +36,16 @@ export function errorShapeOf(request: {
   return route.config?.errorShape ?? 'openai';
 }
 
+/** A request answered by this filter: a path no route serves, or one refused before its handler ran. */
+export interface UnroutedAnswer {
+  requestId: string;
+  /** The route pattern it matched, or `unmatched`: never its path. */
+  route: string;
+  status: number;
+  errorCode: string | null;
+  latencyMs: number;
+}
+
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
@@ -58,8 +68,8 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OpenAiExceptionFilter');
 
   constructor(
-    /** Counts the answer in the metrics, by route pattern (`unmatched` for a path no route serves) and status. */
-    private readonly countAnswer: (routePattern: string, status: number) => void = () => undefined,
+    /** Records the answer (metrics and the request's log line): the pipeline never saw this request. */
+    private readonly answered: (answer: UnroutedAnswer) => void = () => undefined,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -67,7 +77,13 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, headers } = toResponse(exception, request);
-    this.countAnswer(request.routeOptions.url ?? UNMATCHED_ROUTE, status);
+    this.answered({
+      requestId: request.id,
+      route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+      status,
+      errorCode: body.error.code,
+      latencyMs: reply.elapsedTime,
+    });
     if (status >= 500) {
       this.logger.error(
         { requestId: request.id, err: exception instanceof Error ? exception : String(exception) },

@@ -177,8 +177,13 @@ describe('the gateway metrics and request log', () => {
     expect(written).not.toContain(apiKey);
   });
 
-  it('serves no metrics on the public port', async () => {
-    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(404);
+  it('serves no metrics on the public port, and logs that request as unmatched', async () => {
+    const response = await fetch(`${gateway.url}/metrics`, { headers: { 'x-request-id': 'metrics-public' } });
+    expect(response.status).toBe(404);
+    await eventually(() => logLines.some((line) => line.requestId === 'metrics-public'));
+    expect(logLines.filter((line) => line.requestId === 'metrics-public')).toEqual([
+      expect.objectContaining({ msg: 'request', route: 'unmatched', status: 404, latencyMs: expect.any(Number) }),
+    ]);
   });
 
   it('adds no series for 10,000 requests to random paths', async () => {

@@ -1,4 +1,5 @@
 import { type Level, type LevelWithSilent, type Logger } from 'pino';
+import { type UnroutedAnswer } from '../common/openai-exception.filter';
 import { type RequestContext } from '../pipeline/request-context';
 
 /** How one request ended, as its log line tells it. */
@@ -47,6 +48,21 @@ export class RequestLog {
         costUsd: end.costUsd,
         decisions: context.decisions,
         policy: context.policyFired,
+      },
+      'request',
+    );
+  }
+
+  /** The line of a request the pipeline never saw (an unknown path, a body that could not be read): no key, no model. */
+  writeUnrouted(answer: UnroutedAnswer): void {
+    if (this.level === null) return;
+    this.logger[this.level](
+      {
+        requestId: answer.requestId,
+        route: answer.route,
+        status: answer.status,
+        errorCode: answer.errorCode,
+        latencyMs: wholeMs(answer.latencyMs),
       },
       'request',
     );
