@@ -645,6 +645,8 @@ function gatewayEnvironment(port: number, databaseUrl: string, spoolDir: string)
     LOG_FORMAT: 'json',
     GATEWAY_HOST: LOOPBACK,
     GATEWAY_PORT: String(port),
+    // Any free port: the benchmark's gateways must not collide with a stack running beside them.
+    GATEWAY_METRICS_PORT: '0',
     DATABASE_URL: databaseUrl,
     REDIS_URL: DEFAULT_REDIS_URL,
     REDIS_KEY_PREFIX: REDIS_PREFIX,
@@ -714,7 +716,11 @@ async function startStack(
     if (found === undefined) throw new Error(`npm start runs no ${name}`);
     return { ...found, env: { ...found.env, ...extra } };
   };
-  const gatewayApp = app('gateway', { GATEWAY_HOST: LOOPBACK, GATEWAY_USAGE_SPOOL_DIR: spoolDir });
+  const gatewayApp = app('gateway', {
+    GATEWAY_HOST: LOOPBACK,
+    GATEWAY_METRICS_PORT: '0',
+    GATEWAY_USAGE_SPOOL_DIR: spoolDir,
+  });
   const workerApp = app('worker', { WORKER_HOST: LOOPBACK });
   const gatewayConfig = parseConfig('gateway', gatewayConfigSchema, gatewayApp.env);
   const workerConfig = parseConfig('worker', workerConfigSchema, workerApp.env);

@@ -73,7 +73,7 @@ export default async function globalSetup(): Promise<void> {
   const apps = [
     ...platform,
     // Gateways are stateless and scale out: revocation must reach every instance, so the tier runs two.
-    gatewayReplica(gateway, 2, e2ePorts.secondGateway),
+    gatewayReplica(gateway, 2, e2ePorts.secondGateway, e2ePorts.secondGatewayMetrics),
     {
       name: 'oidc-provider' as const,
       command: 'node e2e/support/oidc-provider.mjs',

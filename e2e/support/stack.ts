@@ -6,6 +6,8 @@ export const e2ePorts = {
   gateway: 18080,
   /** A second gateway instance (same build, same env): what one admin change must reach on every gateway. */
   secondGateway: 18081,
+  gatewayMetrics: 19464,
+  secondGatewayMetrics: 19465,
   adminApi: 13001,
   worker: 13002,
   mockProvider: 18090,

@@ -1,6 +1,8 @@
 /** Ports of one running stack. `npm start` uses the documented defaults; the e2e tier uses its own. */
 export interface StackPorts {
   gateway: number;
+  /** The gateway's Prometheus endpoint, its own listener (GATEWAY_METRICS_PORT). */
+  gatewayMetrics: number;
   adminApi: number;
   worker: number;
   mockProvider: number;
@@ -9,6 +11,7 @@ export interface StackPorts {
 
 export const defaultPorts: StackPorts = {
   gateway: 8080,
+  gatewayMetrics: 9464,
   adminApi: 3001,
   worker: 3002,
   mockProvider: 8090,
@@ -92,7 +95,12 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
     {
       name: 'gateway',
       command: `node ${builtMain('gateway')}`,
-      env: { ...shared, GATEWAY_PORT: String(ports.gateway), ...environment.gatewayEnv },
+      env: {
+        ...shared,
+        GATEWAY_PORT: String(ports.gateway),
+        GATEWAY_METRICS_PORT: String(ports.gatewayMetrics),
+        ...environment.gatewayEnv,
+      },
       readyUrl: `${local(ports.gateway)}/healthz`,
       publicUrl: `http://localhost:${ports.gateway}/v1`,
     },
@@ -135,15 +143,16 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
 }
 
 /**
- * One more instance of `gateway` (same build and environment) on `port`: gateways are stateless, so N of them
- * share one database and Redis, and an invalidation must reach every one.
+ * One more instance of `gateway` (same build and environment) on `port`, its metrics on `metricsPort` (two gateways
+ * on one machine cannot share one): gateways are stateless, so N of them share one database and Redis, and an
+ * invalidation must reach every one.
  */
-export function gatewayReplica(gateway: StackApp, instance: number, port: number): StackApp {
+export function gatewayReplica(gateway: StackApp, instance: number, port: number, metricsPort: number): StackApp {
   if (gateway.name !== 'gateway') throw new Error(`gatewayReplica needs the gateway app, not ${gateway.name}`);
   return {
     ...gateway,
     name: `gateway-${instance}`,
-    env: { ...gateway.env, GATEWAY_PORT: String(port) },
+    env: { ...gateway.env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: String(metricsPort) },
     readyUrl: `http://127.0.0.1:${port}/healthz`,
     publicUrl: `http://localhost:${port}/v1`,
   };

@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { type AdminApiConfig } from '@gatehouse/config';
 import { requestHygiene } from './common/request-hygiene';
+import { requestMetrics } from './common/request-metrics';
 
 /**
  * Everything `main.ts` applies to the app, shared with tests so they run the app exactly as deployed. The app must
@@ -16,6 +17,8 @@ export function configureAdminApi(app: NestExpressApplication, config: AdminApiC
   // the client address, which anyone else could forge.
   app.set('trust proxy', config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'metrics', 'api/docs'] });
+  // First, so that every answer is counted, the ones the later middleware refuse included.
+  app.use(requestMetrics());
   app.enableCors({ origin: config.portalUrl, credentials: true });
   app.use(cookieParser());
   app.use(...requestHygiene(config));

@@ -2,11 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type GatewayConfig } from '@gatehouse/config';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
 import { type HostResolver } from '@gatehouse/egress';
-import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observability';
+import { HealthModule, LoggerModule } from '@gatehouse/observability';
 import { type LimitsEngineOptions, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
+import { type Logger } from 'pino';
 import { type KeySnapshotCacheOptions } from './auth/key-snapshot.cache';
 import { CommonModule } from './common/common.module';
 import { GATEWAY_CONFIG } from './gateway.constants';
+import { GatewayObservabilityModule } from './observability/observability.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { type UsageRecorderOptions } from './usage/usage-recorder';
 
@@ -18,6 +20,8 @@ export interface GatewayModuleOptions {
   limitsEngine?: LimitsEngineOptions;
   /** How providers that are not internal have their host names resolved; tests make names point at loopback. */
   upstreamResolver?: HostResolver;
+  /** Where the one line per request goes; tests read it. The app's logger otherwise. */
+  requestLogger?: Logger;
 }
 
 @Module({})
@@ -36,7 +40,8 @@ export class GatewayModule {
         DbModule.forRoot({ url: config.database.url, readUrl: config.database.readUrl }),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, connectionName: 'gateway' }),
         HealthModule.register([PostgresHealthProbe, RedisHealthProbe]),
-        MetricsModule,
+        // The metrics are on their own port (GATEWAY_METRICS_PORT), not on the public one.
+        GatewayObservabilityModule.forRoot(config, options.requestLogger),
         CommonModule,
         PipelineModule.forRoot({
           keySnapshotCache: options.keySnapshotCache,

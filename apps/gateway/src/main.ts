@@ -5,6 +5,7 @@ import { gatewayConfigSchema, loadConfig, maskSecrets } from '@gatehouse/config'
 import { Logger } from 'nestjs-pino';
 import { configureGateway, gatewayFastifyOptions } from './common/configure-gateway';
 import { GatewayModule } from './gateway.module';
+import { GatewayMetricsServer } from './observability/observability.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig('gateway', gatewayConfigSchema);
@@ -19,6 +20,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   app.get(Logger).log({ config: maskSecrets(config) }, 'gateway configuration');
   app.get(Logger).log(`gateway listening on http://${config.http.host}:${config.http.port}`);
+  app.get(Logger).log(`gateway metrics on http://${config.metrics.host}:${app.get(GatewayMetricsServer).port}/metrics`);
 }
 
 void bootstrap();

@@ -12,11 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type Logger } from 'pino';
 import { seedDatabase } from '../../../prisma/seed/seed-database';
 import { type KeySnapshotCacheOptions } from '../src/auth/key-snapshot.cache';
 import { GatewayCatalog } from '../src/catalog/gateway-catalog.service';
 import { configureGateway, gatewayFastifyOptions } from '../src/common/configure-gateway';
 import { GatewayModule, type GatewayModuleOptions } from '../src/gateway.module';
+import { GatewayMetricsServer } from '../src/observability/observability.module';
 import { UpstreamProvidersService } from '../src/upstream/upstream-providers.service';
 import { UsageRecorder, type UsageRecorderOptions } from '../src/usage/usage-recorder';
 
@@ -74,6 +76,7 @@ export class GatewayHarness {
       keySnapshotCache?: Partial<KeySnapshotCacheOptions>;
       usageRecorder?: Partial<UsageRecorderOptions>;
       upstreamResolver?: HostResolver;
+      requestLogger?: Logger;
     } = {},
   ): Promise<GatewayHarness> {
     const database = await createTestDatabase(suiteName);
@@ -90,12 +93,15 @@ export class GatewayHarness {
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: redis.prefix,
       GATEWAY_USAGE_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), `gatehouse-${suiteName}-spool-`)),
+      // Any free port: suites run side by side, and a replica beside its first instance.
+      GATEWAY_METRICS_PORT: '0',
       ...options.env,
     });
     const moduleOptions = {
       keySnapshotCache: options.keySnapshotCache,
       usageRecorder: options.usageRecorder,
       upstreamResolver: options.upstreamResolver,
+      requestLogger: options.requestLogger,
     };
     const app = await startGatewayApp(config, moduleOptions);
     return new GatewayHarness(await app.getUrl(), app, db, database, redis, config, moduleOptions);
@@ -117,6 +123,11 @@ export class GatewayHarness {
       this.config,
       this.moduleOptions,
     );
+  }
+
+  /** The gateway's Prometheus endpoint, on its own listener. */
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.app.get(GatewayMetricsServer).port}/metrics`;
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,7 @@ export async function startGatewayProcess(
     REDIS_URL: harness.redis.url,
     REDIS_KEY_PREFIX: harness.redis.prefix,
     GATEWAY_USAGE_SPOOL_DIR: spoolDir,
+    GATEWAY_METRICS_PORT: '0',
     ...env,
   };
   try {

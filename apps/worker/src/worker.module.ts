@@ -15,6 +15,7 @@ import { type Redis } from 'ioredis';
 import { alertProviders } from './alerts/alerts.providers';
 import { BudgetCheckProcessor } from './alerts/budget-check.processor';
 import { WebhookRetryProcessor } from './alerts/webhook-retry.processor';
+import { QueueMetrics } from './jobs/queue-metrics';
 import { QueueWorkers } from './jobs/queue-workers';
 import { UsageReconciliationProcessor } from './maintenance/usage-reconciliation.processor';
 import { UsageRetentionProcessor } from './maintenance/usage-retention.processor';
@@ -45,6 +46,11 @@ export class WorkerModule {
           provide: JobProducer,
           useFactory: (redis: Redis) => new JobProducer(redis, queuePrefix(config.redis.keyPrefix)),
           inject: [REDIS_CLIENT],
+        },
+        {
+          provide: QueueMetrics,
+          useFactory: (producer: JobProducer) => new QueueMetrics(producer),
+          inject: [JobProducer],
         },
         {
           provide: UsageIngestionRepository,

@@ -13,6 +13,15 @@ export const port = (fallback: number) =>
     .max(65535, 'must be a port number between 1 and 65535')
     .default(fallback);
 
+/** A port to listen on, where 0 asks the system for any free one (tests and benchmarks run several at once). */
+export const listenPort = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number between 0 and 65535' })
+    .int('must be a port number between 0 and 65535')
+    .min(0, 'must be a port number between 0 and 65535')
+    .max(65535, 'must be a port number between 0 and 65535')
+    .default(fallback);
+
 export const postgresUrl = z
   .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
   .default(DEFAULT_DATABASE_URL);

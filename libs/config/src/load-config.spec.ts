@@ -85,6 +85,24 @@ describe('parseConfig', () => {
     );
   });
 
+  it("puts the gateway's metrics on a loopback port of their own, tenant labels off, the request line at info", () => {
+    const config = parseConfig('gateway', gatewayConfigSchema, {});
+    expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464, tenantLabels: false, maxTenants: 100 });
+    expect(config.requestLogLevel).toBe('info');
+    const set = parseConfig('gateway', gatewayConfigSchema, {
+      GATEWAY_METRICS_HOST: '0.0.0.0',
+      GATEWAY_METRICS_PORT: '0',
+      GATEWAY_METRICS_TENANT_LABELS: 'true',
+      GATEWAY_METRICS_MAX_TENANTS: '20',
+      GATEWAY_REQUEST_LOG_LEVEL: 'silent',
+    });
+    expect(set.metrics).toEqual({ host: '0.0.0.0', port: 0, tenantLabels: true, maxTenants: 20 });
+    expect(set.requestLogLevel).toBe('silent');
+    expect(() => parseConfig('gateway', gatewayConfigSchema, { GATEWAY_METRICS_MAX_TENANTS: '0' })).toThrow(
+      /GATEWAY_METRICS_MAX_TENANTS/,
+    );
+  });
+
   it('allows a guardrail service on loopback only when asked, and never in production', () => {
     expect(parseConfig('gateway', gatewayConfigSchema, {}).guardrails.allowLoopback).toBe(false);
     expect(

@@ -1,6 +1,8 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type GatewayConfig } from '@gatehouse/config';
 import { type FastifyServerOptions } from 'fastify';
+import { RequestLog } from '../observability/request-log';
+import { RequestMetrics } from '../observability/request-metrics';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
@@ -23,11 +25,18 @@ export function gatewayFastifyOptions(config: Pick<GatewayConfig, 'http'>): Fast
 
 /**
  * Everything the gateway configures on the app, for main.ts and the test harness alike: the OpenAI-shaped
- * exception filter (for unknown routes and bodies Fastify cannot read; the pipeline answers its own errors) and
- * `x-request-id` on every response, errors included.
+ * exception filter (for unknown routes and bodies Fastify cannot read, counted and logged there; the pipeline
+ * answers, counts and logs its own requests) and `x-request-id` on every response, errors included.
  */
 export function configureGateway(app: NestFastifyApplication): void {
-  app.useGlobalFilters(new OpenAiExceptionFilter());
+  const metrics = app.get(RequestMetrics);
+  const log = app.get(RequestLog);
+  app.useGlobalFilters(
+    new OpenAiExceptionFilter((answer) => {
+      metrics.recordUnrouted(answer.route, answer.status);
+      log.writeUnrouted(answer);
+    }),
+  );
   app
     .getHttpAdapter()
     .getInstance()

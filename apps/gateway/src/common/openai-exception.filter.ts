@@ -3,6 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
 import { type AnthropicErrorBody, anthropicErrorBody } from '@gatehouse/domain';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { UNMATCHED_ROUTE } from '../pipeline/request-context';
 import { GatewayError } from './gateway-error';
 
 /** Which API's error body a route answers with: OpenAI's everywhere, Anthropic's on Anthropic's endpoints. */
@@ -35,6 +36,16 @@ export function errorShapeOf(request: {
   return route.config?.errorShape ?? 'openai';
 }
 
+/** A request answered by this filter: a path no route serves, or one refused before its handler ran. */
+export interface UnroutedAnswer {
+  requestId: string;
+  /** The route pattern it matched, or `unmatched`: never its path. */
+  route: string;
+  status: number;
+  errorCode: string | null;
+  latencyMs: number;
+}
+
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
@@ -56,11 +67,23 @@ const TYPE_BY_STATUS: Record<number, string> = {
 export class OpenAiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OpenAiExceptionFilter');
 
+  constructor(
+    /** Records the answer (metrics and the request's log line): the pipeline never saw this request. */
+    private readonly answered: (answer: UnroutedAnswer) => void = () => undefined,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, headers } = toResponse(exception, request);
+    this.answered({
+      requestId: request.id,
+      route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+      status,
+      errorCode: body.error.code,
+      latencyMs: reply.elapsedTime,
+    });
     if (status >= 500) {
       this.logger.error(
         { requestId: request.id, err: exception instanceof Error ? exception : String(exception) },

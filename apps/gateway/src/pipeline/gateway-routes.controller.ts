@@ -10,8 +10,8 @@ import { RequestPipeline } from './request-pipeline';
 
 /**
  * Every route that needs an API key, each one line into the request pipeline, which authenticates the key (its
- * first stage) and writes the reply itself (`@Res()`). The operational routes (`/healthz`, `/metrics`) are the
- * only others, and are public.
+ * first stage) and writes the reply itself (`@Res()`). The operational route `/healthz` is the only other, and is
+ * public (the metrics have a listener of their own, GATEWAY_METRICS_PORT).
  */
 @Controller()
 export class GatewayRoutesController {
@@ -54,12 +54,12 @@ export class GatewayRoutesController {
   /** OpenAI's models endpoints, limited to what the calling key may use. */
   @Get('v1/models')
   listModels(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.pipeline.serveLocal('models', request, reply, (key) => this.models.list(key));
+    return this.pipeline.serveLocal('models', '/v1/models', request, reply, (key) => this.models.list(key));
   }
 
   @Get('v1/models/:id')
   getModel(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.pipeline.serveLocal('models', request, reply, (key) => this.models.get(key, id));
+    return this.pipeline.serveLocal('models', '/v1/models/:id', request, reply, (key) => this.models.get(key, id));
   }
 
   /**

@@ -7,6 +7,7 @@ import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
 import { ExternalGuardrails, type ExternalGuardrailsOptions } from '../guardrails/external-guardrails';
 import { ModelsService } from '../models/models.service';
+import { RequestMetrics } from '../observability/request-metrics';
 import { GatewayTracing, type GatewayTracingOptions } from '../tracing/gateway-tracing';
 import { GatewayPolicies } from '../policies/gateway-policies';
 import { UpstreamModule, type UpstreamModuleOptions } from '../upstream';
@@ -61,6 +62,7 @@ export class PipelineModule implements OnModuleInit {
         CacheStage,
         RouteStage,
         UpstreamStage,
+        RequestMetrics,
         RecordStage,
         { provide: GatewayTracing, useFactory: () => new GatewayTracing(options.tracing) },
         RequestPipeline,

@@ -38,6 +38,14 @@ export interface HeldReservation {
   extendedAt: number;
 }
 
+/** The route label of a request no route of the gateway serves. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** What `limits.admit` decided: the call went on, or it was refused (its code is the request's error code). */
+export type LimitDecision = 'admitted' | 'refused';
+
+const NO_BREACHES: readonly string[] = [];
+
 /**
  * One request as it goes through the pipeline (request-pipeline.ts): each stage reads what the earlier ones
  * decided and adds its own result; the end-of-request step reads it once, to settle the limits and record the
@@ -48,6 +56,8 @@ export class RequestContext {
   readonly lifetime = new ClientLifetime();
   /** Set by `authenticate`; a request without it belongs to no tenant and is not recorded. */
   key: KeySnapshot | null = null;
+  /** The key's visible prefix (`gh_live_AbCd`), set with `key`: what a log line may name of it. */
+  keyPrefix: string | null = null;
   /** The endpoint's name in usage events: `chat.completions`, `completions`, `embeddings`, `messages`, `http`... */
   endpoint = 'unknown';
   entitlement: RequestEntitlement | null = null;
@@ -57,11 +67,19 @@ export class RequestContext {
   /** Since arrival, when the answering upstream's headers came; null when no upstream answered. */
   timeToFirstByteMs: number | null = null;
   usage: MeteredUsage | null = null;
+  /** What the counted usage cost at the entitlement's price, once `limits.settle` priced it; null until then. */
+  costMicros: bigint | null = null;
   streamed = false;
   /** The gateway's error code for this request; the first one set is kept (the root cause, not its echo). */
   errorCode: string | null = null;
   /** What the limits and policies decided without refusing (`monitor:subscription.rpm`...), for the usage event. */
   readonly decisions: string[] = [];
+  /** Set by `limits.admit`; null when the request ended before the limits were asked. */
+  limitDecision: LimitDecision | null = null;
+  /** The monitored limits the call breached and was let through anyway (`subscription.rpm`). */
+  limitsMonitored: readonly string[] = NO_BREACHES;
+  /** Set by `cache.lookup`; null when the request ended before it. */
+  cacheResult: 'hit' | 'miss' | null = null;
   /** The policy rules that fired (`access.hours=monitor`, `access.denyModels=block`): `x-gatehouse-policy`. */
   readonly policyFired: string[] = [];
   /**
@@ -80,6 +98,8 @@ export class RequestContext {
     readonly startedAt: number,
     /** The client's address (the TCP peer, or the client behind GATEWAY_TRUSTED_PROXIES). */
     readonly clientIp: string,
+    /** The pattern of the route that took the request (`/v1/chat/completions`, `/apis/:slug/*`), never its path. */
+    readonly routePattern: string = UNMATCHED_ROUTE,
   ) {}
 
   failed(code: string): void {

@@ -35,6 +35,9 @@ import { CLIENT_CLOSED_REQUEST, RecordStage, type ResponseOutcome } from './stag
 import { RouteStage } from './stages/route.stage';
 import { UpstreamStage } from './stages/upstream.stage';
 
+/** The route label of every HTTP product call (`/apis/{slug}` and below): one pattern, whatever the slug. */
+export const HTTP_PRODUCT_ROUTE = '/apis/:slug/*';
+
 /** HTTP products' budget for the upstream's response headers, retries included. */
 export const HTTP_PRODUCT_DEADLINE_MS = 120_000;
 
@@ -89,7 +92,8 @@ export class RequestPipeline {
 
   /** A call to a model, in the API `protocol` reads. */
   async serveModelCall(protocol: ModelProtocol, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const context = this.open(request, reply);
+    const context = this.open(request, reply, protocol.route);
+    context.endpoint = protocol.endpoint;
     let response: UpstreamResponse | undefined;
     const { trace } = context;
     try {
@@ -97,7 +101,6 @@ export class RequestPipeline {
       const key = await this.authenticate.run(context, request.headers);
       trace?.leave();
       context.key = key;
-      context.endpoint = protocol.endpoint;
       const call = protocol.read(request.body, request.headers);
       trace?.modelCall(protocol.endpoint, call.model);
       trace?.stage('entitle');
@@ -141,7 +144,7 @@ export class RequestPipeline {
    * body (the content policies, cache), its answer relayed byte for byte; the access rules apply to it.
    */
   async serveHttpProduct(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const context = this.open(request, reply);
+    const context = this.open(request, reply, HTTP_PRODUCT_ROUTE);
     context.endpoint = 'http';
     let call: ReturnType<typeof readHttpProductCall> | undefined;
     const { trace } = context;
@@ -199,11 +202,12 @@ export class RequestPipeline {
   /** A request the gateway answers itself once the key is known (`GET /v1/models`). */
   async serveLocal(
     endpoint: string,
+    route: string,
     request: FastifyRequest,
     reply: FastifyReply,
     answer: (key: KeySnapshot) => Promise<unknown>,
   ): Promise<void> {
-    const context = this.open(request, reply);
+    const context = this.open(request, reply, route);
     context.endpoint = endpoint;
     try {
       context.trace?.stage('authenticate');
@@ -217,8 +221,8 @@ export class RequestPipeline {
   }
 
   /** The request's context, and its end-of-request step bound to the response's close, the one end of every path. */
-  private open(request: FastifyRequest, reply: FastifyReply): RequestContext {
-    const context = new RequestContext(request.id, performance.now(), request.ip);
+  private open(request: FastifyRequest, reply: FastifyReply, route: string): RequestContext {
+    const context = new RequestContext(request.id, performance.now(), request.ip, route);
     context.trace = this.tracing.start(request.id, request.headers);
     const response = reply.raw;
     response.once('close', () => this.recorder.track(this.end(context, response)));

@@ -1,4 +1,4 @@
-import { CircuitBreaker, type CircuitBreakerOptions, type Clock } from '@gatehouse/domain';
+import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, type Clock } from '@gatehouse/domain';
 import { type UpstreamTarget } from './upstream.types';
 
 /**
@@ -27,5 +27,12 @@ export class CircuitBreakers {
       ofProvider.set(target.upstreamModel, breaker);
     }
     return breaker;
+  }
+
+  /** Every breaker's target and state now (for the circuit state gauge, read at scrape time). */
+  *states(): Iterable<{ providerId: string; upstreamModel: string; state: CircuitState }> {
+    for (const [providerId, ofProvider] of this.breakers) {
+      for (const [upstreamModel, breaker] of ofProvider) yield { providerId, upstreamModel, state: breaker.state };
+    }
   }
 }

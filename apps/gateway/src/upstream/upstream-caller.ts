@@ -48,6 +48,8 @@ export const UPSTREAM_ERROR_BODY_LIMIT = 64 * 1024;
 export interface UpstreamCallerDependencies {
   clock?: Clock;
   random?: RandomSource;
+  /** Told every call's attempts once it is over, answered or failed (the gateway's upstream metrics). */
+  observeAttempts?: (attempts: readonly UpstreamAttempt[]) => void;
 }
 
 /** Why the per-attempt controller fired: the call's deadline (as opposed to the client leaving). */
@@ -97,6 +99,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 export class UpstreamCaller {
   private readonly clock: Clock;
   private readonly random: RandomSource;
+  private readonly observeAttempts: ((attempts: readonly UpstreamAttempt[]) => void) | undefined;
 
   constructor(
     private readonly pools: UpstreamPools,
@@ -106,9 +109,29 @@ export class UpstreamCaller {
   ) {
     this.clock = dependencies.clock ?? Date.now;
     this.random = dependencies.random ?? Math.random;
+    this.observeAttempts = dependencies.observeAttempts;
   }
 
-  async call(
+  call(
+    request: UpstreamRequest,
+    targets: readonly UpstreamTarget[],
+    options: UpstreamCallOptions,
+  ): Promise<UpstreamResponse> {
+    const observe = this.observeAttempts;
+    if (observe === undefined) return this.callTargets(request, targets, options);
+    return this.callTargets(request, targets, options).then(
+      (response) => {
+        observe(response.attempts);
+        return response;
+      },
+      (error: unknown) => {
+        if (error instanceof UpstreamError) observe(error.attempts);
+        throw error;
+      },
+    );
+  }
+
+  private async callTargets(
     request: UpstreamRequest,
     targets: readonly UpstreamTarget[],
     options: UpstreamCallOptions,

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PRISMA_CLIENT, ProviderRepository, type DbClient } from '@gatehouse/db';
 import { type CircuitBreakerOptions } from '@gatehouse/domain';
+import { GatewayMetrics } from '../observability/gateway-metrics';
+import { circuitReadings, upstreamAttemptsRecorder } from '../observability/upstream-metrics';
 import { CircuitBreakers } from './circuit-breakers';
 import { DEFAULT_UPSTREAM_RETRY_OPTIONS, UpstreamCaller, type UpstreamRetryOptions } from './upstream-caller';
 import { DEFAULT_UPSTREAM_POOL_OPTIONS, type UpstreamPoolOptions, UpstreamPools } from './upstream-pools';
@@ -41,9 +43,17 @@ export class UpstreamModule {
         },
         {
           provide: UpstreamCaller,
-          useFactory: (pools: UpstreamPools, breakers: CircuitBreakers) =>
-            new UpstreamCaller(pools, breakers, { ...DEFAULT_UPSTREAM_RETRY_OPTIONS, ...options.retry }),
-          inject: [UpstreamPools, CircuitBreakers],
+          // The metrics are the gateway's (a global module); a module built without them records none.
+          useFactory: (pools: UpstreamPools, breakers: CircuitBreakers, metrics: GatewayMetrics | undefined) => {
+            metrics?.watchCircuits(circuitReadings(breakers, pools));
+            return new UpstreamCaller(
+              pools,
+              breakers,
+              { ...DEFAULT_UPSTREAM_RETRY_OPTIONS, ...options.retry },
+              { observeAttempts: metrics === undefined ? undefined : upstreamAttemptsRecorder(metrics, pools) },
+            );
+          },
+          inject: [UpstreamPools, CircuitBreakers, { token: GatewayMetrics, optional: true }],
         },
         {
           provide: UpstreamProvidersService,

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, port, trustedProxies } from '../fields';
+import {
+  base64Key32,
+  booleanFlag,
+  DEV_CREDENTIAL_ENCRYPTION_KEY,
+  listenPort,
+  logLevel,
+  port,
+  trustedProxies,
+} from '../fields';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 export const gatewayConfigSchema = z
@@ -30,6 +38,19 @@ export const gatewayConfigSchema = z
     GATEWAY_USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
     /** ...or after this long, whichever comes first. */
     GATEWAY_USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+    /**
+     * The Prometheus endpoint's own listener, never the public port. Loopback by default: the metrics name models,
+     * providers and (when enabled) tenants, so exposing them is a choice (`0.0.0.0` for a scraper in another
+     * container). Port 0 takes any free port (tests, benchmarks).
+     */
+    GATEWAY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    GATEWAY_METRICS_PORT: listenPort(9464),
+    /** A `tenant` label on the request and cost counters; off by default, since every tenant adds series. */
+    GATEWAY_METRICS_TENANT_LABELS: booleanFlag(false),
+    /** The most tenants that get a label of their own; later ones share `other`, so the series stay bounded. */
+    GATEWAY_METRICS_MAX_TENANTS: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** The level of the one log line per request; `silent` writes none. */
+    GATEWAY_REQUEST_LOG_LEVEL: logLevel,
     /** Lets a policy's external guardrail service be on a loopback address (a service on this machine, in tests). */
     GUARDRAIL_ALLOW_LOOPBACK: booleanFlag(false),
     /** The OTLP/HTTP collector's base URL (spans go to `<endpoint>/v1/traces`): tracing is off unless it is set. */
@@ -73,6 +94,13 @@ export const gatewayConfigSchema = z
             serviceName: env.OTEL_SERVICE_NAME,
             sampleRatio: env.GATEWAY_TRACE_SAMPLE_RATIO,
           },
+    metrics: {
+      host: env.GATEWAY_METRICS_HOST,
+      port: env.GATEWAY_METRICS_PORT,
+      tenantLabels: env.GATEWAY_METRICS_TENANT_LABELS,
+      maxTenants: env.GATEWAY_METRICS_MAX_TENANTS,
+    },
+    requestLogLevel: env.GATEWAY_REQUEST_LOG_LEVEL,
   }));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

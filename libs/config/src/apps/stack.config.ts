@@ -9,6 +9,7 @@ export const stackConfigSchema = z
     // People read `npm start`'s output at a terminal; set LOG_FORMAT=json to get machine logs instead.
     LOG_FORMAT: infrastructureVariables.LOG_FORMAT.removeDefault().default('pretty'),
     GATEWAY_PORT: port(8080),
+    GATEWAY_METRICS_PORT: port(9464),
     ADMIN_PORT: port(3001),
     WORKER_PORT: port(3002),
     MOCK_PROVIDER_PORT: port(8090),
@@ -19,6 +20,7 @@ export const stackConfigSchema = z
     ...infrastructureSection(env),
     ports: {
       gateway: env.GATEWAY_PORT,
+      gatewayMetrics: env.GATEWAY_METRICS_PORT,
       adminApi: env.ADMIN_PORT,
       worker: env.WORKER_PORT,
       mockProvider: env.MOCK_PROVIDER_PORT,

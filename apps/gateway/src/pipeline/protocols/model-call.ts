@@ -47,6 +47,8 @@ export interface ModelProtocol {
   readonly client: StreamProtocol;
   /** The endpoint it reads, known before the body is (a refused body is recorded under it too). */
   readonly endpoint: LlmEndpoint;
+  /** The gateway's route it is served on (`/v1/chat/completions`): its requests' route label. */
+  readonly route: string;
   read(body: unknown, headers: IncomingHttpHeaders): ModelCall;
 }
 

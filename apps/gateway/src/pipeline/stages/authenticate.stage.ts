@@ -1,6 +1,7 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayErrorCode, type KeySnapshot } from '@gatehouse/contracts';
+import { apiKeyDisplayPrefix } from '@gatehouse/domain';
 import { extractApiKey } from '../../auth/api-key-extractor';
 import {
   KEY_SNAPSHOT_CACHE_OPTIONS,
@@ -24,7 +25,7 @@ export class AuthenticateStage {
   ) {}
 
   /** The key's snapshot; throws 401 `invalid_api_key`, 403 `tenant_suspended` or 503 (the key store is down). */
-  async run(_context: RequestContext, headers: IncomingHttpHeaders): Promise<KeySnapshot> {
+  async run(context: RequestContext, headers: IncomingHttpHeaders): Promise<KeySnapshot> {
     const extracted = extractApiKey(headers);
     if (extracted.kind === 'missing') {
       throw GatewayError.invalidApiKey(
@@ -41,6 +42,7 @@ export class AuthenticateStage {
     if (snapshot.tenantStatus === 'SUSPENDED') {
       throw GatewayError.of(GatewayErrorCode.TenantSuspended, 'The organisation of this API key is suspended.');
     }
+    context.keyPrefix = apiKeyDisplayPrefix(extracted.key);
     return snapshot;
   }
 }

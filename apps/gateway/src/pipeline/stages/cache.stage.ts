@@ -11,7 +11,8 @@ import { type RequestContext } from '../request-context';
  */
 @Injectable()
 export class CacheStage {
-  lookup(_context: RequestContext, _call: ModelCall): Decision {
+  lookup(context: RequestContext, _call: ModelCall): Decision {
+    context.cacheResult = 'miss';
     return ALLOW;
   }
 

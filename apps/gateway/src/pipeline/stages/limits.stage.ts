@@ -116,6 +116,7 @@ export class LimitsStage implements OnModuleDestroy {
       });
     } catch (error) {
       if (error instanceof QuotaBackendUnavailableError) {
+        context.limitDecision = 'refused';
         return {
           decision: refuse(GatewayError.of(GatewayErrorCode.QuotaBackendUnavailable, error.message)),
           headers: NO_HEADERS,
@@ -124,7 +125,11 @@ export class LimitsStage implements OnModuleDestroy {
       throw error;
     }
     const headers = rateLimitHeaders(decision.rateLimits);
-    for (const breach of decision.monitored) context.decisions.push(`monitor:${breach.scope}.${breach.limit}`);
+    if (decision.monitored.length > 0) {
+      context.limitsMonitored = decision.monitored.map((breach) => `${breach.scope}.${breach.limit}`);
+      for (const breach of context.limitsMonitored) context.decisions.push(`monitor:${breach}`);
+    }
+    context.limitDecision = decision.admitted ? 'admitted' : 'refused';
     if (!decision.admitted) {
       return { decision: refuse(requestFault(decision) ?? refusalError(decision, headers)), headers };
     }
@@ -216,10 +221,10 @@ function actualUsage(context: RequestContext, held: HeldReservation): ActualUsag
     outputTokens: usage.outputTokens,
     cachedInputTokens: usage.cachedTokens,
   };
-  return {
-    tokens: usage.inputTokens + usage.outputTokens,
-    costMicros: held.price === null ? 0n : costMicros(held.price, tokens),
-  };
+  const cost = held.price === null ? 0n : costMicros(held.price, tokens);
+  // The `record` stage reports the same cost (metrics, log line): priced once per request, not twice.
+  context.costMicros = cost;
+  return { tokens: usage.inputTokens + usage.outputTokens, costMicros: cost };
 }
 
 function refusalError(decision: Refused, rateHeaders: Record<string, string>): GatewayError {

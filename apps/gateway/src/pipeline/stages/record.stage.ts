@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
+import { costMicros } from '@gatehouse/domain';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
+import { RequestLog } from '../../observability/request-log';
+import { RequestMetrics } from '../../observability/request-metrics';
 import { UsageRecorder } from '../../usage/usage-recorder';
 import { type RequestContext } from '../request-context';
 
@@ -18,22 +21,55 @@ export interface ResponseOutcome {
 export const CLIENT_CLOSED_REQUEST = 499;
 
 /**
- * Stage 11, `record`: one usage event per authenticated request, handed to the recorder (batched to BullMQ, spooled
- * to disk while Redis refuses). A request that never authenticated belongs to no tenant and records nothing.
+ * Stage 11, `record`: every request in the metrics and its one log line; and one usage event per authenticated
+ * request, handed to the recorder (batched to BullMQ, spooled to disk while Redis refuses). A request that never
+ * authenticated belongs to no tenant and has no usage event.
  */
 @Injectable()
 export class RecordStage {
-  constructor(private readonly recorder: UsageRecorder) {}
+  constructor(
+    private readonly recorder: UsageRecorder,
+    private readonly metrics: RequestMetrics,
+    private readonly log: RequestLog,
+  ) {}
 
   run(context: RequestContext, outcome: ResponseOutcome): void {
+    const end = {
+      status: outcome.statusCode ?? CLIENT_CLOSED_REQUEST,
+      errorCode: errorCodeOf(context, outcome),
+      endedAt: outcome.endedAt,
+      costUsd: costUsdOf(context),
+    };
+    this.metrics.record(context, end);
+    this.log.write(context, end);
     if (context.key === null) return;
     this.recorder.record(toUsageEvent(context, context.key, outcome));
   }
 }
 
+/** The request's error code; a client that left before its answer was complete is `client_aborted`. */
+function errorCodeOf(context: RequestContext, outcome: ResponseOutcome): string | null {
+  const clientLeft = outcome.statusCode === null || !outcome.completed;
+  return context.errorCode ?? (clientLeft ? 'client_aborted' : null);
+}
+
+/** What the call's counted tokens cost at the model's catalog price, in US dollars; 0 without either. */
+function costUsdOf(context: RequestContext): number {
+  const price = context.entitlement?.price ?? null;
+  const usage = context.usage;
+  if (price === null || usage === null || usage.source === 'none' || usage.source === 'unknown') return 0;
+  const micros =
+    context.costMicros ??
+    costMicros(price, {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedTokens,
+    });
+  return Number(micros) / 1_000_000;
+}
+
 /** One usage event (libs/jobs `usage.recorded` v1) from what the pipeline learnt and how the response ended. */
 export function toUsageEvent(context: RequestContext, key: KeySnapshot, outcome: ResponseOutcome): UsageRecordedV1 {
-  const clientLeft = outcome.statusCode === null || !outcome.completed;
   const usage = context.usage;
   return {
     version: 1,
@@ -48,7 +84,7 @@ export function toUsageEvent(context: RequestContext, key: KeySnapshot, outcome:
     upstreamModel: context.route?.upstreamModel ?? null,
     endpoint: context.endpoint,
     statusCode: outcome.statusCode ?? CLIENT_CLOSED_REQUEST,
-    errorCode: context.errorCode ?? (clientLeft ? 'client_aborted' : null),
+    errorCode: errorCodeOf(context, outcome),
     latencyMs: wholeMs(outcome.endedAt - context.startedAt),
     timeToFirstByteMs: context.timeToFirstByteMs === null ? null : wholeMs(context.timeToFirstByteMs),
     inputTokens: usage?.inputTokens ?? 0,

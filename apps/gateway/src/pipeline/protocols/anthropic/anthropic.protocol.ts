@@ -21,6 +21,7 @@ const ANTHROPIC_CLIENT_HEADERS = ['anthropic-version', 'anthropic-beta'] as cons
 export const anthropicMessagesProtocol: ModelProtocol = {
   client: 'anthropic',
   endpoint: 'messages',
+  route: '/v1/messages',
   read(rawBody, headers): ModelCall {
     const body = parseRequestBody(messagesRequestSchema, rawBody);
     // Anthropic's API requires `max_tokens`: the client's cap is the allowance, and nothing needs adding.

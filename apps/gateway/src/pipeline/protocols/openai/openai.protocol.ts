@@ -34,6 +34,7 @@ export function openAiProtocol(endpoint: OpenAiEndpoint, defaultMaxTokens: numbe
   return {
     client: 'openai',
     endpoint: name,
+    route: endpoint,
     read(rawBody, headers): ModelCall {
       const body: OpenAiRequestBody = parseRequestBody(schema, rawBody);
       const stream = streamable && body.stream === true;
