@@ -5,6 +5,7 @@ import {
   PostgresHealthProbe,
   PRISMA_CLIENT,
   type DbClient,
+  SiemExportRepository,
   UsageIngestionRepository,
   UsageMaintenanceRepository,
 } from '@gatehouse/db';
@@ -19,6 +20,7 @@ import { QueueMetrics } from './jobs/queue-metrics';
 import { QueueWorkers } from './jobs/queue-workers';
 import { UsageReconciliationProcessor } from './maintenance/usage-reconciliation.processor';
 import { UsageRetentionProcessor } from './maintenance/usage-retention.processor';
+import { SiemExporters } from './siem/siem-exporters';
 import { BudgetCheckTrigger } from './usage/budget-check.trigger';
 import { KeyLastUsedWriter } from './usage/key-last-used.writer';
 import { UsageBatchProcessor } from './usage/usage-batch.processor';
@@ -101,6 +103,12 @@ export class WorkerModule {
               retention: config.retention,
             }),
           inject: [UsageMaintenanceRepository],
+        },
+        {
+          // One exporter per configured SIEM sink; with none configured nothing polls.
+          provide: SiemExporters,
+          useFactory: (db: DbClient) => new SiemExporters(new SiemExportRepository(db), config.siem),
+          inject: [PRISMA_CLIENT],
         },
         {
           // Every job handler is listed here; QueueWorkers refuses to boot if one is missing or doubled.

@@ -28,6 +28,7 @@ export * from './repositories/password-reset.repository';
 export * from './repositories/provider.repository';
 export * from './repositories/rollup-slices';
 export * from './repositories/session.repository';
+export * from './repositories/siem-export.repository';
 export * from './repositories/usage-ingestion.repository';
 export * from './repositories/usage-maintenance.repository';
 export * from './repositories/usage-report.repository';

@@ -24,6 +24,32 @@ const queueList = z
     return names as WorkerQueue[];
   });
 
+/** An optional URL whose scheme is one of `protocols` (and, for syslog, that names a port). */
+function siemUrl(protocols: readonly string[]) {
+  return z
+    .string()
+    .optional()
+    .refine(
+      (value) => {
+        if (value === undefined || value === '') return true;
+        const url = parsedUrl(value);
+        return url !== null && protocols.includes(url.protocol) && (url.protocol.startsWith('http') || url.port !== '');
+      },
+      {
+        message: `must be a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL${protocols.includes('tcp:') ? ' with a port' : ''}`,
+      },
+    )
+    .transform((value) => (value === '' ? undefined : value));
+}
+
+function parsedUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
 export const workerConfigSchema = z
   .object({
     ...infrastructureVariables,
@@ -64,6 +90,21 @@ export const workerConfigSchema = z
     WORKER_LAST_USED_INTERVAL_MS: positiveInt(60_000, 3_600_000),
     /** Lets webhooks reach loopback addresses (a receiver on this machine, for development and tests). */
     WEBHOOK_ALLOW_LOOPBACK: booleanFlag(false),
+    /** Where audit events are posted as JSON lines or Splunk HEC events; no HTTP export when unset. */
+    SIEM_HTTP_URL: siemUrl(['http:', 'https:']),
+    SIEM_HTTP_FORMAT: z.enum(['jsonl', 'splunk-hec']).default('jsonl'),
+    /** Sent as `Authorization: Splunk <token>` (splunk-hec) or `Bearer <token>` (jsonl). */
+    SIEM_HTTP_TOKEN: z.string().min(1).optional(),
+    /** `tcp://host:port` or `udp://host:port` of a syslog receiver (RFC 5424); no syslog export when unset. */
+    SIEM_SYSLOG_URL: siemUrl(['tcp:', 'udp:']),
+    /** How often each sink looks for new records once it has everything; also the first retry delay. */
+    SIEM_POLL_INTERVAL_MS: positiveInt(5_000, 3_600_000),
+    /** The longest wait between retries of a sink that fails (the delay doubles per failure up to this). */
+    SIEM_RETRY_MAX_MS: positiveInt(60_000, 3_600_000),
+    /** Records per batch (one HTTP request, or one socket write). */
+    SIEM_BATCH_SIZE: positiveInt(500, 5_000),
+    /** Lets SIEM sinks reach loopback addresses (a receiver on this machine, for development and tests). */
+    SIEM_ALLOW_LOOPBACK: booleanFlag(false),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
@@ -71,6 +112,9 @@ export const workerConfigSchema = z
     }
     if (env.NODE_ENV === 'production' && env.WEBHOOK_ALLOW_LOOPBACK) {
       context.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'must not be set in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.SIEM_ALLOW_LOOPBACK) {
+      context.addIssue({ code: 'custom', path: ['SIEM_ALLOW_LOOPBACK'], message: 'must not be set in production' });
     }
   })
   .transform((env) => ({
@@ -96,6 +140,16 @@ export const workerConfigSchema = z
       windowHours: env.WORKER_RECONCILIATION_WINDOW_HOURS,
     },
     webhooks: { retryIntervalMs: env.WORKER_WEBHOOK_RETRY_INTERVAL_MS, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
+    siem: {
+      http: env.SIEM_HTTP_URL
+        ? { url: env.SIEM_HTTP_URL, format: env.SIEM_HTTP_FORMAT, token: env.SIEM_HTTP_TOKEN ?? null }
+        : null,
+      syslogUrl: env.SIEM_SYSLOG_URL ?? null,
+      intervalMs: env.SIEM_POLL_INTERVAL_MS,
+      maxRetryDelayMs: env.SIEM_RETRY_MAX_MS,
+      batchSize: env.SIEM_BATCH_SIZE,
+      allowLoopback: env.SIEM_ALLOW_LOOPBACK,
+    },
   }));
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
