@@ -85,6 +85,35 @@ describe('parseConfig', () => {
     );
   });
 
+  it('configures no SIEM sink unless asked, checks the sink URLs, and never allows loopback in production', () => {
+    expect(parseConfig('worker', workerConfigSchema, {}).siem).toMatchObject({ http: null, syslogUrl: null });
+    const siem = parseConfig('worker', workerConfigSchema, {
+      SIEM_HTTP_URL: 'https://splunk.example.com:8088/services/collector/event',
+      SIEM_HTTP_FORMAT: 'splunk-hec',
+      SIEM_HTTP_TOKEN: 'hec',
+      SIEM_SYSLOG_URL: 'tcp://syslog.example.com:6514',
+    }).siem;
+    expect(siem.http).toEqual({
+      url: 'https://splunk.example.com:8088/services/collector/event',
+      format: 'splunk-hec',
+      token: 'hec',
+    });
+    expect(siem.syslogUrl).toBe('tcp://syslog.example.com:6514');
+    expect(() => parseConfig('worker', workerConfigSchema, { SIEM_SYSLOG_URL: 'tcp://syslog.example.com' })).toThrow(
+      /SIEM_SYSLOG_URL: must be a tcp:\/\/ or udp:\/\/ URL with a port/,
+    );
+    expect(() => parseConfig('worker', workerConfigSchema, { SIEM_HTTP_URL: 'ftp://x.example.com' })).toThrow(
+      /SIEM_HTTP_URL/,
+    );
+    expect(() =>
+      parseConfig('worker', workerConfigSchema, {
+        NODE_ENV: 'production',
+        CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+        SIEM_ALLOW_LOOPBACK: 'true',
+      }),
+    ).toThrow(/SIEM_ALLOW_LOOPBACK: must not be set in production/);
+  });
+
   it("puts the gateway's metrics on a loopback port of their own, tenant labels off, the request line at info", () => {
     const config = parseConfig('gateway', gatewayConfigSchema, {});
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464, tenantLabels: false, maxTenants: 100 });
