@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { createPrismaClient, type DbClient, SiemExportRepository } from '@gatehouse/db';
-import { createTestDatabase, eventually, type TestDatabase } from '@gatehouse/testing';
+import { createTestDatabase, createTestRedis, eventually, type TestDatabase } from '@gatehouse/testing';
 import { Registry } from 'prom-client';
+import { startWorkerApp } from '../../test/worker-fixtures';
 import { SiemExporter, type SiemExporterOptions } from './siem-exporter';
 import { SiemMetrics } from './siem-metrics';
 import { HttpSiemSink, type SiemHttpFormat, type SiemSink, SyslogSiemSink } from './siem-sinks';
@@ -135,6 +136,26 @@ describe('SIEM export of the audit trail (real Postgres)', () => {
       expect((await metrics.lag.get()).values[0]?.value).toBe(0);
     } finally {
       await running.stop();
+    }
+  }, 30_000);
+
+  it('runs an exporter in the worker app when SIEM_HTTP_URL is set, with its metrics on /metrics', async () => {
+    const ids = await insertAuditEvents(3);
+    const redis = await createTestRedis('worker-siem');
+    const app = await startWorkerApp(database, redis, {
+      SIEM_HTTP_URL: `http://127.0.0.1:${port}/ingest`,
+      SIEM_ALLOW_LOOPBACK: 'true',
+      SIEM_POLL_INTERVAL_MS: '50',
+    });
+    try {
+      expect(await eventually(() => acknowledgedIds().length === 3, 5_000)).toBe(true);
+      expect(acknowledgedIds()).toEqual(ids);
+      const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
+      expect(metrics).toContain('gatehouse_siem_events_exported_total{sink="http",stream="audit"} 3');
+      expect(metrics).toContain('gatehouse_siem_export_lag_seconds{sink="http",stream="audit"} 0');
+    } finally {
+      await app.close();
+      await redis.cleanup();
     }
   }, 30_000);
 
