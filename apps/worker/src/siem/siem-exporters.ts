@@ -26,16 +26,19 @@ export class SiemExporters implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(repository: SiemExportRepository, config: WorkerConfig['siem']) {
     const sinks = configuredSiemSinks(config);
-    this.metrics = sinks.length > 0 ? new SiemMetrics() : null;
-    this.exporters = sinks.map(
-      (sink) =>
-        new SiemExporter(repository, sink, this.metrics as SiemMetrics, {
-          batchSize: config.batchSize,
-          intervalMs: config.intervalMs,
-          maxRetryDelayMs: config.maxRetryDelayMs,
-          logger: this.logger,
-        }),
-    );
+    const metrics = sinks.length > 0 ? new SiemMetrics() : null;
+    this.metrics = metrics;
+    this.exporters = metrics
+      ? sinks.map(
+          (sink) =>
+            new SiemExporter(repository, sink, metrics, {
+              batchSize: config.batchSize,
+              intervalMs: config.intervalMs,
+              maxRetryDelayMs: config.maxRetryDelayMs,
+              logger: this.logger,
+            }),
+        )
+      : [];
   }
 
   onApplicationBootstrap(): void {
