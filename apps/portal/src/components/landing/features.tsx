@@ -29,6 +29,16 @@ const features: { icon: IconName; title: string; body: string }[] = [
     body: 'Every admin change is recorded with who made it and from where, in a hash-chained log that proves nothing was altered or removed. Keys are hashed, provider credentials encrypted.',
   },
   {
+    icon: 'ban',
+    title: 'Guardrails on prompts and answers',
+    body: 'Policies written as code decide what may be sent and returned: parameter checks, personal data redacted before a model sees it and put back in the answer, prompt-injection scoring, deny lists, and streamed answers cut cleanly when a rule fires.',
+  },
+  {
+    icon: 'logs',
+    title: 'Every call in view',
+    body: 'A searchable call log for each team, Prometheus metrics with bounded labels, OpenTelemetry traces across every stage and upstream attempt, and the audit trail exported to your SIEM.',
+  },
+  {
     icon: 'route',
     title: 'Routing that rides out outages',
     body: 'Weighted targets, retries with backoff, fallback to the next provider and a circuit breaker per upstream. Streams pass straight through.',

@@ -12,6 +12,7 @@ const roles: { icon: IconName; name: string; summary: string; duties: string[] }
       'Request access on a plan, with a justification',
       'Create, rotate and revoke API keys',
       'Follow usage and spend by key and by model',
+      'Find any call in the log by its request id',
     ],
   },
   {
@@ -21,6 +22,7 @@ const roles: { icon: IconName; name: string; summary: string; duties: string[] }
     duties: [
       'Approve, reject or revoke subscriptions',
       'Set rate limits, token quotas and monthly budgets',
+      'Write policies: access rules, PII, injection, deny lists',
       'Register providers; credentials are encrypted at rest',
       'Prove the audit log intact with its hash chain',
     ],
