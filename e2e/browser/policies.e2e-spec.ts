@@ -155,6 +155,9 @@ describe('policy documents in a browser', () => {
     await page.getByRole('button', { name: 'Open navigation' }).click();
     await page.getByRole('dialog', { name: 'Navigation' }).getByRole('link', { name: 'Policy', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Policy' }).waitFor();
+    // The page streams its sections in after the heading; a form submitted while the navigation that brought it is
+    // still streaming can be lost, so act once the page has settled, as a person reading it would.
+    await page.waitForLoadState('networkidle');
 
     const effective = page.getByRole('region', { name: 'Effective policy' });
     await effective.getByLabel('Product').selectOption('demo');
