@@ -75,6 +75,8 @@ describe('the call log in a browser', () => {
     await page.waitForURL((url) => url.searchParams.get('requestId') === requestId);
     const calls = page.getByRole('region', { name: 'Calls, newest first' });
     const row = calls.getByRole('row').filter({ hasText: requestId });
+    // The URL changes as the navigation commits, with the page's skeleton in place until the list streams in.
+    await row.waitFor();
     expect(await calls.locator('tbody tr').count()).toBe(1);
     expect(await row.textContent()).toContain('demo-chat');
     expect(await row.textContent()).toContain('200');
@@ -126,7 +128,17 @@ describe('the call log in a browser', () => {
     const row = rows.filter({ hasText: refusedId });
     await row.waitFor();
     expect(await row.textContent()).toContain(tenant.tenantId);
-    const statuses = await rows.evaluateAll((cells) => cells.map((cell) => cell.textContent ?? ''));
+    // The refusal is also the newest call of the unfiltered list: wait until the filtered list has replaced it.
+    const statuses = await eventually(
+      async () => {
+        const texts = await rows.evaluateAll((cells) => cells.map((cell) => cell.textContent ?? ''));
+        if (texts.length === 0 || texts.some((text) => !/403\s*model_not_allowed/.test(text))) {
+          throw new Error(`the list still shows other calls: ${texts.join(' | ')}`);
+        }
+        return texts;
+      },
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
     expect(statuses.length).toBeGreaterThan(0);
     for (const text of statuses) expect(text).toMatch(/403\s*model_not_allowed/);
     await saveScreenshot(adminPage, 'logs/admin-refusals');
