@@ -41,6 +41,7 @@ describe('the gateway metrics and request log', () => {
   let gateway: GatewayHarness;
   let mock: RunningMock;
   let failing: RunningMock;
+  let thinking: RunningMock;
   let apiKey: string;
   let tenantId: string;
   const logLines: Record<string, unknown>[] = [];
@@ -66,16 +67,19 @@ describe('the gateway metrics and request log', () => {
         done();
       },
     });
-    [gateway, mock, failing] = await Promise.all([
+    [gateway, mock, failing, thinking] = await Promise.all([
       GatewayHarness.start('gateway-metrics', {
         env: { GATEWAY_METRICS_TENANT_LABELS: 'true' },
         requestLogger: pino({ level: 'info' }, lines),
       }),
       startMockProvider(),
       startMockProvider({ MOCK_STATUS: '500' }),
+      // Sends its headers at once and its first token 300 ms later, as a model that takes time to start does.
+      startMockProvider({ MOCK_FIRST_CHUNK_DELAY_MS: '300' }),
     ]);
     await gateway.useMockProvider(mock.url);
     await gateway.routeModel('demo-failing', [{ type: 'OPENAI_COMPATIBLE', baseUrl: failing.url }]);
+    await gateway.routeModel('demo-thinking', [{ type: 'OPENAI_COMPATIBLE', baseUrl: thinking.url }]);
     tenantId = await gateway.tenant();
     await gateway.subscribeToDemo(tenantId, { limitOverrides: { rpm: 10_000, monthlyTokens: 100_000_000 } });
     apiKey = (await gateway.key(tenantId)).key;
@@ -83,7 +87,7 @@ describe('the gateway metrics and request log', () => {
 
   afterAll(async () => {
     await gateway?.close();
-    await Promise.all([mock?.close(), failing?.close()]);
+    await Promise.all([mock?.close(), failing?.close(), thinking?.close()]);
   });
 
   it('counts answered, streamed, failed and refused calls under their labels', async () => {
@@ -165,6 +169,7 @@ describe('the gateway metrics and request log', () => {
       costUsd: expect.any(Number),
       latencyMs: expect.any(Number),
       ttfbMs: expect.any(Number),
+      ttftMs: expect.any(Number),
       decisions: [],
     });
     expect(ofRequest('metrics-refused')[0]).toMatchObject({
@@ -175,6 +180,25 @@ describe('the gateway metrics and request log', () => {
     const written = JSON.stringify(logLines);
     expect(written).not.toContain('violet-harbour-42');
     expect(written).not.toContain(apiKey);
+  });
+
+  it('times the first token of a stream, not the upstream headers that came before it', async () => {
+    const streamed = await chat('metrics-thinking', { model: 'demo-thinking', stream: true });
+    expect(streamed.status).toBe(200);
+    await streamed.text();
+    await eventually(() => logLines.some((line) => line.requestId === 'metrics-thinking'));
+    const line = logLines.find((entry) => entry.requestId === 'metrics-thinking') as { ttfbMs: number; ttftMs: number };
+    expect(line.ttfbMs).toBeLessThan(300);
+    expect(line.ttftMs).toBeGreaterThanOrEqual(300);
+
+    const thinkingLabels = { gen_ai_request_model: 'demo-thinking', gen_ai_operation_name: 'chat' };
+    const samples = await scrape();
+    expect(total(samples, 'gen_ai_server_time_to_first_token_seconds_count', thinkingLabels)).toBe(1);
+    expect(total(samples, 'gen_ai_server_time_to_first_token_seconds_sum', thinkingLabels)).toBeGreaterThanOrEqual(0.3);
+    // Below the 0.25 s bucket the first token had not come yet.
+    expect(total(samples, 'gen_ai_server_time_to_first_token_seconds_bucket', { ...thinkingLabels, le: '0.25' })).toBe(
+      0,
+    );
   });
 
   it('serves no metrics on the public port, and logs that request as unmatched', async () => {

@@ -81,7 +81,7 @@ export class GatewayMetrics {
     );
     this.timeToFirstToken = histogram(
       'gen_ai_server_time_to_first_token_seconds',
-      "Streamed model calls from arrival to the upstream's first byte, in seconds.",
+      'Streamed model calls from arrival to the first output token from the upstream, in seconds.',
       GEN_AI_LABELS,
       TIME_TO_FIRST_TOKEN_BUCKETS,
     );

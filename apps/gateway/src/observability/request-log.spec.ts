@@ -32,6 +32,7 @@ describe('RequestLog', () => {
         status: 200,
         latencyMs: 101,
         ttfbMs: null,
+        ttftMs: null,
         costUsd: 0.001,
       }),
     ]);

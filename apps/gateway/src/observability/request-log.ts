@@ -42,6 +42,7 @@ export class RequestLog {
         errorCode: end.errorCode,
         latencyMs: wholeMs(end.endedAt - context.startedAt),
         ttfbMs: context.timeToFirstByteMs === null ? null : wholeMs(context.timeToFirstByteMs),
+        ttftMs: context.timeToFirstTokenMs === null ? null : wholeMs(context.timeToFirstTokenMs),
         streamed: context.streamed,
         inputTokens: usage?.inputTokens ?? 0,
         outputTokens: usage?.outputTokens ?? 0,

@@ -59,8 +59,8 @@ export class RequestMetrics {
     if (operation === undefined) return;
     const provider = context.route === null ? NONE : providerLabel(this.pools, context.route.providerId);
     metrics.requestDuration.of(model, provider, operation).observe((end.endedAt - context.startedAt) / 1000);
-    if (context.streamed && context.timeToFirstByteMs !== null) {
-      metrics.timeToFirstToken.of(model, provider, operation).observe(context.timeToFirstByteMs / 1000);
+    if (context.timeToFirstTokenMs !== null) {
+      metrics.timeToFirstToken.of(model, provider, operation).observe(context.timeToFirstTokenMs / 1000);
     }
     const usage = context.usage;
     if (usage !== null && usage.source !== 'none' && usage.source !== 'unknown') {

@@ -133,6 +133,9 @@ export async function streamAnswer(
       guard === null
         ? streamRewriterFor(client, upstream, answer)
         : guardedStreamRewriter(guard, client, streamRewriterFor(client, upstream, answer), answer.includeUsage),
+    onFirstContent: () => {
+      context.timeToFirstTokenMs = performance.now() - context.startedAt;
+    },
     onReport: (report) => {
       context.usage = usageOfStreamReport(report);
       if (report.ending === 'upstream_error' || report.ending === 'cut') context.failed('upstream_stream_error');

@@ -66,6 +66,8 @@ export class RequestContext {
   route: { providerId: string; upstreamModel: string | null } | null = null;
   /** Since arrival, when the answering upstream's headers came; null when no upstream answered. */
   timeToFirstByteMs: number | null = null;
+  /** Since arrival, when a streamed answer's first output came from the upstream; null otherwise. */
+  timeToFirstTokenMs: number | null = null;
   usage: MeteredUsage | null = null;
   /** What the counted usage cost at the entitlement's price, once `limits.settle` priced it; null until then. */
   costMicros: bigint | null = null;

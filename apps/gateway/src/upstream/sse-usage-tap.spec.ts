@@ -172,6 +172,56 @@ describe('SseUsageTap', () => {
     expect(report.inputTokens).toBe(12);
   });
 
+  it.each([
+    ['passed through', false, undefined],
+    ['with the usage chunk stripped', true, undefined],
+    ['rewritten', false, { rewrite: (event: { raw: Buffer }) => event.raw, end: () => '' }],
+  ] as const)(
+    'notes the first output once, as the event carrying it arrives, not on a role-only chunk (%s)',
+    async (_label, stripUsageChunk, rewriter) => {
+      const roleOnly = 'data: {"id":"c","choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]}\n\n';
+      const tap = new SseUsageTap({
+        protocol: 'openai',
+        stripUsageChunk,
+        rewriter,
+        onFirstContent: () => firsts.push(written),
+      });
+      const firsts: number[] = [];
+      let written = 0;
+      tap.resume();
+      for (const chunk of [roleOnly, openAiChunk(''), openAiChunk('Hel'), openAiChunk('lo'), openAiUsage, done]) {
+        written += 1;
+        tap.write(Buffer.from(chunk));
+      }
+      tap.end();
+      await new Promise((resolve) => tap.once('end', resolve));
+      // The third chunk is the first with any text: the role chunk and the empty delta are not a token.
+      expect(firsts).toEqual([3]);
+    },
+  );
+
+  it('notes the first Anthropic text delta, not message_start or a ping', async () => {
+    const firsts: string[] = [];
+    const tap = new SseUsageTap({
+      protocol: 'anthropic',
+      stripUsageChunk: false,
+      onFirstContent: () => firsts.push('first'),
+    });
+    tap.resume();
+    tap.write('event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":3}}}\n\n');
+    tap.write('event: ping\ndata: {"type":"ping"}\n\n');
+    expect(firsts).toEqual([]);
+    tap.write(
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\n',
+    );
+    tap.write(
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"!"}}\n\n',
+    );
+    tap.end();
+    await new Promise((resolve) => tap.once('end', resolve));
+    expect(firsts).toEqual(['first']);
+  });
+
   it('estimates the output of a stream cut before its usage chunk', async () => {
     const cut = openAiChunk('abcdefghij') + openAiChunk('k') + 'data: {"choi';
     const { output, report } = await run(bytesIn(cut, 4), { protocol: 'openai', stripUsageChunk: true });

@@ -28,6 +28,11 @@ export interface SseUsageTapOptions {
   /** Called exactly once, when the stream ends, breaks or is abandoned. */
   onReport?: (report: StreamUsageReport) => void;
   /**
+   * Called once, as the first event carrying output (a text, reasoning or tool-call delta) comes from the upstream:
+   * the time to first token, as opposed to the response headers, which some providers send before any token.
+   */
+  onFirstContent?: () => void;
+  /**
    * What the client is sent for each event the tap lets through (the public alias in place of the upstream's
    * model, or the other API's format), each event as soon as its blank line arrives: the incomplete last event is
    * dropped, and the rewriter's `end()` goes out last when the upstream ended cleanly; a rewriter that throws fails
@@ -46,6 +51,7 @@ export class SseUsageTap extends Transform {
   private readonly splitter = new SseEventSplitter();
   private readonly observer: StreamUsageObserver;
   private reported: StreamUsageReport | null = null;
+  private firstContentSeen = false;
   /** The client's stream was ended before the upstream's (`SseEventRewriter.clientDone`). */
   private clientEnded = false;
   private readonly onClientAbort = () => this.destroy(abortError(this.options.signal?.reason));
@@ -72,6 +78,7 @@ export class SseUsageTap extends Transform {
       for (const event of events) {
         if (this.observer.observe(event) && stripUsageChunk) (stripped ??= new Set()).add(event);
       }
+      this.noteFirstContent();
       try {
         for (const event of events) {
           if (this.clientEnded) break;
@@ -89,10 +96,12 @@ export class SseUsageTap extends Transform {
     }
     if (!stripUsageChunk) {
       for (const event of events) this.observer.observe(event);
+      this.noteFirstContent();
       callback(null, chunk);
       return;
     }
     const kept = events.filter((event) => !this.observer.observe(event)).map((event) => event.raw);
+    this.noteFirstContent();
     callback(null, kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : Buffer.concat(kept));
   }
 
@@ -123,6 +132,12 @@ export class SseUsageTap extends Transform {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.finish(this.options.signal?.aborted ? 'client_aborted' : error ? undefined : 'client_aborted');
     callback(error);
+  }
+
+  private noteFirstContent(): void {
+    if (this.firstContentSeen || !this.observer.sawContent) return;
+    this.firstContentSeen = true;
+    this.options.onFirstContent?.();
   }
 
   /**

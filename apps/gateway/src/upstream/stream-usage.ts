@@ -75,6 +75,11 @@ export class StreamUsageObserver {
     return this.terminated;
   }
 
+  /** True once an event carried output (text, reasoning, a refusal or tool-call arguments): the first token came. */
+  get sawContent(): boolean {
+    return this.contentDeltas > 0;
+  }
+
   private observeOpenAi(payload: Record<string, unknown>): boolean {
     if (isObject(payload.error)) this.upstreamError = errorOf(payload.error);
     const usage = payload.usage;

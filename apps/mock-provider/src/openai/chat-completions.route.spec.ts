@@ -240,6 +240,28 @@ describe('POST /v1/chat/completions', () => {
       expect(received).toBe('');
     });
 
+    it('sends the headers at once and the first content after x-mock-first-chunk-delay-ms', async () => {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mock-first-chunk-delay-ms': '300' },
+        body: JSON.stringify({ model: 'gpt-4o', messages, stream: true }),
+      });
+      const headersAt = performance.now() - started;
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let received = '';
+      while (!received.includes('"content"')) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received += decoder.decode(value, { stream: true });
+      }
+      const contentAt = performance.now() - started;
+      await reader.cancel();
+      expect(headersAt).toBeLessThan(250);
+      expect(contentAt).toBeGreaterThanOrEqual(295);
+    });
+
     it('completes a stream normally on the same server', async () => {
       const { received, error } = await readUntilFailure({});
       expect(error).toBeUndefined();

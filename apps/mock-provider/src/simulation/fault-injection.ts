@@ -17,6 +17,8 @@ export interface FaultPlan {
   chunks: number;
   /** Pause between streamed content chunks. */
   chunkDelayMs: number;
+  /** Pause after a stream's headers and opening events, before its first content chunk (a model still thinking). */
+  firstChunkDelayMs: number;
   /** Break a stream after this many content chunks. */
   failAfterChunks: number | undefined;
   /** How a stream breaks: `abort` cuts the connection, `error` sends a provider error event and ends. */
@@ -31,6 +33,7 @@ export const FAULT_HEADERS = {
   retryAfter: 'x-mock-retry-after',
   chunks: 'x-mock-chunks',
   chunkDelayMs: 'x-mock-chunk-delay-ms',
+  firstChunkDelayMs: 'x-mock-first-chunk-delay-ms',
   failAfterChunks: 'x-mock-fail-after-chunks',
   failMode: 'x-mock-fail-mode',
   sayChunk: 'x-mock-say-chunk',
@@ -43,6 +46,7 @@ const BOUNDS = {
   retryAfter: [0, 86_400],
   chunks: [1, 100_000],
   chunkDelayMs: [0, 60_000],
+  firstChunkDelayMs: [0, 60_000],
   failAfterChunks: [0, 100_000],
   sayChunk: [1, 100_000],
 } as const;
@@ -75,6 +79,8 @@ export function readFaultPlan(headers: IncomingHttpHeaders, defaults: MockProvid
     retryAfterSeconds: readInteger(headers, FAULT_HEADERS.retryAfter, BOUNDS.retryAfter),
     chunks: readInteger(headers, FAULT_HEADERS.chunks, BOUNDS.chunks) ?? defaults.chunks,
     chunkDelayMs: readInteger(headers, FAULT_HEADERS.chunkDelayMs, BOUNDS.chunkDelayMs) ?? defaults.chunkDelayMs,
+    firstChunkDelayMs:
+      readInteger(headers, FAULT_HEADERS.firstChunkDelayMs, BOUNDS.firstChunkDelayMs) ?? defaults.firstChunkDelayMs,
     failAfterChunks: readInteger(headers, FAULT_HEADERS.failAfterChunks, BOUNDS.failAfterChunks),
     failMode: readFailMode(headers),
     sayChunk: readInteger(headers, FAULT_HEADERS.sayChunk, BOUNDS.sayChunk) ?? defaults.sayChunk,

@@ -39,7 +39,7 @@ function drained(raw: ServerResponse): Promise<void> {
   });
 }
 
-type StreamPlan = Pick<FaultPlan, 'chunkDelayMs' | 'failAfterChunks' | 'failMode'>;
+type StreamPlan = Pick<FaultPlan, 'chunkDelayMs' | 'firstChunkDelayMs' | 'failAfterChunks' | 'failMode'>;
 
 /**
  * Streams the frames straight onto the socket (the reply is hijacked: no serialisation, no hooks), honouring
@@ -68,6 +68,12 @@ async function writeFrames(raw: ServerResponse, frames: SseFrames, plan: StreamP
     if (!accepted) await drained(raw);
   };
 
+  if (plan.firstChunkDelayMs > 0) {
+    // The status line and headers go out now, as a provider's do while its model has not produced a token yet.
+    raw.flushHeaders();
+    await flush();
+    await sleep(plan.firstChunkDelayMs);
+  }
   let sent = 0;
   for (const frame of frames.content) {
     if (plan.failAfterChunks !== undefined && sent >= plan.failAfterChunks) break;

@@ -13,6 +13,8 @@ export const mockProviderConfigSchema = z
     MOCK_CHUNKS: z.coerce.number().int().min(1).max(100_000).default(8),
     /** Pause between streamed chunks. */
     MOCK_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+    /** Pause after a stream's headers before its first content chunk, unless `x-mock-first-chunk-delay-ms` says. */
+    MOCK_FIRST_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     /** Characters (code points) per streamed chunk of a `say:` answer, unless `x-mock-say-chunk` says otherwise. */
     MOCK_SAY_CHUNK: z.coerce.number().int().min(1).max(100_000).default(3),
     /** Every response fails with this status, unless a request's `x-mock-status` says otherwise. */
@@ -26,6 +28,7 @@ export const mockProviderConfigSchema = z
       delayMs: env.MOCK_DELAY_MS,
       chunks: env.MOCK_CHUNKS,
       chunkDelayMs: env.MOCK_CHUNK_DELAY_MS,
+      firstChunkDelayMs: env.MOCK_FIRST_CHUNK_DELAY_MS,
       status: env.MOCK_STATUS,
       sayChunk: env.MOCK_SAY_CHUNK,
     },
