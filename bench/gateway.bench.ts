@@ -59,6 +59,7 @@ import {
 } from './support/cpu-pinning';
 import { profileTable, summariseCpuProfile, type ProfileSummary } from './support/cpu-profile-summary';
 import { type KeyCacheMemory } from './support/key-cache-memory';
+import { type OtlpSinkStats } from './support/otlp-sink';
 import { machineBusyCores } from './support/load-run';
 import {
   type HttpTarget,
@@ -106,6 +107,7 @@ const MOCK_MAIN = builtMain('mock-provider');
 /** The builds `--build` runs (without the Nx cache, so that the numbers describe the working tree). */
 const BUILDS: BuiltApp[] = ['mock-provider', 'gateway', 'worker'];
 const PROXY_SERVER = 'bench/support/passthrough-proxy.ts';
+const OTLP_SINK = 'bench/support/otlp-sink.ts';
 const KEY_CACHE_MEMORY = 'bench/support/key-cache-memory.ts';
 const RESULTS_FILE = 'bench/RESULTS.md';
 const COMMAND = 'npx tsx bench/gateway.bench.ts';
@@ -116,7 +118,14 @@ const COMMAND = 'npx tsx bench/gateway.bench.ts';
  */
 const DATABASE_NAME = `gatehouse_bench_${process.pid}`;
 const REDIS_PREFIX = `gatehouse-bench-${process.pid}`;
-const PREFERRED_PORTS = { mockProvider: 18290, proxy: 18291, gateway: 18292, stackGateway: 18293, stackWorker: 18294 };
+const PREFERRED_PORTS = {
+  mockProvider: 18290,
+  proxy: 18291,
+  gateway: 18292,
+  stackGateway: 18293,
+  stackWorker: 18294,
+  otlpSink: 18295,
+};
 /** The process under test gets core 0 to itself; the mock and the load generator share core 1. */
 const CORES = { underTest: 0, loadSide: 1 };
 
@@ -231,6 +240,7 @@ type TargetName =
   | 'gateway-policies'
   | 'gateway-guardrails'
   | 'gateway-output-rules'
+  | 'gateway-traced'
   | 'stack';
 const TARGET_LABELS: Record<TargetName, string> = {
   direct: 'direct (mock-provider)',
@@ -240,6 +250,7 @@ const TARGET_LABELS: Record<TargetName, string> = {
   'gateway-policies': 'gateway (full chain), policies in force',
   'gateway-guardrails': 'gateway (full chain), every input detector in force',
   'gateway-output-rules': 'gateway (full chain), output rules in force',
+  'gateway-traced': 'gateway (full chain), every request traced and logged',
   stack: 'gateway as `npm start` runs it, worker consuming',
 };
 /**
@@ -254,6 +265,7 @@ const SERVER_OF: Record<Exclude<TargetName, 'direct'>, ServerName> = {
   'gateway-policies': 'gateway',
   'gateway-guardrails': 'gateway',
   'gateway-output-rules': 'gateway',
+  'gateway-traced': 'gateway',
   stack: 'stack',
 };
 const isGateway = (name: TargetName) => name !== 'direct' && name !== 'proxy';
@@ -656,7 +668,8 @@ function gatewayEnvironment(port: number, databaseUrl: string, spoolDir: string)
   };
 }
 
-function startGateway(env: Record<string, string>, nodeFlags: string[] = []): Promise<ServerProcess> {
+/** The gateway under test on its core; `echo: false` for a run that logs by design (its lines are only counted). */
+function startGateway(env: Record<string, string>, nodeFlags: string[] = [], echo = true): Promise<ServerProcess> {
   const config = parseConfig('gateway', gatewayConfigSchema, env);
   const { command, args } = pinned(CORES.underTest, process.execPath, [...nodeFlags, GATEWAY_MAIN]);
   return startServer({
@@ -667,7 +680,40 @@ function startGateway(env: Record<string, string>, nodeFlags: string[] = []): Pr
     env,
     readyUrl: `http://${config.http.host}:${config.http.port}/healthz`,
     readyTimeoutMs: READY_TIMEOUT_MS,
+    echo,
   });
+}
+
+/** What the traced run adds to the gateway's environment: traces to the sink, every request sampled and logged. */
+function tracedGatewayEnvironment(sinkOrigin: string): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sinkOrigin,
+    GATEWAY_TRACE_SAMPLE_RATIO: '1',
+    // The request line is written at `info` (GATEWAY_REQUEST_LOG_LEVEL's default): the logger must let it through.
+    LOG_LEVEL: 'info',
+    GATEWAY_REQUEST_LOG_LEVEL: 'info',
+  };
+}
+
+/** The OTLP sink (support/otlp-sink.ts) on the load side's core, and what it has received so far. */
+async function startOtlpSink(
+  port: number,
+): Promise<{ origin: string; server: ServerProcess; stats: () => Promise<OtlpSinkStats> }> {
+  const origin = `http://${LOOPBACK}:${port}`;
+  const server = await startServer({
+    name: 'otlp-sink',
+    ...pinned(CORES.loadSide, process.execPath, ['--import', 'tsx', OTLP_SINK, '--port', String(port)]),
+    cwd: ROOT,
+    env: { NODE_ENV: 'production' },
+    readyUrl: `${origin}/healthz`,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  });
+  const stats = async () => {
+    const response = await fetch(`${origin}/stats`);
+    if (!response.ok) throw new Error(`the OTLP sink answered ${response.status}`);
+    return (await response.json()) as OtlpSinkStats;
+  };
+  return { origin, server, stats };
 }
 
 /**
@@ -842,6 +888,7 @@ async function main(options: Options): Promise<number> {
       'gateway-policies': gatewayOrigin,
       'gateway-guardrails': gatewayOrigin,
       'gateway-output-rules': gatewayOrigin,
+      'gateway-traced': gatewayOrigin,
       stack: `http://${LOOPBACK}:${stackPorts.gateway}`,
     };
     // The mock and the proxy ignore the key; the two gateway targets differ only by it.
@@ -853,6 +900,7 @@ async function main(options: Options): Promise<number> {
       'gateway-policies': key.key,
       'gateway-guardrails': key.key,
       'gateway-output-rules': key.key,
+      'gateway-traced': key.key,
       stack: key.key,
     };
     const target = (name: TargetName, stream: boolean) => chatTarget(origins[name], name, keys[name], stream);
@@ -891,9 +939,9 @@ async function main(options: Options): Promise<number> {
       nestedLoggingUsec,
       retries: options.retries,
     };
-    const runs = names.length + streamNames.length * options.streamLevels.length + 9;
+    const runs = names.length + streamNames.length * options.streamLevels.length + 11;
     process.stderr.write(
-      `${runs} runs × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), ${names.length} × ` +
+      `${runs} runs × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), ${names.length + 1} × ` +
         `(${options.warmupSeconds} s + ${options.latencyDurationSeconds} s) at one connection, then ` +
         `${options.profile ? 'a profiled gateway run and ' : ''}the memory run\n`,
     );
@@ -1011,6 +1059,47 @@ async function main(options: Options): Promise<number> {
     const guardrailMicros = guardrailInputMicros(key.tenantId);
     process.stderr.write(`${guardrailMicros.toFixed(1)} µs per call\n`);
 
+    // Observability (issue 16): the full chain just before, then the same gateway restarted with every request traced
+    // (sampled at 1, exported over OTLP/HTTP to a local sink on the load side) and its request log line written.
+    const observabilityTask = (name: TargetName): LoadTask => ({
+      kind: 'throughput',
+      title: `${TARGET_LABELS[name]}: throughput, ${options.connections} connections${name === 'gateway' ? ', again' : ''}`,
+      target: target(name, false),
+      connections: options.connections,
+      timeoutSeconds: 10,
+      ...timing,
+    });
+    const observabilityBaseline = await measure<ThroughputResult>(session, 'gateway', observabilityTask('gateway'));
+    const sink = await startOtlpSink(await freePort(PREFERRED_PORTS.otlpSink));
+    await gateway.stop();
+    gateway = await startGateway({ ...gatewayEnv, ...tracedGatewayEnvironment(sink.origin) }, [], false);
+    session.servers.gateway = gateway;
+    await checkTarget('gateway-traced');
+    const sinkBefore = await sink.stats();
+    const logLinesBefore = gateway.outputLines();
+    const tracedRun = await measure<ThroughputResult>(session, 'gateway-traced', observabilityTask('gateway-traced'));
+    const tracedLatency = await measure<LatencyResult>(session, 'gateway-traced', {
+      kind: 'latency',
+      title: `${TARGET_LABELS['gateway-traced']}: one connection`,
+      target: target('gateway-traced', false),
+      timeoutSeconds: 10,
+      warmupSeconds: options.warmupSeconds,
+      durationSeconds: options.latencyDurationSeconds,
+    });
+    // The batch processor exports every 5 s at most: wait for its last batch before counting.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const sinkAfter = await sink.stats();
+    const observability: ReportInput['observability'] = {
+      baseline: observabilityBaseline,
+      row: tracedRun,
+      latency: tracedLatency,
+      spans: sinkAfter.spans - sinkBefore.spans,
+      tracedRequests: sinkAfter.requests - sinkBefore.requests,
+      exportedBytes: sinkAfter.bytes - sinkBefore.bytes,
+      logLines: gateway.outputLines() - logLinesBefore,
+    };
+    await sink.server.stop();
+
     // The floor again at the end: the difference between the two direct rows is the machine's drift.
     const drift = await measure<ThroughputResult>(session, 'direct', {
       kind: 'throughput',
@@ -1101,6 +1190,7 @@ async function main(options: Options): Promise<number> {
         inputMicros: guardrailMicros,
         streams: { level: outputLevel, baseline: outputBaseline, row: outputRun },
       },
+      observability,
       memory,
       profile,
       nestedLoggingUsec,
@@ -1220,6 +1310,18 @@ interface ReportInput {
     /** `PolicyStage.input` on the 4 KB prompt with every detector in force, in process (µs of CPU per call). */
     inputMicros: number;
     streams: { level: number; baseline: Measured<StreamsResult>; row: Measured<StreamsResult> };
+  };
+  /** Every request traced and logged, against the same gateway without, just before. */
+  observability: {
+    baseline: Measured<ThroughputResult>;
+    row: Measured<ThroughputResult>;
+    latency: Measured<LatencyResult>;
+    /** Spans, OTLP/JSON bytes and request log lines over the traced runs (warm-ups included). */
+    spans: number;
+    /** Request spans received: the requests whose trace reached the sink. */
+    tracedRequests: number;
+    exportedBytes: number;
+    logLines: number;
   };
   memory: KeyCacheMemory;
   profile: { summary: ProfileSummary; requestsPerSecond: number; file: string } | undefined;
@@ -1528,6 +1630,50 @@ function guardrailSection(
   return { section, reading };
 }
 
+function observabilitySection(
+  observability: ReportInput['observability'],
+  untracedLatency: Measured<LatencyResult>,
+): { section: string; reading: string } {
+  const { baseline, row, latency } = observability;
+  const micros = (measured: Measured<ThroughputResult>) =>
+    microsecondsPer(measured.cpu, measured.result.requestsPerSecond) ?? 0;
+  const added = micros(row) - micros(baseline);
+  const share = micros(baseline) === 0 ? 0 : added / micros(baseline);
+  const served = row.result.totalResponses + latency.result.totalResponses;
+  const perRequest = (count: number) => (served === 0 ? '–' : (count / served).toFixed(2));
+  const line = (throughputRow: Measured<ThroughputResult>, latencyRow: Measured<LatencyResult>) => [
+    throughputRow.title.replace(/: throughput.*$/, ''),
+    formatNumber(throughputRow.result.requestsPerSecond),
+    formatNumber(micros(throughputRow)),
+    ms(latencyRow.result.latency.p50),
+    ms(latencyRow.result.latency.p99),
+    cores(throughputRow.cpu.other),
+  ];
+  const section = [
+    '**Observability** (the same gateway restarted with `OTEL_EXPORTER_OTLP_ENDPOINT` set to a local OTLP/HTTP sink ' +
+      'on core 1, `GATEWAY_TRACE_SAMPLE_RATIO=1`, `LOG_LEVEL=info` so that its one request line is written to stdout; ' +
+      'against the gateway without either, measured just before)',
+    '',
+    table(
+      ['', 'req/s', 'CPU per request (µs, core 0)', 'p50 (ms)', 'p99 (ms)', 'other work (cores)'],
+      [line(baseline, untracedLatency), line(row, latency)],
+    ),
+    '',
+    `p50/p99 at one connection (the untraced row's from the full chain's latency run above). Over the two traced ` +
+      `runs, warm-ups included, ${formatNumber(served)} responses: the sink received the traces of ` +
+      `${formatNumber(observability.tracedRequests)} requests, ${formatNumber(observability.spans)} spans ` +
+      `(${perRequest(observability.spans)} per response) in ${formatBytes(observability.exportedBytes)} of ` +
+      `OTLP/JSON, and the gateway wrote ${formatNumber(observability.logLines)} log lines ` +
+      `(${perRequest(observability.logLines)} per response). Tracing and the request log together: ` +
+      `${signed(added, formatNumber)} µs of CPU per request (${signed(share * 100, (value) => value.toFixed(0))} %).`,
+  ].join('\n');
+  const reading =
+    `Observability: tracing every request and writing its log line cost ${signed(added, formatNumber)} µs of the ` +
+    `gateway's CPU per request (${signed(share * 100, (value) => value.toFixed(0))} % of the full chain); with ` +
+    '`OTEL_EXPORTER_OTLP_ENDPOINT` unset, traces cost nothing, and a sample ratio below 1 scales the tracing part down.';
+  return { section, reading };
+}
+
 function stackSection(stack: StackRun, proxy: Measured<ThroughputResult>, gateway: Measured<ThroughputResult>): string {
   const proxyMicros = microsecondsPer(proxy.cpu, proxy.result.requestsPerSecond) ?? 0;
   const ratio = (micros: number) => (proxyMicros === 0 ? '–' : `${(micros / proxyMicros).toFixed(2)} ×`);
@@ -1796,6 +1942,9 @@ function buildReport(input: ReportInput): { sections: string[]; reading: string[
   const guardrails = guardrailSection(input.guardrails, t.proxy);
   sections.push(guardrails.section);
   reading.push(guardrails.reading);
+  const observability = observabilitySection(input.observability, rowOf(input.latency, 'gateway'));
+  sections.push(observability.section);
+  reading.push(observability.reading);
 
   // Targets.
   const proxyPerRequest = microsecondsPer(t.proxy.cpu, t.proxy.result.requestsPerSecond) ?? 0;
