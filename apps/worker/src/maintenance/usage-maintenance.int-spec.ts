@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import {
+  DailyPartitions,
   type DbClient,
+  partitionName,
   UsageIngestionRepository,
   type UsageEventInput,
   UsageMaintenanceRepository,
@@ -30,6 +32,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
   let db: DbClient;
   let ingestion: UsageIngestionRepository;
   let maintenance: UsageMaintenanceRepository;
+  let partitions: DailyPartitions;
   let productId: string;
 
   beforeAll(async () => {
@@ -37,6 +40,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     ({ db, productId } = seeded);
     ingestion = new UsageIngestionRepository(db);
     maintenance = new UsageMaintenanceRepository(db);
+    partitions = new DailyPartitions(db);
   });
 
   afterAll(async () => {
@@ -54,17 +58,28 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       ...overrides,
     });
 
-  it('deletes raw events and minute rollups past retention at UTC day starts, keeps hour and day rollups', async () => {
+  it('drops raw event partitions and deletes minute rollups past retention by UTC day, keeps hour and day rollups', async () => {
     const tenantId = randomUUID();
     // Retention of 30 days from 2026-09-15 keeps raw events from 2026-08-16T00:00Z; minute rollups from 08-11.
+    // Partitions from 08-05 on: the event of 07-20 is in the default partition.
+    await partitions.ensureAhead(new Date('2026-08-05T00:00:00.000Z'), 45);
     await ingestion.ingest([
+      event(tenantId, '2026-07-20T10:00:00.000Z'),
       event(tenantId, '2026-08-05T10:00:00.000Z'),
       event(tenantId, '2026-08-12T23:59:59.999Z'),
       event(tenantId, '2026-08-16T00:00:00.000Z'),
       event(tenantId, '2026-09-15T12:00:00.000Z'),
     ]);
-    const retention = new UsageRetentionProcessor(maintenance, RETENTION, () => NOW);
-    expect(await retention.run()).toEqual({ eventsDeleted: 2, minuteRollupsDeleted: 1 });
+    const retention = new UsageRetentionProcessor(maintenance, partitions, RETENTION, () => NOW);
+    const dropped = Array.from({ length: 11 }, (_, day) =>
+      partitionName('usage_events', new Date(Date.UTC(2026, 7, 5 + day))),
+    );
+    expect(await retention.run()).toEqual({
+      eventPartitionsDropped: dropped,
+      eventsDeleted: 1,
+      minuteRollupsDeleted: 2,
+    });
+    expect(dropped.at(-1)).toBe('usage_events_p20260815');
 
     const left = await db.usageEvent.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
     expect(left.map((e) => e.createdAt.toISOString())).toEqual([
@@ -75,9 +90,9 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     const of = (granularity: string) =>
       rollups.filter((r) => r.granularity === granularity).map((r) => r.bucketStart.toISOString());
     expect(of('MINUTE')).toEqual(['2026-08-12T23:59:00.000Z', '2026-08-16T00:00:00.000Z', '2026-09-15T12:00:00.000Z']);
-    expect(of('HOUR')).toHaveLength(4);
-    expect(of('DAY')).toHaveLength(4);
-    expect(await retention.run()).toEqual({ eventsDeleted: 0, minuteRollupsDeleted: 0 });
+    expect(of('HOUR')).toHaveLength(5);
+    expect(of('DAY')).toHaveLength(5);
+    expect(await retention.run()).toEqual({ eventPartitionsDropped: [], eventsDeleted: 0, minuteRollupsDeleted: 0 });
 
     // Reconciliation checks only what retention keeps: no false difference for the deleted days.
     const reconciliation = new UsageReconciliationProcessor(
@@ -177,7 +192,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       await app?.close();
     });
 
-    it('keeps retention and reconciliation on their schedules, and runs them', async () => {
+    it('creates partitions ahead at startup, keeps partitions, retention and reconciliation on their schedules, and runs them', async () => {
       const tenantId = randomUUID();
       const old = event(tenantId, new Date(Date.now() - 100 * 86_400_000).toISOString());
       await ingestion.ingest([old, event(tenantId, new Date().toISOString())]);
@@ -186,14 +201,17 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
         WORKER_RETENTION_INTERVAL_MS: '200',
         WORKER_RECONCILIATION_INTERVAL_MS: '200',
         WORKER_USAGE_RETENTION_DAYS: '90',
+        WORKER_PARTITIONS_INTERVAL_MS: '200',
+        WORKER_PARTITIONS_AHEAD_DAYS: '12',
       });
 
       const producer = new JobProducer(redis.redis, redis.queuePrefix);
       try {
         const schedules = async () =>
           (await producer.queue(QueueName.Maintenance).getJobSchedulers()).map((s) => [s.name, s.every]).sort();
-        expect(await eventually(async () => (await schedules()).length === 2, 5_000)).toBe(true);
+        expect(await eventually(async () => (await schedules()).length === 3, 5_000)).toBe(true);
         expect(await schedules()).toEqual([
+          [JobName.PartitionsAhead, 200],
           [JobName.UsageReconciliation, 200],
           [JobName.UsageRetention, 200],
         ]);
@@ -206,8 +224,17 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
           ),
         ).toBe(true);
         expect(await db.usageEvent.count({ where: { tenantId } })).toBe(1);
+        const twelveDaysAhead = partitionName('usage_events', new Date(Date.now() + 12 * 86_400_000));
         expect(
-          await eventually(async () => (await producer.queue(QueueName.Maintenance).getCompletedCount()) >= 2, 10_000),
+          await eventually(
+            async () =>
+              (await partitions.status())[0]?.partitions.some((partition) => partition.name === twelveDaysAhead) ===
+              true,
+            10_000,
+          ),
+        ).toBe(true);
+        expect(
+          await eventually(async () => (await producer.queue(QueueName.Maintenance).getCompletedCount()) >= 3, 10_000),
         ).toBe(true);
         expect(await producer.queue(QueueName.Maintenance).getFailedCount()).toBe(0);
       } finally {
