@@ -11,6 +11,7 @@ import {
 import { JobName, JobProducer, QueueName } from '@gatehouse/jobs';
 import { queuePrefix } from '@gatehouse/redis';
 import { createTestRedis, eventually, type TestRedis } from '@gatehouse/testing';
+import { register } from 'prom-client';
 import {
   createSeededDatabase,
   type SeededDatabase,
@@ -20,6 +21,7 @@ import {
 } from '../../test/worker-fixtures';
 import { BudgetCheckTrigger } from '../usage/budget-check.trigger';
 import { KeyLastUsedWriter } from '../usage/key-last-used.writer';
+import { PartitionsAheadProcessor } from './partitions-ahead.processor';
 import { UsageReconciliationProcessor } from './usage-reconciliation.processor';
 import { UsageRetentionProcessor } from './usage-retention.processor';
 
@@ -105,6 +107,31 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     expect(result.buckets).toBeGreaterThanOrEqual(6);
     // A window reaching into the deleted days is narrowed the same way.
     expect((await reconciliation.run(new Date('2026-08-01T00:00:00.000Z'), NOW)).differenceCount).toBe(0);
+  });
+
+  it('creates the partitions of today and the days ahead once, and reports how far ahead they reach', async () => {
+    const sample = async (name: string) =>
+      (await register.getSingleMetric(name)?.get())?.values.find((value) => value.labels.table === 'usage_events')
+        ?.value;
+    const processor = new PartitionsAheadProcessor(
+      partitions,
+      { aheadDays: 3 },
+      () => new Date('2035-03-01T18:00:00Z'),
+    );
+    expect(await processor.run()).toEqual([
+      'usage_events_p20350301',
+      'usage_events_p20350302',
+      'usage_events_p20350303',
+      'usage_events_p20350304',
+    ]);
+    expect(await sample('gatehouse_partitions_days_ahead')).toBe(3);
+    expect(await sample('gatehouse_partitions_default_rows')).toBe((await partitions.status())[0]?.defaultRows);
+    expect(await processor.run()).toEqual([]);
+
+    // A day with no partition: today's is there, tomorrow's is not.
+    const later = new PartitionsAheadProcessor(partitions, { aheadDays: 0 }, () => new Date('2035-03-04T01:00:00Z'));
+    expect(await later.run()).toEqual([]);
+    expect(await sample('gatehouse_partitions_days_ahead')).toBe(0);
   });
 
   it('reports a raw row that has no rollup, and a rollup that has no raw rows', async () => {
