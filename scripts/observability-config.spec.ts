@@ -5,8 +5,9 @@ import { parse } from 'yaml';
 import { GatewayMetrics } from '../apps/gateway/src/observability/gateway-metrics';
 import { QueueMetrics } from '../apps/worker/src/jobs/queue-metrics';
 // Imported for what they register in the process's registry: the admin API's request metrics and the worker's
-// reconciliation gauges.
+// reconciliation and partition gauges.
 import '../apps/admin-api/src/common/request-metrics';
+import '../apps/worker/src/maintenance/partitions-ahead.processor';
 import '../apps/worker/src/maintenance/usage-reconciliation.processor';
 
 /**

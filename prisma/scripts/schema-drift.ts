@@ -263,8 +263,14 @@ export async function introspectSchema(client: pg.ClientBase, schema = 'public')
   const enums = Object.fromEntries(enumRows.rows.map((row) => [row.name, row.labels]));
 
   const tables: Record<string, TableShape> = {};
+  // Partitions are left out: Prisma cannot declare them, so the schema describes a partitioned table by its parent
+  // (whose columns and indexes every partition inherits), and the partitions themselves are the worker's to make.
   const tableRows = await client.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
+    `SELECT t.table_name
+       FROM information_schema.tables t
+       JOIN pg_class c ON c.relname = t.table_name
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = t.table_schema
+      WHERE t.table_schema = $1 AND t.table_type = 'BASE TABLE' AND NOT c.relispartition`,
     [schema],
   );
   for (const row of tableRows.rows) {

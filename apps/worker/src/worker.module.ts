@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type WorkerConfig } from '@gatehouse/config';
 import {
+  DailyPartitions,
   DbModule,
   PostgresHealthProbe,
   PRISMA_CLIENT,
@@ -18,6 +19,7 @@ import { BudgetCheckProcessor } from './alerts/budget-check.processor';
 import { WebhookRetryProcessor } from './alerts/webhook-retry.processor';
 import { QueueMetrics } from './jobs/queue-metrics';
 import { QueueWorkers } from './jobs/queue-workers';
+import { PartitionsAheadProcessor } from './maintenance/partitions-ahead.processor';
 import { UsageReconciliationProcessor } from './maintenance/usage-reconciliation.processor';
 import { UsageRetentionProcessor } from './maintenance/usage-retention.processor';
 import { SiemExporters } from './siem/siem-exporters';
@@ -65,6 +67,18 @@ export class WorkerModule {
           inject: [PRISMA_CLIENT],
         },
         {
+          provide: DailyPartitions,
+          useFactory: (db: DbClient) => new DailyPartitions(db),
+          inject: [PRISMA_CLIENT],
+        },
+        {
+          // Also runs once at startup, whichever queues this process consumes: ingestion needs the partitions.
+          provide: PartitionsAheadProcessor,
+          useFactory: (partitions: DailyPartitions) =>
+            new PartitionsAheadProcessor(partitions, { aheadDays: config.partitions.aheadDays }),
+          inject: [DailyPartitions],
+        },
+        {
           provide: KeyLastUsedWriter,
           useFactory: (repository: UsageIngestionRepository) =>
             new KeyLastUsedWriter(repository, config.usage.lastUsedIntervalMs),
@@ -91,9 +105,9 @@ export class WorkerModule {
         },
         {
           provide: UsageRetentionProcessor,
-          useFactory: (repository: UsageMaintenanceRepository) =>
-            new UsageRetentionProcessor(repository, config.retention),
-          inject: [UsageMaintenanceRepository],
+          useFactory: (repository: UsageMaintenanceRepository, partitions: DailyPartitions) =>
+            new UsageRetentionProcessor(repository, partitions, config.retention),
+          inject: [UsageMaintenanceRepository, DailyPartitions],
         },
         {
           provide: UsageReconciliationProcessor,
@@ -119,11 +133,12 @@ export class WorkerModule {
             usageRecorded: UsageRecordedProcessor,
             retention: UsageRetentionProcessor,
             reconciliation: UsageReconciliationProcessor,
+            partitionsAhead: PartitionsAheadProcessor,
             budgetCheck: BudgetCheckProcessor,
             webhookRetry: WebhookRetryProcessor,
           ) =>
             new QueueWorkers(
-              [usageBatch, usageRecorded, retention, reconciliation, budgetCheck, webhookRetry],
+              [usageBatch, usageRecorded, retention, reconciliation, partitionsAhead, budgetCheck, webhookRetry],
               producer,
               {
                 redisUrl: config.redis.url,
@@ -134,6 +149,7 @@ export class WorkerModule {
                   [JobName.WebhookRetry]: config.webhooks.retryIntervalMs,
                   [JobName.UsageRetention]: config.retention.intervalMs,
                   [JobName.UsageReconciliation]: config.reconciliation.intervalMs,
+                  [JobName.PartitionsAhead]: config.partitions.intervalMs,
                 },
               },
             ),
@@ -143,6 +159,7 @@ export class WorkerModule {
             UsageRecordedProcessor,
             UsageRetentionProcessor,
             UsageReconciliationProcessor,
+            PartitionsAheadProcessor,
             BudgetCheckProcessor,
             WebhookRetryProcessor,
           ],

@@ -9,6 +9,7 @@ export * from './prisma-client';
 export * from './postgres-query-counter';
 export * from './pagination';
 export * from './uuid';
+export * from './partitions/daily-partitions';
 export * from './repositories/tenant.repository';
 export * from './repositories/api-key.repository';
 export * from './repositories/subscription.repository';

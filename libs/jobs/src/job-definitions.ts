@@ -1,7 +1,11 @@
 import { type JobsOptions } from 'bullmq';
 import { type z } from 'zod';
 import { budgetCheckV1Schema, webhookRetryV1Schema } from './alerts/alert-jobs';
-import { usageReconciliationV1Schema, usageRetentionV1Schema } from './maintenance/maintenance-jobs';
+import {
+  partitionsAheadV1Schema,
+  usageReconciliationV1Schema,
+  usageRetentionV1Schema,
+} from './maintenance/maintenance-jobs';
 import { JobName, QueueName } from './queues';
 import { usageBatchEnvelopeV1Schema, usageBatchV1Schema } from './usage/usage-batch.job';
 import { usageRecordedV1Schema } from './usage/usage-recorded.job';
@@ -43,6 +47,7 @@ export const jobDefinitions = {
     schema: usageReconciliationV1Schema,
     scheduled: true,
   },
+  [JobName.PartitionsAhead]: { queue: QueueName.Maintenance, schema: partitionsAheadV1Schema, scheduled: true },
 } as const satisfies Record<JobName, JobDefinition>;
 
 type Definitions = typeof jobDefinitions;

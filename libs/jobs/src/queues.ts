@@ -4,7 +4,7 @@ export const QueueName = {
   Usage: 'usage',
   /** Budget and quota checks after usage lands, and the retries of webhook deliveries. */
   Alerts: 'alerts',
-  /** Scheduled housekeeping: retention, reconciliation, expiry. */
+  /** Scheduled housekeeping: partitions, retention, reconciliation, expiry. */
   Maintenance: 'maintenance',
 } as const;
 
@@ -19,10 +19,12 @@ export const JobName = {
   BudgetCheck: 'alerts.budget-check',
   /** Attempt the webhook deliveries whose next attempt is due (scheduled). */
   WebhookRetry: 'alerts.webhook-retry',
-  /** Delete raw usage events past their retention (scheduled). */
+  /** Drop the daily partitions of raw usage events past their retention, and old minute rollups (scheduled). */
   UsageRetention: 'maintenance.usage-retention',
   /** Prove the rollups equal the raw rows over a window, and report any difference (scheduled). */
   UsageReconciliation: 'maintenance.usage-reconciliation',
+  /** Create the daily partitions of the coming days ahead of the rows that need them (scheduled). */
+  PartitionsAhead: 'maintenance.partitions-ahead',
 } as const;
 
 export type JobName = (typeof JobName)[keyof typeof JobName];

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import {
+  DailyPartitions,
   type DbClient,
+  partitionName,
   UsageIngestionRepository,
   type UsageEventInput,
   UsageMaintenanceRepository,
@@ -9,6 +11,7 @@ import {
 import { JobName, JobProducer, QueueName } from '@gatehouse/jobs';
 import { queuePrefix } from '@gatehouse/redis';
 import { createTestRedis, eventually, type TestRedis } from '@gatehouse/testing';
+import { register } from 'prom-client';
 import {
   createSeededDatabase,
   type SeededDatabase,
@@ -18,6 +21,7 @@ import {
 } from '../../test/worker-fixtures';
 import { BudgetCheckTrigger } from '../usage/budget-check.trigger';
 import { KeyLastUsedWriter } from '../usage/key-last-used.writer';
+import { PartitionsAheadProcessor } from './partitions-ahead.processor';
 import { UsageReconciliationProcessor } from './usage-reconciliation.processor';
 import { UsageRetentionProcessor } from './usage-retention.processor';
 
@@ -30,6 +34,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
   let db: DbClient;
   let ingestion: UsageIngestionRepository;
   let maintenance: UsageMaintenanceRepository;
+  let partitions: DailyPartitions;
   let productId: string;
 
   beforeAll(async () => {
@@ -37,6 +42,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     ({ db, productId } = seeded);
     ingestion = new UsageIngestionRepository(db);
     maintenance = new UsageMaintenanceRepository(db);
+    partitions = new DailyPartitions(db);
   });
 
   afterAll(async () => {
@@ -54,17 +60,28 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       ...overrides,
     });
 
-  it('deletes raw events and minute rollups past retention at UTC day starts, keeps hour and day rollups', async () => {
+  it('drops raw event partitions and deletes minute rollups past retention by UTC day, keeps hour and day rollups', async () => {
     const tenantId = randomUUID();
     // Retention of 30 days from 2026-09-15 keeps raw events from 2026-08-16T00:00Z; minute rollups from 08-11.
+    // Partitions from 08-05 on: the event of 07-20 is in the default partition.
+    await partitions.ensureAhead(new Date('2026-08-05T00:00:00.000Z'), 45);
     await ingestion.ingest([
+      event(tenantId, '2026-07-20T10:00:00.000Z'),
       event(tenantId, '2026-08-05T10:00:00.000Z'),
       event(tenantId, '2026-08-12T23:59:59.999Z'),
       event(tenantId, '2026-08-16T00:00:00.000Z'),
       event(tenantId, '2026-09-15T12:00:00.000Z'),
     ]);
-    const retention = new UsageRetentionProcessor(maintenance, RETENTION, () => NOW);
-    expect(await retention.run()).toEqual({ eventsDeleted: 2, minuteRollupsDeleted: 1 });
+    const retention = new UsageRetentionProcessor(maintenance, partitions, RETENTION, () => NOW);
+    const dropped = Array.from({ length: 11 }, (_, day) =>
+      partitionName('usage_events', new Date(Date.UTC(2026, 7, 5 + day))),
+    );
+    expect(await retention.run()).toEqual({
+      eventPartitionsDropped: dropped,
+      eventsDeleted: 1,
+      minuteRollupsDeleted: 2,
+    });
+    expect(dropped.at(-1)).toBe('usage_events_p20260815');
 
     const left = await db.usageEvent.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
     expect(left.map((e) => e.createdAt.toISOString())).toEqual([
@@ -75,9 +92,9 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     const of = (granularity: string) =>
       rollups.filter((r) => r.granularity === granularity).map((r) => r.bucketStart.toISOString());
     expect(of('MINUTE')).toEqual(['2026-08-12T23:59:00.000Z', '2026-08-16T00:00:00.000Z', '2026-09-15T12:00:00.000Z']);
-    expect(of('HOUR')).toHaveLength(4);
-    expect(of('DAY')).toHaveLength(4);
-    expect(await retention.run()).toEqual({ eventsDeleted: 0, minuteRollupsDeleted: 0 });
+    expect(of('HOUR')).toHaveLength(5);
+    expect(of('DAY')).toHaveLength(5);
+    expect(await retention.run()).toEqual({ eventPartitionsDropped: [], eventsDeleted: 0, minuteRollupsDeleted: 0 });
 
     // Reconciliation checks only what retention keeps: no false difference for the deleted days.
     const reconciliation = new UsageReconciliationProcessor(
@@ -90,6 +107,31 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     expect(result.buckets).toBeGreaterThanOrEqual(6);
     // A window reaching into the deleted days is narrowed the same way.
     expect((await reconciliation.run(new Date('2026-08-01T00:00:00.000Z'), NOW)).differenceCount).toBe(0);
+  });
+
+  it('creates the partitions of today and the days ahead once, and reports how far ahead they reach', async () => {
+    const sample = async (name: string) =>
+      (await register.getSingleMetric(name)?.get())?.values.find((value) => value.labels.table === 'usage_events')
+        ?.value;
+    const processor = new PartitionsAheadProcessor(
+      partitions,
+      { aheadDays: 3 },
+      () => new Date('2035-03-01T18:00:00Z'),
+    );
+    expect(await processor.run()).toEqual([
+      'usage_events_p20350301',
+      'usage_events_p20350302',
+      'usage_events_p20350303',
+      'usage_events_p20350304',
+    ]);
+    expect(await sample('gatehouse_partitions_days_ahead')).toBe(3);
+    expect(await sample('gatehouse_partitions_default_rows')).toBe((await partitions.status())[0]?.defaultRows);
+    expect(await processor.run()).toEqual([]);
+
+    // A day with no partition: today's is there, tomorrow's is not.
+    const later = new PartitionsAheadProcessor(partitions, { aheadDays: 0 }, () => new Date('2035-03-04T01:00:00Z'));
+    expect(await later.run()).toEqual([]);
+    expect(await sample('gatehouse_partitions_days_ahead')).toBe(0);
   });
 
   it('reports a raw row that has no rollup, and a rollup that has no raw rows', async () => {
@@ -177,7 +219,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       await app?.close();
     });
 
-    it('keeps retention and reconciliation on their schedules, and runs them', async () => {
+    it('creates partitions ahead at startup, keeps partitions, retention and reconciliation on their schedules, and runs them', async () => {
       const tenantId = randomUUID();
       const old = event(tenantId, new Date(Date.now() - 100 * 86_400_000).toISOString());
       await ingestion.ingest([old, event(tenantId, new Date().toISOString())]);
@@ -186,14 +228,17 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
         WORKER_RETENTION_INTERVAL_MS: '200',
         WORKER_RECONCILIATION_INTERVAL_MS: '200',
         WORKER_USAGE_RETENTION_DAYS: '90',
+        WORKER_PARTITIONS_INTERVAL_MS: '200',
+        WORKER_PARTITIONS_AHEAD_DAYS: '12',
       });
 
       const producer = new JobProducer(redis.redis, redis.queuePrefix);
       try {
         const schedules = async () =>
           (await producer.queue(QueueName.Maintenance).getJobSchedulers()).map((s) => [s.name, s.every]).sort();
-        expect(await eventually(async () => (await schedules()).length === 2, 5_000)).toBe(true);
+        expect(await eventually(async () => (await schedules()).length === 3, 5_000)).toBe(true);
         expect(await schedules()).toEqual([
+          [JobName.PartitionsAhead, 200],
           [JobName.UsageReconciliation, 200],
           [JobName.UsageRetention, 200],
         ]);
@@ -206,8 +251,17 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
           ),
         ).toBe(true);
         expect(await db.usageEvent.count({ where: { tenantId } })).toBe(1);
+        const twelveDaysAhead = partitionName('usage_events', new Date(Date.now() + 12 * 86_400_000));
         expect(
-          await eventually(async () => (await producer.queue(QueueName.Maintenance).getCompletedCount()) >= 2, 10_000),
+          await eventually(
+            async () =>
+              (await partitions.status())[0]?.partitions.some((partition) => partition.name === twelveDaysAhead) ===
+              true,
+            10_000,
+          ),
+        ).toBe(true);
+        expect(
+          await eventually(async () => (await producer.queue(QueueName.Maintenance).getCompletedCount()) >= 3, 10_000),
         ).toBe(true);
         expect(await producer.queue(QueueName.Maintenance).getFailedCount()).toBe(0);
       } finally {

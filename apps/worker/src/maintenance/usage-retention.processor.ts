@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { type UsageMaintenanceRepository } from '@gatehouse/db';
+import { type DailyPartitions, type UsageMaintenanceRepository } from '@gatehouse/db';
 import { JobName } from '@gatehouse/jobs';
 import { type JobHandler } from '../jobs/job-handler';
 import { utcDaysAgo } from './utc-day';
@@ -10,14 +10,18 @@ export interface RetentionOptions {
 }
 
 export interface RetentionResult {
+  /** Daily partitions of usage_events dropped, oldest first. */
+  eventPartitionsDropped: string[];
+  /** Rows of usage_events' default partition deleted (events no daily partition covered). */
   eventsDeleted: number;
   minuteRollupsDeleted: number;
 }
 
 /**
- * Deletes raw usage events older than the retention period, and minute rollups older than theirs; hour and day
- * rollups are kept, so reports over any past range still work. Cutoffs are UTC day starts, so a day's raw rows go
- * all at once and the reconciliation never sees a half-deleted day bucket.
+ * Drops the daily partitions of raw usage events older than the retention period (whole UTC days: a day's raw rows
+ * go all at once, so the reconciliation never sees a half-deleted day bucket), deletes the default partition's rows
+ * as old, and deletes minute rollups older than theirs; hour and day rollups are kept, so reports over any past range
+ * still work.
  */
 export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageRetention> {
   readonly jobName = JobName.UsageRetention;
@@ -25,7 +29,8 @@ export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageR
   private readonly logger = new Logger('UsageRetention');
 
   constructor(
-    private readonly repository: Pick<UsageMaintenanceRepository, 'deleteEventsBefore' | 'deleteMinuteRollupsBefore'>,
+    private readonly repository: Pick<UsageMaintenanceRepository, 'deleteMinuteRollupsBefore'>,
+    private readonly partitions: Pick<DailyPartitions, 'dropBefore'>,
     private readonly options: RetentionOptions,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -35,13 +40,18 @@ export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageR
   }
 
   async run(now: Date = this.clock()): Promise<RetentionResult> {
-    const eventsDeleted = await this.repository.deleteEventsBefore(utcDaysAgo(now, this.options.usageEventDays));
+    const events = await this.partitions.dropBefore('usage_events', utcDaysAgo(now, this.options.usageEventDays));
     const minuteRollupsDeleted = await this.repository.deleteMinuteRollupsBefore(
       utcDaysAgo(now, this.options.minuteRollupDays),
     );
-    if (eventsDeleted > 0 || minuteRollupsDeleted > 0) {
-      this.logger.log({ eventsDeleted, minuteRollupsDeleted }, 'usage retention');
+    const result = {
+      eventPartitionsDropped: events.dropped,
+      eventsDeleted: events.defaultRowsDeleted,
+      minuteRollupsDeleted,
+    };
+    if (events.dropped.length > 0 || events.defaultRowsDeleted > 0 || minuteRollupsDeleted > 0) {
+      this.logger.log(result, 'usage retention');
     }
-    return { eventsDeleted, minuteRollupsDeleted };
+    return result;
   }
 }

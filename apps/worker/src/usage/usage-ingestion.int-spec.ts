@@ -179,7 +179,7 @@ describe('usage ingestion (worker, real Postgres, Redis and BullMQ)', () => {
     await ingest([before, after]);
 
     const cost = async (e: UsageRecordedV1) =>
-      (await db.usageEvent.findUniqueOrThrow({ where: { requestId: e.requestId } })).costUsd.toFixed(9);
+      (await db.usageEvent.findFirstOrThrow({ where: { requestId: e.requestId } })).costUsd.toFixed(9);
     const tokens = { inputTokens: 1_000, outputTokens: 333, cachedInputTokens: 200 };
     expect(await cost(before)).toBe(toFixed9(costMicros(DEMO_CHAT, tokens)));
     expect(await cost(after)).toBe(toFixed9(costMicros({ inputPer1M: '1', outputPer1M: '3' }, tokens)));

@@ -73,12 +73,19 @@ export const workerConfigSchema = z
      * the jobs it held are delivered again after at most this long (plus the stalled-job check's interval, the same).
      */
     WORKER_JOB_LOCK_MS: positiveInt(30_000, 600_000),
-    /** Days raw usage events are kept; the hour and day rollups are kept for good. */
+    /**
+     * Days raw usage events are kept, in whole UTC days: their daily partitions older than this are dropped. The hour
+     * and day rollups are kept for good.
+     */
     WORKER_USAGE_RETENTION_DAYS: positiveInt(90, 3_650),
     /** Days minute rollups are kept (at least 32: a month's alerts read them at the period's first hour). */
     WORKER_MINUTE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(32).max(3_650).default(40),
     /** How often retention runs. */
     WORKER_RETENTION_INTERVAL_MS: positiveInt(3_600_000, 86_400_000),
+    /** Days after today whose daily partitions exist at all times (created at startup and on a schedule). */
+    WORKER_PARTITIONS_AHEAD_DAYS: positiveInt(7, 90),
+    /** How often the partitions of the coming days are created. */
+    WORKER_PARTITIONS_INTERVAL_MS: positiveInt(3_600_000, 86_400_000),
     /** How often the rollups are reconciled with the raw rows, over the last WORKER_RECONCILIATION_WINDOW_HOURS. */
     WORKER_RECONCILIATION_INTERVAL_MS: positiveInt(3_600_000, 86_400_000),
     WORKER_RECONCILIATION_WINDOW_HOURS: positiveInt(48, 24 * 365),
@@ -135,6 +142,7 @@ export const workerConfigSchema = z
       minuteRollupDays: env.WORKER_MINUTE_ROLLUP_RETENTION_DAYS,
       intervalMs: env.WORKER_RETENTION_INTERVAL_MS,
     },
+    partitions: { aheadDays: env.WORKER_PARTITIONS_AHEAD_DAYS, intervalMs: env.WORKER_PARTITIONS_INTERVAL_MS },
     reconciliation: {
       intervalMs: env.WORKER_RECONCILIATION_INTERVAL_MS,
       windowHours: env.WORKER_RECONCILIATION_WINDOW_HOURS,

@@ -33,8 +33,10 @@ export interface IngestResult {
 
 /**
  * Writes usage events and their minute/hour/day rollups in one statement, hence one transaction: the raw
- * rows go in with `ON CONFLICT (request_id) DO NOTHING`, and only the rows that statement actually inserted
- * (its `RETURNING`) feed the rollups, so an event delivered twice, in one batch or in two, counts once.
+ * rows go in with `ON CONFLICT (request_id, created_at) DO NOTHING`, and only the rows that statement actually
+ * inserted (its `RETURNING`) feed the rollups, so an event delivered twice, in one batch or in two, counts once.
+ * The key holds created_at because usage_events is partitioned by it; every delivery of a request carries the same
+ * occurredAt, so the pair is as strict as the request id alone.
  *
  * Cost is priced here, in SQL numeric (exact decimals, no float), from the price of the event's model alias
  * within its product in force at `occurredAt`. It equals `costMicros` of libs/domain: tokens × USD per 1M is
@@ -109,7 +111,7 @@ export class UsageIngestionRepository {
           input_tokens, output_tokens, cached_tokens, cost_usd, usage_source, streamed, cache_hit,
           policy_actions::jsonb
         FROM priced
-        ON CONFLICT (request_id) DO NOTHING
+        ON CONFLICT (request_id, created_at) DO NOTHING
         RETURNING created_at, tenant_id, api_key_id, product_id, model, status_code, input_tokens, output_tokens,
           cached_tokens, cost_usd
       ),

@@ -46,21 +46,12 @@ const GRANULARITIES = Prisma.sql`(VALUES ('MINUTE'::rollup_granularity, 'minute'
 const DELETE_CHUNK = 10_000;
 
 /**
- * Housekeeping of the usage tables: retention of raw events and minute rollups (hour and day rollups are kept),
- * and the reconciliation that proves the rollups equal the raw rows they were made from.
+ * Housekeeping of the usage tables: retention of minute rollups (hour and day rollups are kept; raw events are
+ * dropped by the day, see DailyPartitions), and the reconciliation that proves the rollups equal the raw rows they
+ * were made from.
  */
 export class UsageMaintenanceRepository {
   constructor(private readonly db: DbExecutor) {}
-
-  /** Deletes raw events that happened before `cutoff`, in chunks; resolves with how many. */
-  deleteEventsBefore(cutoff: Date): Promise<number> {
-    return this.deleteInChunks(
-      (limit) => Prisma.sql`
-        DELETE FROM usage_events WHERE id IN (
-          SELECT id FROM usage_events WHERE created_at < ${cutoff} LIMIT ${limit}
-        )`,
-    );
-  }
 
   /** Deletes minute rollups of buckets before `cutoff`, in chunks; resolves with how many. */
   deleteMinuteRollupsBefore(cutoff: Date): Promise<number> {

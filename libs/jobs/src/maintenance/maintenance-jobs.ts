@@ -16,3 +16,8 @@ export const usageReconciliationV1Schema = z.object({
 });
 
 export type UsageReconciliationV1 = z.infer<typeof usageReconciliationV1Schema>;
+
+/** Version 1. Scheduled; how many days ahead is the worker's configuration. */
+export const partitionsAheadV1Schema = z.object({ version: z.literal(1) });
+
+export type PartitionsAheadV1 = z.infer<typeof partitionsAheadV1Schema>;
