@@ -264,7 +264,13 @@ export async function introspectSchema(client: pg.ClientBase, schema = 'public')
 
   const tables: Record<string, TableShape> = {};
   const tableRows = await client.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
+    // A partition is not a table of the schema: Prisma describes a partitioned table by its parent alone, whose
+    // columns, indexes and keys every partition inherits. Partitions are the migrations' and the worker's business.
+    `SELECT t.table_name
+       FROM information_schema.tables t
+       JOIN pg_class c ON c.relname = t.table_name
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = t.table_schema
+      WHERE t.table_schema = $1 AND t.table_type = 'BASE TABLE' AND NOT c.relispartition`,
     [schema],
   );
   for (const row of tableRows.rows) {

@@ -54,6 +54,46 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       ...overrides,
     });
 
+  const bodies = (expiresAt: string): NonNullable<UsageEventInput['bodies']> => {
+    const part = {
+      ciphertext: Buffer.from('sealed').toString('base64'),
+      iv: 'AAAAAAAAAAAAAAAA',
+      tag: 'AAAAAAAAAAAAAAAAAAAAAA==',
+    };
+    return {
+      keyVersion: 1,
+      expiresAt,
+      request: part,
+      response: null,
+      requestTruncated: false,
+      responseTruncated: false,
+    };
+  };
+
+  it("stores an event's bodies once, however often it is delivered, and deletes them once they expire", async () => {
+    const tenantId = randomUUID();
+    const kept = event(tenantId, '2026-09-10T08:00:00.000Z', { bodies: bodies('2026-09-17T08:00:00.000Z') });
+    const expired = event(tenantId, '2026-09-01T08:00:00.000Z', { bodies: bodies('2026-09-15T12:34:56.000Z') });
+    const plain = event(tenantId, '2026-09-10T09:00:00.000Z');
+    expect(await ingestion.ingest([kept, expired, plain, kept])).toEqual({ inserted: 3 });
+    expect(await ingestion.ingest([kept, expired])).toEqual({ inserted: 0 });
+
+    const stored = await db.callLogBody.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+    expect(stored.map((row) => [row.requestId, row.createdAt.toISOString()])).toEqual([
+      [expired.requestId, '2026-09-01T08:00:00.000Z'],
+      [kept.requestId, '2026-09-10T08:00:00.000Z'],
+    ]);
+    expect(Buffer.from(stored[0]?.requestCiphertext ?? []).toString()).toBe('sealed');
+    expect(stored[0]).toMatchObject({ responseCiphertext: null, keyVersion: 1, requestTruncated: false });
+
+    const retention = new UsageRetentionProcessor(maintenance, RETENTION, () => NOW);
+    expect((await retention.run()).bodiesDeleted).toBe(1);
+    const left = await db.callLogBody.findMany({ where: { tenantId } });
+    expect(left.map((row) => row.requestId)).toEqual([kept.requestId]);
+    // The events stay: their own retention is the usage events'.
+    expect(await db.usageEvent.count({ where: { tenantId } })).toBe(3);
+  });
+
   it('deletes raw events and minute rollups past retention at UTC day starts, keeps hour and day rollups', async () => {
     const tenantId = randomUUID();
     // Retention of 30 days from 2026-09-15 keeps raw events from 2026-08-16T00:00Z; minute rollups from 08-11.
@@ -64,7 +104,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       event(tenantId, '2026-09-15T12:00:00.000Z'),
     ]);
     const retention = new UsageRetentionProcessor(maintenance, RETENTION, () => NOW);
-    expect(await retention.run()).toEqual({ eventsDeleted: 2, minuteRollupsDeleted: 1 });
+    expect(await retention.run()).toEqual({ eventsDeleted: 2, minuteRollupsDeleted: 1, bodiesDeleted: 0 });
 
     const left = await db.usageEvent.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
     expect(left.map((e) => e.createdAt.toISOString())).toEqual([
@@ -77,7 +117,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     expect(of('MINUTE')).toEqual(['2026-08-12T23:59:00.000Z', '2026-08-16T00:00:00.000Z', '2026-09-15T12:00:00.000Z']);
     expect(of('HOUR')).toHaveLength(4);
     expect(of('DAY')).toHaveLength(4);
-    expect(await retention.run()).toEqual({ eventsDeleted: 0, minuteRollupsDeleted: 0 });
+    expect(await retention.run()).toEqual({ eventsDeleted: 0, minuteRollupsDeleted: 0, bodiesDeleted: 0 });
 
     // Reconciliation checks only what retention keeps: no false difference for the deleted days.
     const reconciliation = new UsageReconciliationProcessor(

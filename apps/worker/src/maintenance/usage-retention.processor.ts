@@ -12,12 +12,14 @@ export interface RetentionOptions {
 export interface RetentionResult {
   eventsDeleted: number;
   minuteRollupsDeleted: number;
+  bodiesDeleted: number;
 }
 
 /**
  * Deletes raw usage events older than the retention period, and minute rollups older than theirs; hour and day
  * rollups are kept, so reports over any past range still work. Cutoffs are UTC day starts, so a day's raw rows go
- * all at once and the reconciliation never sees a half-deleted day bucket.
+ * all at once and the reconciliation never sees a half-deleted day bucket. The call log's stored bodies go once their
+ * own expiry (set by the policy's `logging.retentionDays` when the call was made) has passed.
  */
 export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageRetention> {
   readonly jobName = JobName.UsageRetention;
@@ -25,7 +27,10 @@ export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageR
   private readonly logger = new Logger('UsageRetention');
 
   constructor(
-    private readonly repository: Pick<UsageMaintenanceRepository, 'deleteEventsBefore' | 'deleteMinuteRollupsBefore'>,
+    private readonly repository: Pick<
+      UsageMaintenanceRepository,
+      'deleteEventsBefore' | 'deleteMinuteRollupsBefore' | 'deleteExpiredBodies'
+    >,
     private readonly options: RetentionOptions,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -39,9 +44,10 @@ export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageR
     const minuteRollupsDeleted = await this.repository.deleteMinuteRollupsBefore(
       utcDaysAgo(now, this.options.minuteRollupDays),
     );
-    if (eventsDeleted > 0 || minuteRollupsDeleted > 0) {
-      this.logger.log({ eventsDeleted, minuteRollupsDeleted }, 'usage retention');
+    const bodiesDeleted = await this.repository.deleteExpiredBodies(now);
+    if (eventsDeleted > 0 || minuteRollupsDeleted > 0 || bodiesDeleted > 0) {
+      this.logger.log({ eventsDeleted, minuteRollupsDeleted, bodiesDeleted }, 'usage retention');
     }
-    return { eventsDeleted, minuteRollupsDeleted };
+    return { eventsDeleted, minuteRollupsDeleted, bodiesDeleted };
   }
 }
