@@ -23,8 +23,9 @@ export const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * Stage 11, `record`: every request in the metrics and its one log line; and one usage event per authenticated
- * request (with its bodies, encrypted, when the policy stores them), handed to the recorder (batched to BullMQ, spooled to disk while Redis refuses). A request that never
- * authenticated belongs to no tenant and has no usage event.
+ * request (with its bodies, encrypted, when the policy stores them), handed to the recorder (batched to BullMQ,
+ * spooled to disk while Redis refuses). A request that never authenticated belongs to no tenant and has no usage
+ * event.
  */
 @Injectable()
 export class RecordStage {
