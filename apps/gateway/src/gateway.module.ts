@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type GatewayConfig } from '@gatehouse/config';
 import { DbModule, PostgresHealthProbe } from '@gatehouse/db';
+import { callLogKeyring } from '@gatehouse/domain';
 import { type HostResolver } from '@gatehouse/egress';
 import { HealthModule, LoggerModule } from '@gatehouse/observability';
 import { type LimitsEngineOptions, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
@@ -51,6 +52,7 @@ export class GatewayModule {
           },
           guardrails: { allowLoopback: config.guardrails.allowLoopback },
           tracing: config.tracing,
+          callLogKeys: callLogKeyring(config.callLogKeys.current, config.callLogKeys.previous),
           hotPath: {
             redisUrl: config.redis.url,
             keyPrefix: config.redis.keyPrefix,

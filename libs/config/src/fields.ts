@@ -50,6 +50,9 @@ export const booleanFlag = (fallback: boolean) =>
  */
 export const DEV_CREDENTIAL_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/** Development-only key for the call log's stored bodies (gateway and admin API); both refuse it in production. */
+export const DEV_CALL_LOG_ENCRYPTION_KEY = Buffer.alloc(32, 9).toString('base64');
+
 export const base64Key32 = z
   .string()
   .refine(

@@ -56,14 +56,42 @@ describe('parseConfig', () => {
 
   it('refuses the development secrets in production', () => {
     expect(() => parseConfig('admin-api', adminApiConfigSchema, { NODE_ENV: 'production' })).toThrow(
-      /SESSION_SECRET: must be set in production[\s\S]*CREDENTIAL_ENCRYPTION_KEY: must be set in production/,
+      /CALL_LOG_ENCRYPTION_KEY: must be set in production[\s\S]*SESSION_SECRET: must be set in production[\s\S]*CREDENTIAL_ENCRYPTION_KEY: must be set in production/,
     );
     const config = parseConfig('admin-api', adminApiConfigSchema, {
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(40),
       CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      CALL_LOG_ENCRYPTION_KEY: Buffer.alloc(32, 2).toString('base64'),
     });
     expect(config.nodeEnv).toBe('production');
+  });
+
+  it('reads the call log keys: the current one with its version, and the previous ones still read', () => {
+    const current = Buffer.alloc(32, 3).toString('base64');
+    const old = Buffer.alloc(32, 4).toString('base64');
+    const config = parseConfig('gateway', gatewayConfigSchema, {
+      CALL_LOG_ENCRYPTION_KEY: current,
+      CALL_LOG_ENCRYPTION_KEY_VERSION: '2',
+      CALL_LOG_ENCRYPTION_PREVIOUS_KEYS: ` 1:${old} `,
+    });
+    expect(config.callLogKeys).toEqual({ current: { version: 2, key: current }, previous: [{ version: 1, key: old }] });
+    expect(parseConfig('admin-api', adminApiConfigSchema, {}).callLogKeys).toMatchObject({
+      current: { version: 1 },
+      previous: [],
+    });
+    expect(() =>
+      parseConfig('gateway', gatewayConfigSchema, { CALL_LOG_ENCRYPTION_PREVIOUS_KEYS: `1:${old}` }),
+    ).toThrow(/CALL_LOG_ENCRYPTION_PREVIOUS_KEYS: must give each version once/);
+    expect(() => parseConfig('gateway', gatewayConfigSchema, { CALL_LOG_ENCRYPTION_PREVIOUS_KEYS: 'x:abc' })).toThrow(
+      /CALL_LOG_ENCRYPTION_PREVIOUS_KEYS: must be a comma list of version:key/,
+    );
+    expect(() =>
+      parseConfig('gateway', gatewayConfigSchema, {
+        NODE_ENV: 'production',
+        CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      }),
+    ).toThrow(/CALL_LOG_ENCRYPTION_KEY: must be set in production/);
   });
 
   it('allows webhooks to loopback only when asked, and never in production', () => {
@@ -75,6 +103,7 @@ describe('parseConfig', () => {
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(40),
       CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      CALL_LOG_ENCRYPTION_KEY: Buffer.alloc(32, 2).toString('base64'),
       WEBHOOK_ALLOW_LOOPBACK: 'true',
     };
     expect(() => parseConfig('admin-api', adminApiConfigSchema, production)).toThrow(

@@ -3,7 +3,9 @@ import {
   type PlatformCallLogResponse,
   type TenantCallLogResponse,
 } from '@gatehouse/contracts';
+import { DEV_CALL_LOG_ENCRYPTION_KEY } from '@gatehouse/config';
 import { UsageIngestionRepository, type UsageEventInput } from '@gatehouse/db';
+import { type CallLogBodySide, callLogKeyring, encryptCallLogBody } from '@gatehouse/domain';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AdminApiHarness, type TestUser } from '../../test/admin-api-harness';
 
@@ -307,12 +309,92 @@ describe('call log', () => {
       upstreamModel: 'mock-large',
       streamed: true,
       usageSource: 'upstream',
+      bodies: null,
     });
 
     const unknown = await api.request<ErrorBody>('GET', `/tenants/${owner.tenantId}/logs/no-such-call`, {
       token: viewer.token,
     });
     expect(unknown.status).toBe(404);
+  });
+
+  it('answers the stored bodies decrypted, to the call’s tenant and platform admins only, until they expire', async () => {
+    const keys = callLogKeyring({ version: 1, key: DEV_CALL_LOG_ENCRYPTION_KEY });
+    const sealed = (requestId: string, side: CallLogBodySide, text: string, keyring = keys) => {
+      const { ciphertext, iv, authTag } = encryptCallLogBody(text, keyring, requestId, side);
+      const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+      return { ciphertext: base64(ciphertext), iv: base64(iv), tag: base64(authTag) };
+    };
+    const stored = { requestId: randomUUID(), rotated: randomUUID(), expired: randomUUID() };
+    const at = (minute: number) => new Date(`2025-07-01T20:${String(minute).padStart(2, '0')}:00.000Z`);
+    const future = '2099-01-01T00:00:00.000Z';
+    const unknownKey = callLogKeyring({ version: 7, key: randomBytes(32).toString('base64') });
+    await new UsageIngestionRepository(api.db).ingest([
+      event({
+        tenantId: owner.tenantId,
+        requestId: stored.requestId,
+        occurredAt: at(1),
+        bodies: {
+          keyVersion: 1,
+          expiresAt: future,
+          request: sealed(stored.requestId, 'request', '{"messages":[{"role":"user","content":"hi [EMAIL_1]"}]}'),
+          response: sealed(stored.requestId, 'response', 'Hello!'),
+          requestTruncated: false,
+          responseTruncated: true,
+        },
+      }),
+      event({
+        tenantId: owner.tenantId,
+        requestId: stored.rotated,
+        occurredAt: at(2),
+        bodies: {
+          keyVersion: 7,
+          expiresAt: future,
+          request: sealed(stored.rotated, 'request', '{}', unknownKey),
+          response: null,
+          requestTruncated: false,
+          responseTruncated: false,
+        },
+      }),
+      event({
+        tenantId: owner.tenantId,
+        requestId: stored.expired,
+        occurredAt: at(3),
+        bodies: {
+          keyVersion: 1,
+          expiresAt: '2025-07-02T00:00:00.000Z',
+          request: sealed(stored.expired, 'request', '{}'),
+          response: null,
+          requestTruncated: false,
+          responseTruncated: false,
+        },
+      }),
+    ]);
+    const detail = (requestId: string, tenantId = owner.tenantId, token = viewer.token) =>
+      api.request<CallLogDetailResponse>('GET', `/tenants/${tenantId}/logs/${requestId}`, { token });
+
+    const shown = await detail(stored.requestId);
+    expect(shown.status).toBe(200);
+    expect(shown.body.bodies).toEqual({
+      request: '{"messages":[{"role":"user","content":"hi [EMAIL_1]"}]}',
+      response: 'Hello!',
+      requestTruncated: false,
+      responseTruncated: true,
+      decryptionError: null,
+    });
+    const asAdmin = await api.request<CallLogDetailResponse>('GET', `/admin/logs/${stored.requestId}`, {
+      token: admin.token,
+    });
+    expect(asAdmin.body.bodies?.response).toBe('Hello!');
+    expect((await detail(stored.requestId, other.tenantId, other.token)).status).toBe(404);
+
+    // A key no longer configured: the call is still shown, its bodies marked unreadable, never a server error.
+    const rotated = await detail(stored.rotated);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.bodies).toMatchObject({ request: null, response: null });
+    expect(rotated.body.bodies?.decryptionError).toMatch(/no key of version 7/);
+
+    expect((await detail(stored.expired)).body.bodies).toBeNull();
   });
 
   it('shows platform admins every tenant’s calls, filtered like a tenant’s, and by tenant', async () => {

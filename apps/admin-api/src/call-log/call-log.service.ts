@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type AdminApiConfig } from '@gatehouse/config';
 import {
+  type CallLogBodiesResponse,
   type CallLogDetailResponse,
   type CallLogItemResponse,
   decodeCallLogCursor,
@@ -19,7 +21,16 @@ import {
   type CallLogPage,
   CallLogRepository,
   type CallLogRow,
+  type StoredBodiesRow,
 } from '@gatehouse/db';
+import {
+  type CallLogBodySide,
+  CallLogBodyDecryptionError,
+  callLogKeyring,
+  type CallLogKeyring,
+  decryptCallLogBody,
+} from '@gatehouse/domain';
+import { ADMIN_API_CONFIG } from '../admin-api.constants';
 import { ApiError } from '../common/errors/api-error';
 
 const HOUR_MS = 3_600_000;
@@ -28,10 +39,20 @@ const DAY_MS = 24 * HOUR_MS;
 /** Longer than any request id the gateway issues or accepts: such a lookup cannot match, so it is a plain 404. */
 const MAX_REQUEST_ID_LENGTH = 200;
 
-/** The gateway's calls one by one, from the usage events: a tenant's own, or every tenant's for platform admins. */
+/**
+ * The gateway's calls one by one, from the usage events: a tenant's own, or every tenant's for platform admins. A
+ * call's detail carries its stored bodies, decrypted here with the call log key of their version.
+ */
 @Injectable()
 export class CallLogService {
-  constructor(private readonly calls: CallLogRepository) {}
+  private readonly keys: CallLogKeyring;
+
+  constructor(
+    private readonly calls: CallLogRepository,
+    @Inject(ADMIN_API_CONFIG) config: AdminApiConfig,
+  ) {
+    this.keys = callLogKeyring(config.callLogKeys.current, config.callLogKeys.previous);
+  }
 
   async listForTenant(tenantId: TenantId, query: TenantCallLogQuery, now = new Date()): Promise<TenantCallLogResponse> {
     const filter = toFilter(query, now);
@@ -46,13 +67,41 @@ export class CallLogService {
 
   /** 404 for an unknown request id and for another tenant's, alike: a tenant cannot tell the two apart. */
   async findForTenant(tenantId: TenantId, requestId: string): Promise<CallLogDetailResponse> {
-    return detailOf(
+    return this.detailOf(
       requestId.length > MAX_REQUEST_ID_LENGTH ? null : await this.calls.findForTenant(tenantId, requestId),
     );
   }
 
   async findForPlatform(requestId: string): Promise<CallLogDetailResponse> {
-    return detailOf(requestId.length > MAX_REQUEST_ID_LENGTH ? null : await this.calls.findForPlatform(requestId));
+    return this.detailOf(requestId.length > MAX_REQUEST_ID_LENGTH ? null : await this.calls.findForPlatform(requestId));
+  }
+
+  private detailOf(row: CallLogDetailRow | null): CallLogDetailResponse {
+    if (row === null) throw ApiError.notFound('Call');
+    return { ...detailOf(row), bodies: row.bodies === null ? null : this.bodiesOf(row.requestId, row.bodies) };
+  }
+
+  /** The stored bodies in clear; bodies no configured key opens are reported as such, never as a server error. */
+  private bodiesOf(requestId: string, stored: StoredBodiesRow): CallLogBodiesResponse {
+    const { requestTruncated, responseTruncated } = stored;
+    const open = (side: CallLogBodySide) => {
+      const body = stored[side];
+      return body === null
+        ? null
+        : decryptCallLogBody({ ...body, keyVersion: stored.keyVersion }, this.keys, requestId, side);
+    };
+    try {
+      return {
+        request: open('request'),
+        response: open('response'),
+        requestTruncated,
+        responseTruncated,
+        decryptionError: null,
+      };
+    } catch (error) {
+      if (!(error instanceof CallLogBodyDecryptionError)) throw error;
+      return { request: null, response: null, requestTruncated, responseTruncated, decryptionError: error.message };
+    }
   }
 }
 
@@ -129,8 +178,7 @@ function toItem(row: CallLogRow): CallLogItemResponse {
   };
 }
 
-function detailOf(row: CallLogDetailRow | null): CallLogDetailResponse {
-  if (row === null) throw ApiError.notFound('Call');
+function detailOf(row: CallLogDetailRow): Omit<CallLogDetailResponse, 'bodies'> {
   return {
     ...toItem(row),
     tenantId: row.tenantId,

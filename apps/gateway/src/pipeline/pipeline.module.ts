@@ -1,8 +1,10 @@
 import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type FastifyInstance } from 'fastify';
+import { type CallLogKeyring } from '@gatehouse/domain';
 import { AuthModule } from '../auth/auth.module';
 import { type KeySnapshotCacheOptions } from '../auth/key-snapshot.cache';
+import { CALL_LOG_KEYRING } from '../call-log/body-capture';
 import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { EntitlementService } from '../entitlement/entitlement.service';
 import { ExternalGuardrails, type ExternalGuardrailsOptions } from '../guardrails/external-guardrails';
@@ -32,6 +34,8 @@ export interface PipelineModuleOptions {
   guardrails: ExternalGuardrailsOptions;
   /** Null: tracing off. */
   tracing: GatewayTracingOptions | null;
+  /** Encrypts the bodies the call log stores. */
+  callLogKeys: CallLogKeyring;
 }
 
 /**
@@ -63,6 +67,7 @@ export class PipelineModule implements OnModuleInit {
         RouteStage,
         UpstreamStage,
         RequestMetrics,
+        { provide: CALL_LOG_KEYRING, useValue: options.callLogKeys },
         RecordStage,
         { provide: GatewayTracing, useFactory: () => new GatewayTracing(options.tracing) },
         RequestPipeline,

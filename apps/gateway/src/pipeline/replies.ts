@@ -76,6 +76,7 @@ export async function sendJsonAnswer(
   if (client === upstream && guard === null) {
     const relabelled = jsonAnswerUnderAlias(bytes, answer.alias, upstream);
     context.usage = relabelled.usage;
+    context.bodyCapture?.answered(relabelled.body.toString());
     await reply
       .status(response.status)
       .header(
@@ -102,14 +103,16 @@ export async function sendJsonAnswer(
       void reply.header(POLICY_HEADER, context.policyFired.join(', '));
     }
   }
+  context.bodyCapture?.answered(JSON.stringify(translated));
   await reply.status(response.status).header('content-type', 'application/json').send(translated);
 }
 
 /**
  * Status and headers now, then the events as they come: through the usage tap (which reads the upstream's own
  * events, so usage is metered the same whatever the client is sent), then translated if need be, then through the
- * answer's guard when it has one (its decisions go to the usage event only: the headers left before the text). The
- * context's usage is reported when the stream ends, breaks or is abandoned.
+ * answer's guard when it has one (its decisions go to the usage event only: the headers left before the text), and
+ * past the call log's capture when the policy stores bodies. The context's usage is reported when the stream ends,
+ * breaks or is abandoned.
  */
 export async function streamAnswer(
   reply: FastifyReply,
@@ -154,7 +157,9 @@ export async function streamAnswer(
   });
   reply.raw.flushHeaders();
   try {
-    await pipeline(response.body, tap, reply.raw);
+    const capture = context.bodyCapture;
+    if (capture === null) await pipeline(response.body, tap, reply.raw);
+    else await pipeline(response.body, tap, capture.streamed(client), reply.raw);
   } catch (error) {
     // Headers are out: nothing left to answer. The pipeline has torn both sides down.
     if (!context.lifetime.aborted) logger.warn({ requestId: context.requestId, err: error }, 'stream ended early');

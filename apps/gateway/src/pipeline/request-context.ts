@@ -2,6 +2,7 @@ import { type KeySnapshot, type KeySnapshotSubscription } from '@gatehouse/contr
 import { type PlaceholderVault, type TokenPrice } from '@gatehouse/domain';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
 import { type Reservation, type Reserve } from '@gatehouse/redis';
+import { type BodyCapture } from '../call-log/body-capture';
 import { type RequestTrace } from '../tracing/request-trace';
 import { ClientLifetime, type UpstreamTarget } from '../upstream';
 
@@ -89,6 +90,8 @@ export class RequestContext {
    * restored in the answer (`restore: true`); null otherwise. Never logged, never leaves this request.
    */
   placeholders: PlaceholderVault | null = null;
+  /** The bodies the call log stores, when the call's policy says so (`logging.bodies`); null otherwise. */
+  bodyCapture: BodyCapture | null = null;
   /** The request's spans; null when tracing is off (or before the pipeline opened the request). */
   trace: RequestTrace | null = null;
   /** Settles once a stream's usage is known (its end, break or abandonment); the end-of-request step waits. */

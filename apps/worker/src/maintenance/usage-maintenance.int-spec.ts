@@ -60,6 +60,46 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       ...overrides,
     });
 
+  const bodies = (expiresAt: string): NonNullable<UsageEventInput['bodies']> => {
+    const part = {
+      ciphertext: Buffer.from('sealed').toString('base64'),
+      iv: 'AAAAAAAAAAAAAAAA',
+      tag: 'AAAAAAAAAAAAAAAAAAAAAA==',
+    };
+    return {
+      keyVersion: 1,
+      expiresAt,
+      request: part,
+      response: null,
+      requestTruncated: false,
+      responseTruncated: false,
+    };
+  };
+
+  it("stores an event's bodies once, however often it is delivered, and deletes them once they expire", async () => {
+    const tenantId = randomUUID();
+    const kept = event(tenantId, '2026-09-10T08:00:00.000Z', { bodies: bodies('2026-09-17T08:00:00.000Z') });
+    const expired = event(tenantId, '2026-09-01T08:00:00.000Z', { bodies: bodies('2026-09-15T12:34:56.000Z') });
+    const plain = event(tenantId, '2026-09-10T09:00:00.000Z');
+    expect(await ingestion.ingest([kept, expired, plain, kept])).toEqual({ inserted: 3 });
+    expect(await ingestion.ingest([kept, expired])).toEqual({ inserted: 0 });
+
+    const stored = await db.callLogBody.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+    expect(stored.map((row) => [row.requestId, row.createdAt.toISOString()])).toEqual([
+      [expired.requestId, '2026-09-01T08:00:00.000Z'],
+      [kept.requestId, '2026-09-10T08:00:00.000Z'],
+    ]);
+    expect(Buffer.from(stored[0]?.requestCiphertext ?? []).toString()).toBe('sealed');
+    expect(stored[0]).toMatchObject({ responseCiphertext: null, keyVersion: 1, requestTruncated: false });
+
+    const retention = new UsageRetentionProcessor(maintenance, partitions, RETENTION, () => NOW);
+    expect((await retention.run()).bodiesDeleted).toBe(1);
+    const left = await db.callLogBody.findMany({ where: { tenantId } });
+    expect(left.map((row) => row.requestId)).toEqual([kept.requestId]);
+    // The events stay: their own retention is the usage events'.
+    expect(await db.usageEvent.count({ where: { tenantId } })).toBe(3);
+  });
+
   it('drops raw event partitions and deletes minute rollups past retention by UTC day, keeps hour and day rollups', async () => {
     const tenantId = randomUUID();
     // Retention of 30 days from 2026-09-15 keeps raw events from 2026-08-16T00:00Z; minute rollups from 08-11.
@@ -80,6 +120,7 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       eventPartitionsDropped: dropped,
       eventsDeleted: 1,
       minuteRollupsDeleted: 2,
+      bodiesDeleted: 0,
     });
     expect(dropped.at(-1)).toBe('usage_events_p20260815');
 
@@ -94,7 +135,12 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     expect(of('MINUTE')).toEqual(['2026-08-12T23:59:00.000Z', '2026-08-16T00:00:00.000Z', '2026-09-15T12:00:00.000Z']);
     expect(of('HOUR')).toHaveLength(5);
     expect(of('DAY')).toHaveLength(5);
-    expect(await retention.run()).toEqual({ eventPartitionsDropped: [], eventsDeleted: 0, minuteRollupsDeleted: 0 });
+    expect(await retention.run()).toEqual({
+      eventPartitionsDropped: [],
+      eventsDeleted: 0,
+      minuteRollupsDeleted: 0,
+      bodiesDeleted: 0,
+    });
 
     // Reconciliation checks only what retention keeps: no false difference for the deleted days.
     const reconciliation = new UsageReconciliationProcessor(
@@ -118,12 +164,10 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
       { aheadDays: 3 },
       () => new Date('2035-03-01T18:00:00Z'),
     );
-    expect(await processor.run()).toEqual([
-      'usage_events_p20350301',
-      'usage_events_p20350302',
-      'usage_events_p20350303',
-      'usage_events_p20350304',
-    ]);
+    const days = ['20350301', '20350302', '20350303', '20350304'];
+    expect(await processor.run()).toEqual(
+      ['usage_events', 'call_log_bodies'].flatMap((table) => days.map((day) => `${table}_p${day}`)),
+    );
     expect(await sample('gatehouse_partitions_days_ahead')).toBe(3);
     expect(await sample('gatehouse_partitions_default_rows')).toBe((await partitions.status())[0]?.defaultRows);
     expect(await processor.run()).toEqual([]);

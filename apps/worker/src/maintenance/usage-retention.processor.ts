@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type DailyPartitions, type UsageMaintenanceRepository } from '@gatehouse/db';
+import { MAX_BODY_RETENTION_DAYS } from '@gatehouse/domain';
 import { JobName } from '@gatehouse/jobs';
 import { type JobHandler } from '../jobs/job-handler';
 import { utcDaysAgo } from './utc-day';
@@ -15,13 +16,17 @@ export interface RetentionResult {
   /** Rows of usage_events' default partition deleted (events no daily partition covered). */
   eventsDeleted: number;
   minuteRollupsDeleted: number;
+  /** Stored call bodies deleted past their own expiry (their days' partitions go later, empty by then). */
+  bodiesDeleted: number;
 }
 
 /**
  * Drops the daily partitions of raw usage events older than the retention period (whole UTC days: a day's raw rows
  * go all at once, so the reconciliation never sees a half-deleted day bucket), deletes the default partition's rows
  * as old, and deletes minute rollups older than theirs; hour and day rollups are kept, so reports over any past range
- * still work.
+ * still work. The call log's stored bodies go once their own expiry (set by the policy's `logging.retentionDays` when
+ * the call was made) has passed; their daily partitions, empty by then, are dropped past the longest retention a
+ * policy can set.
  */
 export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageRetention> {
   readonly jobName = JobName.UsageRetention;
@@ -29,7 +34,7 @@ export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageR
   private readonly logger = new Logger('UsageRetention');
 
   constructor(
-    private readonly repository: Pick<UsageMaintenanceRepository, 'deleteMinuteRollupsBefore'>,
+    private readonly repository: Pick<UsageMaintenanceRepository, 'deleteMinuteRollupsBefore' | 'deleteExpiredBodies'>,
     private readonly partitions: Pick<DailyPartitions, 'dropBefore'>,
     private readonly options: RetentionOptions,
     private readonly clock: () => Date = () => new Date(),
@@ -44,12 +49,16 @@ export class UsageRetentionProcessor implements JobHandler<typeof JobName.UsageR
     const minuteRollupsDeleted = await this.repository.deleteMinuteRollupsBefore(
       utcDaysAgo(now, this.options.minuteRollupDays),
     );
+    const expiredBodies = await this.repository.deleteExpiredBodies(now);
+    const oldBodies = await this.partitions.dropBefore('call_log_bodies', utcDaysAgo(now, MAX_BODY_RETENTION_DAYS));
+    const bodiesDeleted = expiredBodies + oldBodies.defaultRowsDeleted;
     const result = {
       eventPartitionsDropped: events.dropped,
       eventsDeleted: events.defaultRowsDeleted,
       minuteRollupsDeleted,
+      bodiesDeleted,
     };
-    if (events.dropped.length > 0 || events.defaultRowsDeleted > 0 || minuteRollupsDeleted > 0) {
+    if (events.dropped.length > 0 || events.defaultRowsDeleted > 0 || minuteRollupsDeleted > 0 || bodiesDeleted > 0) {
       this.logger.log(result, 'usage retention');
     }
     return result;

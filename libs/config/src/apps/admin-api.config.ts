@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, originList, port, trustedProxies } from '../fields';
+import { callLogKeysSection, callLogKeyVariables, checkCallLogKeys } from './call-log-keys';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 // Development-only defaults so that `npm start` needs no .env. Production refuses to boot with them.
@@ -25,6 +26,7 @@ export const adminApiConfigSchema = z
       .default(1024 * 1024),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
     CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_ENCRYPTION_KEY),
+    ...callLogKeyVariables,
     SIGNUP_ENABLED: booleanFlag(true),
     SESSION_TTL_HOURS: z.coerce
       .number()
@@ -84,6 +86,7 @@ export const adminApiConfigSchema = z
       if ('error' in mapping)
         context.addIssue({ code: 'custom', path: ['OIDC_TENANT_MAPPING'], message: mapping.error });
     }
+    checkCallLogKeys(env, context);
     if (env.NODE_ENV !== 'production') return;
     if (env.OIDC_ISSUER_URL?.startsWith('http:')) {
       context.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be an https:// URL in production' });
@@ -133,6 +136,7 @@ export const adminApiConfigSchema = z
     maxLiveKeysPerTenant: env.MAX_LIVE_KEYS_PER_TENANT,
     mail: { mailer: env.MAILER },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
+    callLogKeys: callLogKeysSection(env),
     webhooks: { allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
   }));
 

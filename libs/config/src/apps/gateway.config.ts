@@ -9,6 +9,7 @@ import {
   port,
   trustedProxies,
 } from '../fields';
+import { callLogKeysSection, callLogKeyVariables, checkCallLogKeys } from './call-log-keys';
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 export const gatewayConfigSchema = z
@@ -20,6 +21,7 @@ export const gatewayConfigSchema = z
     GATEWAY_TRUSTED_PROXIES: trustedProxies(''),
     /** The admin API's key: the gateway decrypts the provider credentials it stored. */
     CREDENTIAL_ENCRYPTION_KEY: base64Key32.default(DEV_CREDENTIAL_ENCRYPTION_KEY),
+    ...callLogKeyVariables,
     /**
      * Where usage events wait, on disk, while Redis refuses them; replayed when it is back. One directory per
      * gateway instance (the instance locks it). Default: `var/spool/gateway-<port>` under the working directory.
@@ -62,6 +64,7 @@ export const gatewayConfigSchema = z
     GATEWAY_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   })
   .superRefine((env, context) => {
+    checkCallLogKeys(env, context);
     if (env.NODE_ENV !== 'production') return;
     if (env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
       context.addIssue({ code: 'custom', path: ['CREDENTIAL_ENCRYPTION_KEY'], message: 'must be set in production' });
@@ -78,6 +81,7 @@ export const gatewayConfigSchema = z
     ...infrastructureSection(env),
     http: { host: env.GATEWAY_HOST, port: env.GATEWAY_PORT, trustedProxies: env.GATEWAY_TRUSTED_PROXIES },
     credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY,
+    callLogKeys: callLogKeysSection(env),
     upstream: { connectionsPerOrigin: env.GATEWAY_UPSTREAM_CONNECTIONS },
     limits: { defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, reservationTtlMs: env.GATEWAY_RESERVATION_TTL_MS },
     usage: {

@@ -126,6 +126,21 @@ const pageFields = {
 export const tenantCallLogSchema = z.object({ items: z.array(callLogItemSchema), ...pageFields });
 export const platformCallLogSchema = z.object({ items: z.array(platformCallLogItemSchema), ...pageFields });
 
+/**
+ * A call's stored request and response bodies (only where its policy's `logging.bodies` is on), as stored:
+ * redacted (every PII entity as a numbered placeholder, `[EMAIL_1]`; deny list matches as `[REDACTED]`) and cut at
+ * 64 KiB. The request as the client sent it (JSON); the answer as the client got it: its JSON, or for a stream the
+ * text its events carried. A body is null when the call had none (a refusal has no answer).
+ */
+export const callLogBodiesSchema = z.object({
+  request: z.string().nullable(),
+  response: z.string().nullable(),
+  requestTruncated: z.boolean(),
+  responseTruncated: z.boolean(),
+  /** Set when the stored bodies cannot be decrypted (their key is no longer configured): both bodies are null. */
+  decryptionError: z.string().nullable(),
+});
+
 /** One call with everything recorded of it. Names come from the keys, providers and products as they are now. */
 export const callLogDetailSchema = platformCallLogItemSchema.extend({
   /** `chat.completions`, `messages`, `embeddings`, `http`... */
@@ -143,6 +158,8 @@ export const callLogDetailSchema = platformCallLogItemSchema.extend({
   /** Null once the key is deleted. */
   keyName: z.string().nullable(),
   keyPrefix: z.string().nullable(),
+  /** Null when no bodies are stored for the call (the policy does not store them, or they have expired). */
+  bodies: callLogBodiesSchema.nullable(),
 });
 
 export type TenantCallLogQuery = z.infer<typeof tenantCallLogQuerySchema>;
@@ -152,3 +169,4 @@ export type PlatformCallLogItemResponse = z.infer<typeof platformCallLogItemSche
 export type TenantCallLogResponse = z.infer<typeof tenantCallLogSchema>;
 export type PlatformCallLogResponse = z.infer<typeof platformCallLogSchema>;
 export type CallLogDetailResponse = z.infer<typeof callLogDetailSchema>;
+export type CallLogBodiesResponse = z.infer<typeof callLogBodiesSchema>;

@@ -135,7 +135,12 @@ describe('daily partitions of usage_events (real Postgres)', () => {
     const before = await db.usageEvent.findFirstOrThrow({ where: { requestId: late.requestId } });
 
     const created = await partitions.ensureAhead(new Date('2032-01-09T00:00:00.000Z'), 2);
-    expect(created).toEqual(['usage_events_p20320109', 'usage_events_p20320110', 'usage_events_p20320111']);
+    // Every daily-partitioned table gets its days: the events' and the call bodies'.
+    const days = ['20320109', '20320110', '20320111'];
+    expect(created).toEqual([
+      ...days.map((day) => `usage_events_p${day}`),
+      ...days.map((day) => `call_log_bodies_p${day}`),
+    ]);
     expect(await partitionsOf(db, [late.requestId, other.requestId])).toEqual({
       [late.requestId]: 'usage_events_p20320110',
       [other.requestId]: 'usage_events_default',
@@ -150,12 +155,10 @@ describe('daily partitions of usage_events (real Postgres)', () => {
   it('lets two replicas ensure the same days at once: each partition is created once, neither fails', async () => {
     const now = new Date('2034-07-01T06:00:00.000Z');
     const [first, second] = await Promise.all([partitions.ensureAhead(now, 3), partitions.ensureAhead(now, 3)]);
-    expect([...(first ?? []), ...(second ?? [])].sort()).toEqual([
-      'usage_events_p20340701',
-      'usage_events_p20340702',
-      'usage_events_p20340703',
-      'usage_events_p20340704',
-    ]);
+    const days = ['20340701', '20340702', '20340703', '20340704'];
+    expect([...(first ?? []), ...(second ?? [])].sort()).toEqual(
+      ['call_log_bodies', 'usage_events'].flatMap((table) => days.map((day) => `${table}_p${day}`)),
+    );
   });
 
   it('drops the partitions wholly before the cutoff, deletes older default rows, and keeps the rollups', async () => {

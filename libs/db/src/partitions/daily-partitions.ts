@@ -11,6 +11,7 @@ export interface DailyPartitionedTable {
 /** Every table partitioned by day: the worker creates their partitions ahead and drops them past retention. */
 export const DAILY_PARTITIONED_TABLES = [
   { table: 'usage_events', column: 'created_at' },
+  { table: 'call_log_bodies', column: 'created_at' },
 ] as const satisfies readonly DailyPartitionedTable[];
 
 export type DailyPartitionedTableName = (typeof DAILY_PARTITIONED_TABLES)[number]['table'];

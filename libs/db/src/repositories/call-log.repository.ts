@@ -51,6 +51,37 @@ export interface CallLogDetailRow extends CallLogRow {
   usageSource: string | null;
   keyName: string | null;
   keyPrefix: string | null;
+  /** The call's stored bodies, still encrypted; null when none are stored (or they have expired). */
+  bodies: StoredBodiesRow | null;
+}
+
+/** One encrypted body of `call_log_bodies`: AES-256-GCM ciphertext, IV and tag. */
+export interface EncryptedBodyColumns {
+  ciphertext: Uint8Array;
+  iv: Uint8Array;
+  authTag: Uint8Array;
+}
+
+/** A call's row of `call_log_bodies`, as stored: decrypting is the reader's business (it holds the keys). */
+export interface StoredBodiesRow {
+  keyVersion: number;
+  request: EncryptedBodyColumns | null;
+  response: EncryptedBodyColumns | null;
+  requestTruncated: boolean;
+  responseTruncated: boolean;
+}
+
+/** The detail query's row: the body columns flat, as SQL returns them. */
+interface DetailQueryRow extends Omit<CallLogDetailRow, 'bodies'> {
+  bodyKeyVersion: number | null;
+  requestCiphertext: Uint8Array | null;
+  requestIv: Uint8Array | null;
+  requestTag: Uint8Array | null;
+  responseCiphertext: Uint8Array | null;
+  responseIv: Uint8Array | null;
+  responseTag: Uint8Array | null;
+  requestTruncated: boolean | null;
+  responseTruncated: boolean | null;
 }
 
 export interface CallLogPage {
@@ -167,18 +198,61 @@ export class CallLogRepository {
   }
 
   private async find(scope: Prisma.Sql, requestId: string): Promise<CallLogDetailRow | null> {
-    const rows = await this.db.$queryRaw<CallLogDetailRow[]>(Prisma.sql`
+    const rows = await this.db.$queryRaw<DetailQueryRow[]>(Prisma.sql`
       SELECT ${LIST_COLUMNS}, r.endpoint, r.product_id::text AS "productId", p.slug AS "productSlug",
         r.provider_id::text AS "providerId", pr.name AS "providerName", r.upstream_model AS "upstreamModel",
         r.cached_tokens AS "cachedTokens", r.streamed, r.usage_source AS "usageSource", k.name AS "keyName",
-        k.prefix AS "keyPrefix"
+        k.prefix AS "keyPrefix", b.key_version AS "bodyKeyVersion", b.request_ciphertext AS "requestCiphertext",
+        b.request_iv AS "requestIv", b.request_tag AS "requestTag", b.response_ciphertext AS "responseCiphertext",
+        b.response_iv AS "responseIv", b.response_tag AS "responseTag", b.request_truncated AS "requestTruncated",
+        b.response_truncated AS "responseTruncated"
       FROM usage_events r
       -- LEFT joins: a call outlives its key, product and provider. The key join matches the tenant too.
       LEFT JOIN api_keys k ON k.id = r.api_key_id AND k.tenant_id = r.tenant_id
       LEFT JOIN products p ON p.id = r.product_id
       LEFT JOIN providers pr ON pr.id = r.provider_id
+      -- The bodies are the call's own (same request, time and tenant) and shown only until they expire.
+      LEFT JOIN call_log_bodies b ON b.request_id = r.request_id AND b.created_at = r.created_at
+        AND b.tenant_id = r.tenant_id AND b.expires_at > now()
       WHERE r.request_id = ${requestId} ${scope}
     `);
-    return rows[0] ?? null;
+    const row = rows[0];
+    return row === undefined ? null : detailRow(row);
   }
+}
+
+function detailRow(row: DetailQueryRow): CallLogDetailRow {
+  const {
+    bodyKeyVersion,
+    requestCiphertext,
+    requestIv,
+    requestTag,
+    responseCiphertext,
+    responseIv,
+    responseTag,
+    requestTruncated,
+    responseTruncated,
+    ...detail
+  } = row;
+  return {
+    ...detail,
+    bodies:
+      bodyKeyVersion === null
+        ? null
+        : {
+            keyVersion: bodyKeyVersion,
+            request: encryptedBody(requestCiphertext, requestIv, requestTag),
+            response: encryptedBody(responseCiphertext, responseIv, responseTag),
+            requestTruncated: requestTruncated === true,
+            responseTruncated: responseTruncated === true,
+          },
+  };
+}
+
+function encryptedBody(
+  ciphertext: Uint8Array | null,
+  iv: Uint8Array | null,
+  authTag: Uint8Array | null,
+): EncryptedBodyColumns | null {
+  return ciphertext === null || iv === null || authTag === null ? null : { ciphertext, iv, authTag };
 }

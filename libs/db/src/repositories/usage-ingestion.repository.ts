@@ -24,6 +24,26 @@ export interface UsageEventInput {
   streamed: boolean;
   cacheHit: boolean;
   policyActions: string[];
+  /** The call's bodies, encrypted by the gateway, when its policy stores them. */
+  bodies?: EncryptedBodiesInput;
+}
+
+/** One encrypted body: base64 of the AES-256-GCM ciphertext, IV and tag, as the usage event carries them. */
+export interface EncryptedBodyInput {
+  ciphertext: string;
+  iv: string;
+  tag: string;
+}
+
+/** A call's stored bodies (`call_log_bodies`), as the usage event carries them. */
+export interface EncryptedBodiesInput {
+  keyVersion: number;
+  /** ISO 8601: when retention deletes them. */
+  expiresAt: string;
+  request: EncryptedBodyInput | null;
+  response: EncryptedBodyInput | null;
+  requestTruncated: boolean;
+  responseTruncated: boolean;
 }
 
 export interface IngestResult {
@@ -44,6 +64,9 @@ export interface IngestResult {
  * reconcile to the micro-dollar. An event without a price row (or with `unknown` counts, which are 0) costs 0;
  * `usage_source` tells an unknown-count call from a free one.
  *
+ * The encrypted bodies of the events that carry some go to `call_log_bodies` in the same statement, for the rows
+ * it inserted only, so a redelivered event stores its bodies once too.
+ *
  * Buckets are UTC. `created_at` holds the event's own time (`occurredAt`), not the ingestion time, so a late
  * event lands in the bucket, and the retention window, of when it happened.
  */
@@ -53,6 +76,11 @@ export class UsageIngestionRepository {
   async ingest(events: readonly UsageEventInput[]): Promise<IngestResult> {
     if (events.length === 0) return { inserted: 0 };
     const column = <T>(pick: (event: UsageEventInput) => T): T[] => events.map(pick);
+    const withBodies = events.flatMap((event) =>
+      event.bodies === undefined ? [] : [{ ...event, bodies: event.bodies }],
+    );
+    const bodyColumn = <T>(pick: (bodies: EncryptedBodiesInput, requestId: string) => T): T[] =>
+      withBodies.map((event) => pick(event.bodies, event.requestId));
     // Each array is one parameter, so a batch of any size is one round trip with a fixed number of bind values.
     const rows = await this.db.$queryRaw<{ inserted: bigint }[]>(Prisma.sql`
       WITH input AS (
@@ -112,8 +140,8 @@ export class UsageIngestionRepository {
           policy_actions::jsonb
         FROM priced
         ON CONFLICT (request_id, created_at) DO NOTHING
-        RETURNING created_at, tenant_id, api_key_id, product_id, model, status_code, input_tokens, output_tokens,
-          cached_tokens, cost_usd
+        RETURNING request_id, created_at, tenant_id, api_key_id, product_id, model, status_code, input_tokens,
+          output_tokens, cached_tokens, cost_usd
       ),
       buckets AS (
         SELECT g.granularity, date_trunc(g.unit, i.created_at, 'UTC') AS bucket_start, i.*
@@ -142,8 +170,38 @@ export class UsageIngestionRepository {
           cost_usd = usage_rollups.cost_usd + EXCLUDED.cost_usd,
           updated_at = now()
         RETURNING 1
+      ),
+      bodies AS (
+        SELECT * FROM unnest(
+          ${bodyColumn((_, requestId) => requestId)}::text[],
+          ${bodyColumn((b) => b.expiresAt)}::timestamptz[],
+          ${bodyColumn((b) => b.keyVersion)}::int[],
+          ${bodyColumn((b) => b.request?.ciphertext ?? null)}::text[],
+          ${bodyColumn((b) => b.request?.iv ?? null)}::text[],
+          ${bodyColumn((b) => b.request?.tag ?? null)}::text[],
+          ${bodyColumn((b) => b.response?.ciphertext ?? null)}::text[],
+          ${bodyColumn((b) => b.response?.iv ?? null)}::text[],
+          ${bodyColumn((b) => b.response?.tag ?? null)}::text[],
+          ${bodyColumn((b) => b.requestTruncated)}::boolean[],
+          ${bodyColumn((b) => b.responseTruncated)}::boolean[]
+        ) AS t(request_id, expires_at, key_version, request_ciphertext, request_iv, request_tag, response_ciphertext,
+               response_iv, response_tag, request_truncated, response_truncated)
+      ),
+      stored_bodies AS (
+        INSERT INTO call_log_bodies (request_id, tenant_id, created_at, expires_at, key_version, request_ciphertext,
+          request_iv, request_tag, response_ciphertext, response_iv, response_tag, request_truncated,
+          response_truncated)
+        SELECT DISTINCT ON (b.request_id) b.request_id, i.tenant_id, i.created_at, b.expires_at, b.key_version,
+          decode(b.request_ciphertext, 'base64'), decode(b.request_iv, 'base64'), decode(b.request_tag, 'base64'),
+          decode(b.response_ciphertext, 'base64'), decode(b.response_iv, 'base64'), decode(b.response_tag, 'base64'),
+          b.request_truncated, b.response_truncated
+        FROM bodies b
+        JOIN inserted i ON i.request_id = b.request_id
+        ON CONFLICT (request_id, created_at) DO NOTHING
+        RETURNING 1
       )
-      SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM rolled) AS rolled
+      SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM rolled) AS rolled,
+        (SELECT count(*) FROM stored_bodies) AS bodies
     `);
     return { inserted: Number(rows[0]?.inserted ?? 0) };
   }

@@ -53,6 +53,16 @@ const DELETE_CHUNK = 10_000;
 export class UsageMaintenanceRepository {
   constructor(private readonly db: DbExecutor) {}
 
+  /** Deletes the call log's stored bodies whose `expires_at` has passed, in chunks; resolves with how many. */
+  deleteExpiredBodies(now: Date): Promise<number> {
+    return this.deleteInChunks(
+      (limit) => Prisma.sql`
+        DELETE FROM call_log_bodies WHERE (request_id, created_at) IN (
+          SELECT request_id, created_at FROM call_log_bodies WHERE expires_at <= ${now} LIMIT ${limit}
+        )`,
+    );
+  }
+
   /** Deletes minute rollups of buckets before `cutoff`, in chunks; resolves with how many. */
   deleteMinuteRollupsBefore(cutoff: Date): Promise<number> {
     return this.deleteInChunks(

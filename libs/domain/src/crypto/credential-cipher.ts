@@ -1,21 +1,12 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { AesGcmOpenError, type AesGcmSealed, aesGcmKeyFromBase64, openAesGcm, sealAesGcm } from './aes-gcm';
 
 /**
- * Provider credentials at rest: AES-256-GCM with a fresh 12-byte IV per encryption (GCM's security falls
- * apart when an IV repeats under one key) and the provider id as additional authenticated data, so a
- * ciphertext copied onto another provider's row fails to decrypt instead of handing that provider the secret.
+ * Provider credentials at rest: AES-256-GCM (aes-gcm.ts) with the provider id as additional authenticated data,
+ * so a ciphertext copied onto another provider's row fails to decrypt instead of handing that provider the secret.
  */
-const ALGORITHM = 'aes-256-gcm';
-const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const AUTH_TAG_BYTES = 16;
 
 /** The three credential columns of a provider row. */
-export interface EncryptedCredential {
-  ciphertext: Uint8Array<ArrayBuffer>;
-  iv: Uint8Array<ArrayBuffer>;
-  authTag: Uint8Array<ArrayBuffer>;
-}
+export type EncryptedCredential = AesGcmSealed;
 
 /** The part of a provider row that decryption needs (the shape of the Prisma row, columns selected by name). */
 export interface ProviderCredentialColumns {
@@ -38,18 +29,11 @@ export class CredentialDecryptionError extends Error {
 
 /** The encryption key from its configured form (base64 of 32 bytes, `CREDENTIAL_ENCRYPTION_KEY`). */
 export function credentialKeyFromBase64(base64: string): Buffer {
-  const key = Buffer.from(base64, 'base64');
-  if (key.length !== KEY_BYTES) throw new Error(`The credential encryption key must be ${KEY_BYTES} bytes`);
-  return key;
+  return aesGcmKeyFromBase64(base64, 'credential encryption key');
 }
 
 export function encryptCredential(plaintext: string, key: Buffer, providerId: string): EncryptedCredential {
-  assertKey(key);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: AUTH_TAG_BYTES });
-  cipher.setAAD(Buffer.from(providerId, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { ciphertext: toBytes(ciphertext), iv: toBytes(iv), authTag: toBytes(cipher.getAuthTag()) };
+  return sealAesGcm(plaintext, key, providerId);
 }
 
 /**
@@ -58,32 +42,15 @@ export function encryptCredential(plaintext: string, key: Buffer, providerId: st
  * that belongs to another provider).
  */
 export function decryptCredential(row: ProviderCredentialColumns, key: Buffer): string | null {
-  assertKey(key);
   const { credentialCiphertext: ciphertext, credentialIv: iv, credentialAuthTag: authTag } = row;
   if (ciphertext === null && iv === null && authTag === null) return null;
   if (ciphertext === null || iv === null || authTag === null) {
     throw new CredentialDecryptionError(row.id, 'the credential columns are only partly set');
   }
-  if (iv.length !== IV_BYTES || authTag.length !== AUTH_TAG_BYTES) {
-    throw new CredentialDecryptionError(row.id, 'the IV or authentication tag has the wrong length');
-  }
   try {
-    const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: AUTH_TAG_BYTES });
-    decipher.setAAD(Buffer.from(row.id, 'utf8'));
-    decipher.setAuthTag(authTag);
-    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
-  } catch {
-    throw new CredentialDecryptionError(row.id, 'authentication failed (wrong key, altered data or another provider)');
+    return openAesGcm({ ciphertext, iv, authTag }, key, row.id);
+  } catch (error) {
+    if (error instanceof AesGcmOpenError) throw new CredentialDecryptionError(row.id, error.message);
+    throw error;
   }
-}
-
-function assertKey(key: Buffer): void {
-  if (key.length !== KEY_BYTES) throw new Error(`The credential encryption key must be ${KEY_BYTES} bytes`);
-}
-
-/** A copy on its own ArrayBuffer: what Prisma's `Bytes` columns take. */
-function toBytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(buffer.length);
-  bytes.set(buffer);
-  return bytes;
 }

@@ -9,6 +9,7 @@ import {
   type DenyListRules,
   type ExternalGuardrailConfig,
   type HoursWindow,
+  type LoggingRules,
   minuteOfDay,
   type PiiAction,
   type PolicyDocument,
@@ -25,7 +26,8 @@ export type PolicyRuleName =
   | 'pii.output'
   | 'injection'
   | 'denyList.input'
-  | 'denyList.output';
+  | 'denyList.output'
+  | 'logging';
 
 /** Where a rule of the effective policy comes from, and whether it acts or only reports. */
 export interface RuleSource {
@@ -75,6 +77,17 @@ interface MinuteWindow {
   to: number;
 }
 
+/** How long stored bodies are kept when no document that applies sets `logging.retentionDays`. */
+export const DEFAULT_BODY_RETENTION_DAYS = 7;
+
+/** What the call log stores of a call's bodies, across every scope (`effectiveLogging`). */
+export interface EffectiveLogging {
+  /** Whether the request and response bodies are stored (redacted, encrypted). */
+  readonly bodies: boolean;
+  /** How many days stored bodies are kept. */
+  readonly retentionDays: number;
+}
+
 interface Constraint<T> {
   source: RuleSource;
   value: T;
@@ -103,6 +116,7 @@ export interface EffectivePolicy {
   readonly denyInput: readonly DenyListRule[];
   /** Every scope's output deny list, global first. */
   readonly denyOutput: readonly DenyListRule[];
+  readonly logging: EffectiveLogging;
 }
 
 export interface EffectiveAccess {
@@ -251,7 +265,27 @@ export function effectivePolicy(policies: readonly VersionedPolicy[]): Effective
     injection,
     denyInput,
     denyOutput,
+    logging: effectiveLogging(ordered.map(({ document }) => document.spec.logging)),
   };
+}
+
+/**
+ * The scopes' `logging` sections as one setting, the more private one winning: bodies are stored when some scope
+ * turns them on and none turns them off (so a tenant can opt in where the platform is silent, and a platform or
+ * product `bodies: false` is a floor no tenant lifts, while a tenant's `false` overrides the platform's `true`), and
+ * kept for the shortest `retentionDays` any scope sets.
+ */
+export function effectiveLogging(sections: readonly (LoggingRules | undefined)[]): EffectiveLogging {
+  let on = false;
+  let off = false;
+  let retentionDays: number | null = null;
+  for (const section of sections) {
+    if (section?.bodies === true) on = true;
+    if (section?.bodies === false) off = true;
+    if (section?.retentionDays !== undefined)
+      retentionDays = Math.min(retentionDays ?? Infinity, section.retentionDays);
+  }
+  return { bodies: on && !off, retentionDays: retentionDays ?? DEFAULT_BODY_RETENTION_DAYS };
 }
 
 const PII_ACTION_RANK: Record<PiiAction, number> = { log: 0, redact: 1, block: 2 };
@@ -399,6 +433,11 @@ export function effectiveRules(policies: readonly VersionedPolicy[]): EffectiveR
     ['denyList.input', (document: PolicyDocument) => sideOf(document.spec.denyList, 'input')],
     ['pii.output', (document: PolicyDocument) => document.spec.pii?.output],
     ['denyList.output', (document: PolicyDocument) => sideOf(document.spec.denyList, 'output')],
+    // The logging section has no mode: it decides what is stored, never refuses, so the document's mode is shown.
+    [
+      'logging',
+      (document: PolicyDocument) => document.spec.logging as (LoggingRules & { mode?: PolicyMode }) | undefined,
+    ],
   ] as const) {
     for (const { document, version } of ordered) {
       const rule = read(document);

@@ -237,6 +237,21 @@ export const denyListRulesSchema = z
 export type DenyListRules = z.infer<typeof denyListRulesSchema>;
 export type AccessRuleName = keyof AccessRules;
 
+/** The longest a stored request or response body may be kept, in days. */
+export const MAX_BODY_RETENTION_DAYS = 90;
+
+/**
+ * What the call log keeps of a call beyond its metering: with `bodies: true`, the request and response bodies,
+ * redacted by every PII detector and the deny lists, encrypted, and deleted after `retentionDays`. Across scopes
+ * the more private setting wins: one document saying `bodies: false` turns them off for every call it governs, and
+ * the shortest `retentionDays` applies (effective-policy.ts).
+ */
+export const loggingRulesSchema = z.strictObject({
+  bodies: z.boolean().optional(),
+  retentionDays: z.number().int().min(1).max(MAX_BODY_RETENTION_DAYS).optional(),
+});
+export type LoggingRules = z.infer<typeof loggingRulesSchema>;
+
 export const policyDocumentSchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION, { error: `must be ${POLICY_API_VERSION}` }),
   kind: z.literal(POLICY_KIND, { error: `must be ${POLICY_KIND}` }),
@@ -252,6 +267,7 @@ export const policyDocumentSchema = z.strictObject({
     pii: piiRulesSchema.optional(),
     injection: injectionRulesSchema.optional(),
     denyList: denyListRulesSchema.optional(),
+    logging: loggingRulesSchema.optional(),
   }),
 });
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;

@@ -247,6 +247,7 @@ describe('policy names and schema', () => {
       'pii',
       'injection',
       'denyList',
+      'logging',
     ]);
   });
 });

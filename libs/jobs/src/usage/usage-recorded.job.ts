@@ -6,6 +6,29 @@ import { z } from 'zod';
  * idempotent: a redelivered event counts once. It travels inside a `usage.batch`; gateways of the previous
  * version sent each as a job of its own (`usage.recorded`), which the worker still ingests.
  */
+/** One stored body, encrypted by the gateway (AES-256-GCM, base64 of each part). */
+const encryptedBodySchema = z.object({
+  ciphertext: z.base64().max(512 * 1024),
+  iv: z.base64().max(32),
+  tag: z.base64().max(32),
+});
+
+/**
+ * The call's request and response bodies, when the policy stores them (`logging.bodies`): redacted, then encrypted
+ * in the gateway under the call log key of `keyVersion`, so the queue and the spool only ever carry ciphertext.
+ * Absent when bodies are not stored; a body is null when the call had none (a refusal has no answer).
+ */
+export const usageBodiesV1Schema = z.object({
+  keyVersion: z.number().int().min(1),
+  /** When the worker's retention deletes them. */
+  expiresAt: z.iso.datetime({ offset: true }),
+  request: encryptedBodySchema.nullable(),
+  response: encryptedBodySchema.nullable(),
+  requestTruncated: z.boolean(),
+  responseTruncated: z.boolean(),
+});
+export type UsageBodiesV1 = z.infer<typeof usageBodiesV1Schema>;
+
 export const usageRecordedV1Schema = z.object({
   version: z.literal(1),
   requestId: z.string().min(1).max(128),
@@ -37,6 +60,8 @@ export const usageRecordedV1Schema = z.object({
   streamed: z.boolean(),
   cacheHit: z.boolean(),
   policyActions: z.array(z.string().max(200)).max(50),
+  /** Added within v1: producers before it never send it, and consumers before it ignore it. */
+  bodies: usageBodiesV1Schema.optional(),
 });
 
 export type UsageRecordedV1 = z.infer<typeof usageRecordedV1Schema>;

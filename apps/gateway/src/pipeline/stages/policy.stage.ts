@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayErrorCode } from '@gatehouse/contracts';
 import { AnswerRules, type EffectivePolicy, evaluateAccess } from '@gatehouse/domain';
+import { BodyCapture } from '../../call-log/body-capture';
 import { GatewayError } from '../../common/gateway-error';
 import { ExternalGuardrails } from '../../guardrails/external-guardrails';
 import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../../limits/limits.options';
@@ -51,6 +52,7 @@ export class PolicyStage {
     const policy = this.effectiveFor(context);
     if (policy === undefined) return this.policies.current().then(() => this.input(context, call));
     if (policy === null) return ALLOW;
+    if (policy.logging.bodies) this.captureBodies(context, policy, call);
     const access = this.checkAccess(context, policy, call.model);
     if (!access.allowed) return access;
     const validation = this.checkValidation(context, policy, call);
@@ -64,6 +66,13 @@ export class PolicyStage {
       );
     }
     return injection.allowed ? this.checkRewritingRules(context, policy, texts) : injection;
+  }
+
+  /** The call log keeps this call's bodies: the request now, as received, before any rule rewrites it. */
+  private captureBodies(context: RequestContext, policy: EffectivePolicy, call: ModelCall): void {
+    const denyLists = [...policy.denyInput, ...policy.denyOutput].map((rule) => rule.list);
+    context.bodyCapture = new BodyCapture(denyLists, policy.logging.retentionDays);
+    context.bodyCapture.requested(call.body);
   }
 
   /** The rules that may rewrite the prompt: the deny lists, then PII on what they left. */

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type KeySnapshot } from '@gatehouse/contracts';
-import { costMicros } from '@gatehouse/domain';
+import { type CallLogKeyring, costMicros } from '@gatehouse/domain';
 import { type UsageRecordedV1 } from '@gatehouse/jobs';
+import { CALL_LOG_KEYRING } from '../../call-log/body-capture';
 import { RequestLog } from '../../observability/request-log';
 import { RequestMetrics } from '../../observability/request-metrics';
 import { UsageRecorder } from '../../usage/usage-recorder';
@@ -22,8 +23,9 @@ export const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * Stage 11, `record`: every request in the metrics and its one log line; and one usage event per authenticated
- * request, handed to the recorder (batched to BullMQ, spooled to disk while Redis refuses). A request that never
- * authenticated belongs to no tenant and has no usage event.
+ * request (with its bodies, encrypted, when the policy stores them), handed to the recorder (batched to BullMQ,
+ * spooled to disk while Redis refuses). A request that never authenticated belongs to no tenant and has no usage
+ * event.
  */
 @Injectable()
 export class RecordStage {
@@ -31,6 +33,7 @@ export class RecordStage {
     private readonly recorder: UsageRecorder,
     private readonly metrics: RequestMetrics,
     private readonly log: RequestLog,
+    @Inject(CALL_LOG_KEYRING) private readonly callLogKeys: CallLogKeyring,
   ) {}
 
   run(context: RequestContext, outcome: ResponseOutcome): void {
@@ -43,7 +46,11 @@ export class RecordStage {
     this.metrics.record(context, end);
     this.log.write(context, end);
     if (context.key === null) return;
-    this.recorder.record(toUsageEvent(context, context.key, outcome));
+    const event = toUsageEvent(context, context.key, outcome);
+    if (context.bodyCapture !== null) {
+      event.bodies = context.bodyCapture.seal(this.callLogKeys, event.requestId, new Date(event.occurredAt));
+    }
+    this.recorder.record(event);
   }
 }
 

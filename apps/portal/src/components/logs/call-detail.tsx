@@ -1,4 +1,4 @@
-import type { CallLogDetailResponse } from '@gatehouse/contracts';
+import type { CallLogBodiesResponse, CallLogDetailResponse } from '@gatehouse/contracts';
 import type { ReactNode } from 'react';
 import { Badge, CopyButton } from '@gatehouse/ui';
 import { formatInteger, formatUsd } from '../../lib/format';
@@ -23,7 +23,68 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 const none = <span className="text-slate-500">—</span>;
 const mono = (value: string | null) => (value === null ? none : <span className="font-mono">{value}</span>);
 
-/** Everything recorded of one call, in three groups: who and what, how it went, and what the rules did. */
+/** A stored body as people read it: JSON pretty-printed, any other text as it is. */
+function readableBody(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function StoredBody({ title, text, truncated }: { title: string; text: string | null; truncated: boolean }) {
+  return (
+    <div className="py-3">
+      <h3 className="text-sm font-medium text-slate-600">
+        {title}
+        {truncated && <span className="ml-2 font-normal text-slate-500">(cut at 64 KiB)</span>}
+      </h3>
+      {text === null ? (
+        <p className="mt-1 text-sm text-slate-500">None</p>
+      ) : (
+        <pre
+          tabIndex={0}
+          className="mt-2 max-h-96 overflow-auto rounded-lg bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap break-all text-slate-900"
+        >
+          {readableBody(text)}
+        </pre>
+      )}
+    </div>
+  );
+}
+
+/** The call's stored bodies, redacted before they were stored; or why there are none. */
+function Bodies({ bodies }: { bodies: CallLogBodiesResponse | null }) {
+  return (
+    <section
+      aria-labelledby="call-bodies"
+      className="rounded-2xl border border-slate-200 bg-white px-5 py-2 lg:col-span-2"
+    >
+      <h2 id="call-bodies" className="py-3 text-base font-semibold text-slate-950">
+        Bodies
+      </h2>
+      {bodies === null ? (
+        <p className="pb-3 text-sm text-slate-600">
+          Bodies are not stored for this call. A policy stores them with{' '}
+          <code className="font-mono">logging.bodies: true</code> (redacted, encrypted, kept for{' '}
+          <code className="font-mono">logging.retentionDays</code>).
+        </p>
+      ) : bodies.decryptionError !== null ? (
+        <p role="alert" className="pb-3 text-sm text-amber-800">
+          The stored bodies cannot be read: {bodies.decryptionError}
+        </p>
+      ) : (
+        <>
+          <p className="text-sm text-slate-600">Personal data and deny-listed text were replaced before storing.</p>
+          <StoredBody title="Request" text={bodies.request} truncated={bodies.requestTruncated} />
+          <StoredBody title="Response" text={bodies.response} truncated={bodies.responseTruncated} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Everything recorded of one call, in four groups: who and what, how it went, what the rules did, its bodies. */
 export function CallDetail({ call }: { call: CallLogDetailResponse }) {
   return (
     <div className="grid gap-6 lg:grid-cols-2">
@@ -106,6 +167,8 @@ export function CallDetail({ call }: { call: CallLogDetailResponse }) {
           </Field>
         </dl>
       </section>
+
+      <Bodies bodies={call.bodies} />
     </div>
   );
 }
