@@ -16,3 +16,4 @@ export * from './translation';
 export * from './limits';
 export * from './policies';
 export * from './guardrails';
+export * from './anomalies';
