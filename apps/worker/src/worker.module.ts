@@ -14,6 +14,7 @@ import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observabil
 import { queuePrefix, REDIS_CLIENT, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
 import { alertProviders } from './alerts/alerts.providers';
+import { AnomalyCheckProcessor } from './alerts/anomaly-check.processor';
 import { BudgetCheckProcessor } from './alerts/budget-check.processor';
 import { WebhookRetryProcessor } from './alerts/webhook-retry.processor';
 import { QueueMetrics } from './jobs/queue-metrics';
@@ -121,9 +122,10 @@ export class WorkerModule {
             reconciliation: UsageReconciliationProcessor,
             budgetCheck: BudgetCheckProcessor,
             webhookRetry: WebhookRetryProcessor,
+            anomalyCheck: AnomalyCheckProcessor,
           ) =>
             new QueueWorkers(
-              [usageBatch, usageRecorded, retention, reconciliation, budgetCheck, webhookRetry],
+              [usageBatch, usageRecorded, retention, reconciliation, budgetCheck, webhookRetry, anomalyCheck],
               producer,
               {
                 redisUrl: config.redis.url,
@@ -132,6 +134,7 @@ export class WorkerModule {
                 lockMs: config.jobLockMs,
                 schedules: {
                   [JobName.WebhookRetry]: config.webhooks.retryIntervalMs,
+                  [JobName.AnomalyCheck]: config.anomalies.intervalMs,
                   [JobName.UsageRetention]: config.retention.intervalMs,
                   [JobName.UsageReconciliation]: config.reconciliation.intervalMs,
                 },
@@ -145,6 +148,7 @@ export class WorkerModule {
             UsageReconciliationProcessor,
             BudgetCheckProcessor,
             WebhookRetryProcessor,
+            AnomalyCheckProcessor,
           ],
         },
       ],

@@ -45,6 +45,7 @@ export { Prisma } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 export type {
   AlertFiring,
+  AnomalyIncident,
   AlertRule,
   ApiKey,
   ApiKeySubscription,
