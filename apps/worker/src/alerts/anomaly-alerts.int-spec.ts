@@ -9,7 +9,13 @@ import {
   type UsageEventInput,
   WebhookRepository,
 } from '@gatehouse/db';
-import { credentialKeyFromBase64, encryptCredential, verifyWebhookSignature } from '@gatehouse/domain';
+import {
+  credentialKeyFromBase64,
+  encryptCredential,
+  findChainBreak,
+  GENESIS_HASH,
+  verifyWebhookSignature,
+} from '@gatehouse/domain';
 import { eventually } from '@gatehouse/testing';
 import { WebhookSender } from '@gatehouse/webhooks';
 import { createSeededDatabase, type SeededDatabase, usageEventInput } from '../../test/worker-fixtures';
@@ -207,6 +213,8 @@ describe('anomaly alerts (worker, real Postgres)', () => {
       'anomaly.resolved',
     ]);
     expect(await db.auditEvent.count({ where: { targetId: platform[0]?.id, action: 'anomaly.resolve' } })).toBe(1);
+    // The worker's audit events extend the chain the admin API verifies.
+    expect(findChainBreak(await db.auditEvent.findMany({ orderBy: { seq: 'asc' } }), GENESIS_HASH)).toBeNull();
 
     // A second burst is a second incident, told again.
     const again = at(healthyAt, 15);
