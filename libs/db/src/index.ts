@@ -45,8 +45,8 @@ export { Prisma } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 export type {
   AlertFiring,
-  AnomalyIncident,
   AlertRule,
+  AnomalyIncident,
   ApiKey,
   ApiKeySubscription,
   AuditEvent,
