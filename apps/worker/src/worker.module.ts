@@ -15,6 +15,7 @@ import { HealthModule, LoggerModule, MetricsModule } from '@gatehouse/observabil
 import { queuePrefix, REDIS_CLIENT, RedisHealthProbe, RedisModule } from '@gatehouse/redis';
 import { type Redis } from 'ioredis';
 import { alertProviders } from './alerts/alerts.providers';
+import { AnomalyCheckProcessor } from './alerts/anomaly-check.processor';
 import { BudgetCheckProcessor } from './alerts/budget-check.processor';
 import { WebhookRetryProcessor } from './alerts/webhook-retry.processor';
 import { QueueMetrics } from './jobs/queue-metrics';
@@ -136,9 +137,19 @@ export class WorkerModule {
             partitionsAhead: PartitionsAheadProcessor,
             budgetCheck: BudgetCheckProcessor,
             webhookRetry: WebhookRetryProcessor,
+            anomalyCheck: AnomalyCheckProcessor,
           ) =>
             new QueueWorkers(
-              [usageBatch, usageRecorded, retention, reconciliation, partitionsAhead, budgetCheck, webhookRetry],
+              [
+                usageBatch,
+                usageRecorded,
+                retention,
+                reconciliation,
+                partitionsAhead,
+                budgetCheck,
+                webhookRetry,
+                anomalyCheck,
+              ],
               producer,
               {
                 redisUrl: config.redis.url,
@@ -147,6 +158,7 @@ export class WorkerModule {
                 lockMs: config.jobLockMs,
                 schedules: {
                   [JobName.WebhookRetry]: config.webhooks.retryIntervalMs,
+                  [JobName.AnomalyCheck]: config.anomalies.intervalMs,
                   [JobName.UsageRetention]: config.retention.intervalMs,
                   [JobName.UsageReconciliation]: config.reconciliation.intervalMs,
                   [JobName.PartitionsAhead]: config.partitions.intervalMs,
@@ -162,6 +174,7 @@ export class WorkerModule {
             PartitionsAheadProcessor,
             BudgetCheckProcessor,
             WebhookRetryProcessor,
+            AnomalyCheckProcessor,
           ],
         },
       ],

@@ -143,6 +143,27 @@ describe('parseConfig', () => {
     ).toThrow(/SIEM_ALLOW_LOOPBACK: must not be set in production/);
   });
 
+  it('evaluates anomalies every minute by default, over 5 minutes against the hour before, and checks the thresholds', () => {
+    const defaults = parseConfig('worker', workerConfigSchema, {}).anomalies;
+    expect(defaults).toMatchObject({ intervalMs: 60_000, windowMinutes: 5, baselineMinutes: 60, resolveAfter: 3 });
+    expect(defaults.thresholds).toEqual({
+      minWindowRequests: 20,
+      errorRate: 0.2,
+      minBaselineRequests: 300,
+      throughputDropRatio: 0.25,
+      costMultiplier: 3,
+      minCostUsd: 1,
+      minPolicyBlocks: 10,
+      policyMultiplier: 3,
+    });
+    const tuned = parseConfig('worker', workerConfigSchema, { ANOMALY_ERROR_RATE: '0.5', ANOMALY_MIN_COST_USD: '0' });
+    expect(tuned.anomalies.thresholds).toMatchObject({ errorRate: 0.5, minCostUsd: 0 });
+    expect(() => parseConfig('worker', workerConfigSchema, { ANOMALY_ERROR_RATE: '0' })).toThrow(/ANOMALY_ERROR_RATE/);
+    expect(() => parseConfig('worker', workerConfigSchema, { ANOMALY_COST_MULTIPLIER: '0.5' })).toThrow(
+      /ANOMALY_COST_MULTIPLIER/,
+    );
+  });
+
   it("puts the gateway's metrics on a loopback port of their own, tenant labels off, the request line at info", () => {
     const config = parseConfig('gateway', gatewayConfigSchema, {});
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464, tenantLabels: false, maxTenants: 100 });

@@ -16,6 +16,7 @@ export * from './repositories/subscription.repository';
 export * from './repositories/catalog.repository';
 // Repositories of the control plane's contexts: one line per file, kept in alphabetical order.
 export * from './repositories/alert.repository';
+export * from './repositories/anomaly.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/call-log.repository';
 export * from './repositories/gateway-snapshot.repository';
@@ -46,6 +47,7 @@ export * from './generated/prisma/enums';
 export type {
   AlertFiring,
   AlertRule,
+  AnomalyIncident,
   ApiKey,
   ApiKeySubscription,
   AuditEvent,

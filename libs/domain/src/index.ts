@@ -19,3 +19,4 @@ export * from './limits';
 export * from './policies';
 export * from './guardrails';
 export * from './call-log/stored-body';
+export * from './anomalies';

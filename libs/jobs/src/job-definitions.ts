@@ -1,6 +1,6 @@
 import { type JobsOptions } from 'bullmq';
 import { type z } from 'zod';
-import { budgetCheckV1Schema, webhookRetryV1Schema } from './alerts/alert-jobs';
+import { anomalyCheckV1Schema, budgetCheckV1Schema, webhookRetryV1Schema } from './alerts/alert-jobs';
 import {
   partitionsAheadV1Schema,
   usageReconciliationV1Schema,
@@ -41,6 +41,7 @@ export const jobDefinitions = {
   [JobName.UsageRecorded]: { queue: QueueName.Usage, schema: usageRecordedV1Schema, scheduled: false },
   [JobName.BudgetCheck]: { queue: QueueName.Alerts, schema: budgetCheckV1Schema, scheduled: false },
   [JobName.WebhookRetry]: { queue: QueueName.Alerts, schema: webhookRetryV1Schema, scheduled: true },
+  [JobName.AnomalyCheck]: { queue: QueueName.Alerts, schema: anomalyCheckV1Schema, scheduled: true },
   [JobName.UsageRetention]: { queue: QueueName.Maintenance, schema: usageRetentionV1Schema, scheduled: true },
   [JobName.UsageReconciliation]: {
     queue: QueueName.Maintenance,

@@ -2,7 +2,7 @@
 export const QueueName = {
   /** The gateway's per-request usage events, ingested into raw rows and rollups. */
   Usage: 'usage',
-  /** Budget and quota checks after usage lands, and the retries of webhook deliveries. */
+  /** Budget and quota checks after usage lands, anomaly checks, and the retries of webhook deliveries. */
   Alerts: 'alerts',
   /** Scheduled housekeeping: partitions, retention, reconciliation, expiry. */
   Maintenance: 'maintenance',
@@ -19,6 +19,8 @@ export const JobName = {
   BudgetCheck: 'alerts.budget-check',
   /** Attempt the webhook deliveries whose next attempt is due (scheduled). */
   WebhookRetry: 'alerts.webhook-retry',
+  /** Evaluate every tenant's and the platform's traffic for anomalies (scheduled). */
+  AnomalyCheck: 'alerts.anomaly-check',
   /** Drop the daily partitions of raw usage events past their retention, and old minute rollups (scheduled). */
   UsageRetention: 'maintenance.usage-retention',
   /** Prove the rollups equal the raw rows over a window, and report any difference (scheduled). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { callLogHref, callLogQuery, isFiltered, parseCallLogView, viewWindow } from './call-log-view';
+import { callLogHref, callLogQuery, incidentLogView, isFiltered, parseCallLogView, viewWindow } from './call-log-view';
 
 const NOW = Date.parse('2026-03-14T12:00:00.000Z');
 
@@ -46,5 +46,21 @@ describe('callLogHref', () => {
     expect(href).toBe('/t/t1/logs?range=1h&errorCode=model_not_allowed&cursor=1_x');
     const params = Object.fromEntries(new URLSearchParams(href.split('?')[1]));
     expect(parseCallLogView(params)).toEqual({ range: '1h', errorCode: 'model_not_allowed', cursor: '1_x' });
+  });
+});
+
+describe('incidentLogView', () => {
+  const window = { windowStart: '2026-03-01T10:00:00.000Z', windowEnd: '2026-03-01T10:05:00.000Z' };
+
+  it("shows an incident's window, narrowed to what the signal counts", () => {
+    expect(callLogHref('/t/t1/logs', incidentLogView({ signal: 'error_rate', ...window }))).toBe(
+      '/t/t1/logs?from=2026-03-01T10%3A00%3A00.000Z&to=2026-03-01T10%3A05%3A00.000Z&status=5xx',
+    );
+    expect(incidentLogView({ signal: 'policy_violations', ...window })).toMatchObject({ decision: 'block' });
+    expect(incidentLogView({ signal: 'cost_spike', ...window })).toEqual({
+      range: '24h',
+      from: window.windowStart,
+      to: window.windowEnd,
+    });
   });
 });

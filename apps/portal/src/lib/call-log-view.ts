@@ -88,3 +88,14 @@ export function callLogHref(base: string, view: Partial<CallLogView>): string {
   const text = params.toString();
   return text ? `${base}?${text}` : base;
 }
+
+/**
+ * The calls behind an anomaly alert (apps/worker anomaly alerts): the incident's window, narrowed to the server
+ * errors of an error-rate anomaly and to the refused calls of a policy one.
+ */
+export function incidentLogView(incident: { signal: string; windowStart: string; windowEnd: string }): CallLogView {
+  const view: CallLogView = { range: '24h', from: incident.windowStart, to: incident.windowEnd };
+  if (incident.signal === 'error_rate') view.status = '5xx';
+  if (incident.signal === 'policy_violations') view.decision = 'block';
+  return view;
+}

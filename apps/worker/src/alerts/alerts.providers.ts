@@ -3,13 +3,15 @@ import { type WorkerConfig } from '@gatehouse/config';
 import { type DbClient, PRISMA_CLIENT, WebhookRepository } from '@gatehouse/db';
 import { credentialKeyFromBase64 } from '@gatehouse/domain';
 import { WebhookSender } from '@gatehouse/webhooks';
+import { AnomalyAlerts } from './anomaly-alerts';
+import { AnomalyCheckProcessor } from './anomaly-check.processor';
 import { BudgetAlerts } from './budget-alerts';
 import { BudgetCheckProcessor } from './budget-check.processor';
 import { WebhookRetryProcessor } from './webhook-retry.processor';
 
 /**
- * The budget alert providers of the worker: the shared webhook sender (with the admin API's credential key,
- * which decrypts the signing secrets), the alert logic and its two job handlers.
+ * The alert providers of the worker: the shared webhook sender (with the admin API's credential key, which
+ * decrypts the signing secrets), the budget and anomaly alert logic and their job handlers.
  */
 export function alertProviders(config: WorkerConfig): Provider[] {
   return [
@@ -31,6 +33,16 @@ export function alertProviders(config: WorkerConfig): Provider[] {
       provide: BudgetCheckProcessor,
       useFactory: (alerts: BudgetAlerts) => new BudgetCheckProcessor(alerts),
       inject: [BudgetAlerts],
+    },
+    {
+      provide: AnomalyAlerts,
+      useFactory: (db: DbClient, sender: WebhookSender) => new AnomalyAlerts(db, sender, config.anomalies),
+      inject: [PRISMA_CLIENT, WebhookSender],
+    },
+    {
+      provide: AnomalyCheckProcessor,
+      useFactory: (alerts: AnomalyAlerts) => new AnomalyCheckProcessor(alerts),
+      inject: [AnomalyAlerts],
     },
     {
       provide: WebhookRetryProcessor,

@@ -3,6 +3,8 @@ import { base64Key32, booleanFlag, DEV_CREDENTIAL_ENCRYPTION_KEY, port } from '.
 import { infrastructureSection, infrastructureVariables } from './shared';
 
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const fraction = (fallback: number) => z.coerce.number().gt(0).max(1).default(fallback);
+const multiplier = (fallback: number) => z.coerce.number().min(1).max(1_000).default(fallback);
 
 /** The queues a worker process can consume (libs/jobs QueueName); kept here so config needs no job library. */
 export const WORKER_QUEUES = ['usage', 'alerts', 'maintenance'] as const;
@@ -95,6 +97,30 @@ export const workerConfigSchema = z
     WORKER_BUDGET_CHECK_DEBOUNCE_MS: positiveInt(2_000, 600_000),
     /** A key's `lastUsedAt` is written at most this often (write-behind). */
     WORKER_LAST_USED_INTERVAL_MS: positiveInt(60_000, 3_600_000),
+    /** How often anomalies are evaluated, for every tenant with recent calls and for the platform. */
+    ANOMALY_CHECK_INTERVAL_MS: positiveInt(60_000, 3_600_000),
+    /** The recent window judged, in whole minutes ending at the last full minute. */
+    ANOMALY_WINDOW_MINUTES: positiveInt(5, 60),
+    /** The baseline it is judged against: the minutes just before the window. */
+    ANOMALY_BASELINE_MINUTES: positiveInt(60, 24 * 60),
+    /** Calls in the window before its error rate is judged. */
+    ANOMALY_MIN_WINDOW_REQUESTS: positiveInt(20, 1_000_000),
+    /** Share of 5xx in the window, and rise of the error share over the baseline, that make an error-rate anomaly. */
+    ANOMALY_ERROR_RATE: fraction(0.2),
+    /** Calls in the baseline before a throughput drop or a cost spike is judged. */
+    ANOMALY_MIN_BASELINE_REQUESTS: positiveInt(300, 100_000_000),
+    /** Calls per minute below this fraction of the baseline's are a throughput drop. */
+    ANOMALY_THROUGHPUT_DROP_RATIO: fraction(0.25),
+    /** Spend per minute at least this many times the baseline's is a cost spike... */
+    ANOMALY_COST_MULTIPLIER: multiplier(3),
+    /** ...once the window spent at least this much (USD). */
+    ANOMALY_MIN_COST_USD: z.coerce.number().min(0).max(1_000_000).default(1),
+    /** Calls refused by policy in the window before they are judged... */
+    ANOMALY_MIN_POLICY_BLOCKS: positiveInt(10, 1_000_000),
+    /** ...and their rate per minute, against this many times the baseline's errors per minute. */
+    ANOMALY_POLICY_MULTIPLIER: multiplier(3),
+    /** An incident resolves after this many evaluations in a row found its signal normal. */
+    ANOMALY_RESOLVE_AFTER: positiveInt(3, 1_000),
     /** Lets webhooks reach loopback addresses (a receiver on this machine, for development and tests). */
     WEBHOOK_ALLOW_LOOPBACK: booleanFlag(false),
     /** Where audit events are posted as JSON lines or Splunk HEC events; no HTTP export when unset. */
@@ -146,6 +172,22 @@ export const workerConfigSchema = z
     reconciliation: {
       intervalMs: env.WORKER_RECONCILIATION_INTERVAL_MS,
       windowHours: env.WORKER_RECONCILIATION_WINDOW_HOURS,
+    },
+    anomalies: {
+      intervalMs: env.ANOMALY_CHECK_INTERVAL_MS,
+      windowMinutes: env.ANOMALY_WINDOW_MINUTES,
+      baselineMinutes: env.ANOMALY_BASELINE_MINUTES,
+      resolveAfter: env.ANOMALY_RESOLVE_AFTER,
+      thresholds: {
+        minWindowRequests: env.ANOMALY_MIN_WINDOW_REQUESTS,
+        errorRate: env.ANOMALY_ERROR_RATE,
+        minBaselineRequests: env.ANOMALY_MIN_BASELINE_REQUESTS,
+        throughputDropRatio: env.ANOMALY_THROUGHPUT_DROP_RATIO,
+        costMultiplier: env.ANOMALY_COST_MULTIPLIER,
+        minCostUsd: env.ANOMALY_MIN_COST_USD,
+        minPolicyBlocks: env.ANOMALY_MIN_POLICY_BLOCKS,
+        policyMultiplier: env.ANOMALY_POLICY_MULTIPLIER,
+      },
     },
     webhooks: { retryIntervalMs: env.WORKER_WEBHOOK_RETRY_INTERVAL_MS, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
     siem: {

@@ -15,3 +15,8 @@ export type BudgetCheckV1 = z.infer<typeof budgetCheckV1Schema>;
 export const webhookRetryV1Schema = z.object({ version: z.literal(1) });
 
 export type WebhookRetryV1 = z.infer<typeof webhookRetryV1Schema>;
+
+/** Version 1. Scheduled; carries nothing: the traffic to judge is in the database. */
+export const anomalyCheckV1Schema = z.object({ version: z.literal(1) });
+
+export type AnomalyCheckV1 = z.infer<typeof anomalyCheckV1Schema>;

@@ -8,6 +8,7 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { Badge, Button, cx, EmptyState, focusRing, QuotaBar, type BadgeTone } from '@gatehouse/ui';
 import { callApi, tenantPath } from '../../lib/api/client';
+import { callLogHref, incidentLogView } from '../../lib/call-log-view';
 import { formatCompact, formatDateTime, formatRelative, formatUsd } from '../../lib/format';
 import { Icon, type IconName } from '../icons';
 
@@ -17,6 +18,11 @@ const kinds: Record<string, { label: string; tone: BadgeTone; icon: IconName }> 
   'subscription.revoked': { label: 'Revoked', tone: 'neutral', icon: 'ban' },
   'subscription.expired': { label: 'Expired', tone: 'neutral', icon: 'approval' },
   'budget.threshold': { label: 'Budget alert', tone: 'warning', icon: 'gauge' },
+  'anomaly.error_rate': { label: 'Anomaly', tone: 'danger', icon: 'alert' },
+  'anomaly.throughput_drop': { label: 'Anomaly', tone: 'warning', icon: 'chart' },
+  'anomaly.cost_spike': { label: 'Anomaly', tone: 'warning', icon: 'gauge' },
+  'anomaly.policy_violations': { label: 'Anomaly', tone: 'warning', icon: 'shield' },
+  'anomaly.resolved': { label: 'Resolved', tone: 'success', icon: 'check' },
 };
 const otherKind = { label: 'Notice', tone: 'neutral' as BadgeTone, icon: 'bell' as IconName };
 
@@ -32,6 +38,9 @@ const budgetDataSchema = z.object({
   percent: z.number(),
   subscriptionId: z.string().nullable().optional(),
 });
+
+/** What an anomaly alert's `data` carries for a link to its calls (apps/worker anomaly alerts). */
+const anomalyDataSchema = z.object({ signal: z.string(), windowStart: z.string(), windowEnd: z.string() });
 
 const metricLabels: Record<string, string> = {
   monthlyBudgetUsd: 'Monthly budget',
@@ -115,7 +124,7 @@ export function NotificationList({ tenantId, notifications, timeZone }: Notifica
       <EmptyState
         icon={<Icon name="bell" className="size-6" />}
         title="No notifications yet"
-        description="Decisions on your access requests, expiries and budget alerts will appear here."
+        description="Decisions on your access requests, expiries, budget alerts and unusual traffic will appear here."
       />
     );
   }
@@ -147,6 +156,9 @@ export function NotificationList({ tenantId, notifications, timeZone }: Notifica
           const isNew = isUnread(notification);
           const budget =
             notification.kind === 'budget.threshold' ? budgetDataSchema.safeParse(notification.data) : null;
+          const anomaly = notification.kind.startsWith('anomaly.')
+            ? anomalyDataSchema.safeParse(notification.data)
+            : null;
           const linksToSubscriptions =
             notification.kind.startsWith('subscription.') ||
             (budget?.success === true && Boolean(budget.data.subscriptionId));
@@ -196,6 +208,14 @@ export function NotificationList({ tenantId, notifications, timeZone }: Notifica
                       className={cx('rounded font-medium text-indigo-700 hover:text-indigo-600', focusRing)}
                     >
                       View subscriptions
+                    </Link>
+                  )}
+                  {anomaly?.success && (
+                    <Link
+                      href={callLogHref(`/t/${encodeURIComponent(tenantId)}/logs`, incidentLogView(anomaly.data))}
+                      className={cx('rounded font-medium text-indigo-700 hover:text-indigo-600', focusRing)}
+                    >
+                      View the calls
                     </Link>
                   )}
                 </div>
