@@ -164,6 +164,18 @@ describe('parseConfig', () => {
     );
   });
 
+  it('sends the audit trail by default, calls only when asked, and names a wrong stream', () => {
+    expect(parseConfig('worker', workerConfigSchema, {}).siem.streams).toEqual(['audit']);
+    expect(parseConfig('worker', workerConfigSchema, { SIEM_STREAMS: ' calls, audit,calls' }).siem.streams).toEqual([
+      'calls',
+      'audit',
+    ]);
+    expect(() => parseConfig('worker', workerConfigSchema, { SIEM_STREAMS: 'audit,prompts' })).toThrow(
+      /SIEM_STREAMS: must list audit and\/or calls/,
+    );
+    expect(() => parseConfig('worker', workerConfigSchema, { SIEM_STREAMS: ' , ' })).toThrow(/SIEM_STREAMS/);
+  });
+
   it("puts the gateway's metrics on a loopback port of their own, tenant labels off, the request line at info", () => {
     const config = parseConfig('gateway', gatewayConfigSchema, {});
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464, tenantLabels: false, maxTenants: 100 });

@@ -1,13 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
-import { createPrismaClient, type DbClient, SiemExportRepository } from '@gatehouse/db';
+import {
+  createPrismaClient,
+  type DbClient,
+  SiemExportRepository,
+  UsageIngestionRepository,
+  type UsageEventInput,
+} from '@gatehouse/db';
 import { createTestDatabase, createTestRedis, eventually, type TestDatabase } from '@gatehouse/testing';
 import { Registry } from 'prom-client';
 import { startWorkerApp } from '../../test/worker-fixtures';
 import { SiemExporter, type SiemExporterOptions } from './siem-exporter';
 import { SiemMetrics } from './siem-metrics';
 import { HttpSiemSink, type SiemHttpFormat, type SiemSink, SyslogSiemSink } from './siem-sinks';
+import { AuditStream, CallsStream, type SiemStream } from './siem-streams';
 
 const LOOPBACK = { policy: { allowLoopback: true } };
 const FAST: SiemExporterOptions = { batchSize: 4, intervalMs: 40, maxRetryDelayMs: 150 };
@@ -62,6 +69,7 @@ describe('SIEM export of the audit trail (real Postgres)', () => {
     delayMs = 0;
     await db.siemExportCursor.deleteMany();
     await db.auditEvent.deleteMany();
+    await db.usageEvent.deleteMany();
   });
 
   afterAll(async () => {
@@ -92,9 +100,13 @@ describe('SIEM export of the audit trail (real Postgres)', () => {
     return new HttpSiemSink({ url: `http://127.0.0.1:${port}/ingest`, format, token, guard: LOOPBACK });
   }
 
-  function exporter(sink: SiemSink, registry = new Registry()): { exporter: SiemExporter; metrics: SiemMetrics } {
+  function exporter(
+    sink: SiemSink,
+    registry = new Registry(),
+    stream: SiemStream = new AuditStream(repository),
+  ): { exporter: SiemExporter; metrics: SiemMetrics } {
     const metrics = new SiemMetrics(registry);
-    return { exporter: new SiemExporter(repository, sink, metrics, FAST), metrics };
+    return { exporter: new SiemExporter(repository, stream, sink, metrics, FAST), metrics };
   }
 
   const acknowledgedIds = () => requests.filter((request) => request.status === 200).flatMap((r) => idsOf(r.body));
@@ -250,6 +262,91 @@ describe('SIEM export of the audit trail (real Postgres)', () => {
       await toSyslog.stop();
       await new Promise((resolve) => syslog.close(resolve));
     }
+  });
+
+  describe('the calls stream', () => {
+    const tenantId = randomUUID();
+
+    function call(requestId: string, policyActions: string[] = []): UsageEventInput {
+      return {
+        requestId,
+        occurredAt: new Date(),
+        tenantId,
+        apiKeyId: null,
+        subscriptionId: null,
+        productId: null,
+        model: 'demo-chat',
+        providerId: null,
+        upstreamModel: null,
+        endpoint: 'chat.completions',
+        statusCode: policyActions.length > 0 ? 400 : 200,
+        errorCode: policyActions.length > 0 ? 'content_policy_violation' : null,
+        latencyMs: 5,
+        timeToFirstByteMs: null,
+        inputTokens: 3,
+        outputTokens: 4,
+        cachedTokens: 0,
+        usageSource: 'upstream',
+        streamed: false,
+        cacheHit: false,
+        policyActions,
+      };
+    }
+
+    const ingest = (...calls: UsageEventInput[]) => new UsageIngestionRepository(db).ingest(calls);
+    const calls = () => exporter(httpSink(), new Registry(), new CallsStream(repository));
+
+    it('sends every call once across a receiver outage, with a record per policy decision', async () => {
+      await ingest(call('req_a'), call('req_b', ['block:pii.input.EMAIL@global', 'log:injection']), call('req_c'));
+      status = 503;
+      const { exporter: running, metrics } = calls();
+      running.start();
+      try {
+        expect(await eventually(() => requests.length >= 2, 5_000)).toBe(true);
+        await ingest(call('req_d'), call('req_e'));
+        expect(acknowledgedIds()).toEqual([]);
+        status = 200;
+        const expected = ['req_a', 'req_b', 'req_b/policy/0', 'req_b/policy/1', 'req_c', 'req_d', 'req_e'];
+        expect(await eventually(() => acknowledgedIds().length >= expected.length, 10_000)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Each batch keeps the calls' ingestion order; across the two batches, too.
+        expect(acknowledgedIds()).toEqual(expected);
+        expect((await metrics.exported.get()).values[0]).toMatchObject({
+          labels: { sink: 'http', stream: 'calls' },
+          value: expected.length,
+        });
+      } finally {
+        await running.stop();
+      }
+    }, 30_000);
+
+    it('never passes a call whose ingestion commits after a later one (it waits for the older transaction)', async () => {
+      let commit!: () => void;
+      const held = new Promise<void>((resolve) => (commit = resolve));
+      let inserted!: () => void;
+      const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
+      // An ingestion batch that has written its row but not committed yet...
+      const slow = db.$transaction(async (tx) => {
+        await new UsageIngestionRepository(tx).ingest([call('req_slow')]);
+        inserted();
+        await held;
+      });
+      await insertedEarly;
+      // ...and a later one that commits first.
+      await ingest(call('req_fast'));
+      const { exporter: running } = calls();
+      try {
+        expect(await running.exportBatch()).toEqual({ exported: 0, more: false });
+        commit();
+        await slow;
+        expect(await running.exportBatch()).toEqual({ exported: 2, more: false });
+        expect(acknowledgedIds()).toEqual(['req_slow', 'req_fast']);
+        expect(await running.exportBatch()).toEqual({ exported: 0, more: false });
+      } finally {
+        commit();
+        await running.stop();
+      }
+    });
   });
 });
 

@@ -1,12 +1,10 @@
 import { type SiemExportRepository } from '@gatehouse/db';
 import { type SiemMetrics } from './siem-metrics';
-import { auditRecord } from './siem-records';
 import { type SiemSink } from './siem-sinks';
-
-const AUDIT_STREAM = 'audit';
+import { type SiemStream } from './siem-streams';
 
 export interface SiemExporterOptions {
-  /** Records read and sent per batch. */
+  /** Entries (audit events, calls) read and sent per batch. */
   batchSize: number;
   /** Pause between passes once the sink has everything; also the first retry delay after a failure. */
   intervalMs: number;
@@ -16,17 +14,18 @@ export interface SiemExporterOptions {
   clock?: () => number;
 }
 
-/** What a pass did: how many records the sink acknowledged, and whether a full batch suggests more are waiting. */
+/** What a pass did: how many entries the sink acknowledged, and whether a full batch suggests more are waiting. */
 export interface ExportPass {
   exported: number;
   more: boolean;
 }
 
 /**
- * Exports the audit trail to one sink, at least once: a pass reads the batch after the sink's cursor, sends it, and
- * moves the cursor only after the sink acknowledged it; a failed batch is sent again (whole) after a backoff, so a
- * receiver may see a record twice only when an acknowledgement was lost, and dedupes by the record's id. A pass
- * holds the sink's lock, so replicas of the worker take turns instead of sending the same batch.
+ * Exports one stream (the audit trail, or the recorded calls) to one sink, at least once: a pass reads the batch
+ * after the cursor of the sink's stream, sends it, and moves the cursor only after the sink acknowledged it; a failed
+ * batch is sent again (whole) after a backoff, so a receiver may see a record twice only when an acknowledgement was
+ * lost, and dedupes by the record's id. A pass holds the lock of the sink's stream, so replicas of the worker take
+ * turns instead of sending the same batch.
  */
 export class SiemExporter {
   private timer: NodeJS.Timeout | null = null;
@@ -37,6 +36,7 @@ export class SiemExporter {
 
   constructor(
     private readonly repository: SiemExportRepository,
+    private readonly stream: SiemStream,
     private readonly sink: SiemSink,
     private readonly metrics: SiemMetrics,
     private readonly options: SiemExporterOptions,
@@ -64,32 +64,27 @@ export class SiemExporter {
    * sink did not acknowledge the batch (the cursor stays where it was).
    */
   async exportBatch(): Promise<ExportPass | null> {
-    const labels = { sink: this.sink.name, stream: AUDIT_STREAM };
-    return this.repository.withSinkLock(this.sink.name, async (tx) => {
-      const position = await this.repository.cursor(tx, this.sink.name, AUDIT_STREAM);
-      const events = await this.repository.auditEventsAfter(
-        tx,
-        position === null ? null : BigInt(position),
-        this.options.batchSize,
-      );
-      const oldest = events[0];
-      const last = events.at(-1);
-      if (oldest === undefined || last === undefined) {
+    const stream = this.stream.name;
+    const labels = { sink: this.sink.name, stream };
+    return this.repository.withSinkLock(this.sink.name, stream, async (tx) => {
+      const position = await this.repository.cursor(tx, this.sink.name, stream);
+      const batch = await this.stream.read(tx, position, this.options.batchSize);
+      if (batch.position === null || batch.oldest === null) {
         this.metrics.lag.set(labels, 0);
         return { exported: 0, more: false };
       }
-      this.metrics.lag.set(labels, Math.max(0, this.clock() - oldest.createdAt.getTime()) / 1000);
+      this.metrics.lag.set(labels, Math.max(0, this.clock() - batch.oldest.getTime()) / 1000);
       try {
-        await this.sink.send(events.map(auditRecord));
+        await this.sink.send(batch.records);
       } catch (error) {
         this.metrics.failures.inc(labels);
         throw error;
       }
-      await this.repository.saveCursor(tx, this.sink.name, AUDIT_STREAM, last.seq.toString());
-      this.metrics.exported.inc(labels, events.length);
-      const more = events.length === this.options.batchSize;
+      await this.repository.saveCursor(tx, this.sink.name, stream, batch.position);
+      this.metrics.exported.inc(labels, batch.records.length);
+      const more = batch.entries === this.options.batchSize;
       if (!more) this.metrics.lag.set(labels, 0);
-      return { exported: events.length, more };
+      return { exported: batch.entries, more };
     });
   }
 
@@ -112,7 +107,7 @@ export class SiemExporter {
       this.failures += 1;
       const delay = Math.min(this.options.intervalMs * 2 ** (this.failures - 1), this.options.maxRetryDelayMs);
       this.options.logger?.warn(
-        `SIEM export to ${this.sink.name} failed (attempt ${this.failures}, next in ${delay} ms): ${describe(error)}`,
+        `SIEM export of ${this.stream.name} to ${this.sink.name} failed (attempt ${this.failures}, next in ${delay} ms): ${describe(error)}`,
       );
       this.schedule(delay);
     }

@@ -5,6 +5,7 @@ import { type OutboundGuard } from '@gatehouse/egress';
 import { SiemExporter } from './siem-exporter';
 import { SiemMetrics } from './siem-metrics';
 import { HttpSiemSink, type SiemSink, SyslogSiemSink } from './siem-sinks';
+import { siemStream } from './siem-streams';
 
 /** The sinks `SIEM_HTTP_URL` and `SIEM_SYSLOG_URL` configure; none when neither is set. */
 export function configuredSiemSinks(config: WorkerConfig['siem']): SiemSink[] {
@@ -16,8 +17,8 @@ export function configuredSiemSinks(config: WorkerConfig['siem']): SiemSink[] {
 }
 
 /**
- * One exporter per configured sink, polling from the moment the app has booted until it shuts down. With no sink
- * configured nothing runs and no SIEM metric is registered.
+ * One exporter per configured sink and stream (`SIEM_STREAMS`), polling from the moment the app has booted until it
+ * shuts down. With no sink configured nothing runs and no SIEM metric is registered.
  */
 export class SiemExporters implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SiemExporters.name);
@@ -25,19 +26,20 @@ export class SiemExporters implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly metrics: SiemMetrics | null;
 
   constructor(repository: SiemExportRepository, config: WorkerConfig['siem']) {
-    const sinks = configuredSiemSinks(config);
-    const metrics = sinks.length > 0 ? new SiemMetrics() : null;
+    const options = {
+      batchSize: config.batchSize,
+      intervalMs: config.intervalMs,
+      maxRetryDelayMs: config.maxRetryDelayMs,
+      logger: this.logger,
+    };
+    // Each stream gets sinks of its own (their connections too), so that stopping one exporter closes only its sink.
+    const exporters = config.streams.flatMap((stream) =>
+      configuredSiemSinks(config).map((sink) => ({ stream: siemStream(stream, repository), sink })),
+    );
+    const metrics = exporters.length > 0 ? new SiemMetrics() : null;
     this.metrics = metrics;
     this.exporters = metrics
-      ? sinks.map(
-          (sink) =>
-            new SiemExporter(repository, sink, metrics, {
-              batchSize: config.batchSize,
-              intervalMs: config.intervalMs,
-              maxRetryDelayMs: config.maxRetryDelayMs,
-              logger: this.logger,
-            }),
-        )
+      ? exporters.map(({ stream, sink }) => new SiemExporter(repository, stream, sink, metrics, options))
       : [];
   }
 

@@ -1,5 +1,13 @@
-import { type AuditEvent } from '@gatehouse/db';
-import { auditRecord, jsonLinesBody, octetCountedFrame, splunkHecBody, syslogMessage } from './siem-records';
+import { type AuditEvent, type ExportedCall, Prisma } from '@gatehouse/db';
+import {
+  auditRecord,
+  callRecords,
+  jsonLinesBody,
+  octetCountedFrame,
+  parseDecision,
+  splunkHecBody,
+  syslogMessage,
+} from './siem-records';
 
 const event: AuditEvent = {
   id: '0b6a1f0e-0000-4000-8000-000000000001',
@@ -57,5 +65,85 @@ describe('SIEM records and formats', () => {
 
   it('frames a message by its length in bytes, not characters', () => {
     expect(octetCountedFrame('héllo')).toBe('6 héllo');
+  });
+});
+
+describe('SIEM records of recorded calls', () => {
+  const call: ExportedCall = {
+    id: '0b6a1f0e-0000-4000-8000-000000000010',
+    ingestXid: 812n,
+    requestId: 'req_01CALL',
+    createdAt: new Date('2026-12-07T10:00:01.500Z'),
+    tenantId: '0b6a1f0e-0000-4000-8000-000000000011',
+    apiKeyId: '0b6a1f0e-0000-4000-8000-000000000012',
+    productId: '0b6a1f0e-0000-4000-8000-000000000013',
+    model: 'demo-chat',
+    providerId: '0b6a1f0e-0000-4000-8000-000000000014',
+    upstreamModel: 'mock-chat',
+    endpoint: 'chat.completions',
+    statusCode: 400,
+    errorCode: 'content_policy_violation',
+    latencyMs: 12,
+    timeToFirstByteMs: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    costUsd: new Prisma.Decimal('0.000000000'),
+    cacheHit: false,
+    streamed: false,
+    policyActions: ['block:pii.input.CREDIT_CARD@tenant:0b6a1f0e', 'log:injection', 42],
+  };
+
+  it('exports a call as the call log shows it, then one record per policy decision', () => {
+    const records = callRecords(call);
+    expect(records.map((record) => [record.id, record.stream, record.name])).toEqual([
+      ['req_01CALL', 'call', 'chat.completions'],
+      ['req_01CALL/policy/0', 'policy', 'block:pii.input.CREDIT_CARD'],
+      ['req_01CALL/policy/1', 'policy', 'log:injection'],
+    ]);
+    expect(records[0]?.body).toMatchObject({
+      type: 'gatehouse.call',
+      requestId: 'req_01CALL',
+      keyId: call.apiKeyId,
+      status: 400,
+      errorCode: 'content_policy_violation',
+      costUsd: 0,
+      cache: 'miss',
+      policy: ['block:pii.input.CREDIT_CARD@tenant:0b6a1f0e', 'log:injection'],
+    });
+    expect(records[1]?.body).toMatchObject({
+      type: 'gatehouse.policy_decision',
+      requestId: 'req_01CALL',
+      tenantId: call.tenantId,
+      action: 'block',
+      rule: 'pii.input.CREDIT_CARD',
+      policy: 'tenant:0b6a1f0e',
+      status: 400,
+    });
+    expect(records.every((record) => record.time === call.createdAt)).toBe(true);
+  });
+
+  it('exports a call without decisions (or with none readable) as one record', () => {
+    expect(callRecords({ ...call, policyActions: null })).toHaveLength(1);
+    expect(callRecords({ ...call, policyActions: [{ policy: 'pii', action: 'redact' }] })).toHaveLength(1);
+  });
+
+  it('reads a decision as action, rule and the policy that made it', () => {
+    expect(parseDecision('redact:pii.output.EMAIL@product:demo')).toEqual({
+      action: 'redact',
+      rule: 'pii.output.EMAIL',
+      policy: 'product:demo',
+    });
+    expect(parseDecision('monitor:rpm')).toEqual({ action: 'monitor', rule: 'rpm', policy: null });
+  });
+
+  it('puts decisions under their own Splunk sourcetype and syslog message id', () => {
+    const [callRecord, decision] = callRecords(call);
+    if (callRecord === undefined || decision === undefined) throw new Error('no records');
+    const sourcetypes = splunkHecBody([callRecord, decision])
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { sourcetype: string }).sourcetype);
+    expect(sourcetypes).toEqual(['gatehouse:call', 'gatehouse:policy']);
+    expect(syslogMessage(decision, { hostname: 'h', procId: '1' })).toContain(' policy [gatehouse@32473 ');
   });
 });

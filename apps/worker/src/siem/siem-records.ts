@@ -1,12 +1,18 @@
 import { hostname } from 'node:os';
-import { type AuditEvent } from '@gatehouse/db';
+import { type AuditEvent, type ExportedCall } from '@gatehouse/db';
 import { stripSecrets } from '@gatehouse/domain';
+
+/**
+ * What a record is: an audit event, a recorded call (the call log's entry), or one policy decision taken on a call.
+ * Calls and their decisions are exported together, from the `calls` stream.
+ */
+export type SiemRecordKind = 'audit' | 'call' | 'policy';
 
 /** One exported record: what a SIEM stores, with the id a receiver dedupes on. */
 export interface SiemRecord {
-  /** Stable across resends: the audit event's id. */
+  /** Stable across resends: the audit event's id, the call's request id, `<request id>/policy/<n>` for a decision. */
   id: string;
-  stream: 'audit';
+  stream: SiemRecordKind;
   time: Date;
   /** Short name of the record (an audit action such as `key.create`). */
   name: string;
@@ -40,6 +46,77 @@ export function auditRecord(event: AuditEvent): SiemRecord {
       hash: event.hash,
     },
   };
+}
+
+/**
+ * A recorded call as exported: the call log's fields (never a prompt or an answer: the usage event holds neither),
+ * then one record per policy decision taken on it, so that a SIEM can alert on decisions without reading calls.
+ */
+export function callRecords(call: ExportedCall): SiemRecord[] {
+  const decisions = Array.isArray(call.policyActions)
+    ? call.policyActions.filter((decision): decision is string => typeof decision === 'string')
+    : [];
+  const subject = { requestId: call.requestId, tenantId: call.tenantId, keyId: call.apiKeyId, model: call.model };
+  const records: SiemRecord[] = [
+    {
+      id: call.requestId,
+      stream: 'call',
+      time: call.createdAt,
+      name: call.endpoint ?? 'call',
+      body: {
+        id: call.requestId,
+        type: 'gatehouse.call',
+        ...subject,
+        at: call.createdAt.toISOString(),
+        endpoint: call.endpoint,
+        productId: call.productId,
+        providerId: call.providerId,
+        upstreamModel: call.upstreamModel,
+        status: call.statusCode,
+        errorCode: call.errorCode,
+        latencyMs: call.latencyMs,
+        ttfbMs: call.timeToFirstByteMs,
+        inputTokens: call.inputTokens,
+        outputTokens: call.outputTokens,
+        cachedTokens: call.cachedTokens,
+        costUsd: Number(call.costUsd),
+        cache: call.cacheHit ? 'hit' : 'miss',
+        streamed: call.streamed,
+        policy: decisions,
+      },
+    },
+  ];
+  decisions.forEach((decision, index) => {
+    const { action, rule, policy } = parseDecision(decision);
+    records.push({
+      id: `${call.requestId}/policy/${index}`,
+      stream: 'policy',
+      time: call.createdAt,
+      name: `${action}:${rule}`,
+      body: {
+        id: `${call.requestId}/policy/${index}`,
+        type: 'gatehouse.policy_decision',
+        ...subject,
+        at: call.createdAt.toISOString(),
+        action,
+        rule,
+        policy,
+        status: call.statusCode,
+      },
+    });
+  });
+  return records;
+}
+
+/** `action:rule[@policy]`, as the gateway records a decision (`block:pii.input.EMAIL@global`, `log:injection`). */
+export function parseDecision(decision: string): { action: string; rule: string; policy: string | null } {
+  const colon = decision.indexOf(':');
+  const action = colon === -1 ? decision : decision.slice(0, colon);
+  const rest = colon === -1 ? '' : decision.slice(colon + 1);
+  const at = rest.lastIndexOf('@');
+  return at === -1
+    ? { action, rule: rest, policy: null }
+    : { action, rule: rest.slice(0, at), policy: rest.slice(at + 1) };
 }
 
 /** JSON lines: one record per line. */

@@ -27,6 +27,22 @@ const queueList = z
   });
 
 /** An optional URL whose scheme is one of `protocols` (and, for syslog, that names a port). */
+const SIEM_STREAMS = ['audit', 'calls'] as const;
+
+/** `audit`, `calls` or both, comma-separated, each once; `audit` by default. */
+const siemStreams = z
+  .string()
+  .default('audit')
+  .transform((value, context) => {
+    const names = [...new Set(value.split(',').map((part) => part.trim()))].filter(Boolean);
+    const unknown = names.filter((name) => !(SIEM_STREAMS as readonly string[]).includes(name));
+    if (names.length === 0 || unknown.length > 0) {
+      context.addIssue({ code: 'custom', message: `must list ${SIEM_STREAMS.join(' and/or ')}, comma-separated` });
+      return z.NEVER;
+    }
+    return names as (typeof SIEM_STREAMS)[number][];
+  });
+
 function siemUrl(protocols: readonly string[]) {
   return z
     .string()
@@ -138,6 +154,11 @@ export const workerConfigSchema = z
     SIEM_BATCH_SIZE: positiveInt(500, 5_000),
     /** Lets SIEM sinks reach loopback addresses (a receiver on this machine, for development and tests). */
     SIEM_ALLOW_LOOPBACK: booleanFlag(false),
+    /**
+     * What each sink is sent: `audit` (the audit trail) and/or `calls` (every recorded call with its policy decisions,
+     * one record per call and per decision), comma-separated.
+     */
+    SIEM_STREAMS: siemStreams,
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && env.CREDENTIAL_ENCRYPTION_KEY === DEV_CREDENTIAL_ENCRYPTION_KEY) {
@@ -199,6 +220,7 @@ export const workerConfigSchema = z
       maxRetryDelayMs: env.SIEM_RETRY_MAX_MS,
       batchSize: env.SIEM_BATCH_SIZE,
       allowLoopback: env.SIEM_ALLOW_LOOPBACK,
+      streams: env.SIEM_STREAMS,
     },
   }));
 
