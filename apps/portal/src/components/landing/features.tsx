@@ -21,7 +21,7 @@ const features: { icon: IconName; title: string; body: string }[] = [
   {
     icon: 'chart',
     title: 'A usage record for every call',
-    body: 'Tokens, cost, latency, model and key for each request, rolled up by minute, hour and day. If Redis is unavailable, events are spooled, never dropped.',
+    body: 'Tokens, cost, latency, model and key for each request, rolled up by minute, hour and day, in daily partitions that retention drops whole. If Redis is unavailable, events are spooled, never dropped.',
   },
   {
     icon: 'shield',
@@ -36,7 +36,7 @@ const features: { icon: IconName; title: string; body: string }[] = [
   {
     icon: 'logs',
     title: 'Every call in view',
-    body: 'A searchable call log for each team, Prometheus metrics with bounded labels, OpenTelemetry traces across every stage and upstream attempt, and the audit trail exported to your SIEM.',
+    body: 'A searchable call log for each team, with request and response bodies stored redacted and encrypted where a policy asks; Prometheus metrics with bounded labels, OpenTelemetry traces across every stage and upstream attempt, alerts when errors, cost or refusals jump against a rolling baseline, and the audit trail and calls exported to your SIEM.',
   },
   {
     icon: 'route',
