@@ -95,7 +95,50 @@ describe('the call log in a browser', () => {
     expect(await outcome.textContent()).toContain('200');
     expect(await outcome.textContent()).toContain(String(call.outputTokens));
     await request.getByRole('button', { name: /Copy\s+request id/ }).waitFor();
+    expect(await page.getByRole('region', { name: 'Bodies' }).textContent()).toContain(
+      'Bodies are not stored for this call',
+    );
     await saveScreenshot(page, 'logs/call-detail');
+  });
+
+  it("shows a call's stored bodies, redacted, once the tenant's policy stores them", async () => {
+    const { page } = browser;
+    const { tenant } = subscribed;
+    const email = `logs-${uniqueSuffix()}@example.com`;
+    const saved = await adminApi('PUT', `/tenants/${tenant.tenantId}/policy`, {
+      token: tenant.token,
+      body: {
+        yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata:\n  name: "tenant:${tenant.tenantId}"\nspec:\n  logging: { bodies: true }\n`,
+        message: 'store bodies',
+      },
+    });
+    expect(saved.status).toBe(200);
+    // The gateways pick a new document up within a second: until then a call is not stored.
+    const requestId = await eventually(
+      async () => {
+        const { response } = await gatewayClient(subscribed.apiKey)
+          .chat.completions.create({
+            model: 'demo-chat',
+            messages: [{ role: 'user', content: `echo: write to ${email}` }],
+          })
+          .withResponse();
+        const id = response.headers.get('x-request-id') ?? '';
+        if ((await recorded(id)).bodies === null) throw new Error('the call was recorded without its bodies');
+        return id;
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
+
+    await signIn(page, tenant.email, tenant.password);
+    await page.goto(`/t/${tenant.tenantId}/logs/${requestId}`);
+    const bodies = page.getByRole('region', { name: 'Bodies' });
+    await bodies.getByText('[EMAIL_1]').first().waitFor();
+    const text = (await bodies.textContent()) ?? '';
+    expect(text).toContain('Request');
+    expect(text).toContain('Response');
+    expect(text).toContain('echo: write to [EMAIL_1]');
+    expect(text).not.toContain(email);
+    await saveScreenshot(page, 'logs/call-bodies');
   });
 
   it('an admin filters every tenant’s calls by a refusal code', async () => {

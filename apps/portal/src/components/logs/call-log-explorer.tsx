@@ -85,7 +85,8 @@ export async function CallLogExplorer({
       <p className="text-sm text-slate-600">
         Calls from <span className="font-medium text-slate-900">{formatCallTime(page.from)}</span> to{' '}
         <span className="font-medium text-slate-900">{formatCallTime(page.to)}</span> (UTC), newest first. A call
-        appears a few seconds after it ends. Request and response bodies are not stored.
+        appears a few seconds after it ends. Request and response bodies are stored, redacted and encrypted, only where
+        a policy says so.
       </p>
       {page.items.length === 0 ? (
         <EmptyState

@@ -27,7 +27,7 @@ export default async function CallPage({ params }: { params: Promise<{ tenantId:
     <div className="space-y-6 sm:space-y-8">
       <PageHeader
         title="Call"
-        description="Everything the gateway recorded of this call. Request and response bodies are not stored."
+        description="Everything the gateway recorded of this call, with its request and response bodies where a policy stores them."
         actions={
           <Link href={logs} className={buttonClasses({ variant: 'secondary', size: 'sm' })}>
             ← All calls
