@@ -13,6 +13,7 @@ export const SECRET_COLUMNS = {
   apiKey: { hash: true, previousHash: true },
   provider: { credentialCiphertext: true, credentialIv: true, credentialAuthTag: true },
   alertRule: { webhookSecretCiphertext: true, webhookSecretIv: true, webhookSecretAuthTag: true },
+  callLogBody: { requestCiphertext: true, responseCiphertext: true },
 } as const satisfies Prisma.GlobalOmitConfig;
 
 export interface PrismaClientOptions {

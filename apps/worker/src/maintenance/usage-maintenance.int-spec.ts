@@ -84,7 +84,11 @@ describe('usage housekeeping (real Postgres, Redis and BullMQ)', () => {
     expect(await ingestion.ingest([kept, expired, plain, kept])).toEqual({ inserted: 3 });
     expect(await ingestion.ingest([kept, expired])).toEqual({ inserted: 0 });
 
-    const stored = await db.callLogBody.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+    const stored = await db.callLogBody.findMany({
+      where: { tenantId },
+      orderBy: { createdAt: 'asc' },
+      omit: { requestCiphertext: false, responseCiphertext: false },
+    });
     expect(stored.map((row) => [row.requestId, row.createdAt.toISOString()])).toEqual([
       [expired.requestId, '2026-09-01T08:00:00.000Z'],
       [kept.requestId, '2026-09-10T08:00:00.000Z'],
