@@ -168,6 +168,57 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
     });
   });
 
+  describe('the Anthropic SDK: token counts, models and tools', () => {
+    const weather: Anthropic.Tool = {
+      name: 'get_weather',
+      input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    };
+
+    it("counts a prompt's tokens (the gateway's estimate) and lists the key's models in Anthropic's shape", async () => {
+      const counted = await anthropic().messages.countTokens({ model: claudeModel, messages: request.messages });
+      expect(counted.input_tokens).toBeGreaterThan(0);
+      const withTools = await anthropic().messages.countTokens({
+        model: claudeModel,
+        messages: request.messages,
+        tools: [weather],
+      });
+      expect(withTools.input_tokens).toBeGreaterThan(counted.input_tokens);
+
+      const ids: string[] = [];
+      for await (const model of anthropic().models.list()) {
+        expect(model).toEqual({ type: 'model', id: model.id, display_name: model.id, created_at: expect.any(String) });
+        ids.push(model.id);
+      }
+      expect(ids).toEqual(expect.arrayContaining([claudeModel, 'demo-chat']));
+      expect(await anthropic().models.retrieve(claudeModel)).toMatchObject({ type: 'model', id: claudeModel });
+      expect(await failureOf(anthropic().models.retrieve(`e2e-no-such-${suffix}`))).toBeInstanceOf(
+        Anthropic.NotFoundError,
+      );
+    });
+
+    it.each([
+      ['the Anthropic-format model', () => claudeModel],
+      ['demo-chat, translated', () => 'demo-chat'],
+    ])('calls a tool and answers its result, streamed, with %s', async (_name, model) => {
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'call:get_weather' }];
+      const call = await anthropic()
+        .messages.stream({ model: model(), max_tokens: 64, messages, tools: [weather] })
+        .finalMessage();
+      expect(call.stop_reason).toBe('tool_use');
+      const [use] = call.content;
+      expect(use).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: 'mock city' } });
+      if (use?.type !== 'tool_use') throw new Error('expected a tool_use block');
+
+      messages.push(
+        { role: 'assistant', content: call.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'Sunny, 21 C' }] },
+      );
+      const answer = await anthropic().messages.create({ model: model(), max_tokens: 64, messages, tools: [weather] });
+      expect(answer.stop_reason).toBe('end_turn');
+      expect(textOf(answer)).toBe('Sunny, 21 C');
+    });
+  });
+
   describe('the OpenAI SDK', () => {
     it('gets a chat completion, streamed and not, from the Anthropic-format model', async () => {
       const direct = await anthropic().messages.create({ model: claudeModel, ...request });

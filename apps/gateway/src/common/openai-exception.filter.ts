@@ -23,7 +23,7 @@ declare module 'fastify' {
  */
 export const AnthropicErrorShape = (): MethodDecorator => RouteConfig({ errorShape: 'anthropic' });
 
-/** Unserved paths of Anthropic's API (`/v1/messages/count_tokens`, batches, another method) answer its SDK too. */
+/** Unserved paths of Anthropic's API (`/v1/messages/batches`, another method) answer its SDK too. */
 const ANTHROPIC_PATH = /^\/v1\/messages(?:[/?]|$)/;
 
 /** The route's error shape; a path no route serves (`routeOptions.url` unset) goes by its prefix. */

@@ -2,7 +2,8 @@ import { All, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/com
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { AnthropicErrorShape } from '../common/openai-exception.filter';
 import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../limits/limits.options';
-import { ModelsService } from '../models/models.service';
+import { type AnthropicPageQuery, ModelsService } from '../models/models.service';
+import { type StreamProtocol } from '../upstream';
 import { anthropicMessagesProtocol } from './protocols/anthropic/anthropic.protocol';
 import { type ModelProtocol } from './protocols/model-call';
 import { openAiProtocol } from './protocols/openai/openai.protocol';
@@ -51,15 +52,42 @@ export class GatewayRoutesController {
     return this.pipeline.serveModelCall(anthropicMessagesProtocol, request, reply);
   }
 
-  /** OpenAI's models endpoints, limited to what the calling key may use. */
+  /** Anthropic's token count, answered by the gateway from its input estimate (no upstream call). */
+  @Post('v1/messages/count_tokens')
+  @AnthropicErrorShape()
+  countTokens(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveTokenCount(request, reply);
+  }
+
+  /**
+   * The models endpoints, limited to what the calling key may use: OpenAI's shape, or Anthropic's (paged, its
+   * errors too) when the request carries `anthropic-version`, as Anthropic's SDK always does.
+   */
   @Get('v1/models')
   listModels(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.pipeline.serveLocal('models', '/v1/models', request, reply, (key) => this.models.list(key));
+    const client = clientOf(request);
+    const query = request.query as AnthropicPageQuery;
+    return this.pipeline.serveLocal(
+      'models',
+      '/v1/models',
+      request,
+      reply,
+      (key) => (client === 'anthropic' ? this.models.listAnthropic(key, query) : this.models.list(key)),
+      client,
+    );
   }
 
   @Get('v1/models/:id')
   getModel(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.pipeline.serveLocal('models', '/v1/models/:id', request, reply, (key) => this.models.get(key, id));
+    const client = clientOf(request);
+    return this.pipeline.serveLocal(
+      'models',
+      '/v1/models/:id',
+      request,
+      reply,
+      (key) => (client === 'anthropic' ? this.models.getAnthropic(key, id) : this.models.get(key, id)),
+      client,
+    );
   }
 
   /**
@@ -70,4 +98,9 @@ export class GatewayRoutesController {
   httpProduct(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.pipeline.serveHttpProduct(request, reply);
   }
+}
+
+/** Anthropic's SDK sends `anthropic-version` on every request; OpenAI's never does. */
+function clientOf(request: FastifyRequest): StreamProtocol {
+  return request.headers['anthropic-version'] === undefined ? 'openai' : 'anthropic';
 }

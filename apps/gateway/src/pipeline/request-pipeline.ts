@@ -5,7 +5,13 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GatewayCatalog } from '../catalog/gateway-catalog.service';
 import { GatewayTracing } from '../tracing/gateway-tracing';
 import { type TracedOutcome } from '../tracing/request-trace';
-import { UpstreamCaller, UpstreamError, UpstreamOriginRefusedError, type UpstreamResponse } from '../upstream';
+import {
+  type StreamProtocol,
+  UpstreamCaller,
+  UpstreamError,
+  UpstreamOriginRefusedError,
+  type UpstreamResponse,
+} from '../upstream';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { type Decision } from './decision';
 import {
@@ -15,7 +21,9 @@ import {
   readHttpProductCall,
   readProductAddress,
 } from './protocols/http-product/http-product.protocol';
+import { countTokensRequestSchema } from './protocols/anthropic/anthropic-request';
 import { type ModelProtocol } from './protocols/model-call';
+import { parseRequestBody } from './protocols/parameter-checks';
 import {
   POLICY_HEADER,
   productUpstreamFailure,
@@ -40,6 +48,10 @@ export const HTTP_PRODUCT_ROUTE = '/apis/:slug/*';
 
 /** HTTP products' budget for the upstream's response headers, retries included. */
 export const HTTP_PRODUCT_DEADLINE_MS = 120_000;
+
+/** Anthropic's token count: its route label and its endpoint in usage events. */
+export const TOKEN_COUNT_ROUTE = '/v1/messages/count_tokens';
+export const TOKEN_COUNT_ENDPOINT = 'messages.count_tokens';
 
 /** Ends the request with the refusal of a stage that did not allow it. */
 class Refusal extends Error {
@@ -163,7 +175,7 @@ export class RequestPipeline {
       trace?.leave();
       call = readHttpProductCall(request, address, product, context.lifetime);
       trace?.stage('limits.admit');
-      this.admitted(reply, await this.limits.admitHttpCall(context, key, entitlement));
+      this.admitted(reply, await this.limits.admitTokenless(context, key, entitlement));
       trace?.stage('upstream');
       let response: UpstreamResponse;
       try {
@@ -199,13 +211,45 @@ export class RequestPipeline {
     }
   }
 
-  /** A request the gateway answers itself once the key is known (`GET /v1/models`). */
+  /**
+   * Anthropic's `POST /v1/messages/count_tokens`, answered here: the key, its subscription and the model are checked
+   * as for a call to it, the access rules apply, and the call counts against the request rates and concurrency but
+   * reserves no tokens. The count is the limits' input estimate (an upper estimate, not the provider's tokenizer):
+   * the number a call with this prompt reserves. Nothing goes upstream, and its usage event has no tokens.
+   */
+  async serveTokenCount(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const context = this.open(request, reply, TOKEN_COUNT_ROUTE);
+    context.endpoint = TOKEN_COUNT_ENDPOINT;
+    const { trace } = context;
+    try {
+      trace?.stage('authenticate');
+      const key = await this.authenticate.run(context, request.headers);
+      context.key = key;
+      trace?.leave();
+      const body = parseRequestBody(countTokensRequestSchema, request.body);
+      trace?.stage('entitle');
+      const entitlement = await this.entitle.model(context, key, { model: body.model, endpoint: 'messages' });
+      context.entitlement = entitlement;
+      trace?.stage('policy.access');
+      this.policyChecked(reply, context, await this.policy.access(context, body.model));
+      trace?.stage('limits.admit');
+      this.admitted(reply, await this.limits.admitTokenless(context, key, entitlement));
+      trace?.leave();
+      context.usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, source: 'none' };
+      await reply.status(200).send({ input_tokens: this.limits.inputEstimate('messages', body) });
+    } catch (error) {
+      sendError(reply, 'anthropic', context, error instanceof Refusal ? error.decision.refusal : error);
+    }
+  }
+
+  /** A request the gateway answers itself once the key is known (`GET /v1/models`), its errors in `client`'s shape. */
   async serveLocal(
     endpoint: string,
     route: string,
     request: FastifyRequest,
     reply: FastifyReply,
     answer: (key: KeySnapshot) => Promise<unknown>,
+    client: StreamProtocol,
   ): Promise<void> {
     const context = this.open(request, reply, route);
     context.endpoint = endpoint;
@@ -216,7 +260,7 @@ export class RequestPipeline {
       context.key = key;
       await reply.status(200).send(await answer(key));
     } catch (error) {
-      sendError(reply, 'openai', context, error);
+      sendError(reply, client, context, error);
     }
   }
 

@@ -6,6 +6,7 @@ import { deriveSeed, seedFrom } from '../simulation/seeded-random';
 import { scriptedAnswer, streamPieces, type Script } from '../simulation/scripted-answers';
 import { generateText, type GeneratedText } from '../simulation/text-generator';
 import { countConversationTokens } from '../simulation/token-counter';
+import { answerWithTools, argumentPieces, type ToolCall } from '../simulation/tool-calls';
 import { sseFrame, streamSse } from '../streaming/sse-stream';
 import {
   choiceCountField,
@@ -17,6 +18,7 @@ import {
   streamOptionsField,
   SYSTEM_FINGERPRINT,
 } from './openai-fields';
+import { openAiToolRequest } from './openai-tools';
 
 const chatMessageSchema = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
@@ -43,22 +45,34 @@ export interface ChatCompletionResult {
   choices: GeneratedText[];
   /** Set when the last user message scripts the answer; every choice then carries the same text. */
   script: Script | undefined;
+  /** Set when the answer calls tools (every choice the same calls); `choices` is then empty. */
+  toolCalls: { calls: ToolCall[]; choiceCount: number; outputTokens: number } | undefined;
 }
 
 /**
  * The answer to a chat request, a pure function of the request and the chunk count: the text depends on the
  * model and the messages only, so `stream`, `max_tokens` and `stop` change how much of it is returned, never
- * which words. A scripted answer (`echo:`, `say:`) is returned whole.
+ * which words. Tool calls, the text of tool results and scripted answers (`echo:`, `say:`) are returned whole.
  */
 export function answerChatCompletion(request: ChatCompletionRequest, chunks: number): ChatCompletionResult {
   const promptTokens = countConversationTokens(request.messages, request.tools);
   const choiceCount = request.n ?? 1;
+  const tools = answerWithTools(openAiToolRequest(request));
+  if (tools?.kind === 'calls') {
+    const toolCalls = { calls: tools.calls, choiceCount, outputTokens: tools.outputTokens };
+    return { promptTokens, choices: [], script: undefined, toolCalls };
+  }
+  if (tools?.kind === 'results') {
+    const choices = new Array<GeneratedText>(choiceCount).fill(tools.answer);
+    return { promptTokens, choices, script: undefined, toolCalls: undefined };
+  }
   const scripted = scriptedAnswer({ messages: request.messages });
   if (scripted !== undefined) {
     return {
       promptTokens,
       choices: new Array<GeneratedText>(choiceCount).fill(scripted.answer),
       script: scripted.script,
+      toolCalls: undefined,
     };
   }
   const seed = seedFrom('chat', request.model, JSON.stringify(request.messages));
@@ -68,11 +82,39 @@ export function answerChatCompletion(request: ChatCompletionRequest, chunks: num
     const choiceSeed = index === 0 ? seed : deriveSeed(seed, index);
     choices.push(generateText({ seed: choiceSeed, maxTokens, minTokens: chunks, stop: request.stop }));
   }
-  return { promptTokens, choices, script: undefined };
+  return { promptTokens, choices, script: undefined, toolCalls: undefined };
 }
 
 function completionTokensOf(result: ChatCompletionResult): number {
+  if (result.toolCalls !== undefined) return result.toolCalls.outputTokens * result.toolCalls.choiceCount;
   return result.choices.reduce((total, choice) => total + choice.tokens.length, 0);
+}
+
+/** OpenAI's `tool_calls` of one choice, each with an id of its own. */
+function toolCallsMessage(calls: readonly ToolCall[]) {
+  return calls.map((call) => ({
+    id: newId('call_'),
+    type: 'function',
+    function: { name: call.name, arguments: call.json },
+  }));
+}
+
+/**
+ * The stream deltas of one choice's calls, as OpenAI sends them: per call, one delta with its index, id and
+ * name and empty arguments, then the arguments in `chunks` pieces; last, an empty delta with `finish_reason`.
+ */
+function* toolCallDeltas(calls: readonly ToolCall[], chunks: number): Generator<{ delta: object; last: boolean }> {
+  for (const [index, call] of calls.entries()) {
+    const opening = { index, id: newId('call_'), type: 'function', function: { name: call.name, arguments: '' } };
+    yield {
+      delta: index === 0 ? { role: 'assistant', content: null, tool_calls: [opening] } : { tool_calls: [opening] },
+      last: false,
+    };
+    for (const piece of argumentPieces(call.json, chunks)) {
+      yield { delta: { tool_calls: [{ index, function: { arguments: piece } }] }, last: false };
+    }
+  }
+  yield { delta: {}, last: true };
 }
 
 export function registerChatCompletionsRoute(app: FastifyInstance): void {
@@ -84,18 +126,35 @@ export function registerChatCompletionsRoute(app: FastifyInstance): void {
     const id = newId('chatcmpl-');
     const created = unixSeconds();
 
+    const { toolCalls } = result;
+
     if (body.stream !== true) {
+      const choices =
+        toolCalls === undefined
+          ? result.choices.map((choice, index) => ({
+              index,
+              message: { role: 'assistant', content: choice.text, refusal: null, annotations: [] },
+              logprobs: null,
+              finish_reason: openAiFinishReason(choice.cause),
+            }))
+          : Array.from({ length: toolCalls.choiceCount }, (_, index) => ({
+              index,
+              message: {
+                role: 'assistant',
+                content: null,
+                tool_calls: toolCallsMessage(toolCalls.calls),
+                refusal: null,
+                annotations: [],
+              },
+              logprobs: null,
+              finish_reason: 'tool_calls',
+            }));
       return {
         id,
         object: 'chat.completion',
         created,
         model: body.model,
-        choices: result.choices.map((choice, index) => ({
-          index,
-          message: { role: 'assistant', content: choice.text, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: openAiFinishReason(choice.cause),
-        })),
+        choices,
         usage,
         service_tier: 'default',
         system_fingerprint: SYSTEM_FINGERPRINT,
@@ -106,25 +165,31 @@ export function registerChatCompletionsRoute(app: FastifyInstance): void {
     const includeUsage = body.stream_options?.include_usage === true;
     const envelope = { id, object: 'chat.completion.chunk', created, model: body.model };
     const usageField = includeUsage ? { usage: null } : {};
+    const chunkFrame = (index: number, delta: object, finishReason: string | null) =>
+      sseFrame({
+        ...envelope,
+        system_fingerprint: SYSTEM_FINGERPRINT,
+        choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
+        ...usageField,
+      });
+    function* toolCallFrames(calls: readonly ToolCall[], choiceCount: number): Generator<string> {
+      for (let index = 0; index < choiceCount; index++) {
+        for (const { delta, last } of toolCallDeltas(calls, faults.chunks)) {
+          yield chunkFrame(index, delta, last ? 'tool_calls' : null);
+        }
+      }
+    }
     function* contentFrames(): Generator<string> {
       for (const [index, choice] of result.choices.entries()) {
         const pieces = streamPieces(choice, result.script, faults);
         const finishReason = openAiFinishReason(choice.cause);
         for (const [position, content] of pieces.entries()) {
           const last = position === pieces.length - 1;
-          yield sseFrame({
-            ...envelope,
-            system_fingerprint: SYSTEM_FINGERPRINT,
-            choices: [
-              {
-                index,
-                delta: position === 0 ? { role: 'assistant', content } : { content },
-                logprobs: null,
-                finish_reason: last ? finishReason : null,
-              },
-            ],
-            ...usageField,
-          });
+          yield chunkFrame(
+            index,
+            position === 0 ? { role: 'assistant', content } : { content },
+            last ? finishReason : null,
+          );
         }
       }
     }
@@ -134,7 +199,12 @@ export function registerChatCompletionsRoute(app: FastifyInstance): void {
     tail.push(sseFrame('[DONE]'));
     return streamSse(
       reply,
-      { head: [], content: contentFrames(), tail, errorFrame: sseFrame(openAiStreamErrorEvent()) },
+      {
+        head: [],
+        content: toolCalls === undefined ? contentFrames() : toolCallFrames(toolCalls.calls, toolCalls.choiceCount),
+        tail,
+        errorFrame: sseFrame(openAiStreamErrorEvent()),
+      },
       faults,
     );
   });

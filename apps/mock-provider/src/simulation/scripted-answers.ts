@@ -31,7 +31,7 @@ export interface ScriptedAnswer {
  * The text of a message's content: a string as it is, an array's text parts joined with nothing between
  * them, in order. Tool results (Anthropic `tool_result` blocks) add their own text when asked to.
  */
-function contentText(content: unknown, withToolResults: boolean): string {
+export function contentText(content: unknown, withToolResults: boolean): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   let text = '';

@@ -18,7 +18,12 @@ import { type RequestContext, type RequestEntitlement } from '../request-context
 export class EntitleStage {
   constructor(private readonly entitlements: EntitlementService) {}
 
-  async model(_context: RequestContext, key: KeySnapshot, call: ModelCall): Promise<RequestEntitlement> {
+  /** The call's model, for its endpoint (a token count checks the model as a call to it would). */
+  async model(
+    _context: RequestContext,
+    key: KeySnapshot,
+    call: Pick<ModelCall, 'model' | 'endpoint'>,
+  ): Promise<RequestEntitlement> {
     const { model } = call;
     const entitlement = await this.entitlements.resolve(key, model);
     const wrongKind = wrongKindReason(model, entitlement.kind, call.endpoint);

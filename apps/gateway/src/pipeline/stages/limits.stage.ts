@@ -4,6 +4,7 @@ import {
   costMicros,
   rateLimitHeaders,
   retryAfterHeaders,
+  type LlmEndpoint,
   type TokenPrice,
   worstCaseCostMicros,
 } from '@gatehouse/domain';
@@ -60,7 +61,7 @@ export class LimitsStage implements OnModuleDestroy {
     call: ModelCall,
   ): Promise<Admission> {
     const price = entitlement.price;
-    const inputTokens = this.options.estimator.estimateInputTokens(call.endpoint, call.body);
+    const inputTokens = this.inputEstimate(call.endpoint, call.body);
     const reserve: Reserve = {
       tokens: inputTokens + call.maxOutputTokens,
       costMicros: price === null ? 0n : worstCaseCostMicros(price, inputTokens, call.maxOutputTokens),
@@ -73,8 +74,16 @@ export class LimitsStage implements OnModuleDestroy {
     );
   }
 
-  /** Admits a call to an HTTP product: requests, concurrency and calls count; it uses no tokens. */
-  admitHttpCall(context: RequestContext, key: KeySnapshot, entitlement: RequestEntitlement): Promise<Admission> {
+  /** The input tokens a model call reserves for: the configured estimator's count of the client's body. */
+  inputEstimate(endpoint: LlmEndpoint, body: Record<string, unknown>): number {
+    return this.options.estimator.estimateInputTokens(endpoint, body);
+  }
+
+  /**
+   * Admits a call that uses no tokens (an HTTP product, a token count): requests, concurrency and calls count, and
+   * it reserves nothing.
+   */
+  admitTokenless(context: RequestContext, key: KeySnapshot, entitlement: RequestEntitlement): Promise<Admission> {
     return this.admit(context, key, entitlement.subscription, { tokens: 0, costMicros: 0n }, null);
   }
 

@@ -126,6 +126,25 @@ const thinking = z
     }
   });
 
+/** The fields of a Messages request that describe the prompt, which `count_tokens` reads too. */
+const promptFields = {
+  model: z.string({ error: required('a string') }).min(1, 'Field required'),
+  messages: z
+    .array(message, { error: required('a list') })
+    .min(1, 'at least one message is required')
+    .max(MAX_ANTHROPIC_MESSAGES, `must have at most ${MAX_ANTHROPIC_MESSAGES} messages`),
+  system: z
+    .union([z.string(), z.array(textBlock, { error: "must be text blocks (type 'text')" })], {
+      error: 'must be a string or an array of text blocks',
+    })
+    .optional(),
+  tools: z.array(tool, { error: 'must be an array of tools' }).optional(),
+  tool_choice: toolChoice.optional(),
+  thinking: thinking.optional(),
+  mcp_servers: z.unknown().optional(),
+  context_management: z.unknown().optional(),
+};
+
 /**
  * `POST /v1/messages` as Anthropic's API reference defines it: every documented parameter checked for its type
  * and range, the messages for their roles, blocks and the pairing of tool uses with their results, so that a
@@ -135,25 +154,13 @@ const thinking = z
  */
 export const messagesRequestSchema = z
   .looseObject({
-    model: z.string({ error: required('a string') }).min(1, 'Field required'),
+    ...promptFields,
     max_tokens: z.number({ error: required('an integer') }).pipe(outputCap),
-    messages: z
-      .array(message, { error: required('a list') })
-      .min(1, 'at least one message is required')
-      .max(MAX_ANTHROPIC_MESSAGES, `must have at most ${MAX_ANTHROPIC_MESSAGES} messages`),
-    system: z
-      .union([z.string(), z.array(textBlock, { error: "must be text blocks (type 'text')" })], {
-        error: 'must be a string or an array of text blocks',
-      })
-      .optional(),
     stream: boolean.optional(),
     stop_sequences: z.array(string, { error: 'must be an array of strings' }).optional(),
     temperature: numberBetween(0, 1).optional(),
     top_p: numberBetween(0, 1).optional(),
     top_k: integerBetween(0, Number.MAX_SAFE_INTEGER).optional(),
-    tools: z.array(tool, { error: 'must be an array of tools' }).optional(),
-    tool_choice: toolChoice.optional(),
-    thinking: thinking.optional(),
     metadata: z
       .looseObject(
         { user_id: string.max(256, 'must be at most 256 characters').nullish() },
@@ -162,8 +169,6 @@ export const messagesRequestSchema = z
       .optional(),
     service_tier: string.optional(),
     container: z.unknown().optional(),
-    mcp_servers: z.unknown().optional(),
-    context_management: z.unknown().optional(),
   })
   .superRefine((body, context) => {
     checkMessages(body.messages, context);
@@ -171,6 +176,15 @@ export const messagesRequestSchema = z
   });
 
 export type MessagesRequestBody = z.output<typeof messagesRequestSchema>;
+
+/**
+ * `POST /v1/messages/count_tokens`: a Messages request without `max_tokens` (nothing is generated), read by the
+ * same rules, so that a conversation the count accepts is one `/v1/messages` accepts too.
+ */
+export const countTokensRequestSchema = z.looseObject(promptFields).superRefine((body, context) => {
+  checkMessages(body.messages, context);
+  checkToolChoice(body, context);
+});
 
 type Context = z.core.$RefinementCtx;
 

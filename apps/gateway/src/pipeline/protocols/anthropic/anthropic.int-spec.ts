@@ -299,9 +299,9 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
       expect(notJson.status).toBe(400);
       expect(await notJson.json()).toEqual(errorBody('invalid_request_error'));
 
-      const countTokens = await post('/v1/messages/count_tokens', JSON.stringify({ model: 'demo-claude', messages }));
-      expect(countTokens.status).toBe(404);
-      expect(await countTokens.json()).toEqual(errorBody('not_found_error'));
+      const batches = await post('/v1/messages/batches', JSON.stringify({ requests: [] }));
+      expect(batches.status).toBe(404);
+      expect(await batches.json()).toEqual(errorBody('not_found_error'));
     });
 
     it('meters a refused request as failed, with its code', async () => {
