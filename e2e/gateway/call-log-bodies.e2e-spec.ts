@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig, stackConfigSchema } from '@gatehouse/config';
 import { type CallLogDetailResponse, type PolicyVersionRefResponse } from '@gatehouse/contracts';
 import pg from 'pg';
 import { adminApi } from '../support/admin-api-client';
 import { eventually, type SubscribedKey, subscribedKey } from '../support/gateway';
-import { E2E_DATABASE, stackUrls } from '../support/stack';
+import { e2eDatabaseUrl, stackUrls } from '../support/stack';
 
 /**
  * The call log's stored bodies end to end: a tenant whose policy says `logging.bodies: true` sees its calls' request
@@ -63,10 +62,7 @@ describe('call log bodies', () => {
   let silent: SubscribedKey;
 
   beforeAll(async () => {
-    const config = loadConfig('e2e', stackConfigSchema);
-    const databaseUrl = new URL(config.database.url);
-    databaseUrl.pathname = `/${E2E_DATABASE}`;
-    database = new pg.Client({ connectionString: databaseUrl.toString() });
+    database = new pg.Client({ connectionString: e2eDatabaseUrl() });
     [storing, silent] = await Promise.all([
       subscribedKey('bodies-on', { plan: 'demo-pro' }),
       subscribedKey('bodies-off', { plan: 'demo-pro' }),

@@ -1,5 +1,6 @@
 import {
   type AdminProductResponse,
+  type ModelPriceInput,
   type ModelTargetInput,
   type PlanResponse,
   type ProviderListResponse,
@@ -48,11 +49,14 @@ export function createProvider(adminToken: string, label: string, baseUrl: strin
   );
 }
 
+/** What a test's model costs unless it says otherwise: cheap, like a small hosted model. */
+const DEFAULT_MODEL_PRICE: ModelPriceInput = { inputPer1M: '0.1', outputPer1M: '0.2' };
+
 export interface LlmProductSpec {
   /** Part of the slug; a unique suffix is added. */
   label: string;
-  /** Public model aliases (made unique by the caller) and their targets. */
-  models: { name: string; targets: Partial<ModelTargetInput>[] }[];
+  /** Public model aliases (made unique by the caller), their targets and price (DEFAULT_MODEL_PRICE if absent). */
+  models: { name: string; targets: Partial<ModelTargetInput>[]; price?: ModelPriceInput }[];
 }
 
 export interface PublishedProduct {
@@ -76,7 +80,7 @@ export async function createPublishedLlmProduct(adminToken: string, spec: LlmPro
     await expectStatus(
       adminApi('POST', `/admin/products/${draft.id}/models`, {
         token: adminToken,
-        body: { name: model.name, targets: model.targets, price: { inputPer1M: '0.1', outputPer1M: '0.2' } },
+        body: { name: model.name, targets: model.targets, price: model.price ?? DEFAULT_MODEL_PRICE },
       }),
       201,
       `model ${model.name} creation`,

@@ -9,7 +9,7 @@ import { runCommand } from '../../scripts/stack/run-command';
 import { runStack, type RunningStack } from '../../scripts/stack/run-stack';
 import { gatewayReplica, stackApps } from '../../scripts/stack/stack-apps';
 import { OIDC_ISSUER_URL, OIDC_PROVIDER_PORT, oidcEnvironment } from './oidc';
-import { E2E_DATABASE, E2E_REDIS_PREFIX, e2ePorts } from './stack';
+import { E2E_DATABASE, E2E_REDIS_PREFIX, e2eDatabaseUrl, e2ePorts } from './stack';
 
 const root = path.resolve(__dirname, '../..');
 const artifacts = path.join(root, 'e2e', 'artifacts');
@@ -25,8 +25,7 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig('e2e', stackConfigSchema);
-  const databaseUrl = new URL(config.database.url);
-  databaseUrl.pathname = `/${E2E_DATABASE}`;
+  const databaseUrl = e2eDatabaseUrl();
 
   const problems = await checkServices(config.database.url, config.redis.url);
   if (problems.length > 0) throw new Error(`The e2e tier needs PostgreSQL and Redis:\n${problems.join('\n')}`);
@@ -43,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
   await clearRedisPrefix(config.redis.url, E2E_REDIS_PREFIX);
 
   const env = {
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: databaseUrl,
     MOCK_PROVIDER_URL: `http://127.0.0.1:${e2ePorts.mockProvider}`,
   };
   await runCommand('npm run --silent db:migrate', { cwd: root, env, timeoutMs: 120_000, quiet: true });
@@ -58,7 +57,7 @@ export default async function globalSetup(): Promise<void> {
   // to it, so the SSO journey runs end to end.
   const oidc = oidcEnvironment(e2ePorts.adminApi);
   const platform = stackApps(e2ePorts, {
-    databaseUrl: databaseUrl.toString(),
+    databaseUrl,
     redisUrl: config.redis.url,
     redisKeyPrefix: E2E_REDIS_PREFIX,
     // info: request logs are part of what the secret scan reads.
@@ -67,6 +66,11 @@ export default async function globalSetup(): Promise<void> {
     adminApiEnv: oidc.adminApi,
     // The guardrail tests run an external guardrail service of their own on loopback.
     gatewayEnv: { GUARDRAIL_ALLOW_LOOPBACK: 'true' },
+    // Anomalies are judged by a scheduled check, every minute by default: every 2 s, the anomaly test waits for the
+    // minute its calls fall in to end, not for the next check as well. The thresholds stay the defaults: every
+    // tenant is checked, and an alert needs volumes (an hour's baseline of 300 calls, 20 calls in the window) that
+    // the other tests' tenants do not reach, nor do their assertions read anomaly notifications.
+    workerEnv: { ANOMALY_CHECK_INTERVAL_MS: '2000' },
   });
   const gateway = platform.find((app) => app.name === 'gateway');
   if (!gateway) throw new Error('stackApps() returned no gateway');

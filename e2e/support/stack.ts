@@ -1,3 +1,5 @@
+import { loadConfig, stackConfigSchema } from '@gatehouse/config';
+
 /**
  * Where the e2e tier's own stack listens. The e2e global setup starts every app on these ports, against
  * its own database and Redis prefix, so `npm test` never touches a `npm start` stack running beside it.
@@ -26,3 +28,10 @@ export const stackUrls = {
 export const E2E_DATABASE = 'gatehouse_e2e';
 /** Brace-free like the production prefix; the queues use `{gatehouse-e2e}`. */
 export const E2E_REDIS_PREFIX = 'gatehouse-e2e';
+
+/** The e2e stack's database: the configured PostgreSQL server's `gatehouse_e2e`, for tests that read or seed it. */
+export function e2eDatabaseUrl(): string {
+  const url = new URL(loadConfig('e2e', stackConfigSchema).database.url);
+  url.pathname = `/${E2E_DATABASE}`;
+  return url.toString();
+}

@@ -28,6 +28,8 @@ export interface StackEnvironment {
   adminApiEnv?: Record<string, string>;
   /** Extra variables for the gateway, e.g. the e2e tier's GUARDRAIL_ALLOW_LOOPBACK for its local guardrail service. */
   gatewayEnv?: Record<string, string>;
+  /** Extra variables for the worker, e.g. the e2e tier's shorter ANOMALY_CHECK_INTERVAL_MS. */
+  workerEnv?: Record<string, string>;
 }
 
 export interface StackApp {
@@ -122,7 +124,7 @@ export function stackApps(ports: StackPorts, environment: StackEnvironment): Sta
       // A larger young generation: a usage job lives until its batch commits, and with the default one those jobs
       // reach the old generation and its costly collections (bench/RESULTS.md, worker ingestion: 12-20 % less CPU).
       command: `node --max-semi-space-size=64 ${builtMain('worker')}`,
-      env: { ...shared, WORKER_PORT: String(ports.worker) },
+      env: { ...shared, WORKER_PORT: String(ports.worker), ...environment.workerEnv },
       readyUrl: `${local(ports.worker)}/healthz`,
       publicUrl: `http://localhost:${ports.worker}/healthz`,
     },
