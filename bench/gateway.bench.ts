@@ -664,6 +664,8 @@ function gatewayEnvironment(port: number, databaseUrl: string, spoolDir: string)
     REDIS_KEY_PREFIX: REDIS_PREFIX,
     // Production refuses the development key; the seeded mock provider has no credential, so any key will do.
     CREDENTIAL_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // Likewise the call log's: no policy of the benchmark stores bodies.
+    CALL_LOG_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     GATEWAY_USAGE_SPOOL_DIR: spoolDir,
   };
 }
