@@ -996,9 +996,8 @@ async function main(options: Options): Promise<number> {
       }
       streams.push({ level, rows });
     }
-    // The policy stage: the same gateway and key as the full chain's rows, measured again just before (the gateway has
-    // served the streams since its first run), then with three documents in force.
-    const policyTask = (name: TargetName): LoadTask => ({
+    // A throughput run of the full chain again, or of one of its variants: the policy stage's and observability's.
+    const againTask = (name: TargetName): LoadTask => ({
       kind: 'throughput',
       title: `${TARGET_LABELS[name]}: throughput, ${options.connections} connections${name === 'gateway' ? ', again' : ''}`,
       target: target(name, false),
@@ -1006,11 +1005,13 @@ async function main(options: Options): Promise<number> {
       timeoutSeconds: 10,
       ...timing,
     });
-    const policyBaseline = await measure<ThroughputResult>(session, 'gateway', policyTask('gateway'));
+    // The policy stage: the same gateway and key as the full chain's rows, measured again just before (the gateway has
+    // served the streams since its first run), then with three documents in force.
+    const policyBaseline = await measure<ThroughputResult>(session, 'gateway', againTask('gateway'));
     const policies = await publishBenchPolicies(databaseUrl, redis, REDIS_PREFIX, key.tenantId);
     await policiesInForce(gatewayOrigin, key.key, true);
     await checkTarget('gateway-policies');
-    const policyRun = await measure<ThroughputResult>(session, 'gateway-policies', policyTask('gateway-policies'));
+    const policyRun = await measure<ThroughputResult>(session, 'gateway-policies', againTask('gateway-policies'));
     await clearBenchPolicies(databaseUrl, redis, REDIS_PREFIX);
     await policiesInForce(gatewayOrigin, key.key, false);
     process.stderr.write('- the policy stage alone, in process… ');
@@ -1063,15 +1064,7 @@ async function main(options: Options): Promise<number> {
 
     // Observability (issue 16): the full chain just before, then the same gateway restarted with every request traced
     // (sampled at 1, exported over OTLP/HTTP to a local sink on the load side) and its request log line written.
-    const observabilityTask = (name: TargetName): LoadTask => ({
-      kind: 'throughput',
-      title: `${TARGET_LABELS[name]}: throughput, ${options.connections} connections${name === 'gateway' ? ', again' : ''}`,
-      target: target(name, false),
-      connections: options.connections,
-      timeoutSeconds: 10,
-      ...timing,
-    });
-    const observabilityBaseline = await measure<ThroughputResult>(session, 'gateway', observabilityTask('gateway'));
+    const observabilityBaseline = await measure<ThroughputResult>(session, 'gateway', againTask('gateway'));
     const sink = await startOtlpSink(await freePort(PREFERRED_PORTS.otlpSink));
     await gateway.stop();
     gateway = await startGateway({ ...gatewayEnv, ...tracedGatewayEnvironment(sink.origin) }, [], false);
@@ -1079,7 +1072,7 @@ async function main(options: Options): Promise<number> {
     await checkTarget('gateway-traced');
     const sinkBefore = await sink.stats();
     const logLinesBefore = gateway.outputLines();
-    const tracedRun = await measure<ThroughputResult>(session, 'gateway-traced', observabilityTask('gateway-traced'));
+    const tracedRun = await measure<ThroughputResult>(session, 'gateway-traced', againTask('gateway-traced'));
     const tracedLatency = await measure<LatencyResult>(session, 'gateway-traced', {
       kind: 'latency',
       title: `${TARGET_LABELS['gateway-traced']}: one connection`,

@@ -8,6 +8,7 @@ import {
   chatRequest,
   eventually,
   gatewayClient,
+  putTenantPolicy,
   subscribedKey,
   type SubscribedKey,
 } from '../support/gateway';
@@ -105,14 +106,7 @@ describe('the call log in a browser', () => {
     const { page } = browser;
     const { tenant } = subscribed;
     const email = `logs-${uniqueSuffix()}@example.com`;
-    const saved = await adminApi('PUT', `/tenants/${tenant.tenantId}/policy`, {
-      token: tenant.token,
-      body: {
-        yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata:\n  name: "tenant:${tenant.tenantId}"\nspec:\n  logging: { bodies: true }\n`,
-        message: 'store bodies',
-      },
-    });
-    expect(saved.status).toBe(200);
+    await putTenantPolicy(subscribed, '  logging: { bodies: true }\n', 'store bodies');
     // The gateways pick a new document up within a second: until then a call is not stored.
     const requestId = await eventually(
       async () => {

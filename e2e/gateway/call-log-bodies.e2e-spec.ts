@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type CallLogDetailResponse, type PolicyVersionRefResponse } from '@gatehouse/contracts';
+import { type CallLogDetailResponse } from '@gatehouse/contracts';
 import pg from 'pg';
 import { adminApi } from '../support/admin-api-client';
-import { eventually, type SubscribedKey, subscribedKey } from '../support/gateway';
+import { eventually, putTenantPolicy, type SubscribedKey, subscribedKey } from '../support/gateway';
 import { e2eDatabaseUrl, stackUrls } from '../support/stack';
 
 /**
@@ -13,18 +13,6 @@ import { e2eDatabaseUrl, stackUrls } from '../support/stack';
  * chunks of 3 characters, so that the address straddles the stream's events.
  */
 const EMAIL = `bodies-${randomUUID().slice(0, 8)}@example.com`;
-
-async function putTenantPolicy(owner: SubscribedKey, spec: string): Promise<void> {
-  const { tenantId, token } = owner.tenant;
-  const saved = await adminApi<PolicyVersionRefResponse>('PUT', `/tenants/${tenantId}/policy`, {
-    token,
-    body: {
-      yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata:\n  name: "tenant:${tenantId}"\nspec:\n${spec}`,
-      message: 'e2e call log bodies',
-    },
-  });
-  if (saved.status !== 200) throw new Error(`policy not saved: ${saved.status} ${JSON.stringify(saved.body)}`);
-}
 
 /** One chat call over plain HTTP; its request id, and the whole answer as the client got it. */
 async function chatCall(

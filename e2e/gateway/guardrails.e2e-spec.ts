@@ -6,10 +6,10 @@ import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, stackConfigSchema } from '@gatehouse/config';
-import { type PolicyActivityResponse, type PolicyVersionRefResponse } from '@gatehouse/contracts';
+import { type PolicyActivityResponse } from '@gatehouse/contracts';
 import { APIError, type OpenAI } from 'openai';
 import { adminApi } from '../support/admin-api-client';
-import { eventually, gatewayClient, type SubscribedKey, subscribedKey } from '../support/gateway';
+import { eventually, gatewayClient, putTenantPolicy, type SubscribedKey, subscribedKey } from '../support/gateway';
 import { E2E_DATABASE, stackUrls } from '../support/stack';
 
 /**
@@ -25,19 +25,6 @@ const PERSONAL = `echo: write to ${EMAIL}, charge ${CARD}, refund to ${IBAN}.`;
 
 const anthropicClient = (apiKey: string) =>
   new Anthropic({ baseURL: stackUrls.gateway, apiKey, maxRetries: 0, timeout: 15_000 });
-
-/** Puts the tenant's own document in force (through the tenant owner's route), with `spec` as its rules. */
-async function putTenantPolicy(owner: SubscribedKey, spec: string): Promise<void> {
-  const { tenantId, token } = owner.tenant;
-  const saved = await adminApi<PolicyVersionRefResponse>('PUT', `/tenants/${tenantId}/policy`, {
-    token,
-    body: {
-      yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata:\n  name: "tenant:${tenantId}"\nspec:\n${spec}`,
-      message: 'e2e guardrails',
-    },
-  });
-  if (saved.status !== 200) throw new Error(`policy not saved: ${saved.status} ${JSON.stringify(saved.body)}`);
-}
 
 /** One non-streamed chat call: its text, usage, finish reason and the policy header. */
 async function chat(client: OpenAI, content: string) {

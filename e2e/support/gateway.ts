@@ -2,6 +2,7 @@ import {
   type CatalogProductListResponse,
   type CatalogProductResponse,
   type CreatedApiKeyResponse,
+  type PolicyVersionRefResponse,
   type SubscriptionResponse,
 } from '@gatehouse/contracts';
 import { APIError, OpenAI } from 'openai';
@@ -116,6 +117,19 @@ export async function subscribedKey(
   const key = await createApiKey(tenant, `${label} key`);
   const subscription = await subscribe(tenant, plan);
   return { tenant, apiKey: key.secret, keyId: key.id, subscription };
+}
+
+/** Puts the tenant's own policy document in force (through the tenant owner's route), with `spec` as its rules. */
+export async function putTenantPolicy(owner: SubscribedKey, spec: string, message = 'e2e'): Promise<void> {
+  const { tenantId, token } = owner.tenant;
+  const saved = await adminApi<PolicyVersionRefResponse>('PUT', `/tenants/${tenantId}/policy`, {
+    token,
+    body: {
+      yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata:\n  name: "tenant:${tenantId}"\nspec:\n${spec}`,
+      message,
+    },
+  });
+  if (saved.status !== 200) throw new Error(`policy not saved: ${saved.status} ${JSON.stringify(saved.body)}`);
 }
 
 /**
