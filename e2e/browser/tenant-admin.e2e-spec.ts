@@ -59,6 +59,9 @@ describe('tenant administration in a browser', () => {
       token: tenant.token,
     });
     expect(detail.body.monthlyBudgetUsd).toBe('25.5');
+    // The save refreshes the page: act once the refreshed page shows the budget (a dialog opened while the refresh
+    // still streamed in was sometimes lost with the old page).
+    await page.getByText('of $25.50').waitFor();
 
     await page.getByRole('button', { name: 'Suspend tenant' }).click();
     const confirm = page.getByRole('dialog', { name: /^Suspend / });
