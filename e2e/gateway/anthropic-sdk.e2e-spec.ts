@@ -197,14 +197,18 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
     });
 
     it.each([
-      ['the Anthropic-format model', () => claudeModel],
-      ['demo-chat, translated', () => 'demo-chat'],
-    ])('calls a tool and answers its result, streamed, with %s', async (_name, model) => {
+      ['the Anthropic-format model', true, () => claudeModel],
+      ['the Anthropic-format model', false, () => claudeModel],
+      ['demo-chat, translated', true, () => 'demo-chat'],
+      ['demo-chat, translated', false, () => 'demo-chat'],
+    ])('calls a tool and answers its result, with %s (streamed: %s)', async (_name, streamed, model) => {
       const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'call:get_weather' }];
-      const call = await anthropic()
-        .messages.stream({ model: model(), max_tokens: 64, messages, tools: [weather] })
-        .finalMessage();
+      const body = { model: model(), max_tokens: 64, messages, tools: [weather] };
+      const call = streamed
+        ? await anthropic().messages.stream(body).finalMessage()
+        : await anthropic().messages.create(body);
       expect(call.stop_reason).toBe('tool_use');
+      expect(call.usage.output_tokens).toBeGreaterThan(0);
       const [use] = call.content;
       expect(use).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: 'mock city' } });
       if (use?.type !== 'tool_use') throw new Error('expected a tool_use block');
@@ -247,6 +251,66 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
       expect(text).toBe(textOf(direct));
       expect(usage).toMatchObject({ completion_tokens: direct.usage.output_tokens });
     });
+
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+      {
+        type: 'function',
+        function: {
+          name: 'get_time',
+          parameters: { type: 'object', properties: { timezone: { type: 'string' } }, required: ['timezone'] },
+        },
+      },
+    ];
+
+    it.each([
+      ['the Anthropic-format model, translated', true, () => claudeModel],
+      ['the Anthropic-format model, translated', false, () => claudeModel],
+      ['demo-chat', true, () => 'demo-chat'],
+      ['demo-chat', false, () => 'demo-chat'],
+    ])(
+      'calls two tools in parallel and answers their results, with %s (streamed: %s)',
+      async (_name, streamed, model) => {
+        const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'call:get_weather,get_time' }];
+        const body = { model: model(), max_tokens: 64, messages, tools };
+        const call = streamed
+          ? await openai()
+              .chat.completions.stream({ ...body, stream_options: { include_usage: true } })
+              .finalChatCompletion()
+          : await openai().chat.completions.create(body);
+        const choice = call.choices[0];
+        if (choice === undefined) throw new Error('no choice');
+        expect(choice.finish_reason).toBe('tool_calls');
+        const calls = (choice.message.tool_calls ?? []).map((toolCall) => {
+          if (toolCall.type !== 'function') throw new Error(`a ${toolCall.type} tool call`);
+          return { id: toolCall.id, name: toolCall.function.name, input: JSON.parse(toolCall.function.arguments) };
+        });
+        expect(calls).toEqual([
+          { id: expect.any(String), name: 'get_weather', input: { city: 'mock city' } },
+          { id: expect.any(String), name: 'get_time', input: { timezone: expect.any(String) } },
+        ]);
+        expect(new Set(calls.map((toolCall) => toolCall.id)).size).toBe(2);
+        expect(call.usage?.completion_tokens).toBeGreaterThan(0);
+
+        messages.push(
+          choice.message,
+          ...calls.map((toolCall, index) => ({
+            role: 'tool' as const,
+            tool_call_id: toolCall.id,
+            content: index === 0 ? 'Sunny, 21 C' : '10:00',
+          })),
+        );
+        const answer = await openai().chat.completions.create({ ...body, messages });
+        expect(answer.choices[0]?.finish_reason).toBe('stop');
+        expect(answer.choices[0]?.message.content).toBe('Sunny, 21 C\n10:00');
+      },
+    );
 
     it('gets a clear 400 for an endpoint Anthropic does not serve', async () => {
       const refused = await failureOf(openai().embeddings.create({ model: claudeModel, input: 'hello' }));

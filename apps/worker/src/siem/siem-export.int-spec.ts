@@ -162,8 +162,15 @@ describe('SIEM export of the audit trail and the calls (real Postgres)', () => {
     try {
       expect(await eventually(() => acknowledgedIds().length === 3, 5_000)).toBe(true);
       expect(acknowledgedIds()).toEqual(ids);
-      const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
-      expect(metrics).toContain('gatehouse_siem_events_exported_total{sink="http",stream="audit"} 3');
+      // The receiver has the batch before the exporter has its answer: the counter moves once the answer is in.
+      const exported = 'gatehouse_siem_events_exported_total{sink="http",stream="audit"} 3';
+      let metrics = '';
+      const scraped = await eventually(async () => {
+        metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
+        return metrics.includes(exported);
+      }, 5_000);
+      expect(scraped).toBe(true);
+      expect(metrics).toContain(exported);
       expect(metrics).toContain('gatehouse_siem_export_lag_seconds{sink="http",stream="audit"} 0');
     } finally {
       await app.close();
