@@ -99,7 +99,13 @@ export function guardrailInputMicros(tenantId: string): number {
     ],
   };
   // `log` rewrites nothing, so one call read once is checked again and again as it came.
-  const call = protocol.read(body, { 'content-length': String(Buffer.byteLength(JSON.stringify(body))) });
+  const call = protocol.read(
+    body,
+    { 'content-length': String(Buffer.byteLength(JSON.stringify(body))) },
+    { tenantId, requestId: 'bench' },
+  );
+  // Chat completions keep no state: their calls are read at once.
+  if (call instanceof Promise) throw new Error('a chat completion was read asynchronously');
   const rounds: number[] = [];
   const calls = 500;
   for (let round = 0; round < 15; round++) {

@@ -194,6 +194,18 @@ describe('parseConfig', () => {
     );
   });
 
+  it('keeps Responses 30 days by default, none at 0, and refuses a retention that is not whole hours up to a year', () => {
+    expect(parseConfig('gateway', gatewayConfigSchema, {}).responses).toEqual({ retentionHours: 720 });
+    expect(
+      parseConfig('gateway', gatewayConfigSchema, { GATEWAY_RESPONSES_RETENTION_HOURS: '0' }).responses.retentionHours,
+    ).toBe(0);
+    for (const value of ['-1', '1.5', '8761', 'forever']) {
+      expect(() => parseConfig('gateway', gatewayConfigSchema, { GATEWAY_RESPONSES_RETENTION_HOURS: value })).toThrow(
+        /GATEWAY_RESPONSES_RETENTION_HOURS/,
+      );
+    }
+  });
+
   it('allows a guardrail service on loopback only when asked, and never in production', () => {
     expect(parseConfig('gateway', gatewayConfigSchema, {}).guardrails.allowLoopback).toBe(false);
     expect(

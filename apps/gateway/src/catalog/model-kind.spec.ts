@@ -59,9 +59,11 @@ describe('model kinds from names', () => {
     expect(wrongKindReason('demo-embed', 'embedding', 'messages')).not.toBeNull();
     expect(wrongKindReason('demo-embed', 'embedding', 'completions')).not.toBeNull();
     expect(wrongKindReason('demo-chat', 'chat', 'embeddings')).toBe(
-      "The model 'demo-chat' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions and /v1/messages only.",
+      "The model 'demo-chat' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions, /v1/messages and /v1/responses only.",
     );
     expect(wrongKindReason('demo-chat', 'chat', 'chat.completions')).toBeNull();
+    expect(wrongKindReason('demo-chat', 'chat', 'responses')).toBeNull();
+    expect(wrongKindReason('demo-embed', 'embedding', 'responses')).not.toBeNull();
     expect(wrongKindReason('demo-embed', 'embedding', 'embeddings')).toBeNull();
     expect(wrongKindReason('house-model', null, 'embeddings')).toBeNull();
   });

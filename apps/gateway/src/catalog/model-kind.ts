@@ -1,5 +1,5 @@
 /**
- * What a public model serves: `chat` (chat completions, legacy completions, messages) or `embedding` (embeddings);
+ * What a public model serves: `chat` (chat completions, legacy completions, messages, responses) or `embedding` (embeddings);
  * null when the gateway cannot tell, and then every endpoint is left to the upstream.
  *
  * The catalog has no field for it: the kind is read from the names, once per catalog load. Embedding models say so
@@ -35,14 +35,19 @@ export function modelKindOf(alias: string, upstreamModels: readonly string[]): M
 
 /** The endpoints a kind serves, as the refusal names them. */
 const SERVED: Record<ModelKind, string> = {
-  chat: '/v1/chat/completions, /v1/completions and /v1/messages',
+  chat: '/v1/chat/completions, /v1/completions, /v1/messages and /v1/responses',
   embedding: '/v1/embeddings',
 };
 
 /** The kind an endpoint needs (by its name in usage events). */
 export function kindForEndpoint(endpoint: string): ModelKind | null {
   if (endpoint === 'embeddings') return 'embedding';
-  return endpoint === 'chat.completions' || endpoint === 'completions' || endpoint === 'messages' ? 'chat' : null;
+  return endpoint === 'chat.completions' ||
+    endpoint === 'completions' ||
+    endpoint === 'messages' ||
+    endpoint === 'responses'
+    ? 'chat'
+    : null;
 }
 
 /** Why a model of `kind` cannot serve `endpoint`, or null when it can (or its kind is unknown). */

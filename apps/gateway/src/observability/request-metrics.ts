@@ -10,6 +10,7 @@ import { providerLabel } from './upstream-metrics';
 const OPERATIONS: ReadonlyMap<string, string> = new Map([
   ['chat.completions', 'chat'],
   ['messages', 'chat'],
+  ['responses', 'chat'],
   ['completions', 'text_completion'],
   ['embeddings', 'embeddings'],
 ]);

@@ -59,7 +59,7 @@ export class RequestContext {
   key: KeySnapshot | null = null;
   /** The key's visible prefix (`gh_live_AbCd`), set with `key`: what a log line may name of it. */
   keyPrefix: string | null = null;
-  /** The endpoint's name in usage events: `chat.completions`, `completions`, `embeddings`, `messages`, `http`... */
+  /** The endpoint's name in usage events: `chat.completions`, `completions`, `embeddings`, `messages`, `responses`, `http`... */
   endpoint = 'unknown';
   entitlement: RequestEntitlement | null = null;
   held: HeldReservation | null = null;

@@ -113,7 +113,10 @@ export class RequestPipeline {
       const key = await this.authenticate.run(context, request.headers);
       trace?.leave();
       context.key = key;
-      const call = protocol.read(request.body, request.headers);
+      const call = await protocol.read(request.body, request.headers, {
+        tenantId: key.tenantId,
+        requestId: context.requestId,
+      });
       trace?.modelCall(protocol.endpoint, call.model);
       trace?.stage('entitle');
       const entitlement = await this.entitle.model(context, key, call);
@@ -140,7 +143,12 @@ export class RequestPipeline {
       trace?.stage('cache.store');
       this.cache.store(context, response);
       trace?.leave();
-      const answer = { alias: call.model, requestId: context.requestId, includeUsage: call.includeUsage };
+      const answer = {
+        alias: call.model,
+        requestId: context.requestId,
+        includeUsage: call.includeUsage,
+        adapter: call.answerAdapter ?? null,
+      };
       if (call.stream) await streamAnswer(reply, protocol.client, answer, response, context, guard);
       else await sendJsonAnswer(reply, protocol.client, answer, response, context, guard);
     } catch (error) {

@@ -32,6 +32,7 @@ import {
 const OPERATIONS: Record<LlmEndpoint, string> = {
   'chat.completions': 'chat',
   messages: 'chat',
+  responses: 'chat',
   completions: 'text_completion',
   embeddings: 'embeddings',
 };

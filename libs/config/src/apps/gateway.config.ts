@@ -34,6 +34,12 @@ export const gatewayConfigSchema = z
     GATEWAY_DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(4_096),
     /** How long a reservation and its concurrency lease outlive a gateway that died before settling them. */
     GATEWAY_RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+    /**
+     * How long a Responses API answer (`POST /v1/responses` with `store` not false) and its conversation stay
+     * readable (`GET /v1/responses/{id}`, `previous_response_id`), encrypted in Redis: 30 days, as OpenAI keeps
+     * them. 0 keeps none: every answer then says `store: false`. At most a year.
+     */
+    GATEWAY_RESPONSES_RETENTION_HOURS: z.coerce.number().int().min(0).max(8_760).default(720),
     /** Open connections per upstream origin, at most. A stream holds one for its whole length. */
     GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(2_048),
     /** Usage events go to the queue in batches of at most this many... */
@@ -84,6 +90,7 @@ export const gatewayConfigSchema = z
     callLogKeys: callLogKeysSection(env),
     upstream: { connectionsPerOrigin: env.GATEWAY_UPSTREAM_CONNECTIONS },
     limits: { defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, reservationTtlMs: env.GATEWAY_RESERVATION_TTL_MS },
+    responses: { retentionHours: env.GATEWAY_RESPONSES_RETENTION_HOURS },
     usage: {
       spoolDir: path.resolve(env.GATEWAY_USAGE_SPOOL_DIR ?? path.join('var', 'spool', `gateway-${env.GATEWAY_PORT}`)),
       batchSize: env.GATEWAY_USAGE_BATCH_SIZE,

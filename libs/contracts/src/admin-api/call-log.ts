@@ -143,7 +143,7 @@ export const callLogBodiesSchema = z.object({
 
 /** One call with everything recorded of it. Names come from the keys, providers and products as they are now. */
 export const callLogDetailSchema = platformCallLogItemSchema.extend({
-  /** `chat.completions`, `messages`, `embeddings`, `http`... */
+  /** `chat.completions`, `messages`, `responses`, `embeddings`, `http`... */
   endpoint: z.string().nullable(),
   productId: z.string().nullable(),
   productSlug: z.string().nullable(),

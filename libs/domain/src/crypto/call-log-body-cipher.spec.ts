@@ -3,7 +3,9 @@ import {
   callLogKeyring,
   CallLogBodyDecryptionError,
   decryptCallLogBody,
+  decryptUnderCallLogKeys,
   encryptCallLogBody,
+  encryptUnderCallLogKeys,
 } from './call-log-body-cipher';
 
 const REQUEST_ID = 'req-0123456789';
@@ -57,5 +59,18 @@ describe('call log body cipher (AES-256-GCM, versioned key, request id and side 
     expect(() => callLogKeyring({ version: 1, key: randomBytes(16).toString('base64') })).toThrow(/32 bytes/);
     const key = randomBytes(32).toString('base64');
     expect(() => callLogKeyring({ version: 1, key }, [{ version: 1, key }])).toThrow(/current version/);
+  });
+
+  it('seals other state under the same keys, bound to its own context, never readable as a call log body', () => {
+    const keys = keyring(4);
+    const context = 'responses-state\ntenant-1\nresp_1';
+    const sealed = encryptUnderCallLogKeys(BODY, keys, context);
+    expect(sealed.keyVersion).toBe(4);
+    expect(decryptUnderCallLogKeys(sealed, keys, context)).toBe(BODY);
+    expect(() => decryptUnderCallLogKeys(sealed, keys, 'responses-state\ntenant-2\nresp_1')).toThrow(
+      CallLogBodyDecryptionError,
+    );
+    const body = encryptCallLogBody(BODY, keys, REQUEST_ID, 'request');
+    expect(() => decryptUnderCallLogKeys(body, keys, context)).toThrow(CallLogBodyDecryptionError);
   });
 });

@@ -44,8 +44,17 @@ export function encryptCallLogBody(
   requestId: string,
   side: CallLogBodySide,
 ): SealedCallLogBody {
+  return encryptUnderCallLogKeys(text, keyring, associatedData(requestId, side));
+}
+
+/**
+ * Other prompt-bearing state the gateway keeps at rest under the call log's keys (stored Responses, with their
+ * conversations): the same cipher, keyring and rotation, with associated data of the caller's that names what the
+ * text belongs to (tenant and id) and never starts as the call log's does, so neither can be passed off as the other.
+ */
+export function encryptUnderCallLogKeys(text: string, keyring: CallLogKeyring, context: string): SealedCallLogBody {
   const { version, key } = keyring.current;
-  return { ...sealAesGcm(text, key, associatedData(requestId, side)), keyVersion: version };
+  return { ...sealAesGcm(text, key, context), keyVersion: version };
 }
 
 /** Why a stored body could not be read; never holds key material, ciphertext or plaintext. */
@@ -63,11 +72,20 @@ export function decryptCallLogBody(
   requestId: string,
   side: CallLogBodySide,
 ): string {
+  return decryptUnderCallLogKeys(sealed, keyring, associatedData(requestId, side));
+}
+
+/** What `encryptUnderCallLogKeys` sealed under the same `context`; throws as `decryptCallLogBody` does. */
+export function decryptUnderCallLogKeys(
+  sealed: Readonly<Record<keyof AesGcmSealed, Uint8Array>> & { keyVersion: number },
+  keyring: CallLogKeyring,
+  context: string,
+): string {
   const key =
     sealed.keyVersion === keyring.current.version ? keyring.current.key : keyring.previous.get(sealed.keyVersion);
   if (key === undefined) throw new CallLogBodyDecryptionError(`no key of version ${sealed.keyVersion} is configured`);
   try {
-    return openAesGcm(sealed, key, associatedData(requestId, side));
+    return openAesGcm(sealed, key, context);
   } catch (error) {
     if (error instanceof AesGcmOpenError) throw new CallLogBodyDecryptionError(error.message);
     throw error;

@@ -84,6 +84,20 @@ describe('ConservativeTokenEstimator', () => {
     expect(estimator.estimateInputTokens('completions', { prompt: 'abcd' })).toBe(2 + 3);
   });
 
+  it('counts a Responses call, read as its chat translation, exactly as chat', () => {
+    const body = {
+      messages: [
+        { role: 'system', content: 'Answer in French.' },
+        { role: 'user', content: 'The quick brown fox jumps over the lazy dog.' },
+      ],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+      response_format: { type: 'json_object' },
+    };
+    expect(estimator.estimateInputTokens('responses', body)).toBe(
+      estimator.estimateInputTokens('chat.completions', body),
+    );
+  });
+
   it('never fails on odd bodies', () => {
     expect(estimator.estimateInputTokens('chat.completions', {})).toBe(3);
     expect(estimator.estimateInputTokens('chat.completions', { messages: 'nope' })).toBeGreaterThan(3);
@@ -116,6 +130,14 @@ describe('outputAllowance', () => {
     expect(outputAllowance('chat.completions', { max_tokens: 100, n: 3 }, 4096).maxOutputTokens).toBe(300);
     expect(outputAllowance('completions', { max_tokens: 10, n: 2, best_of: 5 }, 4096).maxOutputTokens).toBe(50);
     expect(outputAllowance('messages', { max_tokens: 10, n: 3 }, 4096).maxOutputTokens).toBe(10);
+  });
+
+  it("reads a Responses call's max_output_tokens from its translation, one answer", () => {
+    expect(outputAllowance('responses', { max_completion_tokens: 64 }, 4096)).toEqual({
+      maxOutputTokens: 64,
+      capToSend: null,
+    });
+    expect(outputAllowance('responses', {}, 4096)).toEqual({ maxOutputTokens: 4096, capToSend: 4096 });
   });
 
   it('gives embeddings no output', () => {

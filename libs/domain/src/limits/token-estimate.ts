@@ -5,8 +5,11 @@
  * is too low lets settlement go above the reservation (recorded, never lost).
  */
 
-/** The LLM endpoints whose bodies are read here (the names usage events use). */
-export type LlmEndpoint = 'chat.completions' | 'completions' | 'embeddings' | 'messages';
+/**
+ * The LLM endpoints whose bodies are read here (the names usage events use). A `responses` call (OpenAI's Responses
+ * API) is read as the chat completions body the gateway translates it to, so it counts exactly as chat does.
+ */
+export type LlmEndpoint = 'chat.completions' | 'completions' | 'embeddings' | 'messages' | 'responses';
 
 /**
  * Counts a request body's input tokens. The conservative estimator below needs no model data; a tokenizer-backed
@@ -33,6 +36,7 @@ export class ConservativeTokenEstimator implements InputTokenEstimator {
   estimateInputTokens(endpoint: LlmEndpoint, body: Record<string, unknown>): number {
     switch (endpoint) {
       case 'chat.completions':
+      case 'responses':
         return (
           TOKENS_PER_REQUEST +
           messagesTokens(body['messages']) +
@@ -141,7 +145,8 @@ export interface OutputAllowance {
 /**
  * The output allowance of a request: `max_completion_tokens` or `max_tokens` as the client set it, else
  * `defaultMaxTokens` (which the gateway then sends upstream). Chat and completions multiply by `n` (and
- * completions by `best_of`, which generates that many server-side). Embeddings produce no output tokens.
+ * completions by `best_of`, which generates that many server-side). Embeddings produce no output tokens. A
+ * `responses` body is its chat translation: `max_output_tokens` is its `max_completion_tokens`, and it has no `n`.
  */
 export function outputAllowance(
   endpoint: LlmEndpoint,

@@ -1,4 +1,5 @@
 import { type IncomingHttpHeaders } from 'node:http';
+import { type Transform } from 'node:stream';
 import { type LlmEndpoint } from '@gatehouse/domain';
 import { type StreamProtocol, type UpstreamProviderType } from '../../upstream';
 
@@ -21,8 +22,17 @@ export interface ModelCall {
   stream: boolean;
   /** An OpenAI client's `stream_options.include_usage`. */
   includeUsage: boolean;
-  /** The client's body, for the input estimate and the policies. */
+  /**
+   * The client's body, for the input estimate and the policies, which may rewrite its texts before any upstream
+   * body is built from it; for an API the gateway serves by translation (Responses), the chat completions body it
+   * becomes.
+   */
   body: Record<string, unknown>;
+  /**
+   * The top-level fields the client sent, when `body` is a translation of its request rather than the request
+   * itself: what `validation.strictParams` checks. Absent: `body`'s own keys.
+   */
+  requestParameters?: readonly string[];
   /** The most the answer may use (`outputAllowance`), which the limits reserve for. */
   maxOutputTokens: number;
   /**
@@ -39,8 +49,28 @@ export interface ModelCall {
    * skipped, and that error is the answer when no target is left. The route stage calls it once per type.
    */
   callFor(type: UpstreamProviderType): UpstreamCallPlan;
+  /** How the answer reaches a client of an API served by translation (Responses); absent: as the chat answer. */
+  answerAdapter?: AnswerAdapter;
 }
 
+/**
+ * The last step of an answer for a client whose API the gateway serves through chat completions: the chat answer
+ * (translated from the upstream's API if need be, past the output guard and the call log's capture) in the
+ * client's API. Its state, if the API keeps one, is saved before the client can see the answer's end.
+ */
+export interface AnswerAdapter {
+  /** The whole answer from the final chat completion. */
+  json(completion: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** A stream's last stage: OpenAI chat completion chunks (SSE) in, the client's events out. */
+  stream(): Transform;
+}
+
+/** Who the call is for, known once the key is: what a protocol needs to read state kept for the tenant. */
+export interface CallScope {
+  tenantId: string;
+  /** The gateway's request id: the name of the call in the call log, and of what it answers with. */
+  requestId: string;
+}
 /** Reads the client's request into a call; throws a 400 `GatewayError` naming the field when it is malformed. */
 export interface ModelProtocol {
   /** The API the client speaks: its answers, streams and errors are written in it. */
@@ -49,7 +79,8 @@ export interface ModelProtocol {
   readonly endpoint: LlmEndpoint;
   /** The gateway's route it is served on (`/v1/chat/completions`): its requests' route label. */
   readonly route: string;
-  read(body: unknown, headers: IncomingHttpHeaders): ModelCall;
+  /** A promise when reading needs state the gateway keeps (a Responses `previous_response_id`). */
+  read(body: unknown, headers: IncomingHttpHeaders, scope: CallScope): ModelCall | Promise<ModelCall>;
 }
 
 /** The declared size of a request body (`content-length`), or null when it was sent chunked. */

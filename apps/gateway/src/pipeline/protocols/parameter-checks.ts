@@ -53,12 +53,19 @@ export function objectSchema({ typeRequired }: { typeRequired: boolean }) {
 }
 
 /**
+ * How `param` writes a path into the body: `messages.2.content.0.type` (the chat and messages endpoints, as they
+ * always have), or `input[2].content[0].type` (the Responses API, as OpenAI's own errors there name fields).
+ */
+export type ParamStyle = 'dots' | 'brackets';
+
+/**
  * The body as the schema reads it, or 400 `invalid_request_error` with `param` naming the first offending field
  * (a path into the body, `messages.2.content.0.type`) and a message that starts with it.
  */
 export function parseRequestBody<Schema extends z.ZodType<Record<string, unknown>>>(
   schema: Schema,
   body: unknown,
+  style: ParamStyle = 'dots',
 ): z.output<Schema> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw GatewayError.of(GatewayErrorCode.InvalidRequest, 'The request body must be a JSON object.');
@@ -68,8 +75,16 @@ export function parseRequestBody<Schema extends z.ZodType<Record<string, unknown
   const [issue] = result.error.issues;
   if (issue === undefined) throw GatewayError.of(GatewayErrorCode.InvalidRequest, 'Invalid request body.');
   const { path, message } = explain(issue, []);
-  const param = path.length === 0 ? null : path.map(String).join('.');
+  const param = path.length === 0 ? null : formatPath(path, style);
   throw GatewayError.of(GatewayErrorCode.InvalidRequest, param === null ? message : `${param}: ${message}`, param);
+}
+
+function formatPath(path: PropertyKey[], style: ParamStyle): string {
+  if (style === 'dots') return path.map(String).join('.');
+  return path.reduce<string>((written, part) => {
+    if (typeof part === 'number') return `${written}[${part}]`;
+    return written === '' ? String(part) : `${written}.${String(part)}`;
+  }, '');
 }
 
 interface Explained {

@@ -154,7 +154,7 @@ describe('gateway parameter validation', () => {
     await expectRefused('/v1/embeddings', { ...embedding, dimensions: 0 }, 'dimensions');
     await expectRefused('/v1/embeddings', { ...embedding, encoding_format: 'hex' }, 'encoding_format');
     expect(await expectRefused('/v1/embeddings', { ...embedding, model: 'demo-chat' }, 'model')).toBe(
-      "The model 'demo-chat' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions and /v1/messages only.",
+      "The model 'demo-chat' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions, /v1/messages and /v1/responses only.",
     );
   });
 

@@ -32,6 +32,18 @@ describe('promptTexts', () => {
     ]);
   });
 
+  it("reads a Responses call's body, its chat translation, as chat", () => {
+    const body = {
+      model: 'demo-chat',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Mail me at a@example.com' }] },
+      ],
+    };
+    expect(shown(promptTexts('responses', body))).toEqual(shown(promptTexts('chat.completions', body)));
+    expect(shown(promptTexts('responses', body))).toHaveLength(2);
+  });
+
   it('replaces a text in the body itself, leaving everything else as it was', () => {
     const body = {
       model: 'demo-chat',

@@ -20,7 +20,7 @@ type Json = Record<string, unknown>;
 
 /**
  * The texts of a model call's body, in body order, for each endpoint's API (OpenAI's chat completions, legacy
- * completions and embeddings; Anthropic's messages). Whatever is not text is left out: images, audio, token arrays,
+ * completions and embeddings; Anthropic's messages; OpenAI's Responses, read in its chat translation). Whatever is not text is left out: images, audio, token arrays,
  * and a tool call's input that Anthropic sends as a JSON object (not a string: nothing to rewrite in place). A body
  * of an unexpected shape gives the texts it has; the protocol adapter has already refused a malformed one.
  */
@@ -28,6 +28,8 @@ export function promptTexts(endpoint: LlmEndpoint, body: Json): PromptText[] {
   const texts: PromptText[] = [];
   switch (endpoint) {
     case 'chat.completions':
+    // A Responses call's body is its chat translation: its input items are these messages.
+    case 'responses':
       chatMessages(body, texts);
       break;
     case 'completions':

@@ -14,15 +14,17 @@ export interface RequestSizeLimits {
 const INPUT_PARAM = {
   'chat.completions': 'messages',
   messages: 'messages',
+  // The input the policy measures is the chat translation's messages; the client wrote them as `input`.
+  responses: 'input',
   completions: 'prompt',
   embeddings: 'input',
 } as const satisfies Record<ModelCall['endpoint'], string>;
 
 /**
- * The first size limit the call breaks, or null: its body's bytes (413), its message count (chat and messages)
- * and its estimated input tokens (400, naming the field that holds the input). The policy stage calls it with the
- * effective policy's `validation` section; the estimate is the one the limits reserve for, so a request the
- * policy admits is counted the same way there.
+ * The first size limit the call breaks, or null: its body's bytes (413), its message count (chat, messages, and
+ * responses, whose input items count as the chat messages they become) and its estimated input tokens (400, naming
+ * the field that holds the input). The policy stage calls it with the effective policy's `validation` section; the
+ * estimate is the one the limits reserve for, so a request the policy admits is counted the same way there.
  */
 export function requestSizeRefusal(
   call: Pick<ModelCall, 'endpoint' | 'body' | 'bodyBytes'>,
@@ -44,10 +46,11 @@ export function requestSizeRefusal(
   }
   const messages = call.body['messages'];
   if (isLimit(maxMessages) && Array.isArray(messages) && messages.length > maxMessages) {
+    const param = INPUT_PARAM[call.endpoint];
     return GatewayError.of(
       GatewayErrorCode.InvalidRequest,
-      `messages: ${messages.length} messages, more than the policy allows (validation.maxMessages: ${maxMessages}).`,
-      'messages',
+      `${param}: ${messages.length} messages, more than the policy allows (validation.maxMessages: ${maxMessages}).`,
+      param,
     );
   }
   if (isLimit(maxInputTokens)) {

@@ -14,6 +14,14 @@ describe('unknown parameters (the validation.strictParams hook)', () => {
     ).toEqual(['n']);
   });
 
+  it("reads a translated call's own request fields, not the body it was translated to", () => {
+    // A Responses call's body is its chat translation (messages, max_completion_tokens): the client sent neither.
+    const body = { model: 'r', messages: [], max_completion_tokens: 5 };
+    const requestParameters = ['model', 'input', 'max_output_tokens', 'store', 'vendor_flag'];
+    expect(unknownParameters({ endpoint: 'responses', body, requestParameters })).toEqual(['vendor_flag']);
+    expect(unknownParameters({ endpoint: 'responses', body, requestParameters: ['model', 'input'] })).toEqual([]);
+  });
+
   it('refuses the first with 400 invalid_request_error naming it, and nothing when there is none', () => {
     expect(
       strictParamsRefusal({ endpoint: 'chat.completions', body: { model: 'x', messages: [], extra: 1 } }),

@@ -4,6 +4,7 @@ import { GatewayError } from '../../common/gateway-error';
 import { messagesRequestSchema } from './anthropic/anthropic-request';
 import { type ModelCall } from './model-call';
 import { chatCompletionRequestSchema, completionRequestSchema, embeddingRequestSchema } from './openai/openai-request';
+import { responsesRequestSchema } from './responses/responses-request';
 
 /** Every parameter each endpoint's API reference defines: the keys of its request schema. */
 const KNOWN_PARAMETERS: Record<LlmEndpoint, ReadonlySet<string>> = {
@@ -11,6 +12,7 @@ const KNOWN_PARAMETERS: Record<LlmEndpoint, ReadonlySet<string>> = {
   completions: new Set(Object.keys(completionRequestSchema.shape)),
   embeddings: new Set(Object.keys(embeddingRequestSchema.shape)),
   messages: new Set(Object.keys(messagesRequestSchema.shape)),
+  responses: new Set(Object.keys(responsesRequestSchema.shape)),
 };
 
 /**
@@ -18,13 +20,15 @@ const KNOWN_PARAMETERS: Record<LlmEndpoint, ReadonlySet<string>> = {
  * (providers add fields of their own); a policy with `validation.strictParams` refuses them with
  * `strictParamsRefusal`, the hook the policy stage calls.
  */
-export function unknownParameters(call: Pick<ModelCall, 'endpoint' | 'body'>): string[] {
+export function unknownParameters(call: Pick<ModelCall, 'endpoint' | 'body' | 'requestParameters'>): string[] {
   const known = KNOWN_PARAMETERS[call.endpoint];
-  return Object.keys(call.body).filter((name) => !known.has(name));
+  return (call.requestParameters ?? Object.keys(call.body)).filter((name) => !known.has(name));
 }
 
 /** 400 `invalid_request_error` naming the first parameter the reference does not define; null when there is none. */
-export function strictParamsRefusal(call: Pick<ModelCall, 'endpoint' | 'body'>): GatewayError | null {
+export function strictParamsRefusal(
+  call: Pick<ModelCall, 'endpoint' | 'body' | 'requestParameters'>,
+): GatewayError | null {
   const [first] = unknownParameters(call);
   if (first === undefined) return null;
   return GatewayError.of(

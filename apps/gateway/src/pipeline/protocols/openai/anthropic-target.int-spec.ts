@@ -162,7 +162,7 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
       [
         '/v1/embeddings',
         { model: 'demo-claude', input: 'hello' },
-        "The model 'demo-claude' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions and /v1/messages only.",
+        "The model 'demo-claude' does not support this endpoint: it is a chat model, for /v1/chat/completions, /v1/completions, /v1/messages and /v1/responses only.",
       ],
     ] as const) {
       const response = await post(path, body);

@@ -10,10 +10,12 @@ import { boolean, integer, integerBetween, numberBetween, objectSchema, outputCa
  * are the endpoint's whole parameter list.
  */
 
-const model = z.string({ error: 'you must provide a model parameter' }).min(1, 'you must provide a model parameter');
+export const model = z
+  .string({ error: 'you must provide a model parameter' })
+  .min(1, 'you must provide a model parameter');
 
 /** A function or tool name, as OpenAI allows it. */
-const functionName = z
+export const functionName = z
   .string({ error: 'must be a string' })
   .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, underscores or dashes');
 
@@ -50,7 +52,7 @@ const logitBias = z
   .nullish();
 
 /** Up to 16 string pairs, keys up to 64 characters, values up to 512. */
-const metadata = z
+export const metadata = z
   .record(
     z.string().max(64, 'keys must be at most 64 characters'),
     z.string({ error: 'values must be strings' }).max(512, 'values must be at most 512 characters'),
@@ -59,7 +61,7 @@ const metadata = z
   .refine((pairs) => Object.keys(pairs).length <= 16, { error: 'must have at most 16 keys' })
   .nullish();
 
-const streamOptions = z
+export const streamOptions = z
   .looseObject(
     { include_usage: boolean.nullish(), include_obfuscation: boolean.nullish() },
     { error: 'must be an object' },

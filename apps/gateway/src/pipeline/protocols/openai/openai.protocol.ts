@@ -55,6 +55,21 @@ export function openAiProtocol(endpoint: OpenAiEndpoint, defaultMaxTokens: numbe
   };
 }
 
+/**
+ * How a chat completion goes to providers of `type`: the same body to OpenAI-format ones, translated to Anthropic's
+ * Messages API for Anthropic-format ones. The Responses API, which the gateway serves as chat completions, goes
+ * this one way too.
+ */
+export function chatCompletionsCallFor(
+  type: UpstreamProviderType,
+  body: OpenAiRequestBody,
+  stream: boolean,
+  capToSend: number | null,
+  defaultMaxTokens: number,
+): UpstreamCallPlan {
+  return callFor(type, '/v1/chat/completions', body, stream, capToSend, defaultMaxTokens);
+}
+
 function callFor(
   type: UpstreamProviderType,
   endpoint: OpenAiEndpoint,
