@@ -11,6 +11,7 @@ import { CommonModule } from './common/common.module';
 import { GATEWAY_CONFIG } from './gateway.constants';
 import { GatewayObservabilityModule } from './observability/observability.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { type ResponsesStoreOptions } from './responses/responses-store';
 import { type UsageRecorderOptions } from './usage/usage-recorder';
 
 /** What the config does not carry: tests shorten the key cache's lifetimes and the usage recorder's timers. */
@@ -23,6 +24,8 @@ export interface GatewayModuleOptions {
   upstreamResolver?: HostResolver;
   /** Where the one line per request goes; tests read it. The app's logger otherwise. */
   requestLogger?: Logger;
+  /** Tests lower the stored Responses' size cap and their save's deadline. */
+  responsesStore?: Partial<Pick<ResponsesStoreOptions, 'maxStoredBytes' | 'saveTimeoutMs'>>;
 }
 
 @Module({})
@@ -53,6 +56,7 @@ export class GatewayModule {
           guardrails: { allowLoopback: config.guardrails.allowLoopback },
           tracing: config.tracing,
           callLogKeys: callLogKeyring(config.callLogKeys.current, config.callLogKeys.previous),
+          responses: { retentionHours: config.responses.retentionHours, store: options.responsesStore },
           hotPath: {
             redisUrl: config.redis.url,
             keyPrefix: config.redis.keyPrefix,

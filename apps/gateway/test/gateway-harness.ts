@@ -77,6 +77,7 @@ export class GatewayHarness {
       usageRecorder?: Partial<UsageRecorderOptions>;
       upstreamResolver?: HostResolver;
       requestLogger?: Logger;
+      responsesStore?: GatewayModuleOptions['responsesStore'];
     } = {},
   ): Promise<GatewayHarness> {
     const database = await createTestDatabase(suiteName);
@@ -102,6 +103,7 @@ export class GatewayHarness {
       usageRecorder: options.usageRecorder,
       upstreamResolver: options.upstreamResolver,
       requestLogger: options.requestLogger,
+      responsesStore: options.responsesStore,
     };
     const app = await startGatewayApp(config, moduleOptions);
     return new GatewayHarness(await app.getUrl(), app, db, database, redis, config, moduleOptions);

@@ -30,9 +30,10 @@ export class TranslationHarness {
   static async start(
     suiteName: string,
     routeModels: (upstreams: TranslationUpstreams) => Promise<void>,
+    options: Parameters<typeof GatewayHarness.start>[1] = {},
   ): Promise<TranslationHarness> {
     const [gateway, mock, failing, rejecting] = await Promise.all([
-      GatewayHarness.start(suiteName),
+      GatewayHarness.start(suiteName, options),
       startMockProvider(),
       startMockProvider({ MOCK_STATUS: '500' }),
       startMockProvider({ MOCK_STATUS: '400' }),

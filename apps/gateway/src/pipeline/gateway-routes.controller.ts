@@ -1,12 +1,14 @@
-import { All, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { All, Controller, Delete, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { AnthropicErrorShape } from '../common/openai-exception.filter';
 import { REQUEST_LIMITS_OPTIONS, type RequestLimitsOptions } from '../limits/limits.options';
 import { type AnthropicPageQuery, ModelsService } from '../models/models.service';
+import { ResponsesStore } from '../responses/responses-store';
 import { type StreamProtocol } from '../upstream';
 import { anthropicMessagesProtocol } from './protocols/anthropic/anthropic.protocol';
 import { type ModelProtocol } from './protocols/model-call';
 import { openAiProtocol } from './protocols/openai/openai.protocol';
+import { responsesProtocol } from './protocols/responses/responses.protocol';
 import { RequestPipeline } from './request-pipeline';
 
 /**
@@ -19,15 +21,18 @@ export class GatewayRoutesController {
   private readonly chat: ModelProtocol;
   private readonly completions: ModelProtocol;
   private readonly embeddings: ModelProtocol;
+  private readonly responses: ModelProtocol;
 
   constructor(
     private readonly pipeline: RequestPipeline,
     private readonly models: ModelsService,
+    private readonly storedResponses: ResponsesStore,
     @Inject(REQUEST_LIMITS_OPTIONS) limits: RequestLimitsOptions,
   ) {
     this.chat = openAiProtocol('/v1/chat/completions', limits.defaultMaxTokens);
     this.completions = openAiProtocol('/v1/completions', limits.defaultMaxTokens);
     this.embeddings = openAiProtocol('/v1/embeddings', limits.defaultMaxTokens);
+    this.responses = responsesProtocol(limits.defaultMaxTokens, storedResponses);
   }
 
   @Post('v1/chat/completions')
@@ -43,6 +48,41 @@ export class GatewayRoutesController {
   @Post('v1/embeddings')
   embeddingsCreate(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.pipeline.serveModelCall(this.embeddings, request, reply);
+  }
+
+  /** OpenAI's Responses API, served as chat completions (docs/api.md). */
+  @Post('v1/responses')
+  responsesCreate(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveModelCall(this.responses, request, reply);
+  }
+
+  /** A stored response of the key's tenant; another tenant's id is as unknown as one never given (404). */
+  @Get('v1/responses/:id')
+  responsesRetrieve(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.pipeline.serveLocal(
+      'responses.retrieve',
+      '/v1/responses/:id',
+      request,
+      reply,
+      (key) => this.storedResponses.retrieve(key.tenantId, id),
+      'openai',
+    );
+  }
+
+  @Delete('v1/responses/:id')
+  responsesDelete(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pipeline.serveLocal(
+      'responses.delete',
+      '/v1/responses/:id',
+      request,
+      reply,
+      (key) => this.storedResponses.remove(key.tenantId, id),
+      'openai',
+    );
   }
 
   /** Anthropic's Messages API: errors before the pipeline (an unreadable body) leave in Anthropic's shape too. */

@@ -12,6 +12,7 @@ import { ModelsService } from '../models/models.service';
 import { RequestMetrics } from '../observability/request-metrics';
 import { GatewayTracing, type GatewayTracingOptions } from '../tracing/gateway-tracing';
 import { GatewayPolicies } from '../policies/gateway-policies';
+import { ResponsesModule, type ResponsesModuleOptions } from '../responses/responses.module';
 import { UpstreamModule, type UpstreamModuleOptions } from '../upstream';
 import { GatewayRoutesController } from './gateway-routes.controller';
 import { hotPathProviders, type HotPathRedisOptions } from './hot-path-redis';
@@ -34,13 +35,15 @@ export interface PipelineModuleOptions {
   guardrails: ExternalGuardrailsOptions;
   /** Null: tracing off. */
   tracing: GatewayTracingOptions | null;
-  /** Encrypts the bodies the call log stores. */
+  /** Encrypts the bodies the call log stores, and the stored Responses. */
   callLogKeys: CallLogKeyring;
+  /** The Responses API's stored responses: their retention (0 keeps none), and test overrides. */
+  responses: Omit<ResponsesModuleOptions, 'keyring'>;
 }
 
 /**
  * The request pipeline (request-pipeline.ts), its stages and the gateway's authenticated routes, with what the
- * stages stand on imported explicitly: key snapshots (auth) and the upstream pools. The catalog (models, prices,
+ * stages stand on imported explicitly: key snapshots (auth), the upstream pools and the stored Responses. The catalog (models, prices,
  * targets, HTTP products: one snapshot), the limits engine and the usage recorder (on one Redis connection,
  * hot-path-redis.ts) and the external guardrail services' connection pool are the pipeline's own.
  */
@@ -51,7 +54,11 @@ export class PipelineModule implements OnModuleInit {
   static forRoot(options: PipelineModuleOptions): DynamicModule {
     return {
       module: PipelineModule,
-      imports: [AuthModule.forRoot(options.keySnapshotCache), UpstreamModule.forRoot(options.upstream)],
+      imports: [
+        AuthModule.forRoot(options.keySnapshotCache),
+        UpstreamModule.forRoot(options.upstream),
+        ResponsesModule.forRoot({ ...options.responses, keyring: options.callLogKeys }),
+      ],
       controllers: [GatewayRoutesController],
       providers: [
         GatewayCatalog,

@@ -61,7 +61,8 @@ export function sendError(reply: FastifyReply, client: StreamProtocol, context: 
  * The upstream's JSON answer in the client's API, under the public alias; its usage goes to the context. In the
  * upstream's own API the body goes out as it came but for the alias, without being parsed and printed again,
  * unless the answer has a guard (output rules, restore), which reads and edits its texts; what the guard did joins
- * `x-gatehouse-policy`.
+ * `x-gatehouse-policy`. An answer with an adapter (Responses) is the chat answer, guarded and captured for the call
+ * log as chat, then written by the adapter.
  */
 export async function sendJsonAnswer(
   reply: FastifyReply,
@@ -73,7 +74,8 @@ export async function sendJsonAnswer(
 ): Promise<void> {
   const upstream = protocolOfProvider(response.provider.type);
   const bytes = await readAll(response.body);
-  if (client === upstream && guard === null) {
+  const adapter = answer.adapter ?? null;
+  if (client === upstream && guard === null && adapter === null) {
     const relabelled = jsonAnswerUnderAlias(bytes, answer.alias, upstream);
     context.usage = relabelled.usage;
     context.bodyCapture?.answered(relabelled.body.toString());
@@ -104,15 +106,17 @@ export async function sendJsonAnswer(
     }
   }
   context.bodyCapture?.answered(JSON.stringify(translated));
-  await reply.status(response.status).header('content-type', 'application/json').send(translated);
+  const body = adapter === null ? translated : await adapter.json(translated);
+  await reply.status(response.status).header('content-type', 'application/json').send(body);
 }
 
 /**
  * Status and headers now, then the events as they come: through the usage tap (which reads the upstream's own
  * events, so usage is metered the same whatever the client is sent), then translated if need be, then through the
- * answer's guard when it has one (its decisions go to the usage event only: the headers left before the text), and
- * past the call log's capture when the policy stores bodies. The context's usage is reported when the stream ends,
- * breaks or is abandoned.
+ * answer's guard when it has one (its decisions go to the usage event only: the headers left before the text),
+ * past the call log's capture when the policy stores bodies, and last through the answer's adapter when it has one
+ * (Responses: chat chunks in, its events out). The context's usage is reported when the stream ends, breaks or is
+ * abandoned.
  */
 export async function streamAnswer(
   reply: FastifyReply,
@@ -146,20 +150,21 @@ export async function streamAnswer(
       reported();
     },
   });
+  const adapter = answer.adapter ?? null;
   reply.hijack();
   reply.raw.writeHead(response.status, {
     ...headersOf(reply),
     'content-type':
-      client === upstream
+      client === upstream && adapter === null
         ? (contentTypeOf(response.headers) ?? 'text/event-stream')
         : 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
   });
   reply.raw.flushHeaders();
   try {
-    const capture = context.bodyCapture;
-    if (capture === null) await pipeline(response.body, tap, reply.raw);
-    else await pipeline(response.body, tap, capture.streamed(client), reply.raw);
+    const capture = context.bodyCapture?.streamed(client) ?? null;
+    const stages = [tap, ...(capture === null ? [] : [capture]), ...(adapter === null ? [] : [adapter.stream()])];
+    await pipeline([response.body, ...stages, reply.raw]);
   } catch (error) {
     // Headers are out: nothing left to answer. The pipeline has torn both sides down.
     if (!context.lifetime.aborted) logger.warn({ requestId: context.requestId, err: error }, 'stream ended early');

@@ -12,6 +12,7 @@ import {
 } from '@gatehouse/domain';
 import { GatewayError } from '../../common/gateway-error';
 import { type SseEvent, type SseEventRewriter, type StreamProtocol } from '../../upstream';
+import { type AnswerAdapter } from './model-call';
 
 /** What an answer needs to be written for the client: its public model name and ids. */
 export interface AnswerContext {
@@ -21,6 +22,8 @@ export interface AnswerContext {
   requestId: string;
   /** An OpenAI client's `stream_options.include_usage`. */
   includeUsage: boolean;
+  /** The last step of an answer in an API served through chat completions (Responses); null: the chat answer. */
+  adapter?: AnswerAdapter | null;
 }
 
 /**

@@ -27,8 +27,8 @@ type Json = Record<string, unknown>;
 export function promptTexts(endpoint: LlmEndpoint, body: Json): PromptText[] {
   const texts: PromptText[] = [];
   switch (endpoint) {
-    case 'chat.completions':
     // A Responses call's body is its chat translation: its input items are these messages.
+    case 'chat.completions':
     case 'responses':
       chatMessages(body, texts);
       break;
