@@ -1,8 +1,8 @@
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
 import { PolicyRepository } from '@gatehouse/db';
 import OpenAI from 'openai';
-import { type GatewayHarness, NO_LIMITS } from '../../../../test/gateway-harness';
-import { type RunningMock } from '../../../../test/mock-upstream';
+import { GatewayHarness, NO_LIMITS } from '../../../../test/gateway-harness';
+import { type RunningMock, startMockProvider } from '../../../../test/mock-upstream';
 import { failureOf, TranslationHarness } from '../../../../test/translation-harness';
 
 type Response = OpenAI.Responses.Response;
@@ -390,6 +390,42 @@ describe('gateway Responses API', () => {
       { role: 'user', content: [{ type: 'text', text: 'echo:Mail [EMAIL_1] today.' }] },
     ]);
     expect(answer.data.output_text).not.toContain('jane.doe');
+  });
+});
+
+describe('gateway Responses API keeping no responses (GATEWAY_RESPONSES_RETENTION_HOURS=0)', () => {
+  let gateway: GatewayHarness;
+  let mock: RunningMock;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    [gateway, mock] = await Promise.all([
+      GatewayHarness.start('gateway-responses-unkept', { env: { GATEWAY_RESPONSES_RETENTION_HOURS: '0' } }),
+      startMockProvider(),
+    ]);
+    await gateway.useMockProvider(mock.url);
+    const tenantId = await gateway.tenant();
+    await gateway.subscribeToDemo(tenantId, { limitOverrides: NO_LIMITS });
+    apiKey = (await gateway.key(tenantId)).key;
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await mock?.close();
+  });
+
+  it('answers with store: false, keeps nothing, and refuses previous_response_id as not kept', async () => {
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
+    const answer = await client.responses.create({ model: 'demo-chat', input: 'say:Not kept.', store: true });
+    expect(answer.output_text).toBe('Not kept.');
+    expect(storeOf(answer)).toBe(false);
+    expect(await failureOf(client.responses.retrieve(answer.id))).toBeInstanceOf(OpenAI.NotFoundError);
+    const continued = await failureOf(
+      client.responses.create({ model: 'demo-chat', previous_response_id: answer.id, input: 'hi' }),
+    );
+    expect(continued).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((continued as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('previous_response_id');
+    expect((continued as Error).message).toMatch(/not kept by this gateway/);
   });
 });
 
