@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type CallLogDetailResponse } from '@gatehouse/contracts';
 import pg from 'pg';
-import { adminApi } from '../support/admin-api-client';
-import { eventually, putTenantPolicy, type SubscribedKey, subscribedKey } from '../support/gateway';
+import {
+  eventually,
+  putTenantPolicy,
+  recordedCall as recorded,
+  type SubscribedKey,
+  subscribedKey,
+} from '../support/gateway';
 import { e2eDatabaseUrl, stackUrls } from '../support/stack';
 
 /**
@@ -29,19 +33,6 @@ async function chatCall(
   const text = await response.text();
   expect(response.status).toBe(200);
   return { requestId: response.headers.get('x-request-id') ?? '', text };
-}
-
-/** The call as the log API shows it to its tenant, once the worker has recorded it. */
-function recorded(owner: SubscribedKey, requestId: string): Promise<CallLogDetailResponse> {
-  return eventually(
-    async () => {
-      const { tenantId, token } = owner.tenant;
-      const answer = await adminApi<CallLogDetailResponse>('GET', `/tenants/${tenantId}/logs/${requestId}`, { token });
-      if (answer.status !== 200) throw new Error(`call ${requestId} is not in the log yet (${answer.status})`);
-      return answer.body;
-    },
-    { timeoutMs: 20_000, intervalMs: 250 },
-  );
 }
 
 describe('call log bodies', () => {

@@ -35,14 +35,20 @@ export async function mockProviderId(adminToken: string): Promise<string> {
 }
 
 /**
- * An OpenAI-compatible provider at `baseUrl` (loopback http is allowed), under a unique name; marked internal,
- * since the tests' upstreams listen on loopback, which a provider that is not internal may not reach.
+ * A provider at `baseUrl` (loopback http is allowed), OpenAI-compatible unless `type` says otherwise, under a unique
+ * name; marked internal, since the tests' upstreams listen on loopback, which a provider that is not internal may
+ * not reach.
  */
-export function createProvider(adminToken: string, label: string, baseUrl: string): Promise<ProviderResponse> {
+export function createProvider(
+  adminToken: string,
+  label: string,
+  baseUrl: string,
+  type: 'openai-compatible' | 'anthropic' = 'openai-compatible',
+): Promise<ProviderResponse> {
   return expectStatus(
     adminApi<ProviderResponse>('POST', '/admin/providers', {
       token: adminToken,
-      body: { name: `e2e-${label}-${uniqueSuffix()}`, type: 'openai-compatible', baseUrl, internal: true },
+      body: { name: `e2e-${label}-${uniqueSuffix()}`, type, baseUrl, internal: true },
     }),
     201,
     'provider creation',

@@ -1,4 +1,5 @@
 import {
+  type CallLogDetailResponse,
   type CatalogProductListResponse,
   type CatalogProductResponse,
   type CreatedApiKeyResponse,
@@ -130,6 +131,19 @@ export async function putTenantPolicy(owner: SubscribedKey, spec: string, messag
     },
   });
   if (saved.status !== 200) throw new Error(`policy not saved: ${saved.status} ${JSON.stringify(saved.body)}`);
+}
+
+/** A call as the call log shows it to its tenant (usage, endpoint, bodies), once the worker has recorded it. */
+export function recordedCall(owner: SubscribedKey, requestId: string): Promise<CallLogDetailResponse> {
+  return eventually(
+    async () => {
+      const { tenantId, token } = owner.tenant;
+      const answer = await adminApi<CallLogDetailResponse>('GET', `/tenants/${tenantId}/logs/${requestId}`, { token });
+      if (answer.status !== 200) throw new Error(`call ${requestId} is not in the log yet (${answer.status})`);
+      return answer.body;
+    },
+    { timeoutMs: 20_000, intervalMs: 250 },
+  );
 }
 
 /**
