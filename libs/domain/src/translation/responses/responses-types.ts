@@ -17,10 +17,18 @@ export interface ResponsesInputImage {
   detail?: 'low' | 'high' | 'auto' | 'original';
 }
 
+/** Text the gateway answers: it never adds annotations (citations come from hosted tools it does not offer). */
 export interface ResponsesOutputText {
   type: 'output_text';
   text: string;
-  annotations: unknown[];
+  annotations: never[];
+}
+
+/** An earlier answer's text, sent back as input: whatever annotations it carries are not replayed. */
+export interface ResponsesInputOutputText {
+  type: 'output_text';
+  text: string;
+  annotations?: unknown[];
 }
 
 export interface ResponsesRefusal {
@@ -34,7 +42,7 @@ export interface ResponsesOtherPart {
 }
 
 export type ResponsesContentPart =
-  ResponsesInputText | ResponsesInputImage | ResponsesOutputText | ResponsesRefusal | ResponsesOtherPart;
+  ResponsesInputText | ResponsesInputImage | ResponsesInputOutputText | ResponsesRefusal | ResponsesOtherPart;
 
 /** A message, in the short form (`{ role, content }`) or as a typed item (`type: 'message'`, an earlier output). */
 export interface ResponsesMessageItem {
@@ -129,7 +137,7 @@ export interface ResponsesRequest {
   metadata?: Record<string, string> | null;
   user?: string;
   /** OpenAI's successor to `user`. */
-  safety_identifier?: string;
+  safety_identifier?: string | null;
   truncation?: 'auto' | 'disabled' | null;
   background?: boolean | null;
   [other: string]: unknown;
@@ -206,7 +214,7 @@ export interface ResponsesResponse {
   /** Absent while the response is in progress, and when the upstream never reported it. */
   usage?: ResponsesUsage;
   user?: string;
-  safety_identifier?: string;
+  safety_identifier?: string | null;
   metadata: Record<string, string>;
 }
 
