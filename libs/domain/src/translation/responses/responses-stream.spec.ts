@@ -121,6 +121,16 @@ describe('createOpenAiChatToResponsesStreamTranslator', () => {
     expect(events[5]).toMatchObject({ item_id: 'fc_stream1_0', name: 'now', arguments: '{"tz":"UTC"}' });
   });
 
+  it('gives a call the upstream sent without an id one the client can answer with', () => {
+    const events = run([
+      chunk({ tool_calls: [{ index: 0, function: { name: 'now', arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      response: { output: [{ type: 'function_call', id: 'fc_stream1_0', call_id: 'call_stream1_0', name: 'now' }] },
+    });
+  });
+
   it('streams a refusal as a refusal part', () => {
     const events = run([
       chunk({ refusal: 'I cannot' }),

@@ -1,4 +1,4 @@
-import type { OpenAiChatCompletionChunk, OpenAiUsage } from '../openai-types';
+import type { OpenAiChatCompletionChunk, OpenAiToolCallDelta, OpenAiUsage } from '../openai-types';
 import {
   responsesEndingOf,
   responsesFunctionCallId,
@@ -181,9 +181,7 @@ export function createOpenAiChatToResponsesStreamTranslator(
     return events;
   }
 
-  function functionCallDelta(
-    delta: NonNullable<OpenAiChatCompletionChunk['choices'][number]['delta']['tool_calls']>[number],
-  ): UnsequencedEvent[] {
+  function functionCallDelta(delta: OpenAiToolCallDelta): UnsequencedEvent[] {
     const events: UnsequencedEvent[] = [];
     let item = functionCalls.get(delta.index);
     if (item === undefined) {
