@@ -1,22 +1,64 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { loadConfig, stackConfigSchema } from '@gatehouse/config';
 import {
   type AdminProductResponse,
   type CatalogProductListResponse,
+  type CatalogProductResponse,
   type CreatedApiKeyResponse,
   type PlanResponse,
   type ProviderResponse,
+  type SubscriptionLimitUsageResponse,
   type SubscriptionResponse,
+  type TenantLimitUsageResponse,
 } from '@gatehouse/contracts';
+import { costMicros, microsToUsd, type TokenPrice } from '@gatehouse/domain';
+import { QueueName, queuedUsageEvents, type UsageRecordedV1 } from '@gatehouse/jobs';
+import { queuePrefix } from '@gatehouse/redis';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
-import { adminApi, type ApiResult, signInAdmin, signUpTenantOwner } from '../support/admin-api-client';
-import { stackUrls } from '../support/stack';
+import {
+  adminApi,
+  type ApiResult,
+  signInAdmin,
+  signUpTenantOwner,
+  type TenantOwner,
+} from '../support/admin-api-client';
+import { E2E_REDIS_PREFIX, stackUrls } from '../support/stack';
+
+/** What mock-provider counts for one image part, whatever its size (its README, "Prompt tokens"). */
+const MOCK_MEDIA_PART_TOKENS = 85;
+/** A 1×1 transparent PNG, base64. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/** One call of a tool-call exchange, as its client saw it: the usage event the gateway recorded must agree. */
+interface ClientCall {
+  name: string;
+  requestId: string;
+  endpoint: 'messages' | 'chat.completions';
+  model: string;
+  streamed: boolean;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** A tenant of its own for the tool calls, so that its counters hold those calls and nothing else. */
+interface ToolTenant {
+  owner: TenantOwner;
+  apiKey: string;
+  keyId: string;
+  /** Its subscription for each model alias. */
+  subscriptionOf: Map<string, string>;
+}
 
 /**
  * `POST /v1/messages` and Anthropic-format upstreams end to end, set up as a user would through the admin API: an
  * admin registers an `anthropic` provider at the stack's mock-provider and publishes a product whose model routes
  * to it; a tenant signs up, subscribes to it and to the demo product, and makes a key. Then the official Anthropic
  * SDK calls both that model (relayed as is) and demo-chat (an OpenAI-format upstream: translated both ways), and
- * the official OpenAI SDK calls the Anthropic-format model (translated both ways).
+ * the official OpenAI SDK calls the Anthropic-format model (translated both ways). Images cross each translation,
+ * and every tool-call exchange (both SDKs, streamed and not, to both upstream formats) is made by a tenant of its
+ * own, whose usage events and limit counters the last test reads: what the gateway recorded and settled for them.
  */
 describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams', () => {
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -24,13 +66,41 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
   const claudeModel = `e2e-claude-${suffix}`;
   const request = { max_tokens: 32, messages: [{ role: 'user' as const, content: 'Say something deterministic.' }] };
   let apiKey: string;
+  let toolTenant: ToolTenant;
+  /** The price in force of each model alias, as the catalog shows it. */
+  const prices = new Map<string, TokenPrice>();
+  /** Every call of the tool-call exchanges below, in order. */
+  const toolCalls: ClientCall[] = [];
+  let redis: Redis;
+  let usageQueue: Queue;
 
-  const anthropic = (key: string = apiKey) =>
-    new Anthropic({ baseURL: stackUrls.gateway, apiKey: key, maxRetries: 0, timeout: 15_000 });
-  const openai = (key: string = apiKey) =>
-    new OpenAI({ baseURL: `${stackUrls.gateway}/v1`, apiKey: key, maxRetries: 0, timeout: 15_000 });
+  /** `requestIds` collects the `x-request-id` of every response the client gets: the id its usage is recorded by. */
+  const anthropic = (key: string = apiKey, requestIds?: string[]) =>
+    new Anthropic({
+      baseURL: stackUrls.gateway,
+      apiKey: key,
+      maxRetries: 0,
+      timeout: 15_000,
+      ...(requestIds === undefined ? {} : { fetch: recordingRequestIds(requestIds) }),
+    });
+  const openai = (key: string = apiKey, requestIds?: string[]) =>
+    new OpenAI({
+      baseURL: `${stackUrls.gateway}/v1`,
+      apiKey: key,
+      maxRetries: 0,
+      timeout: 15_000,
+      ...(requestIds === undefined ? {} : { fetch: recordingRequestIds(requestIds) }),
+    });
+
+  /** Records the `nth` call its client made (1-based), under its response's request id, with the usage it was told. */
+  const recordToolCall = (call: Omit<ClientCall, 'requestId'>, requestIds: string[], nth: 1 | 2) => {
+    expect(requestIds).toHaveLength(nth);
+    toolCalls.push({ ...call, requestId: requestIds[nth - 1] ?? '' });
+  };
 
   beforeAll(async () => {
+    redis = new Redis(loadConfig('e2e', stackConfigSchema).redis.url, { maxRetriesPerRequest: null });
+    usageQueue = new Queue(QueueName.Usage, { connection: redis, prefix: queuePrefix(E2E_REDIS_PREFIX) });
     const admin = await signInAdmin();
     // The provider first: the gateway reloads its upstream pools on its invalidation, before the product exists.
     const provider = expectStatus(
@@ -61,7 +131,13 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
     const plan = expectStatus(
       await adminApi<PlanResponse>('POST', '/admin/plans', {
         token: admin,
-        body: { productId: product.id, name: 'e2e-open', autoApprove: true },
+        // Counted limits, far above what the tests use: the tool calls' settlement is read from these counters.
+        body: {
+          productId: product.id,
+          name: 'e2e-open',
+          autoApprove: true,
+          limits: { concurrency: 8, monthlyCalls: 100_000, monthlyBudgetUsd: '10' },
+        },
       }),
       201,
     );
@@ -74,30 +150,62 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
     );
     const demo = catalog.items.find((item) => item.slug === 'demo');
     const demoFree = demo?.plans.find((item) => item.name === 'demo-free');
+    const published = catalog.items.find((item) => item.id === product.id);
     if (demo === undefined || demoFree === undefined) throw new Error('the seeded demo catalog is missing');
-    for (const subscription of [
-      { productId: product.id, planId: plan.id },
-      { productId: demo.id, planId: demoFree.id },
-    ]) {
-      const subscribed = expectStatus(
-        await adminApi<SubscriptionResponse>('POST', `/tenants/${tenant.tenantId}/subscriptions`, {
-          token: tenant.token,
-          body: subscription,
+    if (published === undefined) throw new Error('the published product is not in the catalog');
+    for (const [alias, offered] of [
+      [claudeModel, published],
+      ['demo-chat', demo],
+    ] as const) {
+      prices.set(alias, priceOf(offered, alias));
+    }
+
+    /** Subscribes the tenant to both products (each approved on request) and makes it a key. */
+    const subscribeAndKey = async (owner: TenantOwner) => {
+      const subscriptionOf = new Map<string, string>();
+      for (const [alias, subscription] of [
+        [claudeModel, { productId: product.id, planId: plan.id }],
+        ['demo-chat', { productId: demo.id, planId: demoFree.id }],
+      ] as const) {
+        const subscribed = expectStatus(
+          await adminApi<SubscriptionResponse>('POST', `/tenants/${owner.tenantId}/subscriptions`, {
+            token: owner.token,
+            body: subscription,
+          }),
+          201,
+        );
+        expect(subscribed.status).toBe('APPROVED');
+        subscriptionOf.set(alias, subscribed.id);
+      }
+      const key = expectStatus(
+        await adminApi<CreatedApiKeyResponse>('POST', `/tenants/${owner.tenantId}/keys`, {
+          token: owner.token,
+          body: { name: 'anthropic sdk key' },
         }),
         201,
       );
-      expect(subscribed.status).toBe('APPROVED');
-    }
-    apiKey = expectStatus(
-      await adminApi<CreatedApiKeyResponse>('POST', `/tenants/${tenant.tenantId}/keys`, {
-        token: tenant.token,
-        body: { name: 'anthropic sdk key' },
+      return { subscriptionOf, apiKey: key.secret, keyId: key.id };
+    };
+    apiKey = (await subscribeAndKey(tenant)).apiKey;
+
+    // The tool calls' tenant has a tenant-wide budget too, set before its key's first call reaches a gateway.
+    const toolOwner = await signUpTenantOwner('anthropic-sdk-tools');
+    expectStatus(
+      await adminApi('PATCH', `/admin/tenants/${toolOwner.tenantId}`, {
+        token: admin,
+        body: { monthlyBudgetUsd: '20' },
       }),
-      201,
-    ).secret;
+      200,
+    );
+    toolTenant = { owner: toolOwner, ...(await subscribeAndKey(toolOwner)) };
 
     // The product's invalidation reaches the gateway asynchronously: wait until it routes the new model.
     await eventually(() => anthropic().messages.create({ model: claudeModel, ...request }));
+  });
+
+  afterAll(async () => {
+    await usageQueue?.close();
+    redis?.disconnect();
   });
 
   describe('the Anthropic SDK', () => {
@@ -133,6 +241,32 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
       expect(streamed.model).toBe('demo-chat');
       expect(textOf(streamed)).toBe(textOf(message));
       expect(streamed.usage.output_tokens).toBe(message.usage.output_tokens);
+    });
+
+    it('sends an image to demo-chat, translated to an OpenAI image_url part, and gets the answer', async () => {
+      // The mock echoes the text it was sent: the answer is this text, whole.
+      const text = 'echo:Describe the picture.';
+      const plain = await anthropic().messages.create({
+        model: 'demo-chat',
+        max_tokens: 32,
+        messages: [{ role: 'user', content: text }],
+      });
+      const withImage = await anthropic().messages.create({
+        model: 'demo-chat',
+        max_tokens: 32,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PIXEL_PNG } },
+            ],
+          },
+        ],
+      });
+      expect(withImage).toMatchObject({ stop_reason: 'end_turn', content: [{ type: 'text', text }] });
+      // The upstream counted the same prompt and one image part: the image reached it as an image, not as text.
+      expect(withImage.usage.input_tokens).toBe(plain.usage.input_tokens + MOCK_MEDIA_PART_TOKENS);
     });
 
     it("gets errors in Anthropic's shape, as the SDK's typed exceptions", async () => {
@@ -201,12 +335,24 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
       ['the Anthropic-format model', false, () => claudeModel],
       ['demo-chat, translated', true, () => 'demo-chat'],
       ['demo-chat, translated', false, () => 'demo-chat'],
-    ])('calls a tool and answers its result, with %s (streamed: %s)', async (_name, streamed, model) => {
+    ])('calls a tool and answers its result, with %s (streamed: %s)', async (name, streamed, model) => {
+      const requestIds: string[] = [];
+      const client = anthropic(toolTenant.apiKey, requestIds);
       const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'call:get_weather' }];
       const body = { model: model(), max_tokens: 64, messages, tools: [weather] };
-      const call = streamed
-        ? await anthropic().messages.stream(body).finalMessage()
-        : await anthropic().messages.create(body);
+      const call = streamed ? await client.messages.stream(body).finalMessage() : await client.messages.create(body);
+      const recorded = { endpoint: 'messages', model: model() } as const;
+      recordToolCall(
+        {
+          name: `Anthropic SDK, ${name}, streamed: ${streamed}: the call`,
+          ...recorded,
+          streamed,
+          inputTokens: call.usage.input_tokens,
+          outputTokens: call.usage.output_tokens,
+        },
+        requestIds,
+        1,
+      );
       expect(call.stop_reason).toBe('tool_use');
       expect(call.usage.output_tokens).toBeGreaterThan(0);
       const [use] = call.content;
@@ -217,7 +363,18 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
         { role: 'assistant', content: call.content },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'Sunny, 21 C' }] },
       );
-      const answer = await anthropic().messages.create({ model: model(), max_tokens: 64, messages, tools: [weather] });
+      const answer = await client.messages.create({ model: model(), max_tokens: 64, messages, tools: [weather] });
+      recordToolCall(
+        {
+          name: `Anthropic SDK, ${name}, streamed: ${streamed}: the answer`,
+          ...recorded,
+          streamed: false,
+          inputTokens: answer.usage.input_tokens,
+          outputTokens: answer.usage.output_tokens,
+        },
+        requestIds,
+        2,
+      );
       expect(answer.stop_reason).toBe('end_turn');
       expect(textOf(answer)).toBe('Sunny, 21 C');
     });
@@ -252,6 +409,30 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
       expect(usage).toMatchObject({ completion_tokens: direct.usage.output_tokens });
     });
 
+    it('sends an image to the Anthropic-format model, translated to an Anthropic image block, and gets the answer', async () => {
+      const text = 'echo:Describe the picture.';
+      const plain = await openai().chat.completions.create({
+        model: claudeModel,
+        max_tokens: 32,
+        messages: [{ role: 'user', content: text }],
+      });
+      const withImage = await openai().chat.completions.create({
+        model: claudeModel,
+        max_tokens: 32,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text },
+              { type: 'image_url', image_url: { url: `data:image/png;base64,${PIXEL_PNG}` } },
+            ],
+          },
+        ],
+      });
+      expect(withImage.choices[0]).toMatchObject({ message: { content: text }, finish_reason: 'stop' });
+      expect(withImage.usage?.prompt_tokens).toBe((plain.usage?.prompt_tokens ?? 0) + MOCK_MEDIA_PART_TOKENS);
+    });
+
     const tools: OpenAI.ChatCompletionTool[] = [
       {
         type: 'function',
@@ -276,14 +457,28 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
       ['demo-chat', false, () => 'demo-chat'],
     ])(
       'calls two tools in parallel and answers their results, with %s (streamed: %s)',
-      async (_name, streamed, model) => {
+      async (name, streamed, model) => {
+        const requestIds: string[] = [];
+        const client = openai(toolTenant.apiKey, requestIds);
         const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'call:get_weather,get_time' }];
         const body = { model: model(), max_tokens: 64, messages, tools };
         const call = streamed
-          ? await openai()
-              .chat.completions.stream({ ...body, stream_options: { include_usage: true } })
+          ? await client.chat.completions
+              .stream({ ...body, stream_options: { include_usage: true } })
               .finalChatCompletion()
-          : await openai().chat.completions.create(body);
+          : await client.chat.completions.create(body);
+        const recorded = { endpoint: 'chat.completions', model: model() } as const;
+        recordToolCall(
+          {
+            name: `OpenAI SDK, ${name}, streamed: ${streamed}: the call`,
+            ...recorded,
+            streamed,
+            inputTokens: call.usage?.prompt_tokens ?? -1,
+            outputTokens: call.usage?.completion_tokens ?? -1,
+          },
+          requestIds,
+          1,
+        );
         const choice = call.choices[0];
         if (choice === undefined) throw new Error('no choice');
         expect(choice.finish_reason).toBe('tool_calls');
@@ -306,7 +501,18 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
             content: index === 0 ? 'Sunny, 21 C' : '10:00',
           })),
         );
-        const answer = await openai().chat.completions.create({ ...body, messages });
+        const answer = await client.chat.completions.create({ ...body, messages });
+        recordToolCall(
+          {
+            name: `OpenAI SDK, ${name}, streamed: ${streamed}: the answer`,
+            ...recorded,
+            streamed: false,
+            inputTokens: answer.usage?.prompt_tokens ?? -1,
+            outputTokens: answer.usage?.completion_tokens ?? -1,
+          },
+          requestIds,
+          2,
+        );
         expect(answer.choices[0]?.finish_reason).toBe('stop');
         expect(answer.choices[0]?.message.content).toBe('Sunny, 21 C\n10:00');
       },
@@ -320,7 +526,103 @@ describe('the gateway through the Anthropic SDK, and Anthropic-format upstreams'
       );
     });
   });
+
+  describe('what the gateway recorded for the tool calls', () => {
+    it('a usage event per call with the usage its client got, and limits settled at each call’s cost, once', async () => {
+      // Both SDKs, streamed and not, to both upstream formats: eight exchanges of a call and its answer.
+      expect(toolCalls).toHaveLength(16);
+      const { tenantId } = toolTenant.owner;
+      // One poll of the usage queue for every call.
+      const events = await eventually(async () => {
+        const queued = new Map<string, UsageRecordedV1>();
+        for (const { event } of await queuedUsageEvents(usageQueue)) queued.set(event.requestId, event);
+        const missing = toolCalls.filter((call) => !queued.has(call.requestId)).map((call) => call.name);
+        if (missing.length > 0) throw new Error(`no usage event yet for ${missing.join('; ')}`);
+        return queued;
+      }, 10_000);
+
+      const spent = new Map<string, bigint>();
+      for (const call of toolCalls) {
+        const event = events.get(call.requestId);
+        expect({ call: call.name, event }).toMatchObject({
+          call: call.name,
+          event: {
+            tenantId,
+            apiKeyId: toolTenant.keyId,
+            subscriptionId: toolTenant.subscriptionOf.get(call.model),
+            endpoint: call.endpoint,
+            model: call.model,
+            upstreamModel: call.model === claudeModel ? 'claude-mock' : 'mock-chat',
+            statusCode: 200,
+            errorCode: null,
+            streamed: call.streamed,
+            usageSource: 'upstream',
+            inputTokens: call.inputTokens,
+            outputTokens: call.outputTokens,
+            cachedTokens: 0,
+          },
+        });
+        const price = prices.get(call.model);
+        if (event === undefined || price === undefined) throw new Error(`nothing to price for ${call.name}`);
+        const cost = costMicros(price, { inputTokens: event.inputTokens, outputTokens: event.outputTokens });
+        spent.set(call.model, (spent.get(call.model) ?? 0n) + cost);
+      }
+
+      // Settlement runs once a response has closed: wait for the counters, then each holds exactly the calls.
+      const total = [...spent.values()].reduce((sum, cost) => sum + cost, 0n);
+      await eventually(async () => {
+        for (const [alias, subscriptionId] of toolTenant.subscriptionOf) {
+          const limits = expectStatus(
+            await adminApi<SubscriptionLimitUsageResponse>(
+              'GET',
+              `/tenants/${tenantId}/subscriptions/${subscriptionId}/limits`,
+              { token: toolTenant.owner.token },
+            ),
+            200,
+          );
+          const calls = toolCalls.filter((call) => call.model === alias).length;
+          expect({ alias, concurrency: limits.concurrency, quotas: limits.quotas }).toMatchObject({
+            alias,
+            concurrency: { inUse: 0 },
+            quotas: {
+              monthlyCalls: { used: calls, reserved: 0 },
+              monthlyBudgetUsd: { used: microsToUsd(spent.get(alias) ?? 0n), reserved: '0' },
+            },
+          });
+        }
+        const tenantLimits = expectStatus(
+          await adminApi<TenantLimitUsageResponse>('GET', `/tenants/${tenantId}/limits`, {
+            token: toolTenant.owner.token,
+          }),
+          200,
+        );
+        expect(tenantLimits.quotas.monthlyBudgetUsd).toMatchObject({ used: microsToUsd(total), reserved: '0' });
+      });
+    });
+  });
 });
+
+/** The price in force of `alias` in a product of the catalog. */
+function priceOf(product: CatalogProductResponse, alias: string): TokenPrice {
+  const model = product.models.find((candidate) => candidate.name === alias);
+  if (model === undefined || model.inputPricePer1M === null || model.outputPricePer1M === null) {
+    throw new Error(`${alias} has no price in the catalog`);
+  }
+  return {
+    inputPer1M: model.inputPricePer1M,
+    outputPer1M: model.outputPricePer1M,
+    cachedInputPer1M: model.cachedInputPricePer1M,
+  };
+}
+
+/** A `fetch` that pushes the `x-request-id` of every response onto `requestIds`. */
+function recordingRequestIds(requestIds: string[]): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    requestIds.push(response.headers.get('x-request-id') ?? '(none)');
+    return response;
+  };
+}
 
 function textOf(message: Anthropic.Message): string {
   return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');

@@ -79,6 +79,7 @@ export function usageRecorded(
     errorCode: null,
     latencyMs: 12,
     timeToFirstByteMs: 9,
+    timeToFirstTokenMs: null,
     inputTokens: 1_000,
     outputTokens: 333,
     cachedTokens: 0,
@@ -102,5 +103,10 @@ export function usageEventInput(
     tenantId: fields.tenantId,
     productId: fields.productId,
   });
-  return { ...payload, occurredAt: new Date(occurredAt), ...fields };
+  return {
+    ...payload,
+    occurredAt: new Date(occurredAt),
+    timeToFirstTokenMs: payload.timeToFirstTokenMs ?? null,
+    ...fields,
+  };
 }

@@ -49,6 +49,7 @@ describe('call log', () => {
       errorCode: null,
       latencyMs: 100,
       timeToFirstByteMs: null,
+      timeToFirstTokenMs: null,
       inputTokens: 0,
       outputTokens: 0,
       cachedTokens: 0,
@@ -99,6 +100,7 @@ describe('call log', () => {
         upstreamModel: 'mock-large',
         latencyMs: 250,
         timeToFirstByteMs: 40,
+        timeToFirstTokenMs: 55,
         inputTokens: 1_000,
         cachedTokens: 200,
         outputTokens: 2_000,
@@ -134,6 +136,8 @@ describe('call log', () => {
         apiKeyId: alphaKey,
         statusCode: 502,
         errorCode: 'upstream_error',
+        // A whole answer (not streamed): its first token came with the response.
+        timeToFirstByteMs: 30,
         policyActions: ['monitor:injection@global'],
       }),
       // 100 × 0.5 + 100 × 1.5 = 200 µUSD.
@@ -178,7 +182,8 @@ describe('call log', () => {
       status: 200,
       errorCode: null,
       latencyMs: 250,
-      ttftMs: 40,
+      ttftMs: 55,
+      ttfbMs: 40,
       inputTokens: 1_000,
       outputTokens: 2_000,
       costUsd: 0.00345,
@@ -186,6 +191,8 @@ describe('call log', () => {
       policy: ['redact:pii.input.EMAIL@global'],
     });
     expect(response.body.items[0]).toMatchObject({ requestId: ids.cached, cache: 'hit', costUsd: 0.0002 });
+    // Not streamed: the first token came with the whole answer, at the upstream's response.
+    expect(response.body.items[1]).toMatchObject({ requestId: ids.upstream, ttftMs: 30, ttfbMs: 30 });
     expect(response.body.items[2]).toMatchObject({
       status: 400,
       errorCode: 'policy_violation',
@@ -294,7 +301,8 @@ describe('call log', () => {
       status: 200,
       errorCode: null,
       latencyMs: 250,
-      ttftMs: 40,
+      ttftMs: 55,
+      ttfbMs: 40,
       inputTokens: 1_000,
       outputTokens: 2_000,
       cachedTokens: 200,

@@ -169,7 +169,8 @@ function toItem(row: CallLogRow): CallLogItemResponse {
     status: row.statusCode,
     errorCode: row.errorCode,
     latencyMs: row.latencyMs,
-    ttftMs: row.timeToFirstByteMs,
+    ttftMs: timeToFirstToken(row),
+    ttfbMs: row.timeToFirstByteMs,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
     costUsd: Number(row.costUsd),
@@ -194,4 +195,12 @@ function detailOf(row: CallLogDetailRow): Omit<CallLogDetailResponse, 'bodies'> 
     keyName: row.keyName,
     keyPrefix: row.keyPrefix,
   };
+}
+
+/**
+ * A stream's first token as the gateway saw it; a whole answer arrives at once, so its first token came with the
+ * upstream's response. A stream recorded before the gateway measured first tokens has none.
+ */
+function timeToFirstToken(row: CallLogRow): number | null {
+  return row.timeToFirstTokenMs ?? (row.streamed ? null : row.timeToFirstByteMs);
 }

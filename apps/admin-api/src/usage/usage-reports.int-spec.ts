@@ -89,6 +89,7 @@ describe('usage and cost reports', () => {
       errorCode: (call.statusCode ?? 200) >= 400 ? 'upstream_error' : null,
       latencyMs: 10,
       timeToFirstByteMs: null,
+      timeToFirstTokenMs: null,
       inputTokens: call.inputTokens ?? 0,
       outputTokens: call.outputTokens ?? 0,
       cachedTokens: call.cachedTokens ?? 0,

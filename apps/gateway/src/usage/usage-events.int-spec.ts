@@ -96,6 +96,8 @@ describe('usage events (gateway → BullMQ, with the disk spool)', () => {
     expect(event.productId).toEqual(expect.any(String));
     expect(event.timeToFirstByteMs).not.toBeNull();
     expect(event.timeToFirstByteMs).toBeLessThanOrEqual(event.latencyMs);
+    // A whole answer has no first token of its own: it comes with the response.
+    expect(event.timeToFirstTokenMs).toBeNull();
     expect(Date.parse(event.occurredAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -130,6 +132,10 @@ describe('usage events (gateway → BullMQ, with the disk spool)', () => {
       inputTokens: whole.usage?.prompt_tokens,
       outputTokens: whole.usage?.completion_tokens,
     });
+    // The first token comes with or after the headers, and before the end (the metrics test delays it).
+    expect(event.timeToFirstTokenMs).toEqual(expect.any(Number));
+    expect(event.timeToFirstTokenMs).toBeGreaterThanOrEqual(event.timeToFirstByteMs ?? Infinity);
+    expect(event.timeToFirstTokenMs).toBeLessThanOrEqual(event.latencyMs);
   });
 
   it('records an embedding, and a refused call with its error code and no tokens', async () => {

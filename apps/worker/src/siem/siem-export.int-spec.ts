@@ -290,6 +290,7 @@ describe('SIEM export of the audit trail and the calls (real Postgres)', () => {
         errorCode: policyActions.length > 0 ? 'content_policy_violation' : null,
         latencyMs: 5,
         timeToFirstByteMs: null,
+        timeToFirstTokenMs: null,
         inputTokens: 3,
         outputTokens: 4,
         cachedTokens: 0,

@@ -85,6 +85,7 @@ describe('SIEM records of recorded calls', () => {
     errorCode: 'content_policy_violation',
     latencyMs: 12,
     timeToFirstByteMs: null,
+    timeToFirstTokenMs: null,
     inputTokens: 0,
     outputTokens: 0,
     cachedTokens: 0,

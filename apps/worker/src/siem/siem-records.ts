@@ -76,6 +76,7 @@ export function callRecords(call: ExportedCall): SiemRecord[] {
         errorCode: call.errorCode,
         latencyMs: call.latencyMs,
         ttfbMs: call.timeToFirstByteMs,
+        ttftMs: call.timeToFirstTokenMs,
         inputTokens: call.inputTokens,
         outputTokens: call.outputTokens,
         cachedTokens: call.cachedTokens,

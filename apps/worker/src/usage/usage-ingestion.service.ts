@@ -75,7 +75,13 @@ export class UsageIngestionService {
   }
 
   private async write(events: UsageRecordedV1[]): Promise<void> {
-    await this.repository.ingest(events.map((event) => ({ ...event, occurredAt: new Date(event.occurredAt) })));
+    await this.repository.ingest(
+      events.map((event) => ({
+        ...event,
+        occurredAt: new Date(event.occurredAt),
+        timeToFirstTokenMs: event.timeToFirstTokenMs ?? null,
+      })),
+    );
     await Promise.all(this.followUps.map((followUp) => this.follow(followUp, events)));
   }
 

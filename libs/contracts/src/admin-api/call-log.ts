@@ -104,8 +104,13 @@ export const callLogItemSchema = z.object({
   /** The gateway's error code when the call failed or was refused, else null. */
   errorCode: z.string().nullable(),
   latencyMs: z.number().int(),
-  /** Arrival to the upstream's response headers; null when no upstream answered. */
+  /**
+   * Arrival to the first output token: a stream's first token, or a whole answer's arrival (it comes at once); null
+   * when no upstream answered, or for a stream recorded before first tokens were measured.
+   */
   ttftMs: z.number().int().nullable(),
+  /** Arrival to the upstream's response headers; null when no upstream answered. */
+  ttfbMs: z.number().int().nullable(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),

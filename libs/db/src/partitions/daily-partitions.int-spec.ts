@@ -30,6 +30,7 @@ function event(tenantId: string, occurredAt: string, overrides: Partial<UsageEve
     errorCode: null,
     latencyMs: 10,
     timeToFirstByteMs: 5,
+    timeToFirstTokenMs: null,
     inputTokens: 100,
     outputTokens: 50,
     cachedTokens: 0,

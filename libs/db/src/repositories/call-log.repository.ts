@@ -30,6 +30,8 @@ export interface CallLogRow {
   errorCode: string | null;
   latencyMs: number;
   timeToFirstByteMs: number | null;
+  timeToFirstTokenMs: number | null;
+  streamed: boolean;
   inputTokens: number;
   outputTokens: number;
   costUsd: string;
@@ -125,7 +127,8 @@ const DECISIONS = Prisma.sql`COALESCE((
 const LIST_COLUMNS = Prisma.sql`
   r.id::text AS "id", r.request_id AS "requestId", r.tenant_id::text AS "tenantId", r.api_key_id::text AS "apiKeyId",
   r.model, r.status_code AS "statusCode", r.error_code AS "errorCode", r.latency_ms AS "latencyMs",
-  r.time_to_first_byte_ms AS "timeToFirstByteMs", r.input_tokens AS "inputTokens", r.output_tokens AS "outputTokens",
+  r.time_to_first_byte_ms AS "timeToFirstByteMs", r.time_to_first_token_ms AS "timeToFirstTokenMs",
+  r.streamed, r.input_tokens AS "inputTokens", r.output_tokens AS "outputTokens",
   r.cost_usd::text AS "costUsd", r.cache_hit AS "cacheHit", ${DECISIONS} AS "policyActions",
   r.created_at AS "createdAt"`;
 

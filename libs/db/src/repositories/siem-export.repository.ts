@@ -19,6 +19,7 @@ export interface ExportedCall {
   errorCode: string | null;
   latencyMs: number;
   timeToFirstByteMs: number | null;
+  timeToFirstTokenMs: number | null;
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
@@ -99,6 +100,7 @@ export class SiemExportRepository {
         tenant_id AS "tenantId", api_key_id AS "apiKeyId", product_id AS "productId", model,
         provider_id AS "providerId", upstream_model AS "upstreamModel", endpoint, status_code AS "statusCode",
         error_code AS "errorCode", latency_ms AS "latencyMs", time_to_first_byte_ms AS "timeToFirstByteMs",
+        time_to_first_token_ms AS "timeToFirstTokenMs",
         input_tokens AS "inputTokens", output_tokens AS "outputTokens", cached_tokens AS "cachedTokens",
         cost_usd AS "costUsd", cache_hit AS "cacheHit", streamed, policy_actions AS "policyActions"
       FROM usage_events

@@ -17,6 +17,7 @@ export interface UsageEventInput {
   errorCode: string | null;
   latencyMs: number;
   timeToFirstByteMs: number | null;
+  timeToFirstTokenMs: number | null;
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
@@ -99,6 +100,7 @@ export class UsageIngestionRepository {
           ${column((e) => e.errorCode)}::text[],
           ${column((e) => e.latencyMs)}::int[],
           ${column((e) => e.timeToFirstByteMs)}::int[],
+          ${column((e) => e.timeToFirstTokenMs)}::int[],
           ${column((e) => e.inputTokens)}::int[],
           ${column((e) => e.outputTokens)}::int[],
           ${column((e) => e.cachedTokens)}::int[],
@@ -107,8 +109,9 @@ export class UsageIngestionRepository {
           ${column((e) => e.cacheHit)}::boolean[],
           ${column((e) => JSON.stringify(e.policyActions))}::text[]
         ) AS t(request_id, occurred_at, tenant_id, api_key_id, subscription_id, product_id, model, provider_id,
-               upstream_model, endpoint, status_code, error_code, latency_ms, time_to_first_byte_ms, input_tokens,
-               output_tokens, cached_tokens, usage_source, streamed, cache_hit, policy_actions)
+               upstream_model, endpoint, status_code, error_code, latency_ms, time_to_first_byte_ms,
+               time_to_first_token_ms, input_tokens, output_tokens, cached_tokens, usage_source, streamed, cache_hit,
+               policy_actions)
       ),
       priced AS (
         SELECT input.*,
@@ -132,11 +135,12 @@ export class UsageIngestionRepository {
       inserted AS (
         INSERT INTO usage_events (request_id, created_at, tenant_id, api_key_id, subscription_id, product_id, model,
           provider_id, upstream_model, endpoint, status_code, error_code, latency_ms, time_to_first_byte_ms,
-          input_tokens, output_tokens, cached_tokens, cost_usd, usage_source, streamed, cache_hit, policy_actions)
+          time_to_first_token_ms, input_tokens, output_tokens, cached_tokens, cost_usd, usage_source, streamed,
+          cache_hit, policy_actions)
         -- DISTINCT ON: a request id twice in one batch is a duplicate too (ON CONFLICT cannot see its own rows).
         SELECT DISTINCT ON (request_id) request_id, occurred_at, tenant_id, api_key_id, subscription_id, product_id,
           model, provider_id, upstream_model, endpoint, status_code, error_code, latency_ms, time_to_first_byte_ms,
-          input_tokens, output_tokens, cached_tokens, cost_usd, usage_source, streamed, cache_hit,
+          time_to_first_token_ms, input_tokens, output_tokens, cached_tokens, cost_usd, usage_source, streamed, cache_hit,
           policy_actions::jsonb
         FROM priced
         ON CONFLICT (request_id, created_at) DO NOTHING

@@ -9,3 +9,4 @@ export * from './anthropic-to-openai-request';
 export * from './openai-to-anthropic-response';
 export * from './openai-to-anthropic-stream';
 export * from './error-shapes';
+export * from './responses';

@@ -93,7 +93,10 @@ export interface OpenAiChatRequest {
   parallel_tool_calls?: boolean;
   user?: string | null;
   logprobs?: boolean | null;
-  response_format?: { type: string } | null;
+  response_format?: {
+    type: string;
+    json_schema?: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null };
+  } | null;
   modalities?: string[] | null;
   /** OpenAI's successor to `user`. */
   safety_identifier?: string | null;

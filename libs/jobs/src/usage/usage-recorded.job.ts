@@ -48,6 +48,11 @@ export const usageRecordedV1Schema = z.object({
   latencyMs: z.number().int().nonnegative(),
   /** From arrival to the upstream's response headers; null when no upstream answered. */
   timeToFirstByteMs: z.number().int().nonnegative().nullable(),
+  /**
+   * From arrival to the upstream's first output (a stream's first token); null when the answer was not streamed or
+   * no output came. Optional: producers older than this field leave it out.
+   */
+  timeToFirstTokenMs: z.number().int().nonnegative().nullable().optional(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   cachedTokens: z.number().int().nonnegative(),

@@ -94,6 +94,7 @@ export function toUsageEvent(context: RequestContext, key: KeySnapshot, outcome:
     errorCode: errorCodeOf(context, outcome),
     latencyMs: wholeMs(outcome.endedAt - context.startedAt),
     timeToFirstByteMs: context.timeToFirstByteMs === null ? null : wholeMs(context.timeToFirstByteMs),
+    timeToFirstTokenMs: context.timeToFirstTokenMs === null ? null : wholeMs(context.timeToFirstTokenMs),
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
     cachedTokens: usage?.cachedTokens ?? 0,

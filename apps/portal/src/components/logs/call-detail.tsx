@@ -141,7 +141,8 @@ export function CallDetail({ call }: { call: CallLogDetailResponse }) {
           </Field>
           <Field label="Error code">{mono(call.errorCode)}</Field>
           <Field label="Latency">{formatMs(call.latencyMs)}</Field>
-          <Field label="Time to first byte">{formatMs(call.ttftMs)}</Field>
+          <Field label="Time to first token">{formatMs(call.ttftMs)}</Field>
+          <Field label="Time to first byte">{formatMs(call.ttfbMs)}</Field>
           <Field label="Input tokens">{formatInteger(call.inputTokens)}</Field>
           <Field label="Cached input tokens">{formatInteger(call.cachedTokens)}</Field>
           <Field label="Output tokens">{formatInteger(call.outputTokens)}</Field>

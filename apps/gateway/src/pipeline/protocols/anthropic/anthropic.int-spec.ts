@@ -1,12 +1,16 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
-import { type GatewayHarness } from '../../../../test/gateway-harness';
+import { IMAGE_TOKEN_ALLOWANCE } from '@gatehouse/domain';
+import { type GatewayHarness, NO_LIMITS } from '../../../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../../../test/mock-upstream';
 import { failureOf, TranslationHarness } from '../../../../test/translation-harness';
+import { DEFAULT_REQUEST_LIMITS_OPTIONS } from '../../../limits/limits.options';
 import { UpstreamProvidersService } from '../../../upstream';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
 const request = { max_tokens: 256, messages };
+/** A 1×1 transparent PNG, base64. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 describe('gateway POST /v1/messages (Anthropic)', () => {
   let harness: TranslationHarness;
@@ -242,6 +246,129 @@ describe('gateway POST /v1/messages (Anthropic)', () => {
       expect(await response.json()).toEqual({
         type: 'error',
         error: { type: 'invalid_request_error', message: expect.stringContaining('document') },
+      });
+    });
+
+    describe('images', () => {
+      // The mock echoes the text it was sent (images add none): the answer is this text, whole.
+      const question = { type: 'text' as const, text: 'echo:What is in these pictures?' };
+      const httpsImage = 'https://images.example.com/cat.jpg';
+      /** The OpenAI body the upstream was sent: only what the test reads of it. */
+      type ForwardedBody = { messages: { content: { type: string; image_url?: { url: string } }[] }[] };
+
+      it('sends image blocks as image_url parts: a url source as its URL, a base64 one as a data URL', async () => {
+        const sent = mock.received.length;
+        const { data, response } = await client()
+          .messages.create({
+            model: 'demo-chat',
+            max_tokens: 16,
+            messages: [
+              {
+                role: 'user',
+                content: [
+                  question,
+                  { type: 'image', source: { type: 'url', url: httpsImage } },
+                  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PIXEL_PNG } },
+                ],
+              },
+            ],
+          })
+          .withResponse();
+        expect(mock.received.slice(sent)).toEqual([
+          expect.objectContaining({
+            model: 'mock-chat',
+            messages: [
+              {
+                role: 'user',
+                content: [
+                  question,
+                  { type: 'image_url', image_url: { url: httpsImage } },
+                  { type: 'image_url', image_url: { url: `data:image/png;base64,${PIXEL_PNG}` } },
+                ],
+              },
+            ],
+          }),
+        ]);
+        expect(data).toMatchObject({ stop_reason: 'end_turn', content: [{ type: 'text', text: question.text }] });
+        expect(await meterOf(response.headers.get('x-request-id'))).toMatchObject({
+          endpoint: 'messages',
+          statusCode: 200,
+          inputTokens: data.usage.input_tokens,
+          outputTokens: data.usage.output_tokens,
+          usageSource: 'upstream',
+        });
+      });
+
+      it('refuses an image source OpenAI cannot take (a file id) with 400 naming it, and forwards nothing', async () => {
+        const sent = mock.received.length;
+        const response = await fetch(`${gateway.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'demo-chat',
+            max_tokens: 16,
+            messages: [
+              { role: 'user', content: [question, { type: 'image', source: { type: 'file', file_id: 'file_011' } }] },
+            ],
+          }),
+        });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message: 'messages[0].content[1].source.type: Image sources must be base64 or url.',
+          },
+        });
+        expect(await meterOf(response.headers.get('x-request-id'))).toMatchObject({
+          statusCode: 400,
+          errorCode: 'unsupported_parameter',
+          inputTokens: 0,
+        });
+        expect(mock.received.length).toBe(sent);
+      });
+
+      it('reserves an image at a flat allowance, not its base64 as text, and counts it so', async () => {
+        const tpm = 100_000;
+        const imageTenant = await gateway.tenant();
+        await gateway.subscribeToDemo(imageTenant, { limitOverrides: { ...NO_LIMITS, tpm } });
+        const key = (await gateway.key(imageTenant)).key;
+        const base64 = 'A'.repeat(1_000_000);
+        const body = {
+          model: 'demo-chat',
+          max_tokens: 16,
+          messages: [
+            {
+              role: 'user' as const,
+              content: [
+                question,
+                {
+                  type: 'image' as const,
+                  source: { type: 'base64' as const, media_type: 'image/png' as const, data: base64 },
+                },
+              ],
+            },
+          ],
+        };
+        // Read as text, the base64 alone would be estimated at 500,000 tokens: five minutes of this plan.
+        const estimate = DEFAULT_REQUEST_LIMITS_OPTIONS.estimator.estimateInputTokens('messages', body);
+        expect(estimate).toBeGreaterThanOrEqual(IMAGE_TOKEN_ALLOWANCE);
+        expect(estimate).toBeLessThan(IMAGE_TOKEN_ALLOWANCE + 50);
+        expect(
+          (await client(key).messages.countTokens({ model: body.model, messages: body.messages })).input_tokens,
+        ).toBe(estimate);
+
+        const { data, response } = await client(key).messages.create(body).withResponse();
+        // A full bucket less the reservation (the estimate and the output cap): the reservation is that estimate.
+        expect(response.headers.get('x-ratelimit-limit-tokens')).toBe(String(tpm));
+        expect(Number(response.headers.get('x-ratelimit-remaining-tokens'))).toBe(tpm - estimate - body.max_tokens);
+        const forwarded = (mock.received.at(-1) as ForwardedBody).messages[0]?.content[1]?.image_url?.url;
+        expect(forwarded === `data:image/png;base64,${base64}`).toBe(true);
+        expect(await meterOf(response.headers.get('x-request-id'))).toMatchObject({
+          statusCode: 200,
+          inputTokens: data.usage.input_tokens,
+          usageSource: 'upstream',
+        });
       });
     });
 

@@ -1,11 +1,15 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
+import { IMAGE_TOKEN_ALLOWANCE } from '@gatehouse/domain';
 import OpenAI from 'openai';
-import { type GatewayHarness } from '../../../../test/gateway-harness';
+import { type GatewayHarness, NO_LIMITS } from '../../../../test/gateway-harness';
 import { type RunningMock } from '../../../../test/mock-upstream';
 import { failureOf, TranslationHarness } from '../../../../test/translation-harness';
+import { DEFAULT_REQUEST_LIMITS_OPTIONS } from '../../../limits/limits.options';
 
 const messages = [{ role: 'user' as const, content: 'Say hello to the gateway.' }];
+/** A 1×1 transparent PNG, base64. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
   let harness: TranslationHarness;
@@ -202,6 +206,135 @@ describe('gateway OpenAI endpoints to Anthropic-format upstreams', () => {
     expect(((await malformed.json()) as OpenAiErrorBody).error).toMatchObject({
       type: 'invalid_request_error',
       param: 'messages.0.content',
+    });
+  });
+
+  describe('images', () => {
+    // The mock echoes the text it was sent (images add none): the answer is this text, whole.
+    const question = { type: 'text' as const, text: 'echo:What is in these pictures?' };
+    const httpsImage = 'https://images.example.com/cat.jpg';
+    /** The Anthropic body the upstream was sent: only what the test reads of it. */
+    type ForwardedBody = { messages: { content: { type: string; source?: Record<string, unknown> }[] }[] };
+
+    it('sends image_url parts as Anthropic image blocks: an https URL as a url source, a data URL as base64', async () => {
+      const sent = mock.received.length;
+      const { data, response } = await client()
+        .chat.completions.create({
+          model: 'demo-claude',
+          max_tokens: 16,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                question,
+                { type: 'image_url', image_url: { url: httpsImage } },
+                { type: 'image_url', image_url: { url: `data:image/png;base64,${PIXEL_PNG}`, detail: 'high' } },
+              ],
+            },
+          ],
+        })
+        .withResponse();
+      expect(mock.received.slice(sent)).toEqual([
+        {
+          model: 'claude-mock',
+          max_tokens: 16,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                question,
+                { type: 'image', source: { type: 'url', url: httpsImage } },
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PIXEL_PNG } },
+              ],
+            },
+          ],
+        },
+      ]);
+      expect(data.choices[0]).toMatchObject({ message: { content: question.text }, finish_reason: 'stop' });
+      expect(await meterOf(response.headers.get('x-request-id'))).toMatchObject({
+        endpoint: 'chat.completions',
+        statusCode: 200,
+        inputTokens: data.usage?.prompt_tokens,
+        outputTokens: data.usage?.completion_tokens,
+        usageSource: 'upstream',
+      });
+    });
+
+    it('refuses a part Anthropic cannot take with 400 naming it, and forwards nothing', async () => {
+      const sent = mock.received.length;
+      const refusals = [
+        [
+          { type: 'input_audio', input_audio: { data: 'UklGRgAAAABXQVZF', format: 'wav' } },
+          'messages[0].content[1].type',
+          'Content part type input_audio is not supported for this model.',
+        ],
+        [
+          { type: 'image_url', image_url: { url: 'data:image/tiff;base64,SUkqAAgAAAA=' } },
+          'messages[0].content[1].image_url.url',
+          'Image type image/tiff is not supported; use JPEG, PNG, GIF or WebP.',
+        ],
+        [
+          { type: 'image_url', image_url: { url: 'http://images.example.com/cat.jpg' } },
+          'messages[0].content[1].image_url.url',
+          'Images must be base64 data URLs (data:image/png;base64,...) or https URLs.',
+        ],
+      ] as const;
+      for (const [part, param, message] of refusals) {
+        const response = await post('/v1/chat/completions', {
+          model: 'demo-claude',
+          messages: [{ role: 'user', content: [question, part] }],
+        });
+        expect({ param, status: response.status }).toEqual({ param, status: 400 });
+        expect(((await response.json()) as OpenAiErrorBody).error).toEqual({
+          message: `${param}: ${message}`,
+          type: 'invalid_request_error',
+          param,
+          code: 'unsupported_parameter',
+        });
+        expect(await meterOf(response.headers.get('x-request-id'))).toMatchObject({
+          statusCode: 400,
+          errorCode: 'unsupported_parameter',
+          inputTokens: 0,
+          outputTokens: 0,
+        });
+      }
+      expect(mock.received.length).toBe(sent);
+    });
+
+    it('reserves an image at a flat allowance, not its base64 as text: 1 MB of image fits 100,000 tokens a minute', async () => {
+      const tpm = 100_000;
+      const tenantId = await gateway.tenant();
+      await gateway.subscribeToDemo(tenantId, { limitOverrides: { ...NO_LIMITS, tpm } });
+      const key = (await gateway.key(tenantId)).key;
+      const base64 = 'A'.repeat(1_000_000);
+      const body = {
+        model: 'demo-claude',
+        max_tokens: 16,
+        messages: [
+          {
+            role: 'user' as const,
+            content: [question, { type: 'image_url' as const, image_url: { url: `data:image/png;base64,${base64}` } }],
+          },
+        ],
+      };
+      // Read as text, the base64 alone would be estimated at 500,000 tokens: five minutes of this plan.
+      const estimate = DEFAULT_REQUEST_LIMITS_OPTIONS.estimator.estimateInputTokens('chat.completions', body);
+      expect(estimate).toBeGreaterThanOrEqual(IMAGE_TOKEN_ALLOWANCE);
+      expect(estimate).toBeLessThan(IMAGE_TOKEN_ALLOWANCE + 50);
+
+      const { data, response } = await client(key).chat.completions.create(body).withResponse();
+      expect(response.status).toBe(200);
+      // A full bucket less the reservation (the estimate and the output cap): the reservation is that estimate.
+      expect(response.headers.get('x-ratelimit-limit-tokens')).toBe(String(tpm));
+      expect(Number(response.headers.get('x-ratelimit-remaining-tokens'))).toBe(tpm - estimate - body.max_tokens);
+      const source = (mock.received.at(-1) as ForwardedBody).messages[0]?.content[1]?.source;
+      expect(source).toMatchObject({ type: 'base64', media_type: 'image/png' });
+      expect(source?.['data'] === base64).toBe(true);
+      expect(await meterOf(response.headers.get('x-request-id'))).toMatchObject({
+        statusCode: 200,
+        inputTokens: data.usage?.prompt_tokens,
+        usageSource: 'upstream',
+      });
     });
   });
 
