@@ -71,6 +71,7 @@ export interface CallScope {
   /** The gateway's request id: the name of the call in the call log, and of what it answers with. */
   requestId: string;
 }
+
 /** Reads the client's request into a call; throws a 400 `GatewayError` naming the field when it is malformed. */
 export interface ModelProtocol {
   /** The API the client speaks: its answers, streams and errors are written in it. */
