@@ -110,6 +110,7 @@ describe('anomaly alerts through the gateway', () => {
       errorCode: null,
       latencyMs: 120,
       timeToFirstByteMs: null,
+      timeToFirstTokenMs: null,
       inputTokens: 1_000,
       outputTokens: 500,
       cachedTokens: 0,

@@ -75,13 +75,7 @@ export class UsageIngestionService {
   }
 
   private async write(events: UsageRecordedV1[]): Promise<void> {
-    await this.repository.ingest(
-      events.map((event) => ({
-        ...event,
-        occurredAt: new Date(event.occurredAt),
-        timeToFirstTokenMs: event.timeToFirstTokenMs ?? null,
-      })),
-    );
+    await this.repository.ingest(events.map((event) => ({ ...event, occurredAt: new Date(event.occurredAt) })));
     await Promise.all(this.followUps.map((followUp) => this.follow(followUp, events)));
   }
 

@@ -17,7 +17,8 @@ export interface UsageEventInput {
   errorCode: string | null;
   latencyMs: number;
   timeToFirstByteMs: number | null;
-  timeToFirstTokenMs: number | null;
+  /** Absent from events of gateways older than the field: stored as null. */
+  timeToFirstTokenMs?: number | null;
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
@@ -100,7 +101,7 @@ export class UsageIngestionRepository {
           ${column((e) => e.errorCode)}::text[],
           ${column((e) => e.latencyMs)}::int[],
           ${column((e) => e.timeToFirstByteMs)}::int[],
-          ${column((e) => e.timeToFirstTokenMs)}::int[],
+          ${column((e) => e.timeToFirstTokenMs ?? null)}::int[],
           ${column((e) => e.inputTokens)}::int[],
           ${column((e) => e.outputTokens)}::int[],
           ${column((e) => e.cachedTokens)}::int[],
