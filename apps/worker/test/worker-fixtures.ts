@@ -103,10 +103,5 @@ export function usageEventInput(
     tenantId: fields.tenantId,
     productId: fields.productId,
   });
-  return {
-    ...payload,
-    occurredAt: new Date(occurredAt),
-    timeToFirstTokenMs: payload.timeToFirstTokenMs ?? null,
-    ...fields,
-  };
+  return { ...payload, occurredAt: new Date(occurredAt), ...fields };
 }
