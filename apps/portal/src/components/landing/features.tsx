@@ -43,6 +43,11 @@ const features: { icon: IconName; title: string; body: string }[] = [
     title: 'Routing that rides out outages',
     body: 'Weighted targets, retries with backoff, fallback to the next provider and a circuit breaker per upstream. Streams pass straight through.',
   },
+  {
+    icon: 'terminal',
+    title: 'The protocols agents speak',
+    body: 'OpenAI chat completions and the Responses API, with its typed events and stored conversations, and Anthropic Messages, against any upstream: tool calls, parallel calls and images are translated both ways, streamed or not.',
+  },
 ];
 
 export function Features() {

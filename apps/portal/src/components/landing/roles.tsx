@@ -32,7 +32,7 @@ const roles: { icon: IconName; name: string; summary: string; duties: string[] }
     name: 'The gateway',
     summary: 'Enforces every decision on every call, before it reaches a provider.',
     duties: [
-      'Speaks the OpenAI and Anthropic APIs',
+      'Speaks OpenAI chat and Responses, and Anthropic Messages',
       'Checks keys from memory, not the database',
       'Keeps limits and budgets global in Redis',
       'Stateless: run as many copies as traffic needs',
