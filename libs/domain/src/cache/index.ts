@@ -1,1 +1,2 @@
 export * from './exact-cache-key';
+export * from './semantic-guards';
