@@ -52,9 +52,9 @@ export function unitVector(vector: ArrayLike<number>, dimensions: number): Float
 
 /**
  * Exact search by scanning every vector: all of them in one contiguous Float32Array (removal moves the last entry
- * into the hole), one dot product per entry. Right for small tenants and as the reference that measures an
- * approximate index's recall; its lookup grows with entries × dimensions (bench/vector-index.bench.ts: tens of
- * milliseconds at 100,000 × 1,536), far over the gateway's budget for a large cache.
+ * into the hole), one dot product per entry. The reference that tests and measures an approximate index's recall
+ * against; its lookup grows with entries × dimensions (bench/vector-index.bench.ts: about 280 milliseconds at
+ * 100,000 × 1,536), far over the gateway's budget for a large cache.
  */
 export class FlatVectorIndex implements VectorIndex {
   private vectors: Float32Array;
