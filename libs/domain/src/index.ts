@@ -20,3 +20,4 @@ export * from './policies';
 export * from './guardrails';
 export * from './call-log/stored-body';
 export * from './anomalies';
+export * from './cache';

@@ -5,3 +5,4 @@ export * from './redis.module';
 export * from './redis-health.probe';
 export * from './invalidation.publisher';
 export * from './limits';
+export * from './semantic-cache/hnsw-vector-index';
