@@ -120,6 +120,17 @@ describe('semanticPromptText', () => {
     expect(prompt?.systemHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('reads a Responses call as the chat completions body it is served as', () => {
+    const body = {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'What is a monad?' },
+      ],
+    };
+    expect(semanticPromptText('responses', body)).toEqual(semanticPromptText('chat.completions', body));
+    expect(semanticPromptText('responses', body)?.text).toBe('What is a monad?');
+  });
+
   it('hashes system instructions apart from the conversation, the same whatever their key order', () => {
     const first = semanticPromptText('messages', {
       system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],

@@ -32,7 +32,9 @@ const EMPTY_HASH = sha256(canonicalJson(null));
  */
 export function semanticPromptText(endpoint: LlmEndpoint, body: Record<string, unknown>): SemanticPrompt | null {
   switch (endpoint) {
+    // A Responses call's body is the chat completions body it is served as.
     case 'chat.completions':
+    case 'responses':
       return conversationPrompt(body['messages'], (message) => isChatSystem(message), null);
     case 'messages':
       return conversationPrompt(body['messages'], () => false, body['system'] ?? null);
