@@ -391,6 +391,40 @@ describe('gateway Responses API', () => {
     ]);
     expect(answer.data.output_text).not.toContain('jane.doe');
   });
+
+  it('cuts an answer at an output deny list match: incomplete for content_filter, streamed and not, never in clear', async () => {
+    const tenantId = await gateway.tenant();
+    await gateway.subscribeToDemo(tenantId, { limitOverrides: NO_LIMITS });
+    const key = (await gateway.key(tenantId)).key;
+    const name = `tenant:${tenantId}`;
+    await gateway.db.$transaction(async (tx) => {
+      const policies = new PolicyRepository(tx);
+      const policy = await policies.lockOrCreate({ name, scope: 'TENANT', tenantId, productId: null });
+      await policies.publish(policy, {
+        mode: 'ENFORCE',
+        yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: enforce\nspec:\n  denyList:\n    output: ['project\\s+falcon']\n    action: block\n`,
+        message: null,
+        createdById: null,
+      });
+    });
+    await gateway.publish({ kind: 'policy', name, tenantId });
+    // mock-provider streams `say:` text 3 characters at a time, so the match straddles chunks.
+    const body: Params = { model: 'demo-chat', input: 'say:The plan is project falcon, launched at dawn.' };
+
+    const deadline = Date.now() + 2_000;
+    let whole = await client(key).responses.create(body);
+    while (whole.status === 'completed' && Date.now() < deadline) whole = await client(key).responses.create(body);
+    expect(whole).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'content_filter' } });
+    expect(whole.output_text).toBe('The plan is ');
+
+    const { events } = await streamed(body, key);
+    const final = finalOf(events);
+    expect(events.at(-1)?.type).toBe('response.incomplete');
+    expect(final).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'content_filter' } });
+    const deltas = events.flatMap((event) => (event.type === 'response.output_text.delta' ? [event.delta] : []));
+    expect(deltas.join('')).toBe('The plan is ');
+    expect(JSON.stringify(events)).not.toMatch(/falcon/);
+  });
 });
 
 describe('gateway Responses API keeping no responses (GATEWAY_RESPONSES_RETENTION_HOURS=0)', () => {
