@@ -386,6 +386,25 @@ describe('the official @anthropic-ai/sdk', () => {
     expect(final).toEqual({ ...stored, id: 'req_replay_1', model: 'demo-chat' });
   });
 
+  it('reads a thinking block back with its signature, and a block of another type whole', async () => {
+    const stored: AnthropicMessage = {
+      ...anthropicMessage,
+      // Blocks the translation types leave open (`AnthropicOtherBlock`): the replay passes them on as they are.
+      content: [
+        {
+          type: 'thinking',
+          thinking: 'The user asks for the capital of France; that is Paris.',
+          signature: 'c2lnbmF0dXJl',
+        },
+        { type: 'redacted_thinking', data: 'ZW5jcnlwdGVk' },
+        { type: 'text', text: 'Paris.' },
+      ] as unknown as AnthropicMessage['content'],
+      stop_reason: 'end_turn',
+    };
+    const final = await finalMessageOf(cachedAnthropicMessage(stored));
+    expect(final).toEqual({ ...stored, id: 'req_replay_1', model: 'demo-chat' });
+  });
+
   it('answers a streamed Anthropic request from what a non-streamed one stored, and the reverse', async () => {
     const storedFromJson = cachedAnthropicMessage(anthropicMessage);
     const viaStream = await finalMessageOf(storedFromJson);
