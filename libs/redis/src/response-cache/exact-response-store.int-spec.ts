@@ -38,7 +38,15 @@ describe('ExactResponseStore on the real Redis', () => {
     const client = createHotPathRedisClient(testRedis.url, 'exact-cache-test');
     clients.push(client);
     await eventually(() => client.status === 'ready', 5_000);
-    return new ExactResponseStore(client, keys, { keyring, maxBytesPerTenant: 1_000_000, ...options });
+    // Deadlines far above what these tests wait for (another suite may load the machine): only the outage suite
+    // below is about them.
+    return new ExactResponseStore(client, keys, {
+      keyring,
+      maxBytesPerTenant: 1_000_000,
+      getTimeoutMs: 2_000,
+      putTimeoutMs: 5_000,
+      ...options,
+    });
   }
 
   const scopeOf = (overrides: Partial<ExactCacheScope> = {}): ExactCacheScope => ({
@@ -151,7 +159,7 @@ describe('ExactResponseStore on the real Redis', () => {
         fill(gateways[index % 2] as ExactResponseStore, tenant, `key-${index}`, 'y'.repeat(100 + (index % 7) * 40)),
       ),
     );
-    expect(outcomes.every((outcome) => outcome === 'written')).toBe(true);
+    expect(outcomes.filter((outcome) => outcome !== 'written')).toEqual([]);
 
     const names = gateways[0]?.tenantKeys(tenant.tenantId);
     if (names === undefined) throw new Error('no store');
@@ -174,8 +182,14 @@ describe('ExactResponseStore on the real Redis', () => {
     expect(
       await eventually(async () => (await testRedis.redis.exists(names.entryPrefix + 'expiring')) === 0, 3_000),
     ).toBe(true);
-    await fill(cache, tenant, 'fresh', 'still here');
+    await fill(cache, tenant, 'fresh', 'still here', 30);
     expect(await testRedis.redis.zrange(names.index, 0, -1)).toEqual(['fresh']);
+    // The bookkeeping lives as long as the longest-lived entry, and no longer.
+    for (const name of [names.index, names.sizes, names.total]) {
+      const ttl = await testRedis.redis.ttl(name);
+      expect(ttl).toBeGreaterThan(25);
+      expect(ttl).toBeLessThanOrEqual(30);
+    }
     expect(Number(await testRedis.redis.get(names.total))).toBe(
       await testRedis.redis.strlen(names.entryPrefix + 'fresh'),
     );
@@ -272,14 +286,14 @@ describe('ExactResponseStore when Redis goes away (TCP proxy cut)', () => {
     proxy.blackHole();
     let started = Date.now();
     expect(await cache.get(scope, key)).toEqual({ hit: false, generation: null, reason: 'unavailable' });
-    expect(Date.now() - started).toBeLessThan(GET_TIMEOUT_MS + 150);
+    expect(Date.now() - started).toBeLessThan(GET_TIMEOUT_MS + 400);
 
     // Gone: connections dropped and refused.
     proxy.cut();
     await eventually(() => client.status !== 'ready');
     started = Date.now();
     expect(await cache.get(scope, key)).toMatchObject({ hit: false, reason: 'unavailable' });
-    expect(Date.now() - started).toBeLessThan(GET_TIMEOUT_MS + 150);
+    expect(Date.now() - started).toBeLessThan(GET_TIMEOUT_MS + 400);
     expect(await cache.put(scope, cacheKey(), answer('lost'), { ttlSeconds: 60, generation: '0.0.0' })).toBe(
       'unavailable',
     );

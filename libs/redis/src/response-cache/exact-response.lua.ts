@@ -33,7 +33,9 @@ return { generation, entry }
  * The write: the entry with its TTL, unless an invalidation came since the lookup that missed (the answer may have
  * come from what was invalidated) or the entry alone is larger than the tenant's bound; then the tenant's oldest
  * entries (by write time) are evicted until the total fits the bound. Index members whose entry has expired are
- * dropped on the way: up to `SWEEP` of the oldest on every write, and any the eviction meets.
+ * dropped on the way: up to 8 of the oldest on every write, and any the eviction meets. The index, the sizes and
+ * the total live as long as the longest-lived entry written (they are always written together, so they expire
+ * together): a tenant that stops caching leaves nothing behind but its generations.
  *
  * KEYS[1] the entry, KEYS[2] the tenant's generation hash, KEYS[3] the tenant's index (zset: cache key -> write ms),
  * KEYS[4] the sizes of the indexed entries (hash: cache key -> bytes), KEYS[5] their total (string)
@@ -70,5 +72,9 @@ redis.call('ZADD', KEYS[3], time[1] * 1000 + math.floor(time[2] / 1000), ARGV[4]
 redis.call('HSET', KEYS[4], ARGV[4], size)
 total = total + size
 redis.call('SET', KEYS[5], total)
+local ttl = tonumber(ARGV[6])
+for k = 3, 5 do
+  if redis.call('TTL', KEYS[k]) < ttl then redis.call('EXPIRE', KEYS[k], ttl) end
+end
 return { 1, evicted, total }
 `;
