@@ -184,14 +184,19 @@ describe('ExactResponseStore on the real Redis', () => {
     ).toBe(true);
     await fill(cache, tenant, 'fresh', 'still here', 30);
     expect(await testRedis.redis.zrange(names.index, 0, -1)).toEqual(['fresh']);
-    // The bookkeeping lives as long as the longest-lived entry, and no longer.
+    expect(Number(await testRedis.redis.get(names.total))).toBe(
+      await testRedis.redis.strlen(names.entryPrefix + 'fresh'),
+    );
+    // The bookkeeping lives as long as the longest-lived entry, and no longer: a shorter-lived one does not shorten it.
+    await fill(cache, tenant, 'brief', 'gone soon', 2);
     for (const name of [names.index, names.sizes, names.total]) {
       const ttl = await testRedis.redis.ttl(name);
       expect(ttl).toBeGreaterThan(25);
       expect(ttl).toBeLessThanOrEqual(30);
     }
     expect(Number(await testRedis.redis.get(names.total))).toBe(
-      await testRedis.redis.strlen(names.entryPrefix + 'fresh'),
+      (await testRedis.redis.strlen(names.entryPrefix + 'fresh')) +
+        (await testRedis.redis.strlen(names.entryPrefix + 'brief')),
     );
   });
 

@@ -71,7 +71,7 @@ redis.call('SET', KEYS[1], ARGV[5], 'EX', ARGV[6])
 redis.call('ZADD', KEYS[3], time[1] * 1000 + math.floor(time[2] / 1000), ARGV[4])
 redis.call('HSET', KEYS[4], ARGV[4], size)
 total = total + size
-redis.call('SET', KEYS[5], total)
+redis.call('SET', KEYS[5], total, 'KEEPTTL')
 local ttl = tonumber(ARGV[6])
 for k = 3, 5 do
   if redis.call('TTL', KEYS[k]) < ttl then redis.call('EXPIRE', KEYS[k], ttl) end
