@@ -214,7 +214,8 @@ export class ExactResponseStore {
 
   /**
    * Invalidates, on every gateway at once, the tenant's entries of a model, of a key (the entries cached for that
-   * key's own scope), both when both are given, or all of the tenant's when neither is.
+   * key's own scope), both when both are given, or all of the tenant's when neither is. Unlike `get` and `put`, it
+   * rejects when Redis cannot be reached: whoever asked for it must learn that it did not happen.
    */
   async invalidate(target: { tenantId: string; model?: string; keyId?: string }): Promise<void> {
     const { generations } = this.tenantKeys(target.tenantId);
