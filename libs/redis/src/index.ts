@@ -6,3 +6,4 @@ export * from './redis-health.probe';
 export * from './invalidation.publisher';
 export * from './limits';
 export * from './semantic-cache/hnsw-vector-index';
+export * from './response-cache/exact-response-store';

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { LIMITS_BATCHED_COMMANDS } from './limits/limits-engine';
+import { EXACT_CACHE_COMMANDS } from './response-cache/exact-response-store';
 
 export interface RedisClientOptions {
   /** Shown in `CLIENT LIST`, so an operator can tell the gateway's connections from the worker's. */
@@ -52,7 +53,8 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
  * So commands fail at once while Redis is away (no offline queue), and a command sent just before the connection
  * dropped is not sent again when it is back: an admit run late would hold budget that nobody settles, a usage batch
  * sent again would follow its own copy in the spool. Auto-pipelining sends what the requests in flight ask for in
- * one write; the limits' scripts batch themselves (`LIMITS_BATCHED_COMMANDS`).
+ * one write; the limits' scripts batch themselves (`LIMITS_BATCHED_COMMANDS`), and the exact cache's are sent at once
+ * (`EXACT_CACHE_COMMANDS` says why).
  */
 export function createHotPathRedisClient(url: string, connectionName: string): Redis {
   return createRedisClient(url, {
@@ -60,7 +62,7 @@ export function createHotPathRedisClient(url: string, connectionName: string): R
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     enableAutoPipelining: true,
-    autoPipeliningIgnoredCommands: LIMITS_BATCHED_COMMANDS,
+    autoPipeliningIgnoredCommands: [...LIMITS_BATCHED_COMMANDS, ...EXACT_CACHE_COMMANDS],
     maxRetriesPerRequest: 1,
   });
 }
