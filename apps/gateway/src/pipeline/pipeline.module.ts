@@ -43,9 +43,9 @@ export interface PipelineModuleOptions {
 
 /**
  * The request pipeline (request-pipeline.ts), its stages and the gateway's authenticated routes, with what the
- * stages stand on imported explicitly: key snapshots (auth), the upstream pools and the stored Responses. The catalog (models, prices,
- * targets, HTTP products: one snapshot), the limits engine and the usage recorder (on one Redis connection,
- * hot-path-redis.ts) and the external guardrail services' connection pool are the pipeline's own.
+ * stages stand on imported explicitly: key snapshots (auth), the upstream pools and the stored Responses. The
+ * catalog (models, prices, targets, HTTP products: one snapshot), the limits engine and the usage recorder (on one
+ * Redis connection, hot-path-redis.ts) and the external guardrail services' connection pool are the pipeline's own.
  */
 @Module({})
 export class PipelineModule implements OnModuleInit {
