@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Environment, type GatewayConfig, gatewayConfigSchema, parseConfig } from '@gatehouse/config';
 import { type InvalidationMessage } from '@gatehouse/contracts';
-import { createPrismaClient, type DbClient } from '@gatehouse/db';
+import { createPrismaClient, type DbClient, PolicyRepository } from '@gatehouse/db';
 import { type HostResolver } from '@gatehouse/egress';
 import { generateApiKey, type GeneratedApiKey } from '@gatehouse/domain';
 import { RedisKeys } from '@gatehouse/redis';
@@ -203,6 +203,26 @@ export class GatewayHarness {
   async publish(message: InvalidationMessage): Promise<void> {
     const receivers = await this.redis.redis.publish(this.keys.invalidationChannel(), JSON.stringify(message));
     if (receivers === 0) throw new Error('no gateway is subscribed to the invalidation channel');
+  }
+
+  /**
+   * Saves a new version of a policy document (`global` or `tenant:<id>`) with `spec` (YAML lines under `spec:`), as
+   * admin-api does, and announces it to the gateways.
+   */
+  async publishPolicy(name: string, spec: string, mode: 'enforce' | 'monitor' = 'enforce'): Promise<void> {
+    const yaml = `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: ${mode}\nspec:\n${spec}`;
+    const tenantId = name.startsWith('tenant:') ? name.slice('tenant:'.length) : null;
+    await this.db.$transaction(async (tx) => {
+      const policies = new PolicyRepository(tx);
+      const policy = await policies.lockOrCreate({
+        name,
+        scope: tenantId === null ? 'GLOBAL' : 'TENANT',
+        tenantId,
+        productId: null,
+      });
+      await policies.publish(policy, { mode: 'ENFORCE', yaml, message: null, createdById: null });
+    });
+    await this.publish({ kind: 'policy', name, tenantId });
   }
 
   async tenant(): Promise<string> {

@@ -1,4 +1,3 @@
-import { PolicyRepository } from '@gatehouse/db';
 import { GatewayHarness, NO_LIMITS } from '../../test/gateway-harness';
 import { SCRIPTED_OUTPUT_TOKENS, type ScriptedUpstream, startScriptedUpstream } from '../../test/scripted-upstream';
 
@@ -29,26 +28,12 @@ describe('policy.output: output rules and restore on answers', () => {
   let upstream: ScriptedUpstream;
   let slow: ScriptedUpstream;
 
-  const publish = async (name: string, yaml: string) => {
-    await gateway.db.$transaction(async (tx) => {
-      const policies = new PolicyRepository(tx);
-      const tenantId = name.slice('tenant:'.length);
-      const policy = await policies.lockOrCreate({ name, scope: 'TENANT', tenantId, productId: null });
-      await policies.publish(policy, { mode: 'ENFORCE', yaml, message: null, createdById: null });
-    });
-    await gateway.publish({ kind: 'policy', name, tenantId: name.slice('tenant:'.length) });
-  };
-
   /** A tenant with a key and `spec` as its policy, once the gateway has it (its first answer shows `ready`). */
   const tenantWith = async (spec: string, ready: (key: string) => Promise<boolean>) => {
     const tenant = await gateway.tenant();
     await gateway.subscribeToDemo(tenant, { limitOverrides: NO_LIMITS });
     const key = (await gateway.key(tenant)).key;
-    const name = `tenant:${tenant}`;
-    await publish(
-      name,
-      `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: enforce\nspec:\n${spec}`,
-    );
+    await gateway.publishPolicy(`tenant:${tenant}`, spec);
     const deadline = Date.now() + IN_FORCE_WITHIN_MS;
     while (!(await ready(key))) {
       if (Date.now() > deadline) throw new Error('the policy was not in force within a second');

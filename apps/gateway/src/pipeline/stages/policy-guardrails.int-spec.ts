@@ -1,4 +1,3 @@
-import { PolicyRepository } from '@gatehouse/db';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { GatewayHarness, NO_LIMITS } from '../../../test/gateway-harness';
@@ -58,23 +57,6 @@ describe('policy.input: injection and deny lists', () => {
   let key: string;
   let name: string;
 
-  /** Saves a new version of the document, as admin-api does, and announces it. */
-  const publish = async (policyName: string, spec: string, mode = 'enforce') => {
-    const yaml = `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${policyName}" }\nmode: ${mode}\nspec:\n${spec}`;
-    const tenantId = policyName.startsWith('tenant:') ? policyName.slice('tenant:'.length) : null;
-    await gateway.db.$transaction(async (tx) => {
-      const policies = new PolicyRepository(tx);
-      const policy = await policies.lockOrCreate({
-        name: policyName,
-        scope: tenantId === null ? 'GLOBAL' : 'TENANT',
-        tenantId,
-        productId: null,
-      });
-      await policies.publish(policy, { mode: 'ENFORCE', yaml, message: null, createdById: null });
-    });
-    await gateway.publish({ kind: 'policy', name: policyName, tenantId });
-  };
-
   const chat = async (messages: ChatMessage[]) => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
@@ -96,9 +78,9 @@ describe('policy.input: injection and deny lists', () => {
     spec: string,
     probe: () => ReturnType<typeof chat>,
     ready: (answer: Awaited<ReturnType<typeof chat>>) => boolean,
-    mode = 'enforce',
+    mode: 'enforce' | 'monitor' = 'enforce',
   ) => {
-    await publish(name, spec, mode);
+    await gateway.publishPolicy(name, spec, mode);
     const deadline = Date.now() + IN_FORCE_WITHIN_MS;
     for (;;) {
       const answer = await probe();
@@ -304,7 +286,7 @@ describe('policy.input: injection and deny lists', () => {
       expect((await gateway.usageEventOf(logged.requestId))?.policyActions).toEqual([`log:denyList.input@${name}`]);
 
       // The platform blocks what the tenant only logs: the call is refused by the global document.
-      await publish('global', list('block'));
+      await gateway.publishPolicy('global', list('block'));
       try {
         const deadline = Date.now() + IN_FORCE_WITHIN_MS;
         let refused = await say(secret);
@@ -312,7 +294,7 @@ describe('policy.input: injection and deny lists', () => {
         expect(refused.status).toBe(400);
         expect(refused.body.error.message).toMatch(/^Refused by policy 'global' \(denyList\.input\)/);
       } finally {
-        await publish('global', '  validation: { maxMessages: 1000 }\n');
+        await gateway.publishPolicy('global', '  validation: { maxMessages: 1000 }\n');
       }
     });
   });

@@ -1,5 +1,4 @@
 import { type OpenAiErrorBody } from '@gatehouse/contracts';
-import { PolicyRepository } from '@gatehouse/db';
 import OpenAI from 'openai';
 import { GatewayHarness, NO_LIMITS } from '../../../../test/gateway-harness';
 import { type RunningMock, startMockProvider } from '../../../../test/mock-upstream';
@@ -360,18 +359,7 @@ describe('gateway Responses API', () => {
     const tenantId = await gateway.tenant();
     await gateway.subscribeToDemo(tenantId, { limitOverrides: NO_LIMITS });
     const key = (await gateway.key(tenantId)).key;
-    const name = `tenant:${tenantId}`;
-    await gateway.db.$transaction(async (tx) => {
-      const policies = new PolicyRepository(tx);
-      const policy = await policies.lockOrCreate({ name, scope: 'TENANT', tenantId, productId: null });
-      await policies.publish(policy, {
-        mode: 'ENFORCE',
-        yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: enforce\nspec:\n  pii:\n    input: { action: redact, entities: [EMAIL] }\n`,
-        message: null,
-        createdById: null,
-      });
-    });
-    await gateway.publish({ kind: 'policy', name, tenantId });
+    await gateway.publishPolicy(`tenant:${tenantId}`, `  pii:\n    input: { action: redact, entities: [EMAIL] }\n`);
 
     const ask = () =>
       client(key)
@@ -396,18 +384,10 @@ describe('gateway Responses API', () => {
     const tenantId = await gateway.tenant();
     await gateway.subscribeToDemo(tenantId, { limitOverrides: NO_LIMITS });
     const key = (await gateway.key(tenantId)).key;
-    const name = `tenant:${tenantId}`;
-    await gateway.db.$transaction(async (tx) => {
-      const policies = new PolicyRepository(tx);
-      const policy = await policies.lockOrCreate({ name, scope: 'TENANT', tenantId, productId: null });
-      await policies.publish(policy, {
-        mode: 'ENFORCE',
-        yaml: `apiVersion: gatehouse/v1\nkind: Policy\nmetadata: { name: "${name}" }\nmode: enforce\nspec:\n  denyList:\n    output: ['project\\s+falcon']\n    action: block\n`,
-        message: null,
-        createdById: null,
-      });
-    });
-    await gateway.publish({ kind: 'policy', name, tenantId });
+    await gateway.publishPolicy(
+      `tenant:${tenantId}`,
+      `  denyList:\n    output: ['project\\s+falcon']\n    action: block\n`,
+    );
     // mock-provider streams `say:` text 3 characters at a time, so the match straddles chunks.
     const body: Params = { model: 'demo-chat', input: 'say:The plan is project falcon, launched at dawn.' };
 
